@@ -1,0 +1,53 @@
+# mvspec — the executable specification of Python's memoryview.
+#
+#   make conformance   build the C reference, run the suite on it and on CPython
+#   make check         every test and every gate (what .ci/run runs)
+#   make cases         regenerate conformance/ from spec/ on every CPython here
+#
+# Each target first makes sure the Debian packages it needs are installed
+# (harness/bin/deps), then picks a Python that has what it needs
+# (harness/bin/find-python): `python3` on PATH may be another interpreter.
+
+SHELL := /bin/sh
+.DEFAULT_GOAL := conformance
+
+DEPS := harness/bin/deps
+# Recursive (=): evaluated when a recipe runs, after the deps are installed.
+PY = $(shell harness/bin/find-python tomllib numpy)
+PYTEST = $(shell harness/bin/find-python tomllib numpy pytest) -m pytest
+
+# Extra arguments for the harness, e.g. make conformance ARGS='--area seed'.
+ARGS ?=
+# Implementations `make conformance` runs (harness/impls.py explains names).
+IMPLS ?= reference cpython
+
+include reference/build.mk
+
+.PHONY: all deps-core deps-test deps-gates reference conformance check test \
+        cases clean
+
+all: reference
+
+deps-core:
+	@$(DEPS) core
+deps-test: deps-core
+	@$(DEPS) test
+deps-gates: deps-core
+	@$(DEPS) gates
+
+reference: deps-core
+	@$(MAKE) --no-print-directory $(REF_DRIVER)
+
+conformance: reference
+	$(PY) -m harness run $(IMPLS) $(ARGS)
+
+cases: deps-core
+	$(PY) -m harness record
+
+test: reference deps-test
+	$(PYTEST) -q tests $(PYTEST_ARGS)
+
+check: test
+
+clean:
+	rm -rf build

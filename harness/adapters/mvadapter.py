@@ -1,0 +1,453 @@
+"""mvadapter: the mvspec adapter for every Python implementation.
+
+It speaks spec/protocol.md: a hello line, then one result line per case line.
+Run directly (``python mvadapter.py``) it reads its own standard input; under
+Pyodide, MicroPython and Brython a small Node wrapper loads this file and calls
+``handle_line`` once per case.  Run under CPython it is the oracle that records
+the expected outcomes.
+
+This file is written in the subset of Python that CPython 3.6+, PyPy,
+MicroPython, Pyodide and Brython all run: no f-strings, no dataclasses, no
+typing, no walrus, no match; only the modules json, struct, sys and array are
+assumed, and _testbuffer, numpy and pickle are used when present.  Cases are
+data: nothing in a case is ever evaluated as code, every operation below is
+looked up in a closed table.
+"""
+
+import sys
+import json
+import struct
+
+try:
+    import array
+except ImportError:  # some minimal builds have no array module
+    array = None
+try:
+    import _testbuffer
+except ImportError:
+    _testbuffer = None
+try:
+    import numpy
+except ImportError:
+    numpy = None
+try:
+    import pickle
+except ImportError:
+    pickle = None
+
+PROTOCOL = 1
+INT64_MIN = -(1 << 63)
+INT64_MAX = (1 << 63) - 1
+
+
+class Unsupported(Exception):
+    """The case needs something this implementation lacks."""
+
+
+class Unbound(Exception):
+    """A step names an object that an earlier step failed to bind."""
+
+
+def _hex(b):
+    return "".join(["%02x" % x for x in bytearray(b)])
+
+
+def _unhex(s):
+    return bytes(bytearray([int(s[i:i + 2], 16) for i in range(0, len(s), 2)]))
+
+
+def _float_bits(x):
+    return _hex(struct.pack(">d", x))
+
+
+# ---------------------------------------------------------------- values ---
+
+def encode(v, env):
+    """Encode a Python value as protocol.md section 3 says."""
+    if v is None or v is True or v is False:
+        return v
+    t = type(v)
+    if t is int:
+        if INT64_MIN <= v <= INT64_MAX:
+            return v
+        return {"int": str(v)}
+    if t is float:
+        return encode_float(v)
+    if t is str:
+        return v
+    if t is bytes:
+        return {"bytes": _hex(v)}
+    if t is list:
+        return [encode(x, env) for x in v]
+    if t is tuple:
+        return {"tuple": [encode(x, env) for x in v]}
+    for name in env:
+        if env[name] is v:
+            return {"ref": name}
+    return {"object": t.__name__}
+
+
+def encode_float(x):
+    if x != x:
+        return {"float": "nan", "bits": _float_bits(x)}
+    text = repr(x)
+    # Some implementations print fewer digits than it takes to round-trip;
+    # the encoding must be exact, so fall back to 17 significant digits.
+    try:
+        exact = _float_bits(float(text)) == _float_bits(x)
+    except ValueError:
+        exact = False
+    if not exact:
+        text = "%.17g" % x
+    return {"float": text}
+
+
+def decode(j, env):
+    """Decode a protocol value into a Python value; refs look up env."""
+    if j is None or j is True or j is False:
+        return j
+    t = type(j)
+    if t is int:
+        return j
+    if t is str:
+        return j
+    if t is list:
+        return [decode(x, env) for x in j]
+    if t is not dict or len(j) == 0:
+        raise ValueError("not a protocol value: %r" % (j,))
+    if "int" in j:
+        return int(j["int"])
+    if "float" in j:
+        if "bits" in j:
+            return struct.unpack(">d", _unhex(j["bits"]))[0]
+        return float(j["float"])
+    if "bytes" in j:
+        return _unhex(j["bytes"])
+    if "tuple" in j:
+        return tuple([decode(x, env) for x in j["tuple"]])
+    if "slice" in j:
+        a, b, c = j["slice"]
+        return slice(decode(a, env), decode(b, env), decode(c, env))
+    if "ellipsis" in j:
+        return Ellipsis
+    if "ref" in j:
+        return lookup(env, j["ref"])
+    raise ValueError("not a protocol value: %r" % (j,))
+
+
+def lookup(env, name):
+    if name not in env:
+        raise Unbound(name)
+    return env[name]
+
+
+# ------------------------------------------------------------- exporters ---
+
+def exporters():
+    kinds = ["bytes", "bytearray", "value"]
+    if array is not None:
+        kinds.append("array")
+    if _testbuffer is not None:
+        kinds.append("ndarray")
+    if numpy is not None:
+        kinds.append("numpy")
+    return kinds
+
+
+def build_bytes(spec, env):
+    return bytes(decode(spec["data"], env))
+
+
+def build_bytearray(spec, env):
+    return bytearray(decode(spec["data"], env))
+
+
+def build_array(spec, env):
+    if array is None:
+        raise Unsupported("no array module")
+    return array.array(spec["typecode"], decode(spec["items"], env))
+
+
+def build_ndarray(spec, env):
+    if _testbuffer is None:
+        raise Unsupported("no _testbuffer module")
+    flags = 0
+    if not spec.get("readonly", True):
+        flags |= _testbuffer.ND_WRITABLE
+    if spec.get("fortran", False):
+        flags |= _testbuffer.ND_FORTRAN
+    if spec.get("pil", False):
+        flags |= _testbuffer.ND_PIL
+    kwargs = {"shape": spec["shape"], "offset": spec.get("offset", 0),
+              "format": spec["format"], "flags": flags}
+    if spec.get("strides") is not None:
+        kwargs["strides"] = spec["strides"]
+    return _testbuffer.ndarray(decode(spec["items"], env), **kwargs)
+
+
+def build_numpy(spec, env):
+    if numpy is None:
+        raise Unsupported("no numpy")
+    a = numpy.array(decode(spec["items"], env), dtype=spec["dtype"])
+    a = a.reshape(spec["shape"], order=spec.get("order", "C"))
+    if spec.get("readonly", False):
+        a.setflags(write=False)
+    return a
+
+
+def build_value(spec, env):
+    return decode(spec["value"], env)
+
+
+BUILDERS = {
+    "bytes": build_bytes,
+    "bytearray": build_bytearray,
+    "array": build_array,
+    "ndarray": build_ndarray,
+    "numpy": build_numpy,
+    "value": build_value,
+}
+
+# ----------------------------------------------------------------- steps ---
+
+ATTRIBUTES = ("obj", "nbytes", "readonly", "itemsize", "format", "ndim", "shape",
+              "strides", "suboffsets", "c_contiguous", "f_contiguous",
+              "contiguous")
+
+VIEW_METHODS = ("tolist", "tobytes", "hex", "cast", "release", "toreadonly",
+                "__enter__", "__exit__", "count", "index", "__buffer__",
+                "__release_buffer__")
+BYTEARRAY_METHODS = ("append", "extend", "pop", "clear", "insert", "remove",
+                     "reverse", "__iadd__", "__imul__")
+ARRAY_METHODS = ("append", "extend", "pop", "insert", "remove", "reverse",
+                 "byteswap", "frombytes", "tolist", "tobytes", "__iadd__",
+                 "__imul__")
+
+
+def methods_of(obj):
+    if isinstance(obj, memoryview):
+        return VIEW_METHODS
+    if isinstance(obj, bytearray):
+        return BYTEARRAY_METHODS
+    if array is not None and isinstance(obj, array.array):
+        return ARRAY_METHODS
+    return ()
+
+
+def args_of(step, env):
+    args = [decode(a, env) for a in step.get("args", [])]
+    kwargs = {}
+    kw = step.get("kwargs", {})
+    for k in kw:
+        kwargs[k] = decode(kw[k], env)
+    return args, kwargs
+
+
+def op_memoryview(step, env):
+    args, kwargs = args_of(step, env)
+    return memoryview(*args, **kwargs)
+
+
+def op_getitem(step, env):
+    return lookup(env, step["obj"])[decode(step["key"], env)]
+
+
+def op_setitem(step, env):
+    obj = lookup(env, step["obj"])
+    obj[decode(step["key"], env)] = decode(step["value"], env)
+
+
+def op_delitem(step, env):
+    obj = lookup(env, step["obj"])
+    del obj[decode(step["key"], env)]
+
+
+def op_getattr(step, env):
+    name = step["name"]
+    if name not in ATTRIBUTES:
+        raise Unsupported("attribute %s" % name)
+    obj = lookup(env, step["obj"])
+    return getattr(obj, name)
+
+
+def op_call(step, env):
+    obj = lookup(env, step["obj"])
+    name = step["method"]
+    if name not in methods_of(obj):
+        raise Unsupported("method %s of %s" % (name, type(obj).__name__))
+    args, kwargs = args_of(step, env)
+    # getattr raising AttributeError is an outcome: the implementation lacks
+    # the method (e.g. count before 3.14), which the case records.
+    return getattr(obj, name)(*args, **kwargs)
+
+
+def op_len(step, env):
+    return len(lookup(env, step["obj"]))
+
+
+def op_bool(step, env):
+    return bool(lookup(env, step["obj"]))
+
+
+def op_list(step, env):
+    return list(lookup(env, step["obj"]))
+
+
+def op_bytes(step, env):
+    return bytes(lookup(env, step["obj"]))
+
+
+def op_hash(step, env):
+    return hash(lookup(env, step["obj"])) == hash(decode(step["like"], env))
+
+
+def op_eq(step, env):
+    return decode(step["a"], env) == decode(step["b"], env)
+
+
+def op_ne(step, env):
+    return decode(step["a"], env) != decode(step["b"], env)
+
+
+def op_is(step, env):
+    return decode(step["a"], env) is decode(step["b"], env)
+
+
+def op_contents(step, env):
+    obj = lookup(env, step["obj"])
+    if isinstance(obj, (bytes, bytearray)):
+        return bytes(obj)
+    return obj.tolist()
+
+
+def op_pickle(step, env):
+    if pickle is None:
+        raise Unsupported("no pickle module")
+    pickle.dumps(lookup(env, step["obj"]))
+    return True
+
+
+def op_drop(step, env):
+    lookup(env, step["name"])
+    del env[step["name"]]
+
+
+OPS = {
+    "memoryview": op_memoryview,
+    "getitem": op_getitem,
+    "setitem": op_setitem,
+    "delitem": op_delitem,
+    "getattr": op_getattr,
+    "call": op_call,
+    "len": op_len,
+    "bool": op_bool,
+    "list": op_list,
+    "bytes": op_bytes,
+    "hash": op_hash,
+    "eq": op_eq,
+    "ne": op_ne,
+    "is": op_is,
+    "contents": op_contents,
+    "pickle": op_pickle,
+    "drop": op_drop,
+}
+
+# ------------------------------------------------------------------ cases ---
+
+
+def run_step(step, env):
+    op = OPS.get(step.get("op"))
+    if op is None:
+        raise Unsupported("op %s" % step.get("op"))
+    try:
+        result = op(step, env)
+    except (Unsupported, Unbound):
+        raise
+    except Exception as e:
+        return {"raises": {"type": type(e).__name__, "message": str(e)}}
+    # Encode before binding: a new object shows as {"object": ...}, while one
+    # that is an existing named object shows as {"ref": ...}.
+    outcome = {"value": encode(result, env)}
+    if "as" in step:
+        env[step["as"]] = result
+    return outcome
+
+
+def run_case(case):
+    env = {}
+    for spec in case.get("setup", []):
+        builder = BUILDERS.get(spec.get("kind"))
+        if builder is None:
+            raise Unsupported("exporter %s" % spec.get("kind"))
+        try:
+            env[spec["name"]] = builder(spec, env)
+        except Unsupported:
+            raise
+        except Exception as e:
+            # The case's objects cannot be built here (a typecode this
+            # implementation lacks, say): the case cannot run, which is not
+            # the same as a wrong answer.
+            raise Unsupported("setup of %s failed: %s: %s"
+                              % (spec.get("name"), type(e).__name__, e))
+    outcomes = []
+    for step in case["steps"]:
+        try:
+            outcomes.append(run_step(step, env))
+        except Unbound as e:
+            outcomes.append({"unbound": e.args[0]})
+    return outcomes
+
+
+def handle_line(line):
+    """One case line in, one result line out (without the newline)."""
+    case = json.loads(line)
+    try:
+        result = {"id": case["id"], "outcomes": run_case(case)}
+    except Unsupported as e:
+        result = {"id": case["id"], "unsupported": str(e)}
+    return json.dumps(result)
+
+
+def implementation_name():
+    impl = getattr(sys, "implementation", None)
+    name = getattr(impl, "name", "python")
+    if name == "cpython" and sys.platform == "emscripten":
+        return "pyodide"
+    return name
+
+
+def hello():
+    vi = sys.version_info
+    big = sys.byteorder == "big"
+    word = 64 if sys.maxsize > (1 << 32) else 32
+    version = sys.version.split()[0]
+    impl = getattr(sys, "implementation", None)
+    if implementation_name() == "pypy":
+        v = impl.version
+        version = "%d.%d.%d" % (v[0], v[1], v[2])
+    return json.dumps({
+        "mvspec": PROTOCOL,
+        "implementation": implementation_name(),
+        "version": version,
+        "language": "%d.%d" % (vi[0], vi[1]),
+        "platform": {"word_size": word, "byteorder": "big" if big else "little"},
+        "exporters": exporters(),
+    })
+
+
+def main():
+    out = sys.stdout
+    out.write(hello() + "\n")
+    out.flush()
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            break
+        if not line.strip():
+            continue
+        out.write(handle_line(line) + "\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    main()

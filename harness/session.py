@@ -1,0 +1,126 @@
+"""One run of the suite against one implementation: start, stream, compare.
+
+The pieces: runner.Adapter talks to the process, compare.py judges each reply
+against the chosen oracle, and the CaseResults collected here are what the
+reports (report.py) and the results JSON are made of.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import compare, runner
+from .cases import Suite, area_of, needed_exporters, satisfies
+from .impls import Impl
+
+UNSUPPORTED = "unsupported"
+STATUSES = ("pass", "message", "fail", "unsupported", "crash", "timeout", "protocol-error")
+FAILING = ("fail", "crash", "timeout", "protocol-error")
+
+
+@dataclass
+class CaseResult:
+    id: str
+    status: str
+    rules: list[str]
+    oracle: str | None = None
+    detail: str = ""
+    diffs: list[compare.StepDiff] = field(default_factory=list)
+    actual: list | None = None
+    seconds: float = 0.0
+
+    @property
+    def area(self) -> str:
+        return area_of(self.id)
+
+
+@dataclass
+class RunResult:
+    impl: Impl
+    hello: runner.Hello
+    oracle: str                 # the best-matching oracle, used unless a case says otherwise
+    results: list[CaseResult]
+    seconds: float
+    restarts: int
+
+    def counts(self) -> dict[str, int]:
+        c = {s: 0 for s in STATUSES}
+        for r in self.results:
+            c[r.status] += 1
+        return c
+
+    def failed(self) -> list[CaseResult]:
+        return [r for r in self.results if r.status in FAILING]
+
+
+def why_unsupported(case: dict, hello: runner.Hello) -> str | None:
+    missing = needed_exporters(case) - set(hello.exporters)
+    if missing:
+        return f"no exporter {', '.join(sorted(missing))}"
+    if not satisfies(case.get("requires"), hello.language):
+        return f"needs language {case['requires']['language']}"
+    return None
+
+
+def judge(case: dict, reply: runner.Reply, ranking, strict: bool) -> CaseResult:
+    result = CaseResult(case["id"], reply.status, case["rules"], detail=reply.detail,
+                        seconds=reply.seconds)
+    if reply.status != runner.ANSWERED:
+        return result
+    expected = compare.expected_for(case, ranking)
+    if expected is None:
+        result.status = UNSUPPORTED
+        result.detail = "no oracle recorded this case"
+        return result
+    result.oracle, outcomes = expected
+    verdict = compare.compare(outcomes, reply.outcomes, strict)
+    result.status = verdict.status
+    result.diffs = verdict.diffs
+    if verdict.diffs:
+        result.actual = reply.outcomes
+    return result
+
+
+def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
+        strict: bool | None = None, prefer_oracle: str | None = None,
+        log_dir=None, on_result: Callable[[CaseResult], None] = lambda r: None) -> RunResult:
+    """Run `cases` (from `suite`) on `impl`; every case gets exactly one result."""
+    strict = impl.strict if strict is None else strict
+    started = time.monotonic()
+    log_path = log_dir / f"{impl.name}.stderr" if log_dir else None
+    adapter = runner.Adapter(impl.argv, timeout=timeout, env=impl.env, log_path=log_path)
+    hello = adapter.start()
+    ranking = compare.oracle_ranking(hello, suite.oracles, prefer_oracle)
+    if not ranking:
+        raise runner.AdapterError("the suite records no oracle")
+    results: dict[str, CaseResult] = {}
+
+    def add(r: CaseResult) -> None:
+        results[r.id] = r
+        on_result(r)
+
+    to_run = []
+    for case in cases:
+        why = why_unsupported(case, hello)
+        if why:
+            add(CaseResult(case["id"], UNSUPPORTED, case["rules"], detail=why))
+        else:
+            to_run.append(case)
+    by_id = {c["id"]: c for c in to_run}
+    try:
+        for reply in adapter.run(to_run):
+            add(judge(by_id[reply.case_id], reply, ranking, strict))
+    except runner.AdapterError as e:
+        # The adapter will not come back: what it answered stays, the rest
+        # are crashes that say why, and the run still reports.
+        for case in to_run:
+            if case["id"] not in results:
+                add(CaseResult(case["id"], runner.CRASH, case["rules"],
+                               detail=f"adapter unusable: {e}"))
+    finally:
+        adapter.close()
+    ordered = [results[c["id"]] for c in cases]
+    return RunResult(impl, hello, ranking[0].name, ordered,
+                     time.monotonic() - started, adapter.restarts)
