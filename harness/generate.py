@@ -114,9 +114,10 @@ def parse_int(text: str | int) -> int:
     m = _POWER.match(text)
     if m:
         n = 1 << int(m.group(2))
+        n = -n if m.group(1) else n          # -2**63-1 is (-2**63) - 1
         if m.group(3):
             n += int(m.group(3).replace(" ", ""))
-        return -n if m.group(1) else n
+        return n
     try:
         return int(text)
     except ValueError:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import doctest
 import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,19 @@ def parse(path: Path = SPEC_FILE) -> list[Rule]:
             if m:
                 current = Rule(m.group(1), m.group(2), i + 1, "")
                 body = []
+            i += 1
+            continue
+        if line.startswith("```") and not (_FENCE.match(line) and current is not None):
+            # A fence outside a rule's example (a diagram, a format sketch):
+            # nothing inside it is a heading.
+            while True:
+                if current is not None:
+                    body.append(lines[i])
+                i += 1
+                if i >= len(lines) or lines[i].startswith("```"):
+                    break
+            if current is not None and i < len(lines):
+                body.append(lines[i])
             i += 1
             continue
         f = _FENCE.match(line)
@@ -101,10 +115,46 @@ def incomplete(rule: Rule) -> list[str]:
 
 
 def run_example(rule: Rule, line: int, code: str, path: Path = SPEC_FILE) -> str | None:
-    """Run one example as a doctest; None if it behaves as written, else the report."""
+    """Run one example as a doctest here; None if it behaves as written, else the report."""
     parser = doctest.DocTestParser()
     test = parser.get_doctest(code, {}, f"{rule.id}", str(path), line)
     out: list[str] = []
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     runner.run(test, out=out.append, clear_globs=True)
     return "".join(out) or None
+
+
+# An example fenced as ```python 3.12+ (or 3.9-3.11) shows a behaviour of
+# those versions only; it runs on a CPython of that range instead of this one.
+_VERSION_TAG = re.compile(r"^(\d+)\.(\d+)(\+|-(\d+)\.(\d+))$")
+
+_CHILD = """
+import doctest, sys
+code = sys.stdin.read()
+test = doctest.DocTestParser().get_doctest(code, {}, sys.argv[1], sys.argv[2], int(sys.argv[3]))
+out = []
+doctest.DocTestRunner(optionflags=doctest.ELLIPSIS).run(test, out=out.append)
+sys.stdout.write("".join(out))
+"""
+
+
+def version_range(tag: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The (lowest, highest) language versions a tag names; None for no tag."""
+    if not tag:
+        return None
+    m = _VERSION_TAG.match(tag)
+    if not m:
+        raise ValueError(f"bad example tag {tag!r}: want X.Y+ or X.Y-A.B")
+    low = (int(m.group(1)), int(m.group(2)))
+    high = (int(m.group(4)), int(m.group(5))) if m.group(4) else (99, 99)
+    return low, high
+
+
+def run_example_on(python: str, rule: Rule, line: int, code: str,
+                   path: Path = SPEC_FILE) -> str | None:
+    """Run one example as a doctest in another interpreter."""
+    r = subprocess.run([python, "-I", "-c", _CHILD, rule.id, str(path), str(line)],
+                       input=code, capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        return f"{python} failed: {r.stderr.strip()}"
+    return r.stdout or None

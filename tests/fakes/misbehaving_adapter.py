@@ -1,0 +1,46 @@
+"""An adapter that answers like CPython, except where told to misbehave.
+
+    misbehaving_adapter.py MODE CASE_ID
+
+MODE is one of:
+  crash    exit(3) instead of answering CASE_ID (only in the first process,
+           so the restarted adapter answers the rest)
+  hang     sleep forever instead of answering CASE_ID
+  garbage  print a line that is not JSON instead of answering CASE_ID
+  wrongid  answer CASE_ID with another id
+  nohello  exit before the hello line
+  silent   never print the hello line
+  always-crash  exit(3) on CASE_ID in every process, so it never answers it
+A marker file next to the first process's run keeps "only once" modes once.
+"""
+
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "harness", "adapters"))
+import mvadapter  # noqa: E402
+
+mode, target, marker = sys.argv[1], sys.argv[2], sys.argv[3]
+if mode == "nohello":
+    sys.exit(4)
+if mode == "silent":
+    time.sleep(3600)
+print(mvadapter.hello(), flush=True)
+first = not os.path.exists(marker)
+if first:
+    open(marker, "w").close()
+for line in sys.stdin:
+    if f'"id":"{target}"' in line.replace(" ", ""):
+        if mode == "crash" and first or mode == "always-crash":
+            print("about to crash", file=sys.stderr, flush=True)
+            os._exit(3)
+        if mode == "hang" and first:
+            time.sleep(3600)
+        if mode == "garbage" and first:
+            print("this is not JSON {", flush=True)
+            continue
+        if mode == "wrongid" and first:
+            print('{"id": "someone/else", "outcomes": []}', flush=True)
+            continue
+    print(mvadapter.handle_line(line), flush=True)

@@ -1,0 +1,63 @@
+"""The command line: documented exit codes and clear errors for bad input."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+FAKE = Path(__file__).parent / "fakes" / "misbehaving_adapter.py"
+
+
+def harness(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "harness", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_a_passing_run_exits_0_and_writes_results(tmp_path):
+    r = harness("run", "cpython", "--area", "seed", "--results", str(tmp_path))
+    assert r.returncode == cli.EXIT_OK, r.stdout + r.stderr
+    doc = json.loads((tmp_path / "cpython.json").read_text())
+    assert doc["implementation"] == "cpython"
+    assert set(doc["summary"]) >= {"total", "pass", "fail", "unsupported", "crash", "timeout"}
+    assert doc["summary"]["total"] == len(doc["cases"]) > 0
+    assert all({"id", "status"} <= set(c) for c in doc["cases"])
+    assert "seed" in r.stdout and "pass" in r.stdout
+
+
+def test_a_crashing_case_exits_1_and_keeps_every_result(tmp_path):
+    cmd = f"flaky={sys.executable} {FAKE} crash seed/bytes-index {tmp_path / 'marker'}"
+    r = harness("run", cmd, "--area", "seed", "--results", str(tmp_path))
+    assert r.returncode == cli.EXIT_FAILURES, r.stdout + r.stderr
+    doc = json.loads((tmp_path / "flaky.json").read_text())
+    statuses = {c["id"]: c["status"] for c in doc["cases"]}
+    assert statuses["seed/bytes-index"] == "crash"
+    assert doc["summary"]["crash"] == 1 and doc["summary"]["pass"] >= 5
+    assert "FAIL seed/bytes-index [crash]" in r.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run", "nonsense"], "unknown implementation"),
+    (["run", "cpython", "--area", "nowhere"], "no such area"),
+    (["run", "cpython", "--timeout", "0"], "--timeout must be positive"),
+    (["run", "broken=/nonexistent/adapter", "--area", "seed"], "cannot start"),
+])
+def test_bad_arguments_exit_2_with_a_clear_error(args, message, tmp_path):
+    r = harness(*args, "--results", str(tmp_path))
+    assert r.returncode == cli.EXIT_ERROR
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_a_malformed_case_file_exits_2_naming_the_line(tmp_path):
+    cases_dir = tmp_path / "cases"
+    cases_dir.mkdir()
+    (cases_dir / "oracles.json").write_text((ROOT / "conformance" / "oracles.json").read_text())
+    (cases_dir / "demo.jsonl").write_text('{"id": "demo/a"\n')
+    r = harness("run", "cpython", "--cases", str(cases_dir), "--results", str(tmp_path))
+    assert r.returncode == cli.EXIT_ERROR
+    assert "demo.jsonl:1: not JSON" in r.stderr

@@ -1,0 +1,103 @@
+"""The harness survives its adapters: crash, hang and garbage cost one case.
+
+protocol.md section 1: a crash is `crash`, silence past the time limit is
+`timeout`, an unusable line is `protocol-error`; the adapter is restarted and
+every other case is still answered.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import runner, session
+from harness.impls import Impl
+
+FAKE = Path(__file__).parent / "fakes" / "misbehaving_adapter.py"
+
+
+def fake(mode, target, tmp_path):
+    return [sys.executable, str(FAKE), mode, target, str(tmp_path / "marker")]
+
+
+def run_fake(suite, mode, target, tmp_path, timeout=5.0):
+    cases = [c for c in suite.cases if c["id"].startswith("seed/")]
+    impl = Impl(f"fake-{mode}", fake(mode, target, tmp_path))
+    return cases, session.run(impl, suite, cases, timeout=timeout)
+
+
+@pytest.mark.parametrize("mode, status", [
+    ("crash", "crash"), ("hang", "timeout"), ("garbage", "protocol-error"),
+    ("wrongid", "protocol-error"),
+])
+def test_a_misbehaving_adapter_costs_only_that_case(suite, tmp_path, mode, status):
+    target = "seed/array-index-and-assign"
+    cases, run = run_fake(suite, mode, target, tmp_path, timeout=2.0)
+    by_id = {r.id: r for r in run.results}
+    assert [r.id for r in run.results] == [c["id"] for c in cases]
+    assert by_id[target].status == status
+    assert run.restarts == 1
+    others = [r for r in run.results if r.id != target]
+    assert others and all(r.status in ("pass", "unsupported") for r in others), \
+        [(r.id, r.status, r.detail) for r in others]
+    # The cases after the bad one were answered by the restarted adapter.
+    after = [c["id"] for c in cases][[c["id"] for c in cases].index(target) + 1:]
+    assert after and all(by_id[i].status == "pass" for i in after if "numpy" not in i)
+
+
+def test_a_crash_reports_the_exit_status_and_stderr(suite, tmp_path):
+    _, run = run_fake(suite, "crash", "seed/bytes-index", tmp_path)
+    r = run.results[0]
+    assert r.status == "crash"
+    assert "exit status 3" in r.detail and "about to crash" in r.detail
+
+
+def test_an_adapter_that_always_crashes_on_a_case_still_finishes_the_run(suite, tmp_path):
+    cases, run = run_fake(suite, "always-crash", "seed/bytes-index", tmp_path)
+    assert run.results[0].status == "crash"
+    assert all(r.status in ("pass", "unsupported") for r in run.results[1:])
+
+
+def test_no_hello_line_is_a_clear_error(tmp_path):
+    with pytest.raises(runner.AdapterError, match="before its hello line"):
+        runner.Adapter(fake("nohello", "-", tmp_path)).start()
+
+
+def test_silence_before_hello_is_bounded(tmp_path):
+    a = runner.Adapter(fake("silent", "-", tmp_path), start_timeout=0.5)
+    with pytest.raises(runner.AdapterError, match="stayed silent"):
+        a.start()
+
+
+def test_a_missing_command_is_a_clear_error():
+    with pytest.raises(runner.AdapterError, match="cannot start"):
+        runner.Adapter(["/nonexistent/adapter"]).start()
+
+
+@pytest.mark.parametrize("line, why", [
+    (b"not json", "not JSON"),
+    (b"[]", "not a JSON object"),
+    (b'{"mvspec": 2}', "protocol 2"),
+    (b'{"mvspec": 1, "implementation": "x"}', "lacks"),
+    (b'{"mvspec": 1, "implementation": "x", "version": "1", "language": "3.11", '
+     b'"platform": {"word_size": 16, "byteorder": "little"}, "exporters": []}', "impossible"),
+])
+def test_a_malformed_hello_line_is_refused(line, why):
+    with pytest.raises(runner.AdapterError, match=why):
+        runner.parse_hello(line)
+
+
+@pytest.mark.parametrize("line", [
+    b'{"id": "c", "outcomes": [{"value": 1}, {"value": 2}]}',
+    b'{"id": "c", "outcomes": [{"vaule": 1}]}',
+    b'{"id": "c", "outcomes": [{"raises": {"type": "E"}}]}',
+    b'{"id": "c", "outcomes": "no"}',
+])
+def test_a_malformed_result_is_a_protocol_error(line):
+    case = {"id": "c", "steps": [{"op": "len", "obj": "m"}]}
+    assert runner.parse_reply(line, case).status == runner.PROTOCOL_ERROR
+
+
+def test_expected_outcomes_are_never_sent():
+    case = {"id": "c", "rules": [], "setup": [], "steps": [], "expect": [{"secret": 1}]}
+    assert b"expect" not in runner.wire_line(case)
