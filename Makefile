@@ -38,8 +38,19 @@ deps-gates: deps-core
 reference: deps-core
 	@$(MAKE) --no-print-directory $(REF_DRIVER)
 
+# PROFILE=full: the nightly suite, generated and recorded afresh into build/.
+PROFILE ?= default
+ifeq ($(PROFILE),default)
+SUITE_DIR := conformance
+else
+SUITE_DIR := build/cases-$(PROFILE)
+endif
+
 conformance: reference
-	$(PY) -m harness run $(IMPLS) $(ARGS)
+ifneq ($(PROFILE),default)
+	$(PY) -m harness record --profile $(PROFILE) --out $(SUITE_DIR)
+endif
+	$(PY) -m harness run $(IMPLS) --cases $(SUITE_DIR) $(ARGS)
 
 cases: deps-core
 	$(PY) -m harness record

@@ -28,7 +28,7 @@ class HarnessError(Exception):
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    by_area = generate.generate_all(Path(args.templates))
+    by_area = generate.generate_all(Path(args.templates), args.profile)
     out = Path(args.out)
     for area, area_cases in by_area.items():
         casesmod.write_jsonl(out / f"{area}.jsonl", area_cases)
@@ -44,7 +44,8 @@ def cmd_record(args: argparse.Namespace) -> int:
     if not argvs:
         raise HarnessError("no CPython found to record with")
     counts = record.record(argvs, Path(args.out), template_dir=Path(args.templates),
-                           timeout=args.timeout, progress=record.stderr_progress)
+                           profile=args.profile, timeout=args.timeout,
+                           progress=record.stderr_progress)
     for area, n in counts.items():
         print(f"{area}: {n} cases")
     print(f"{sum(counts.values())} cases recorded from {len(argvs)} oracles into {args.out}")
@@ -112,11 +113,14 @@ def parser() -> argparse.ArgumentParser:
     g = sub.add_parser("generate", help="expand the templates into cases")
     g.add_argument("--templates", default=str(generate.TEMPLATE_DIR))
     g.add_argument("--out", default="build/cases")
+    g.add_argument("--profile", choices=generate.PROFILES, default="default")
     g.set_defaults(func=cmd_generate)
 
     r = sub.add_parser("record", help="record expected outcomes from CPython")
     r.add_argument("--templates", default=str(generate.TEMPLATE_DIR))
     r.add_argument("--out", default=str(casesmod.CONFORMANCE_DIR))
+    r.add_argument("--profile", choices=generate.PROFILES, default="default",
+                   help="full: the nightly suite (write it outside conformance/)")
     r.add_argument("--python", action="append", default=[],
                    help="a CPython to record with (repeatable); default: every CPython >= 3.9 here")
     r.add_argument("--oracle-command", action="append", default=[],

@@ -8,7 +8,35 @@ around the ends of a dimension, the limits of a Py_ssize_t, and so on.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import contextlib
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+_profile = "default"
+
+
+@contextlib.contextmanager
+def profile(name: str) -> Iterator[None]:
+    """Generate under a profile ("default" or "full") for the duration."""
+    global _profile
+    saved, _profile = _profile, name
+    try:
+        yield
+    finally:
+        _profile = saved
+
+
+def scale() -> int:
+    """How much bigger random and sampled domains are in the current profile."""
+    return 10 if _profile == "full" else 1
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A domain value with its own label for case ids: an exporter
+    declaration (a dict with `kind`) or a whole step."""
+    label: str
+    value: Any
 
 # Keys that are ints but no index can be: they overflow a Py_ssize_t.
 HUGE_INTS = [1 << 63, -(1 << 63) - 1, 1 << 64, -(1 << 64)]

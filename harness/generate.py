@@ -212,10 +212,24 @@ def param_domain(tf: TemplateFile, entry: dict, spec: Any,
                 args.append(v.decl if isinstance(v, Exporter) else v)
             else:
                 args.append(parse_int(a))
-        return [values.encode(v) for v in fn(*args)]
+        return [domain_value(v) for v in fn(*args)]
     if not isinstance(spec, list):
         raise TemplateError(f"{where}: a parameter is a list or an @domain")
     return [param_value(tf, v) for v in spec]
+
+
+def domain_value(v: Any) -> Any:
+    """Encode what a domain returns: plain values, or Labelled ones (an
+    exporter declaration, a whole step) that carry their own id label."""
+    if isinstance(v, domains.Labelled):
+        return Exporter(v.label, _encode_structure(v.value))
+    return values.encode(v)
+
+
+def _encode_structure(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _encode_structure(x) for k, x in v.items()}
+    return values.encode(v)
 
 
 def param_value(tf: TemplateFile, v: Any) -> Any:
@@ -290,12 +304,25 @@ def template_files(directory: Path = TEMPLATE_DIR) -> list[Path]:
     return sorted(directory.glob("*.toml"))
 
 
-def generate_all(directory: Path = TEMPLATE_DIR) -> dict[str, list[dict]]:
-    """All cases, by area, in a stable order."""
+PROFILES = ("default", "full")
+
+
+def generate_all(directory: Path = TEMPLATE_DIR, profile: str = "default") -> dict[str, list[dict]]:
+    """All cases of a profile, by area, in a stable order.
+
+    The default profile is the checked-in suite. The full profile (nightly
+    runs) adds the templates marked `profiles = ["full"]` and lets domains
+    grow (domains.scale()): it is seeded, so just as reproducible.
+    """
+    if profile not in PROFILES:
+        raise TemplateError(f"unknown profile {profile!r}: {', '.join(PROFILES)}")
     by_area: dict[str, list[dict]] = {}
-    for path in template_files(directory):
-        tf = load_template_file(path)
-        if tf.area in by_area:
-            raise TemplateError(f"{path}: area {tf.area!r} is declared twice")
-        by_area[tf.area] = generate_file(tf)
+    with domains.profile(profile):
+        for path in template_files(directory):
+            tf = load_template_file(path)
+            if tf.area in by_area:
+                raise TemplateError(f"{path}: area {tf.area!r} is declared twice")
+            tf.entries = [e for e in tf.entries
+                          if profile in e.get("profiles", ["default", "full"])]
+            by_area[tf.area] = generate_file(tf)
     return by_area

@@ -72,12 +72,13 @@ def oracle_order(o: Oracle) -> tuple:
 
 
 def record(argvs: list[list[str]], out_dir: Path, *, template_dir: Path = generate.TEMPLATE_DIR,
-           timeout: float = 30.0, progress: Progress = lambda s: None) -> dict[str, int]:
+           profile: str = "default", timeout: float = 30.0,
+           progress: Progress = lambda s: None) -> dict[str, int]:
     """Generate, run on each oracle, write out_dir/<area>.jsonl and oracles.json.
 
     Returns the number of cases written per area.
     """
-    by_area = generate.generate_all(template_dir)
+    by_area = generate.generate_all(template_dir, profile)
     all_cases = [c for area_cases in by_area.values() for c in area_cases]
     oracles: list[Oracle] = []
     answers: dict[str, dict[str, list]] = {}
