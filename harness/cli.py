@@ -3,12 +3,16 @@
     generate   expand spec/templates into cases (no answers) for inspection
     record     run the cases on every CPython here and write conformance/
     run        run the suite against implementations and compare
+    merge      merge the results of shards into one report
+    bench      measure cases per second of implementations, side by side
     oracles    list the CPythons that `record` would use
 
-Exit status: 0 everything passed; 1 some case failed (fail, crash, timeout,
-protocol-error; also message differences under --strict-messages);
-2 the harness could not do its job (bad arguments, a malformed case file,
-an adapter that will not start).
+Exit status of run and merge: 0 everything passed (with --gate: no new
+failure); 1 some case failed (fail, crash, timeout, protocol-error; also
+message differences under --strict-messages) -- with --gate, some case failed
+that the expectations file does not list; 2 the harness could not do its job
+(bad arguments, a malformed case or expectations file, an adapter that will
+not start).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import sys
 from pathlib import Path
 
 from . import cases as casesmod
-from . import generate, impls, record, report, runner, session
+from . import bench, expectations, generate, impls, junit, record, report, runner, select, session
 
 EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
 
@@ -63,46 +67,132 @@ def cmd_oracles(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def select(suite: casesmod.Suite, areas: list[str]) -> list[dict]:
-    if not areas:
-        return suite.cases
-    known = {casesmod.area_of(c["id"]) for c in suite.cases}
-    unknown = set(areas) - known
-    if unknown:
-        raise HarnessError(f"no such area: {', '.join(sorted(unknown))} "
-                           f"(areas: {', '.join(sorted(known))})")
-    return [c for c in suite.cases if casesmod.area_of(c["id"]) in areas]
+def selection_of(args: argparse.Namespace) -> select.Selection:
+    return select.Selection(areas=args.area, rules=args.rule, ids=args.id,
+                            language=args.language, version_sensitive=args.version_sensitive,
+                            shard=select.parse_shard(args.shard) if args.shard else None)
+
+
+def results_name(impl: impls.Impl, args: argparse.Namespace) -> str:
+    if args.shard:
+        i, n = select.parse_shard(args.shard)
+        return f"{impl.name}.shard-{i}-of-{n}"
+    return impl.name
+
+
+def junit_path(args: argparse.Namespace, name: str, many: bool) -> Path | None:
+    if not args.junit:
+        return None
+    path = Path(args.junit.replace("{impl}", name))
+    if many and "{impl}" not in args.junit:
+        path = path.with_name(f"{path.stem}-{name}{path.suffix or '.xml'}")
+    return path
+
+
+def report_run(run: session.RunResult, by_id: dict[str, dict], args: argparse.Namespace,
+               name: str, many: bool) -> int:
+    """Print, write the results and JUnit, gate; the run's exit status."""
+    results_dir = Path(args.results)
+    out = results_dir / f"{name}.json"
+    report.write_results(run, out)
+    texts = {r.id: report.failure_text(r, by_id[r.id]) for r in run.results
+             if r.status in session.FAILING or r.status == "message"}
+    jpath = junit_path(args, name, many)
+    if jpath:
+        junit.write(jpath, name, run.results, run.seconds, texts)
+    if not args.summary_only:
+        print(report.area_table(run))
+        failed = run.failed()
+        for r in failed[:args.max_failures]:
+            print(texts[r.id])
+        if len(failed) > args.max_failures:
+            print(f"# ... and {len(failed) - args.max_failures} more failing cases "
+                  f"(all of them are in {out})")
+    status = EXIT_FAILURES if run.failed() else EXIT_OK
+    exp_path = Path(args.expectations) if args.expectations else expectations.default_path(run.impl.name)
+    if args.update_expectations:
+        n = expectations.write(exp_path, run.impl.name, run.oracle, run.results)
+        print(f"wrote {n} known divergences to {exp_path}")
+    elif args.gate or args.expectations:
+        known = expectations.read(exp_path)
+        rep = expectations.gate(run.results, known, set(by_id))
+        print(expectations.gate_text(rep, exp_path))
+        status = EXIT_OK if rep.ok else EXIT_FAILURES
+    print(report.headline(run))
+    if jpath:
+        print(f"results: {out}; JUnit: {jpath}")
+    else:
+        print(f"results: {out}")
+    return status
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.jobs < 1:
+        raise HarnessError("--jobs must be at least 1")
     suite = casesmod.load_suite(Path(args.cases))
-    chosen = select(suite, args.area)
+    chosen = selection_of(args).apply(suite.cases)
+    if args.list:
+        for c in chosen:
+            print(f"{c['id']}  {' '.join(c['rules'])}")
+        print(f"{len(chosen)} of {len(suite.cases)} cases selected")
+        return EXIT_OK
+    if not chosen:
+        raise HarnessError("the selection matches no case")
+    if (args.update_expectations or args.gate) and len(args.impl) > 1 and args.expectations:
+        raise HarnessError("--expectations names one file: give one implementation")
     by_id = suite.by_id()
-    results_dir = Path(args.results)
     worst = EXIT_OK
+    many = len(args.impl) > 1
     for text in args.impl:
         impl = impls.resolve(text)
         progress = report.Progress(impl.name, len(chosen))
         try:
             run = session.run(impl, suite, chosen, timeout=args.timeout,
                               strict=True if args.strict_messages else None,
-                              prefer_oracle=args.oracle, log_dir=results_dir / "logs",
-                              on_result=progress)
+                              prefer_oracle=args.oracle, jobs=args.jobs,
+                              log_dir=Path(args.results) / "logs", on_result=progress)
         except runner.AdapterError as e:
             progress.finish()
             print(f"{impl.name}: cannot run: {e}", file=sys.stderr)
             worst = EXIT_ERROR
             continue
         progress.finish()
-        out = results_dir / f"{impl.name}.json"
-        report.write_results(run, out)
-        print(report.area_table(run))
-        report.print_failures(run, by_id, args.max_failures, sys.stdout)
-        print(report.headline(run))
-        print(f"results: {out}")
-        if run.failed() and worst == EXIT_OK:
-            worst = EXIT_FAILURES
+        status = report_run(run, by_id, args, results_name(impl, args), many)
+        worst = max(worst, status)
     return worst
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Shards' results as one report, with the same outputs and gate as run."""
+    run = report.merge([report.read_results(Path(p)) for p in args.files])
+    suite = casesmod.load_suite(Path(args.cases))
+    missing = [r.id for r in run.results if r.id not in suite.by_id()]
+    if missing:
+        raise HarnessError(f"{len(missing)} merged cases are not in {args.cases}, e.g. {missing[0]}")
+    return report_run(run, suite.by_id(), args, run.impl.name, False)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    suite = casesmod.load_suite(Path(args.cases))
+    rows = bench.measure([impls.resolve(t) for t in args.impl], suite.cases,
+                         repeat=args.repeat, progress=record.stderr_progress)
+    print(bench.table(rows))
+    return EXIT_OK
+
+
+def add_output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--results", default="build/results",
+                   help="directory for <impl>.json results and adapter logs")
+    p.add_argument("--junit", help="write JUnit XML here ({impl} is replaced by the name)")
+    p.add_argument("--gate", action="store_true",
+                   help="fail only on failures not listed in conformance/expectations/<impl>.txt")
+    p.add_argument("--expectations", help="gate with this expectations file instead")
+    p.add_argument("--update-expectations", action="store_true",
+                   help="rewrite the expectations file from this run's failures")
+    p.add_argument("--max-failures", type=int, default=20,
+                   help="failing cases to print as reproducers (default 20)")
+    p.add_argument("--summary-only", action="store_true",
+                   help="print only the gate and the one-line summary")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -136,14 +226,35 @@ def parser() -> argparse.ArgumentParser:
                    help="reference[:X.Y], cpython[:PATH], pypy, or NAME=COMMAND")
     u.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
     u.add_argument("--area", action="append", default=[], help="only this area (repeatable)")
+    u.add_argument("--rule", action="append", default=[],
+                   help="only cases citing a rule matching this glob, e.g. 'SLICE-*' (repeatable)")
+    u.add_argument("--id", action="append", default=[],
+                   help="only cases whose id matches this glob (repeatable)")
+    u.add_argument("--language", help="only cases that run on some version in this "
+                   "constraint, e.g. '>=3.12' or '>=3.10,<3.13'")
+    u.add_argument("--version-sensitive", action="store_true",
+                   help="only cases whose outcome differs between CPython versions")
+    u.add_argument("--shard", help="I/N: only the I-th of N deterministic slices of the suite")
+    u.add_argument("--list", action="store_true", help="list the selected cases and stop")
+    u.add_argument("-j", "--jobs", type=int, default=1, help="adapter processes in parallel")
     u.add_argument("--timeout", type=float, default=10.0, help="seconds per case (default 10)")
     u.add_argument("--strict-messages", action="store_true",
                    help="a differing exception message is a failure")
     u.add_argument("--oracle", help="compare with this oracle when it recorded the case")
-    u.add_argument("--results", default="build/results")
-    u.add_argument("--max-failures", type=int, default=20,
-                   help="failing cases to print in full (default 20)")
+    add_output_options(u)
     u.set_defaults(func=cmd_run)
+
+    m = sub.add_parser("merge", help="merge results of shards into one report")
+    m.add_argument("files", nargs="+", help="results JSON files of one implementation")
+    m.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
+    add_output_options(m)
+    m.set_defaults(func=cmd_merge)
+
+    b = sub.add_parser("bench", help="cases per second of each implementation, side by side")
+    b.add_argument("impl", nargs="+")
+    b.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
+    b.add_argument("--repeat", type=int, default=3, help="best of this many runs")
+    b.set_defaults(func=cmd_bench)
     return p
 
 
@@ -155,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (HarnessError, casesmod.CaseFileError, generate.TemplateError,
-            impls.ImplError, runner.AdapterError) as e:
+            impls.ImplError, runner.AdapterError, select.SelectionError,
+            expectations.ExpectationsError, report.ResultsError) as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

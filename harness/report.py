@@ -9,7 +9,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TextIO
 
-from . import reproduce
+from . import compare, reproduce, runner, values
+from .impls import Impl
 from .session import FAILING, STATUSES, CaseResult, RunResult
 
 
@@ -91,25 +92,40 @@ def headline(run: RunResult) -> str:
             f"in {run.seconds:.1f} s")
 
 
-def _outcome_text(o: object) -> str:
-    return json.dumps(o, ensure_ascii=False)
+def outcome_text(o: dict) -> str:
+    """An outcome as a developer reads it: a value's Python source, or Type: message."""
+    if "raises" in o:
+        return f"{o['raises']['type']}: {o['raises']['message']}"
+    if "value" in o:
+        try:
+            return values.source(o["value"])
+        except values.ValueFormatError:
+            return json.dumps(o["value"])
+    if "any" in o:
+        return " or ".join(outcome_text(x) for x in o["any"])
+    if "unbound" in o:
+        return f"(not run: {o['unbound']} was never bound)"
+    return json.dumps(o)
 
 
 def failure_text(result: CaseResult, case: dict) -> str:
-    """A failing case as a reproducer: the program, then what differed."""
+    """A failing case as a program to paste into a REPL, the differing steps
+    annotated with what CPython did and what the implementation did."""
     head, steps = reproduce.case_lines(case)
-    lines = [f"FAIL {result.id} [{result.status}] rules {', '.join(result.rules)}"
-             + (f" (oracle {result.oracle})" if result.oracle else "")]
+    title = f"# {result.status.upper()} {result.id}  rules {', '.join(result.rules)}"
+    if result.oracle:
+        title += f"  (compared with {result.oracle})"
+    lines = [title]
     if result.detail:
-        lines.append(f"    {result.detail}")
-    lines += [f"    >>> {s}" for s in head]
+        lines.append(f"# {result.detail}")
+    lines += head
     differing = {d.step: d for d in result.diffs}
     for i, s in enumerate(steps):
-        lines.append(f"    >>> {s}")
+        lines.append(s)
         if i in differing:
             d = differing[i]
-            lines.append(f"        expected: {_outcome_text(d.expected)}")
-            lines.append(f"        actual:   {_outcome_text(d.actual)}")
+            lines.append(f"# expected: {outcome_text(d.expected)}")
+            lines.append(f"# actual:   {outcome_text(d.actual)}")
     return "\n".join(lines)
 
 
@@ -152,3 +168,44 @@ def write_results(run: RunResult, path: Path) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
     tmp.replace(path)
+
+
+class ResultsError(ValueError):
+    """A results file that cannot be read back; says which and why."""
+
+
+def read_results(path: Path) -> RunResult:
+    """A results JSON back as a RunResult (to merge shards, to gate later)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        hello = runner.parse_hello(json.dumps(doc["hello"]).encode())
+        results = [CaseResult(c["id"], c["status"], c["rules"], c.get("oracle"),
+                              c.get("detail", ""),
+                              [compare.StepDiff(d["step"], d["expected"], d["actual"], d["kind"])
+                               for d in c.get("diffs", [])],
+                              None, c.get("seconds", 0.0))
+                   for c in doc["cases"]]
+        impl = Impl(doc["implementation"], [], strict=doc.get("strict_messages", False))
+        return RunResult(impl, hello, doc["oracle"], results, doc.get("seconds", 0.0),
+                         doc.get("restarts", 0))
+    except (OSError, ValueError, KeyError, TypeError, runner.AdapterError) as e:
+        raise ResultsError(f"{path}: not a results file: {e}") from None
+
+
+def merge(runs: list[RunResult]) -> RunResult:
+    """Shards of one implementation's run, as one run (cases in id order)."""
+    if not runs:
+        raise ResultsError("nothing to merge")
+    first = runs[0]
+    for r in runs[1:]:
+        if r.impl.name != first.impl.name or r.hello.raw != first.hello.raw:
+            raise ResultsError(f"cannot merge results of {r.impl.name} ({r.hello.version}) "
+                               f"with {first.impl.name} ({first.hello.version})")
+    by_id: dict[str, CaseResult] = {}
+    for run in runs:
+        for c in run.results:
+            if c.id in by_id:
+                raise ResultsError(f"case {c.id} is in two of the merged results")
+            by_id[c.id] = c
+    return RunResult(first.impl, first.hello, first.oracle, sorted(by_id.values(), key=lambda c: c.id),
+                     max(r.seconds for r in runs), sum(r.restarts for r in runs))

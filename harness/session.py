@@ -7,6 +7,7 @@ reports (report.py) and the results JSON are made of.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -83,23 +84,38 @@ def judge(case: dict, reply: runner.Reply, ranking, strict: bool) -> CaseResult:
     return result
 
 
+BLOCK = 256     # cases a parallel worker takes at a time
+
+
 def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
         strict: bool | None = None, prefer_oracle: str | None = None,
-        log_dir=None, on_result: Callable[[CaseResult], None] = lambda r: None) -> RunResult:
-    """Run `cases` (from `suite`) on `impl`; every case gets exactly one result."""
+        log_dir=None, jobs: int = 1,
+        on_result: Callable[[CaseResult], None] = lambda r: None) -> RunResult:
+    """Run `cases` (from `suite`) on `impl`; every case gets exactly one result.
+
+    With jobs > 1, that many adapter processes share the cases, a block at a
+    time; results come back in the cases' order whatever finished first.
+    """
     strict = impl.strict if strict is None else strict
     started = time.monotonic()
-    log_path = log_dir / f"{impl.name}.stderr" if log_dir else None
-    adapter = runner.Adapter(impl.argv, timeout=timeout, env=impl.env, log_path=log_path)
-    hello = adapter.start()
+
+    def new_adapter(k: int) -> runner.Adapter:
+        log_path = log_dir / f"{impl.name}{'' if k == 0 else f'.{k}'}.stderr" if log_dir else None
+        return runner.Adapter(impl.argv, timeout=timeout, env=impl.env, log_path=log_path)
+
+    first = new_adapter(0)
+    hello = first.start()
     ranking = compare.oracle_ranking(hello, suite.oracles, prefer_oracle)
     if not ranking:
+        first.close()
         raise runner.AdapterError("the suite records no oracle")
     results: dict[str, CaseResult] = {}
+    lock = threading.Lock()
 
     def add(r: CaseResult) -> None:
-        results[r.id] = r
-        on_result(r)
+        with lock:
+            results[r.id] = r
+            on_result(r)
 
     to_run = []
     for case in cases:
@@ -108,19 +124,43 @@ def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
             add(CaseResult(case["id"], UNSUPPORTED, case["rules"], detail=why))
         else:
             to_run.append(case)
-    by_id = {c["id"]: c for c in to_run}
-    try:
-        for reply in adapter.run(to_run):
-            add(judge(by_id[reply.case_id], reply, ranking, strict))
-    except runner.AdapterError as e:
-        # The adapter will not come back: what it answered stays, the rest
-        # are crashes that say why, and the run still reports.
-        for case in to_run:
-            if case["id"] not in results:
-                add(CaseResult(case["id"], runner.CRASH, case["rules"],
-                               detail=f"adapter unusable: {e}"))
-    finally:
-        adapter.close()
+    blocks = iter([to_run[i:i + BLOCK] for i in range(0, len(to_run), BLOCK)])
+    restarts = []
+
+    def worker(adapter: runner.Adapter) -> None:
+        adapter.hello = hello        # a worker that greets differently is refused
+        try:
+            while True:
+                with lock:
+                    block = next(blocks, None)
+                if block is None:
+                    return
+                by_id = {c["id"]: c for c in block}
+                try:
+                    for reply in adapter.run(block):
+                        add(judge(by_id[reply.case_id], reply, ranking, strict))
+                except runner.AdapterError as e:
+                    # This adapter will not come back: what it answered stays,
+                    # the rest of its block are crashes that say why.
+                    for case in block:
+                        if case["id"] not in results:
+                            add(CaseResult(case["id"], runner.CRASH, case["rules"],
+                                           detail=f"adapter unusable: {e}"))
+                    return
+        finally:
+            adapter.close()
+            restarts.append(adapter.restarts)
+
+    adapters = [first] + [new_adapter(k) for k in range(1, max(1, jobs))]
+    threads = [threading.Thread(target=worker, args=(a,), daemon=True) for a in adapters]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for block in blocks:             # left over only if every worker gave up
+        for case in block:
+            add(CaseResult(case["id"], runner.CRASH, case["rules"],
+                           detail="no adapter left to run it"))
     ordered = [results[c["id"]] for c in cases]
     return RunResult(impl, hello, ranking[0].name, ordered,
-                     time.monotonic() - started, adapter.restarts)
+                     time.monotonic() - started, sum(restarts))

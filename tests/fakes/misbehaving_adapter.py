@@ -11,9 +11,12 @@ MODE is one of:
   nohello  exit before the hello line
   silent   never print the hello line
   always-crash  exit(3) on CASE_ID in every process, so it never answers it
+  wrong    answer every step of the cases in CASE_ID (comma-separated ids)
+           with the value 12345: a divergence, as a buggy implementation has
 A marker file next to the first process's run keeps "only once" modes once.
 """
 
+import json
 import os
 import sys
 import time
@@ -30,7 +33,14 @@ print(mvadapter.hello(), flush=True)
 first = not os.path.exists(marker)
 if first:
     open(marker, "w").close()
+wrong = set(target.split(",")) if mode == "wrong" else set()
 for line in sys.stdin:
+    if wrong:
+        answer = json.loads(mvadapter.handle_line(line))
+        if answer["id"] in wrong and "outcomes" in answer:
+            answer["outcomes"] = [{"value": 12345} for _ in answer["outcomes"]]
+        print(json.dumps(answer), flush=True)
+        continue
     if f'"id":"{target}"' in line.replace(" ", ""):
         if mode == "crash" and first or mode == "always-crash":
             print("about to crash", file=sys.stderr, flush=True)

@@ -1,0 +1,165 @@
+"""The harness as a CI tool: expectations, selection, shards, JUnit, merge.
+
+The demonstration the gate exists for: an implementation with a known
+divergence, listed in its expectations file, passes the gate; the same
+implementation with one more (planted) divergence fails it, naming the case.
+"""
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from harness import cases, expectations, generate, select
+
+ROOT = Path(__file__).resolve().parent.parent
+FAKE = Path(__file__).parent / "fakes" / "misbehaving_adapter.py"
+KNOWN = "seed/bytes-index"
+PLANTED = "seed/array-index-and-assign"
+
+
+def harness(*args):
+    return subprocess.run([sys.executable, "-m", "harness", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+
+
+def buggy(ids, tmp_path):
+    return f"buggy={sys.executable} {FAKE} wrong {','.join(ids)} {tmp_path / 'marker'}"
+
+
+def test_known_divergences_pass_the_gate_and_a_new_one_fails_it(tmp_path):
+    exp = tmp_path / "buggy.txt"
+    out = str(tmp_path / "results")
+    r = harness("run", buggy([KNOWN], tmp_path), "--area", "seed", "--results", out,
+                "--expectations", str(exp), "--update-expectations")
+    assert exp.read_text().count(KNOWN) == 1, r.stdout + r.stderr
+    r = harness("run", buggy([KNOWN], tmp_path), "--area", "seed", "--results", out,
+                "--expectations", str(exp))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "GATE: pass" in r.stdout
+    r = harness("run", buggy([KNOWN, PLANTED], tmp_path), "--area", "seed", "--results", out,
+                "--expectations", str(exp))
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "GATE: 1 new failing cases" in r.stdout and PLANTED in r.stdout
+    # Without the gate, the known divergence alone already fails the run.
+    r = harness("run", buggy([KNOWN], tmp_path), "--area", "seed", "--results", out)
+    assert r.returncode == 1
+
+
+def test_the_gate_lists_cases_that_now_pass(tmp_path):
+    exp = tmp_path / "cpython.txt"
+    exp.write_text(f"# known\n{KNOWN}  fail\n")
+    r = harness("run", "cpython", "--area", "seed", "--results", str(tmp_path),
+                "--expectations", str(exp))
+    assert r.returncode == 0
+    assert "1 listed cases now pass" in r.stdout and KNOWN in r.stdout
+
+
+@pytest.mark.parametrize("text, message", [
+    ("just-an-id\n", ":1: want"),
+    ("a/b  sometimes\n", ":1: want"),
+    ("a/b  fail\na/b  crash\n", ":2: a/b is listed twice"),
+])
+def test_a_malformed_expectations_file_is_a_clear_error(tmp_path, text, message):
+    exp = tmp_path / "e.txt"
+    exp.write_text(text)
+    with pytest.raises(expectations.ExpectationsError, match=message):
+        expectations.read(exp)
+
+
+def test_case_ids_survive_regeneration(suite):
+    """Expectations name cases by id; ids are what the templates make."""
+    regenerated = [c["id"] for area in generate.generate_all().values() for c in area]
+    assert regenerated == [c["id"] for c in suite.cases]
+
+
+def test_shards_partition_the_suite(suite):
+    ids = [c["id"] for c in suite.cases]
+    parts = [select.Selection(shard=(i, 4)).apply(suite.cases) for i in (1, 2, 3, 4)]
+    seen = [c["id"] for p in parts for c in p]
+    assert sorted(seen) == sorted(ids)
+    assert all(len(p) > len(ids) / 8 for p in parts)
+
+
+def test_a_shard_does_not_move_when_the_suite_changes(suite):
+    some = suite.cases[: len(suite.cases) // 2]
+    before = {c["id"] for c in select.Selection(shard=(2, 3)).apply(suite.cases)}
+    after = {c["id"] for c in select.Selection(shard=(2, 3)).apply(some)}
+    assert after <= before
+
+
+@pytest.mark.parametrize("sel, check", [
+    (select.Selection(areas=["seed"]), lambda c: c["id"].startswith("seed/")),
+    (select.Selection(rules=["SLICE-00[1-2]"]), lambda c: any(r in ("SLICE-001", "SLICE-002") for r in c["rules"])),
+    (select.Selection(ids=["*bytes5*"]), lambda c: "bytes5" in c["id"]),
+])
+def test_selection_keeps_exactly_the_matching_cases(suite, sel, check):
+    chosen = sel.apply(suite.cases)
+    assert chosen and all(check(c) for c in chosen)
+    assert len(chosen) == sum(1 for c in suite.cases if check(c))
+
+
+def test_a_language_constraint_drops_cases_that_cannot_run_there():
+    old = {"id": "a/x", "rules": [], "requires": {"language": ">=3.12"}}
+    assert select.runs_within(old, ">=3.13")
+    assert not select.runs_within(old, "<3.12")
+    assert select.runs_within({"id": "a/y", "rules": []}, "<3.12")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--shard", "0/3"], "I must be between 1 and N"),
+    (["--shard", "x"], "write I/N"),
+    (["--language", "3.12"], "write a constraint"),
+    (["--jobs", "0"], "--jobs must be at least 1"),
+    (["--id", "no/such/case*"], "matches no case"),
+])
+def test_bad_selections_are_clear_errors(tmp_path, args, message):
+    r = harness("run", "cpython", *args, "--results", str(tmp_path))
+    assert r.returncode == 2 and message in r.stderr, r.stderr
+
+
+def test_list_shows_what_would_run():
+    r = harness("run", "cpython", "--area", "seed", "--list")
+    assert r.returncode == 0
+    assert "seed/bytes-index  CONSTRUCT-001 INDEX-001" in r.stdout
+    assert r.stdout.strip().endswith("cases selected")
+
+
+def test_parallel_shards_merge_into_one_report_with_junit(tmp_path, suite):
+    for i in (1, 2):
+        r = harness("run", "cpython", "-j", "2", "--shard", f"{i}/2", "--area", "slicing",
+                    "--results", str(tmp_path), "--summary-only")
+        assert r.returncode == 0, r.stderr
+    junit = tmp_path / "merged.xml"
+    r = harness("merge", str(tmp_path / "cpython.shard-1-of-2.json"),
+                str(tmp_path / "cpython.shard-2-of-2.json"), "--results", str(tmp_path / "m"),
+                "--junit", str(junit))
+    assert r.returncode == 0, r.stdout + r.stderr
+    merged = json.loads((tmp_path / "m" / "cpython.json").read_text())
+    n = sum(1 for c in suite.cases if c["id"].startswith("slicing/"))
+    assert merged["summary"]["total"] == merged["summary"]["pass"] == n
+    tree = ET.parse(junit).getroot()
+    cases_xml = tree.findall(".//testcase")
+    assert len(cases_xml) == n and {c.get("classname") for c in cases_xml} == {"slicing"}
+
+
+def test_junit_marks_failures_with_their_reproducer(tmp_path):
+    junit = tmp_path / "j.xml"
+    harness("run", buggy([PLANTED], tmp_path), "--area", "seed", "--results", str(tmp_path),
+            "--junit", str(junit))
+    failures = ET.parse(junit).getroot().findall(".//testcase/failure")
+    assert len(failures) == 1
+    assert "mv[1]" in failures[0].text and "# expected: 2" in failures[0].text
+
+
+def test_a_failure_prints_a_runnable_reproducer(tmp_path, suite):
+    r = harness("run", buggy([PLANTED], tmp_path), "--area", "seed", "--results", str(tmp_path))
+    text = r.stdout[r.stdout.index("# FAIL " + PLANTED):]
+    program = [line for line in text.splitlines()[1:8] if not line.startswith("#")]
+    assert program[:3] == ["import array", "arr = array.array('i', [1, 2, 3, 4, 5])",
+                           "mv = memoryview(arr)"]
+    assert "# expected: 2" in text and "# actual:   12345" in text
+    assert "INDEX-001" in text.splitlines()[0]
