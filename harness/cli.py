@@ -4,6 +4,7 @@
     record     run the cases on every CPython here and write conformance/
     run        run the suite against implementations and compare
     merge      merge the results of shards into one report
+    matrix     run every implementation installed; table and HTML matrix
     bench      measure cases per second of implementations, side by side
     oracles    list the CPythons that `record` would use
 
@@ -22,7 +23,8 @@ import sys
 from pathlib import Path
 
 from . import cases as casesmod
-from . import bench, expectations, generate, impls, junit, record, report, runner, select, session
+from . import (bench, expectations, generate, impls, junit, matrix, record, report, runner,
+               select, session)
 
 EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
 
@@ -180,6 +182,48 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+MATRIX_DEFAULT = ["reference", "cpython", "pypy", "pyodide", "micropython", "brython"]
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    """Run everything installed; write results, the table and the HTML page.
+
+    Failures of other implementations are what the matrix shows, not an error:
+    the exit status is 0 unless the harness itself could not work.
+    """
+    suite = casesmod.load_suite(Path(args.cases))
+    chosen = selection_of(args).apply(suite.cases)
+    names = args.impl or (MATRIX_DEFAULT[:2] + [f"cpython:{p}" for p in impls.oracle_pythons()
+                                               if p != impls.DEBIAN_PYTHON] + MATRIX_DEFAULT[2:])
+    runs = []
+    for text in names:
+        try:
+            impl = impls.resolve(text)
+        except impls.ImplError as e:
+            print(f"matrix: skipping {text}: {e}", file=sys.stderr)
+            continue
+        progress = report.Progress(impl.name, len(chosen))
+        try:
+            run = session.run(impl, suite, chosen, timeout=args.timeout, jobs=args.jobs,
+                              log_dir=Path(args.results) / "logs", on_result=progress)
+        except runner.AdapterError as e:
+            progress.finish()
+            print(f"matrix: {impl.name} cannot run: {e}", file=sys.stderr)
+            continue
+        progress.finish()
+        report.write_results(run, Path(args.results) / f"{impl.name}.json")
+        print(report.headline(run), file=sys.stderr)
+        runs.append(run)
+    if not runs:
+        raise HarnessError("no implementation could run")
+    print(matrix.area_table(runs))
+    out = Path(args.out)
+    matrix.write_page(out, runs, suite.by_id())
+    print(f"matrix: {out} ({len(runs)} implementations, {len(chosen)} cases); "
+          f"results in {args.results}/")
+    return EXIT_OK
+
+
 def add_output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--results", default="build/results",
                    help="directory for <impl>.json results and adapter logs")
@@ -249,6 +293,21 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
     add_output_options(m)
     m.set_defaults(func=cmd_merge)
+
+    x = sub.add_parser("matrix", help="run everything installed; table and HTML matrix")
+    x.add_argument("impl", nargs="*", help="implementations (default: all installed)")
+    x.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
+    x.add_argument("--area", action="append", default=[])
+    x.add_argument("--rule", action="append", default=[])
+    x.add_argument("--id", action="append", default=[])
+    x.add_argument("--language")
+    x.add_argument("--version-sensitive", action="store_true")
+    x.add_argument("--shard")
+    x.add_argument("-j", "--jobs", type=int, default=1)
+    x.add_argument("--timeout", type=float, default=10.0)
+    x.add_argument("--results", default="build/results")
+    x.add_argument("--out", default="build/matrix/index.html")
+    x.set_defaults(func=cmd_matrix)
 
     b = sub.add_parser("bench", help="cases per second of each implementation, side by side")
     b.add_argument("impl", nargs="+")
