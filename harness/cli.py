@@ -111,6 +111,10 @@ def report_run(run: session.RunResult, by_id: dict[str, dict], args: argparse.Na
             print(f"# ... and {len(failed) - args.max_failures} more failing cases "
                   f"(all of them are in {out})")
     status = EXIT_FAILURES if run.failed() else EXIT_OK
+    if args.require_clean_exit and run.exit_problems:
+        for problem in run.exit_problems:
+            print(f"{run.impl.name}: adapter did not end cleanly: {problem}")
+        status = EXIT_FAILURES
     exp_path = Path(args.expectations) if args.expectations else expectations.default_path(run.impl.name)
     if args.update_expectations:
         n = expectations.write(exp_path, run.impl.name, run.oracle, run.results)
@@ -285,12 +289,16 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--strict-messages", action="store_true",
                    help="a differing exception message is a failure")
     u.add_argument("--oracle", help="compare with this oracle when it recorded the case")
+    u.add_argument("--require-clean-exit", action="store_true",
+                   help="fail unless every adapter process exits with status 0 when its "
+                   "input ends (for Valgrind and sanitizer gates, which report at exit)")
     add_output_options(u)
     u.set_defaults(func=cmd_run)
 
     m = sub.add_parser("merge", help="merge results of shards into one report")
     m.add_argument("files", nargs="+", help="results JSON files of one implementation")
     m.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
+    m.set_defaults(require_clean_exit=False)
     add_output_options(m)
     m.set_defaults(func=cmd_merge)
 
