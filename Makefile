@@ -58,6 +58,7 @@ endif
 
 cases: deps-core
 	$(PY) -m harness record
+	$(PY) -m harness changes
 
 test: reference deps-test deps-browser
 	$(PYTEST) -q tests $(PYTEST_ARGS)

@@ -6,6 +6,7 @@
     merge      merge the results of shards into one report
     matrix     run every implementation installed; table and HTML matrix
     bench      measure cases per second of implementations, side by side
+    changes    rewrite the spec's table of version changes from the recordings
     oracles    list the CPythons that `record` would use
 
 Exit status of run and merge: 0 everything passed (with --gate: no new
@@ -23,7 +24,7 @@ import sys
 from pathlib import Path
 
 from . import cases as casesmod
-from . import (bench, expectations, generate, impls, junit, matrix, record, report, runner,
+from . import (bench, changes, expectations, generate, impls, junit, matrix, record, report, runner,
                select, session)
 
 EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
@@ -55,6 +56,13 @@ def cmd_record(args: argparse.Namespace) -> int:
     for area, n in counts.items():
         print(f"{area}: {n} cases")
     print(f"{sum(counts.values())} cases recorded from {len(argvs)} oracles into {args.out}")
+    return EXIT_OK
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    suite = casesmod.load_suite(Path(args.cases))
+    changed = changes.update(suite)
+    print(f"spec/memoryview.md: version-change table {'rewritten' if changed else 'already current'}")
     return EXIT_OK
 
 
@@ -265,6 +273,10 @@ def parser() -> argparse.ArgumentParser:
                    help="an extra oracle given as a whole adapter command (e.g. Pyodide's)")
     r.add_argument("--timeout", type=float, default=30.0)
     r.set_defaults(func=cmd_record)
+
+    c = sub.add_parser("changes", help="rewrite the spec's table of version changes")
+    c.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
+    c.set_defaults(func=cmd_changes)
 
     o = sub.add_parser("oracles", help="list the CPythons that record would use")
     o.set_defaults(func=cmd_oracles)
