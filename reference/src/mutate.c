@@ -1,0 +1,570 @@
+/*
+ * mutate.c -- changing an exporter directly: ba[0] = 104, ba.append(1),
+ * a.pop(), and the rest of the bytearray and array methods the cases use.
+ *
+ * These are here because of one rule, EXPORT-?: memory that is lent out
+ * must not move.  A change that keeps the size (ba[0] = 104, reverse())
+ * is always allowed, and every view sees it at once, because views hold
+ * no copy (EXPORT-?).  A change of size asks mv_exporter_can_resize()
+ * first and fails with BufferError while any view is unreleased; a change
+ * to the same size is no resize and is allowed (ba += b'').
+ *
+ * Each method converts and checks its arguments before it asks to resize,
+ * as CPython does, so a bad argument is reported before a BufferError.
+ * Only the methods and argument types the suite uses are modelled; anything
+ * else is MV_UNSUPPORTED rather than a guess.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "mvint.h"
+
+/* ---- array items -------------------------------------------------------- */
+
+static int array_type_error(const mv_config *cfg, char typecode,
+                            const mv_value *v, mv_error *err)
+{
+    if (!cfg->behaviour.legacy_int_message)
+        return mv_raise(err, "TypeError", "'%.200s' object cannot be "
+                        "interpreted as an integer", mv_type_qualname(v));
+    if (typecode == 'Q')
+        return mv_raise(err, "TypeError", "array item must be integer");
+    if (typecode == 'b' && v->kind == MV_FLOAT)
+        return mv_raise(err, "TypeError", "integer argument expected, got float");
+    if (typecode == 'b')
+        return mv_raise(err, "TypeError", "an integer is required (got type "
+                        "%.200s)", mv_type_qualname(v));
+    return mv_unsupported(err, "3.9 array item type errors");
+}
+
+/* The range messages of array's integer setters, by typecode. */
+static int array_range_error(const mv_config *cfg, char typecode,
+                             bool negative, mv_error *err)
+{
+    static const struct { char code; const char *name; } names[] = {
+        { 'b', "signed char" }, { 'B', "unsigned byte integer" },
+        { 'h', "signed short integer" }, { 'H', "unsigned short" },
+        { 'i', "signed integer" },
+    };
+
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].code == typecode)
+            return mv_raise(err, "OverflowError", "%s is %s", names[i].name,
+                            negative ? "less than minimum"
+                                     : "greater than maximum");
+    switch (typecode) {
+    case 'I':
+        return mv_raise(err, "OverflowError", negative
+                        ? "can't convert negative value to unsigned int"
+                        : "unsigned int is greater than maximum");
+    case 'l':
+        if (cfg->platform.sizeof_long != 8)
+            return mv_unsupported(err, "array 'l' on a 32-bit platform");
+        return mv_raise(err, "OverflowError",
+                        "Python int too large to convert to C long");
+    case 'L':
+        if (cfg->platform.sizeof_long != 8)
+            return mv_unsupported(err, "array 'L' on a 32-bit platform");
+        return mv_raise(err, "OverflowError", negative
+                        ? "can't convert negative value to unsigned int"
+                        : "Python int too large to convert to C unsigned long");
+    case 'q':
+        return mv_raise(err, "OverflowError", "int too big to convert");
+    default:
+        assert(typecode == 'Q');
+        return mv_raise(err, "OverflowError", negative
+                        ? "can't convert negative int to unsigned"
+                        : "int too big to convert");
+    }
+}
+
+/* Store one item as array's own __setitem__ would; nothing is written on
+   error.  Its checks and messages are array's, not memoryview's. */
+int mv_array_store(mv_exporter *e, unsigned char *ptr, const mv_value *item,
+                   mv_error *err)
+{
+    const mv_config *cfg = e->base.cfg;
+    char code = e->typecode;
+    mv_error ignored;
+    double d;
+
+    switch (code) {
+    case 'f': case 'd':
+        if (item->kind != MV_FLOAT && !mv_is_index(item))
+            return mv_raise(err, "TypeError", "must be real number, not %.50s",
+                            mv_type_qualname(item));
+        if (mv_as_double(item, &d, err) < 0)
+            return -1;
+        return mv_pack_native(cfg, code, ptr, item, &ignored);
+    case 'u': case 'w':
+        return mv_unsupported(err, "array of characters");
+    default:
+        if (!mv_is_index(item))
+            return array_type_error(cfg, code, item, err);
+        if (mv_pack_native(cfg, code, ptr, item, &ignored) < 0)
+            return array_range_error(cfg, code, item->kind == MV_INT
+                                     && item->as.integer.negative, err);
+        return 0;
+    }
+}
+
+int mv_array_load(mv_exporter *e, const unsigned char *ptr, mv_value *out,
+                  mv_error *err)
+{
+    if (e->typecode == 'u' || e->typecode == 'w')
+        return mv_unsupported(err, "array of characters");
+    return mv_unpack_native(e->base.cfg, e->typecode, ptr, out, err);
+}
+
+/* ---- shared ----------------------------------------------------------------- */
+
+static mv_ssize nitems(const mv_exporter *e)
+{
+    return e->size / e->itemsize;
+}
+
+/* Insert n zeroed items at index i, or remove them when n < 0, after
+   asking whether the memory may move (EXPORT-?). */
+static int resize_at(mv_exporter *e, mv_ssize i, mv_ssize n, mv_error *err)
+{
+    mv_ssize at = i * e->itemsize, by = n * e->itemsize;
+    mv_ssize old = e->size;
+
+    if (n == 0)
+        return 0;
+    if (mv_exporter_can_resize(e, err) < 0)
+        return -1;
+    if (by < 0)
+        memmove(e->data + at, e->data + at - by, (size_t)(old - at + by));
+    if (mv_exporter_resize(e, old + by, err) < 0)
+        return -1;
+    if (by > 0) {
+        memmove(e->data + at + by, e->data + at, (size_t)(old - at));
+        memset(e->data + at, 0, (size_t)by);
+    }
+    return 0;
+}
+
+/* A byte for a bytearray: an int in range(256). */
+static int byte_value(const mv_config *cfg, const mv_value *v,
+                      unsigned char *out, mv_error *err)
+{
+    int64_t i;
+
+    (void)cfg;
+    if (!mv_is_index(v))
+        return mv_raise(err, "TypeError", "'%.200s' object cannot be "
+                        "interpreted as an integer", mv_type_qualname(v));
+    if (!mv_int_to_i64(v, &i) || i < 0 || i > 255)
+        return mv_raise(err, "ValueError", "byte must be in range(0, 256)");
+    *out = (unsigned char)i;
+    return 0;
+}
+
+/* A normalised index for insert(): clamped, never an error. */
+static mv_ssize clamp_index(mv_ssize i, mv_ssize n)
+{
+    if (i < 0)
+        i = i + n < 0 ? 0 : i + n;
+    return i > n ? n : i;
+}
+
+static int index_arg(const mv_config *cfg, const mv_value *v, mv_ssize *out,
+                     mv_error *err)
+{
+    return mv_as_ssize(cfg, v, "OverflowError", out, err);
+}
+
+/* Bytes to add from an argument that lends a buffer. */
+static int buffer_bytes(const mv_config *cfg, const mv_value *v,
+                        mv_value *out, mv_error *err)
+{
+    mv_buffer b;
+    int status;
+
+    if (mv_getbuffer(cfg, v, &b, MV_BUF_FULL_RO, err) < 0)
+        return -1;
+    status = mv_buffer_tobytes(&b, out, err);
+    mv_releasebuffer(&b);
+    return status;
+}
+
+/* ---- bytearray --------------------------------------------------------------- */
+
+static int bytearray_insert_bytes(mv_exporter *e, mv_ssize at,
+                                  const mv_value *bytes, mv_error *err)
+{
+    mv_ssize n = (mv_ssize)bytes->as.bytes.len;
+
+    if (resize_at(e, at, n, err) < 0)
+        return -1;
+    if (n > 0)
+        memcpy(e->data + at, bytes->as.bytes.data, (size_t)n);
+    return 0;
+}
+
+static int bytearray_extend(mv_exporter *e, const mv_value *arg, bool iadd,
+                            mv_error *err)
+{
+    const mv_config *cfg = e->base.cfg;
+    mv_value bytes;
+    int status;
+
+    if (arg->kind == MV_LIST && !iadd) {
+        /* every item is converted before the one resize */
+        if (mv_bytes_new(&bytes, NULL, 0, err) < 0)
+            return -1;
+        mv_free(bytes.as.bytes.data);
+        bytes.as.bytes.data = mv_alloc(arg->as.seq.len);
+        if (bytes.as.bytes.data == NULL) {
+            bytes = mv_none();
+            return mv_no_memory(err);
+        }
+        bytes.as.bytes.len = arg->as.seq.len;
+        for (size_t i = 0; i < arg->as.seq.len; i++) {
+            if (byte_value(cfg, &arg->as.seq.items[i],
+                           &bytes.as.bytes.data[i], err) < 0) {
+                mv_value_clear(&bytes);
+                return -1;
+            }
+        }
+        status = bytearray_insert_bytes(e, e->size, &bytes, err);
+        mv_value_clear(&bytes);
+        return status;
+    }
+    if (arg->kind != MV_BYTES && arg->kind != MV_OBJECT) {
+        if (iadd)
+            return mv_raise(err, "TypeError", "can't concat %.100s to "
+                            "bytearray", mv_type_qualname(arg));
+        return mv_unsupported(err, "bytearray.extend(%s)", mv_type_name(arg));
+    }
+    if (buffer_bytes(cfg, arg, &bytes, err) < 0)
+        return -1;
+    status = bytearray_insert_bytes(e, e->size, &bytes, err);
+    mv_value_clear(&bytes);
+    return status;
+}
+
+static int bytearray_call(mv_exporter *e, const char *m,
+                          const mv_value **arg, size_t nargs, mv_value *result,
+                          mv_error *err)
+{
+    const mv_config *cfg = e->base.cfg;
+    mv_ssize n = e->size, i;
+    unsigned char c;
+    int status;
+
+    *result = mv_none();
+    if (strcmp(m, "append") == 0 && nargs == 1) {
+        if (byte_value(cfg, arg[0], &c, err) < 0
+            || resize_at(e, n, 1, err) < 0)
+            return -1;
+        e->data[n] = c;
+        return 0;
+    }
+    if (strcmp(m, "insert") == 0 && nargs == 2) {
+        if (index_arg(cfg, arg[0], &i, err) < 0
+            || byte_value(cfg, arg[1], &c, err) < 0)
+            return -1;
+        i = clamp_index(i, n);
+        if (resize_at(e, i, 1, err) < 0)
+            return -1;
+        e->data[i] = c;
+        return 0;
+    }
+    if (strcmp(m, "pop") == 0 && nargs <= 1) {
+        i = -1;
+        if (nargs == 1 && index_arg(cfg, arg[0], &i, err) < 0)
+            return -1;
+        if (n == 0)
+            return mv_raise(err, "IndexError", "pop from empty bytearray");
+        if (i < 0)
+            i += n;
+        if (i < 0 || i >= n)
+            return mv_raise(err, "IndexError", "pop index out of range");
+        c = e->data[i];
+        if (resize_at(e, i, -1, err) < 0)
+            return -1;
+        *result = mv_int_from_i64(c);
+        return 0;
+    }
+    if (strcmp(m, "remove") == 0 && nargs == 1) {
+        if (byte_value(cfg, arg[0], &c, err) < 0)
+            return -1;
+        for (i = 0; i < n && e->data[i] != c; i++)
+            ;
+        if (i == n)
+            return mv_raise(err, "ValueError", "value not found in bytearray");
+        return resize_at(e, i, -1, err);
+    }
+    if (strcmp(m, "clear") == 0 && nargs == 0)
+        return resize_at(e, 0, -n, err);
+    if (strcmp(m, "reverse") == 0 && nargs == 0) {
+        for (i = 0; i < n / 2; i++) {
+            c = e->data[i];
+            e->data[i] = e->data[n - 1 - i];
+            e->data[n - 1 - i] = c;
+        }
+        return 0;
+    }
+    if ((strcmp(m, "extend") == 0 || strcmp(m, "__iadd__") == 0) && nargs == 1) {
+        status = bytearray_extend(e, arg[0], m[0] == '_', err);
+        if (status == 0 && m[0] == '_')
+            *result = mv_object_value(&e->base);   /* x += y returns x */
+        return status;
+    }
+    if (strcmp(m, "__imul__") == 0 && nargs == 1) {
+        if (index_arg(cfg, arg[0], &i, err) < 0)
+            return -1;
+        if (i < 0)
+            i = 0;
+        if (i > 1 && n > cfg->platform.ssize_max / i)
+            return mv_no_memory(err);
+        if (resize_at(e, n, n * i - n, err) < 0)
+            return -1;
+        for (mv_ssize k = 1; k < i; k++)
+            memcpy(e->data + k * n, e->data, (size_t)n);
+        *result = mv_object_value(&e->base);
+        return 0;
+    }
+    return mv_unsupported(err, "bytearray.%s with %zu arguments", m, nargs);
+}
+
+/* ---- array -------------------------------------------------------------------- */
+
+static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
+                      size_t nargs, mv_value *result, mv_error *err)
+{
+    const mv_config *cfg = e->base.cfg;
+    mv_ssize n = nitems(e), i, size = e->itemsize;
+    unsigned char tmp[8];
+    mv_value v;
+    bool eq;
+
+    *result = mv_none();
+    if (strcmp(m, "append") == 0 && nargs == 1) {
+        if (mv_array_store(e, tmp, arg[0], err) < 0
+            || resize_at(e, n, 1, err) < 0)
+            return -1;
+        memcpy(e->data + n * size, tmp, (size_t)size);
+        return 0;
+    }
+    if (strcmp(m, "insert") == 0 && nargs == 2) {
+        if (index_arg(cfg, arg[0], &i, err) < 0
+            || mv_array_store(e, tmp, arg[1], err) < 0)
+            return -1;
+        i = clamp_index(i, n);
+        if (resize_at(e, i, 1, err) < 0)
+            return -1;
+        memcpy(e->data + i * size, tmp, (size_t)size);
+        return 0;
+    }
+    if (strcmp(m, "extend") == 0 && nargs == 1 && arg[0]->kind == MV_LIST) {
+        for (size_t k = 0; k < arg[0]->as.seq.len; k++) {
+            if (mv_array_store(e, tmp, &arg[0]->as.seq.items[k], err) < 0
+                || resize_at(e, nitems(e), 1, err) < 0)
+                return -1;
+            memcpy(e->data + (nitems(e) - 1) * size, tmp, (size_t)size);
+        }
+        return 0;
+    }
+    if (strcmp(m, "pop") == 0 && nargs <= 1) {
+        i = -1;
+        if (nargs == 1 && index_arg(cfg, arg[0], &i, err) < 0)
+            return -1;
+        if (n == 0)
+            return mv_raise(err, "IndexError", "pop from empty array");
+        if (i < 0)
+            i += n;
+        if (i < 0 || i >= n)
+            return mv_raise(err, "IndexError", "pop index out of range");
+        if (mv_array_load(e, e->data + i * size, &v, err) < 0)
+            return -1;
+        if (resize_at(e, i, -1, err) < 0) {
+            mv_value_clear(&v);
+            return -1;
+        }
+        *result = v;
+        return 0;
+    }
+    if (strcmp(m, "remove") == 0 && nargs == 1) {
+        for (i = 0; i < n; i++) {
+            if (mv_array_load(e, e->data + i * size, &v, err) < 0)
+                return -1;
+            if (mv_values_equal(&v, arg[0], &eq, err) < 0) {
+                mv_value_clear(&v);
+                return -1;
+            }
+            mv_value_clear(&v);
+            if (eq)
+                return resize_at(e, i, -1, err);
+        }
+        return mv_raise(err, "ValueError", "array.remove(x): x not in array");
+    }
+    if (strcmp(m, "reverse") == 0 && nargs == 0) {
+        for (i = 0; i < n / 2; i++) {
+            memcpy(tmp, e->data + i * size, (size_t)size);
+            memcpy(e->data + i * size, e->data + (n - 1 - i) * size,
+                   (size_t)size);
+            memcpy(e->data + (n - 1 - i) * size, tmp, (size_t)size);
+        }
+        return 0;
+    }
+    if (strcmp(m, "byteswap") == 0 && nargs == 0) {
+        for (i = 0; i < n; i++)
+            for (mv_ssize k = 0; k < size / 2; k++) {
+                unsigned char *p = e->data + i * size;
+                unsigned char c = p[k];
+                p[k] = p[size - 1 - k];
+                p[size - 1 - k] = c;
+            }
+        return 0;
+    }
+    if (strcmp(m, "frombytes") == 0 && nargs == 1) {
+        if (buffer_bytes(cfg, arg[0], &v, err) < 0)
+            return -1;
+        if ((mv_ssize)v.as.bytes.len % size) {
+            mv_value_clear(&v);
+            return mv_raise(err, "ValueError",
+                            "bytes length not a multiple of item size");
+        }
+        if (resize_at(e, n, (mv_ssize)v.as.bytes.len / size, err) < 0) {
+            mv_value_clear(&v);
+            return -1;
+        }
+        if (v.as.bytes.len)
+            memcpy(e->data + n * size, v.as.bytes.data, v.as.bytes.len);
+        mv_value_clear(&v);
+        return 0;
+    }
+    if (strcmp(m, "tolist") == 0 && nargs == 0)
+        return mv_exporter_contents(e, result, err);
+    if (strcmp(m, "tobytes") == 0 && nargs == 0)
+        return mv_bytes_new(result, e->data, (size_t)e->size, err);
+    if (strcmp(m, "__imul__") == 0 && nargs == 1) {
+        if (index_arg(cfg, arg[0], &i, err) < 0)
+            return -1;
+        if (i < 0)
+            i = 0;
+        if (n > 0 && resize_at(e, n, n * i - n, err) < 0)
+            return -1;
+        for (mv_ssize k = 1; k < i; k++)
+            memcpy(e->data + k * n * size, e->data, (size_t)(n * size));
+        *result = mv_object_value(&e->base);
+        return 0;
+    }
+    return mv_unsupported(err, "array.%s with %zu arguments", m, nargs);
+}
+
+/* The methods of bytearray and array, called with positional arguments. */
+int mv_exporter_call(mv_exporter *e, const char *method, const mv_args *a,
+                     mv_value *result, mv_error *err)
+{
+    const mv_value *arg[4];
+
+    if (a->nkwargs > 0 || a->nargs > 4)
+        return mv_unsupported(err, "keyword arguments to %s.%s",
+                              mv_exporter_name(e), method);
+    for (size_t i = 0; i < a->nargs; i++)
+        arg[i] = &a->args[i];
+    if (e->base.type == MV_TYPE_BYTEARRAY)
+        return bytearray_call(e, method, arg, a->nargs, result, err);
+    if (e->base.type == MV_TYPE_ARRAY)
+        return array_call(e, method, arg, a->nargs, result, err);
+    return mv_unsupported(err, "%s.%s", mv_exporter_name(e), method);
+}
+
+/* ---- items of an exporter ------------------------------------------------------ */
+
+/* x[key] for bytes, bytearray and array: an int key reads one item. */
+int mv_exporter_getitem(mv_exporter *e, const mv_value *key, mv_value *result,
+                        mv_error *err)
+{
+    mv_ssize i, n;
+
+    if (e->base.type > MV_TYPE_ARRAY || !mv_is_index(key))
+        return mv_unsupported(err, "%s[%s]", mv_exporter_name(e),
+                              mv_type_name(key));
+    if (mv_as_ssize(e->base.cfg, key, "IndexError", &i, err) < 0)
+        return -1;
+    n = e->size / e->itemsize;
+    if (i < 0)
+        i += n;
+    if (i < 0 || i >= n)
+        return mv_raise(err, "IndexError", "%s index out of range",
+                        e->base.type == MV_TYPE_ARRAY ? "array"
+                        : mv_exporter_name(e));
+    if (e->base.type == MV_TYPE_ARRAY)
+        return mv_array_load(e, e->data + i * e->itemsize, result, err);
+    *result = mv_int_from_i64(e->data[i]);
+    return 0;
+}
+
+/* x[key] = value for bytearray and array; value NULL deletes.  An int key
+   replaces one item in place; a slice of step 1 may change the size. */
+int mv_exporter_setitem(mv_exporter *e, const mv_value *key,
+                        const mv_value *value, mv_error *err)
+{
+    const mv_config *cfg = e->base.cfg;
+    mv_ssize i, n = nitems(e), start, stop, step, len;
+    unsigned char tmp[8];
+    mv_value bytes;
+    int status;
+
+    if (e->base.type == MV_TYPE_BYTES)
+        return mv_raise(err, "TypeError", value
+                        ? "'bytes' object does not support item assignment"
+                        : "'bytes' object doesn't support item deletion");
+    if (e->base.type != MV_TYPE_BYTEARRAY && e->base.type != MV_TYPE_ARRAY)
+        return mv_unsupported(err, "item assignment on %s",
+                              mv_exporter_name(e));
+    if (mv_is_index(key)) {
+        if (mv_as_ssize(cfg, key, "IndexError", &i, err) < 0)
+            return -1;
+        if (i < 0)
+            i += n;
+        if (i < 0 || i >= n)
+            return mv_raise(err, "IndexError", "%s assignment index out of "
+                            "range", e->base.type == MV_TYPE_ARRAY
+                            ? "array" : "bytearray");
+        if (value == NULL)
+            return resize_at(e, i, -1, err);
+        if (e->base.type == MV_TYPE_ARRAY) {
+            if (mv_array_store(e, tmp, value, err) < 0)
+                return -1;
+            memcpy(e->data + i * e->itemsize, tmp, (size_t)e->itemsize);
+            return 0;
+        }
+        return byte_value(cfg, value, &e->data[i], err);
+    }
+    if (key->kind != MV_SLICE || e->base.type != MV_TYPE_BYTEARRAY)
+        return mv_unsupported(err, "%s[%s] assignment", mv_exporter_name(e),
+                              mv_type_name(key));
+    if (mv_slice_unpack(cfg, key, &start, &stop, &step, err) < 0)
+        return -1;
+    len = mv_slice_adjust(n, &start, &stop, step);
+    if (step != 1)
+        return mv_unsupported(err, "extended slice assignment on bytearray");
+    if (stop < start)
+        stop = start;
+    if (value == NULL)
+        return resize_at(e, start, -len, err);
+    if (value->kind != MV_BYTES && mv_as_exporter(value) == NULL)
+        return mv_unsupported(err, "bytearray slice from %s",
+                              mv_type_name(value));
+    if (buffer_bytes(cfg, value, &bytes, err) < 0)
+        return -1;
+    status = resize_at(e, start, (mv_ssize)bytes.as.bytes.len - len, err);
+    if (status == 0 && bytes.as.bytes.len > 0)
+        memcpy(e->data + start, bytes.as.bytes.data, bytes.as.bytes.len);
+    mv_value_clear(&bytes);
+    return status;
+}
+
+int mv_exporter_len(mv_exporter *e, mv_ssize *n, mv_error *err)
+{
+    if (e->base.type > MV_TYPE_ARRAY)
+        return mv_unsupported(err, "len() of %s", mv_exporter_name(e));
+    *n = nitems(e);
+    return 0;
+}
