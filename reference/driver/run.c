@@ -207,8 +207,13 @@ static int run_step(const json_t *step, env *e, step_result *r, problem *p)
             args_clear(&c);
         }
     } else if (strcmp(op, "hash") == 0) {
-        if (operand(step, "like", e, &a, p) == 0)
+        /* hash(obj) is computed before `like` is looked at: hashing obj
+           with itself raises what hash(obj) raises */
+        status = library(mv_hash_equal(obj, obj, &r->value, &r->err), r, p);
+        if (status == 0 && !r->raised && operand(step, "like", e, &a, p) == 0)
             status = library(mv_hash_equal(obj, &a, &r->value, &r->err), r, p);
+        else if (status == 0 && !r->raised)
+            status = -1;
     } else {
         int (*fn)(const mv_value *, mv_value *, mv_error *) =
             strcmp(op, "len") == 0 ? mv_len

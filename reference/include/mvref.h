@@ -131,6 +131,8 @@ typedef struct mv_behaviour {
     bool has_count_index;       /* ITER-?: memoryview.count/index (3.14+) */
     bool has_buffer_methods;    /* EXPORT-?: __buffer__/__release_buffer__ (3.12+) */
     bool iter_protocol;         /* ITER-?: a real iterator, not __getitem__ (3.10+) */
+    bool bytearray_value_first; /* EXPORT-?: ba[i] = x converts x before checking
+                                   i (3.10+) */
     bool own_reduce;            /* pickling refused by memoryview itself, "cannot
                                    pickle memoryview objects" (3.11+) */
     /* How argument errors read (args.c); no rule of their own, but part

@@ -71,24 +71,25 @@ int mv_view_tolist(mv_view *v, mv_value *result, mv_error *err)
 }
 
 /* ITER-?: list(m).  Since 3.10 a view has its own iterator, which checks
-   the dimensions before the format; before, iteration went through m[i],
-   which checks the format first. */
+   the dimensions and the format first; list() then asks len(m), which
+   refuses a released view.  Before, iteration went through len(m) and
+   then m[0], m[1], ..., which check the format before the dimensions. */
 int mv_view_iterate(mv_view *v, mv_value *result, mv_error *err)
 {
     const mv_buffer *b = &v->view;
+    bool iterator = v->base.cfg->behaviour.iter_protocol;
     char code;
 
-    if (mv_view_check_released(v, err) < 0)
-        return -1;
-    if (!v->base.cfg->behaviour.iter_protocol
-        && mv_adjust_format(b->format, &code, err) < 0)
+    if (!iterator && (mv_view_check_released(v, err) < 0
+                      || mv_adjust_format(b->format, &code, err) < 0))
         return -1;
     if (b->ndim == 0)
         return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
     if (b->ndim > 1)
         return mv_raise(err, "NotImplementedError",
                         "multi-dimensional sub-views are not implemented");
-    if (mv_adjust_format(b->format, &code, err) < 0)
+    if (iterator && (mv_adjust_format(b->format, &code, err) < 0
+                     || mv_view_check_released(v, err) < 0))
         return -1;
     return tolist_base(v, code, b->buf, b->shape, b->strides, b->suboffsets,
                        result, err);

@@ -163,6 +163,21 @@ int mv_array_object(const mv_config *cfg, const char *typecode,
     return finish(e, array_format(typecode[0]), itemsize, false, out, err);
 }
 
+/* A new array of e's typecode holding the items in bytes. */
+int mv_array_from_bytes(const mv_exporter *e, const mv_value *bytes,
+                        mv_value *out, mv_error *err)
+{
+    mv_exporter *a = exporter_new(e->base.cfg, MV_TYPE_ARRAY,
+                                  (mv_ssize)bytes->as.bytes.len, 1, err);
+
+    if (a == NULL)
+        return -1;
+    if (bytes->as.bytes.len > 0)
+        memcpy(a->data, bytes->as.bytes.data, bytes->as.bytes.len);
+    a->typecode = e->typecode;
+    return finish(a, e->format, e->itemsize, false, out, err);
+}
+
 /* ---- the buffer interface --------------------------------------------- */
 
 mv_exporter *mv_as_exporter(const mv_value *v)

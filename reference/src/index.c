@@ -89,6 +89,20 @@ mv_ssize mv_slice_adjust(mv_ssize length, mv_ssize *start, mv_ssize *stop,
     return *start < *stop ? (*stop - *start - 1) / step + 1 : 0;
 }
 
+/* SLICE-?: stride * step, wrapped to the platform's Py_ssize_t.  A huge
+   step (m[::2**70]) selects one item, and CPython's multiplication
+   overflows; the wrapped stride shows in m.strides, so it is reproduced
+   here, in unsigned arithmetic where wrapping is defined. */
+static mv_ssize wrapping_multiply(const mv_config *cfg, mv_ssize a, mv_ssize b)
+{
+    uint64_t product = (uint64_t)a * (uint64_t)b;
+
+    if (cfg->platform.sizeof_ssize == 4)
+        return (int32_t)(uint32_t)product;   /* the low 32 bits, signed */
+    return (int64_t)product;                 /* two's complement, as gcc and
+                                                clang define the conversion */
+}
+
 /* SLICE-?: narrow dimension dim of b to the slice.  Under suboffsets the
    start moves the last indirect dimension before dim instead of buf,
    because buf is where the pointers are, not the items. */
@@ -109,7 +123,7 @@ int mv_slice_dimension(const mv_config *cfg, mv_buffer *b,
     else
         b->suboffsets[d] += b->strides[dim] * start;
     b->shape[dim] = n;
-    b->strides[dim] *= step;
+    b->strides[dim] = wrapping_multiply(cfg, b->strides[dim], step);
     return 0;
 }
 

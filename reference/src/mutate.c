@@ -145,6 +145,15 @@ static int resize_at(mv_exporter *e, mv_ssize i, mv_ssize n, mv_error *err)
     return 0;
 }
 
+/* Grow or shrink to `count` items at the end. */
+static int resize_to(mv_exporter *e, mv_ssize count, mv_error *err)
+{
+    mv_ssize n = nitems(e);
+
+    return count < n ? resize_at(e, count, count - n, err)
+                     : resize_at(e, n, count - n, err);
+}
+
 /* A byte for a bytearray: an int in range(256). */
 static int byte_value(const mv_config *cfg, const mv_value *v,
                       unsigned char *out, mv_error *err)
@@ -320,7 +329,7 @@ static int bytearray_call(mv_exporter *e, const char *m,
             i = 0;
         if (i > 1 && n > cfg->platform.ssize_max / i)
             return mv_no_memory(err);
-        if (resize_at(e, n, n * i - n, err) < 0)
+        if (resize_to(e, n * i, err) < 0)
             return -1;
         for (mv_ssize k = 1; k < i; k++)
             memcpy(e->data + k * n, e->data, (size_t)n);
@@ -446,7 +455,7 @@ static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
             return -1;
         if (i < 0)
             i = 0;
-        if (n > 0 && resize_at(e, n, n * i - n, err) < 0)
+        if (n > 0 && resize_to(e, n * i, err) < 0)
             return -1;
         for (mv_ssize k = 1; k < i; k++)
             memcpy(e->data + k * n * size, e->data, (size_t)(n * size));
@@ -476,89 +485,243 @@ int mv_exporter_call(mv_exporter *e, const char *method, const mv_args *a,
 
 /* ---- items of an exporter ------------------------------------------------------ */
 
-/* x[key] for bytes, bytearray and array: an int key reads one item. */
-int mv_exporter_getitem(mv_exporter *e, const mv_value *key, mv_value *result,
-                        mv_error *err)
+static const char *seq_name(const mv_exporter *e)
 {
-    mv_ssize i, n;
+    return mv_exporter_name(e);
+}
 
-    if (e->base.type > MV_TYPE_ARRAY || !mv_is_index(key))
-        return mv_unsupported(err, "%s[%s]", mv_exporter_name(e),
-                              mv_type_name(key));
+static int bad_key(const mv_exporter *e, const mv_value *key, mv_error *err)
+{
+    if (e->base.type == MV_TYPE_ARRAY)
+        return mv_raise(err, "TypeError", "array indices must be integers");
+    return mv_raise(err, "TypeError", "%s indices must be integers or slices, "
+                    "not %.200s", e->base.type == MV_TYPE_BYTES ? "byte"
+                    : "bytearray", mv_type_qualname(key));
+}
+
+/* An int key as an index into n items; IndexError with `message`. */
+static int item_index(const mv_exporter *e, const mv_value *key, mv_ssize n,
+                      const char *message, mv_ssize *out, mv_error *err)
+{
+    mv_ssize i;
+
     if (mv_as_ssize(e->base.cfg, key, "IndexError", &i, err) < 0)
         return -1;
-    n = e->size / e->itemsize;
     if (i < 0)
         i += n;
     if (i < 0 || i >= n)
-        return mv_raise(err, "IndexError", "%s index out of range",
-                        e->base.type == MV_TYPE_ARRAY ? "array"
-                        : mv_exporter_name(e));
-    if (e->base.type == MV_TYPE_ARRAY)
-        return mv_array_load(e, e->data + i * e->itemsize, result, err);
-    *result = mv_int_from_i64(e->data[i]);
+        return mv_raise(err, "IndexError", "%s", message);
+    *out = i;
     return 0;
 }
 
-/* x[key] = value for bytearray and array; value NULL deletes.  An int key
-   replaces one item in place; a slice of step 1 may change the size. */
+/* The bytes of `count` items from start, every step-th. */
+static int gather(const mv_exporter *e, mv_ssize start, mv_ssize step,
+                  mv_ssize count, mv_value *out, mv_error *err)
+{
+    mv_ssize size = e->itemsize;
+
+    if (mv_bytes_new(out, NULL, 0, err) < 0)
+        return -1;
+    mv_free(out->as.bytes.data);
+    out->as.bytes.data = mv_alloc((size_t)(count * size));
+    if (out->as.bytes.data == NULL) {
+        *out = mv_none();
+        return mv_no_memory(err);
+    }
+    out->as.bytes.len = (size_t)(count * size);
+    for (mv_ssize k = 0; k < count; k++)
+        memcpy(out->as.bytes.data + k * size,
+               e->data + (start + k * step) * size, (size_t)size);
+    return 0;
+}
+
+/* x[key] for bytes, bytearray and array. */
+int mv_exporter_getitem(mv_exporter *e, const mv_value *key, mv_value *result,
+                        mv_error *err)
+{
+    static const char *const range[] = {
+        "index out of range", "bytearray index out of range",
+        "array index out of range"
+    };
+    mv_ssize n, i, start, stop, step, len;
+    mv_value bytes;
+    int status;
+
+    if (e->base.type > MV_TYPE_ARRAY)
+        return mv_unsupported(err, "%s[...]", seq_name(e));
+    n = nitems(e);
+    if (mv_is_index(key)) {
+        if (item_index(e, key, n, range[e->base.type], &i, err) < 0)
+            return -1;
+        if (e->base.type == MV_TYPE_ARRAY)
+            return mv_array_load(e, e->data + i * e->itemsize, result, err);
+        *result = mv_int_from_i64(e->data[i]);
+        return 0;
+    }
+    if (key->kind != MV_SLICE)
+        return bad_key(e, key, err);
+    if (mv_slice_unpack(e->base.cfg, key, &start, &stop, &step, err) < 0)
+        return -1;
+    len = mv_slice_adjust(n, &start, &stop, step);
+    if (gather(e, start, step, len, &bytes, err) < 0)
+        return -1;
+    if (e->base.type == MV_TYPE_BYTES) {
+        *result = bytes;   /* a new bytes object is a bytes value */
+        return 0;
+    }
+    if (e->base.type == MV_TYPE_BYTEARRAY)
+        status = mv_bytearray_object(e->base.cfg, bytes.as.bytes.data,
+                                     bytes.as.bytes.len, result, err);
+    else
+        status = mv_array_from_bytes(e, &bytes, result, err);
+    mv_value_clear(&bytes);
+    return status;
+}
+
+/* The bytes a bytearray slice is assigned from. */
+static int bytearray_source(const mv_config *cfg, const mv_value *value,
+                            mv_value *out, mv_error *err)
+{
+    if (value->kind == MV_LIST || value->kind == MV_TUPLE) {
+        if (mv_bytes_new(out, NULL, 0, err) < 0)
+            return -1;
+        mv_free(out->as.bytes.data);
+        out->as.bytes.data = mv_alloc(value->as.seq.len);
+        if (out->as.bytes.data == NULL) {
+            *out = mv_none();
+            return mv_no_memory(err);
+        }
+        out->as.bytes.len = value->as.seq.len;
+        for (size_t i = 0; i < value->as.seq.len; i++)
+            if (byte_value(cfg, &value->as.seq.items[i],
+                           &out->as.bytes.data[i], err) < 0) {
+                mv_value_clear(out);
+                return -1;
+            }
+        return 0;
+    }
+    if (value->kind != MV_BYTES && value->kind != MV_OBJECT)
+        return mv_raise(err, "TypeError", "can assign only bytes, buffers, or "
+                        "iterables of ints in range(0, 256)");
+    return buffer_bytes(cfg, value, out, err);
+}
+
+/* The bytes an array slice is assigned from: an array of its typecode. */
+static int array_source(const mv_exporter *e, const mv_value *value,
+                        mv_value *out, mv_error *err)
+{
+    const mv_exporter *src = mv_as_exporter(value);
+
+    if (src == NULL || src->base.type != MV_TYPE_ARRAY)
+        return mv_raise(err, "TypeError", "can only assign array (not "
+                        "\"%.200s\") to array slice", mv_type_qualname(value));
+    if (src->typecode != e->typecode)
+        return mv_raise(err, "TypeError",
+                        "bad argument type for built-in operation");
+    return mv_bytes_new(out, src->data, (size_t)src->size, err);
+}
+
+/* del x[start:stop:step]: close the gaps, then shrink (EXPORT-?). */
+static int delete_slice(mv_exporter *e, mv_ssize start, mv_ssize step,
+                        mv_ssize len, mv_error *err)
+{
+    mv_ssize n = nitems(e), size = e->itemsize, kept = 0;
+
+    if (len == 0)
+        return 0;
+    if (mv_exporter_can_resize(e, err) < 0)
+        return -1;
+    if (step < 0) {   /* the same items, walked forwards */
+        start += (len - 1) * step;
+        step = -step;
+    }
+    for (mv_ssize i = 0; i < n; i++) {
+        bool selected = i >= start && (i - start) % step == 0
+                        && (i - start) / step < len;
+        if (!selected)
+            memmove(e->data + kept++ * size, e->data + i * size, (size_t)size);
+    }
+    return mv_exporter_resize(e, kept * size, err);
+}
+
+/* x[slice] = value, or del x[slice] when value is NULL. */
+static int assign_slice_items(mv_exporter *e, const mv_value *key,
+                              const mv_value *value, mv_error *err)
+{
+    const mv_config *cfg = e->base.cfg;
+    bool array = e->base.type == MV_TYPE_ARRAY;
+    mv_ssize n = nitems(e), size = e->itemsize, start, stop, step, len, m;
+    mv_value src;
+    int status;
+
+    if (mv_slice_unpack(cfg, key, &start, &stop, &step, err) < 0)
+        return -1;
+    len = mv_slice_adjust(n, &start, &stop, step);
+    if (value == NULL)
+        return delete_slice(e, start, step, len, err);
+    if ((array ? array_source(e, value, &src, err)
+               : bytearray_source(cfg, value, &src, err)) < 0)
+        return -1;
+    m = (mv_ssize)src.as.bytes.len / size;
+    if (step == 1) {
+        if (stop < start)
+            stop = start;
+        status = resize_at(e, start, m - len, err);
+        if (status == 0 && m > 0)
+            memcpy(e->data + start * size, src.as.bytes.data,
+                   src.as.bytes.len);
+    } else if (m != len) {
+        status = mv_raise(err, "ValueError", "attempt to assign %s of size "
+                          "%lld to extended slice of size %lld",
+                          array ? "array" : "bytes", (long long)m,
+                          (long long)len);
+    } else {
+        for (mv_ssize k = 0; k < len; k++)
+            memcpy(e->data + (start + k * step) * size,
+                   src.as.bytes.data + k * size, (size_t)size);
+        status = 0;
+    }
+    mv_value_clear(&src);
+    return status;
+}
+
+/* x[key] = value for bytearray and array; value NULL deletes (EXPORT-?). */
 int mv_exporter_setitem(mv_exporter *e, const mv_value *key,
                         const mv_value *value, mv_error *err)
 {
     const mv_config *cfg = e->base.cfg;
-    mv_ssize i, n = nitems(e), start, stop, step, len;
+    bool array = e->base.type == MV_TYPE_ARRAY;
+    const char *range = array ? "array assignment index out of range"
+                              : "bytearray index out of range";
     unsigned char tmp[8];
-    mv_value bytes;
-    int status;
+    mv_ssize i;
 
     if (e->base.type == MV_TYPE_BYTES)
         return mv_raise(err, "TypeError", value
                         ? "'bytes' object does not support item assignment"
                         : "'bytes' object doesn't support item deletion");
-    if (e->base.type != MV_TYPE_BYTEARRAY && e->base.type != MV_TYPE_ARRAY)
-        return mv_unsupported(err, "item assignment on %s",
-                              mv_exporter_name(e));
-    if (mv_is_index(key)) {
-        if (mv_as_ssize(cfg, key, "IndexError", &i, err) < 0)
-            return -1;
-        if (i < 0)
-            i += n;
-        if (i < 0 || i >= n)
-            return mv_raise(err, "IndexError", "%s assignment index out of "
-                            "range", e->base.type == MV_TYPE_ARRAY
-                            ? "array" : "bytearray");
-        if (value == NULL)
-            return resize_at(e, i, -1, err);
-        if (e->base.type == MV_TYPE_ARRAY) {
-            if (mv_array_store(e, tmp, value, err) < 0)
-                return -1;
-            memcpy(e->data + i * e->itemsize, tmp, (size_t)e->itemsize);
-            return 0;
-        }
-        return byte_value(cfg, value, &e->data[i], err);
-    }
-    if (key->kind != MV_SLICE || e->base.type != MV_TYPE_BYTEARRAY)
-        return mv_unsupported(err, "%s[%s] assignment", mv_exporter_name(e),
-                              mv_type_name(key));
-    if (mv_slice_unpack(cfg, key, &start, &stop, &step, err) < 0)
+    if (e->base.type > MV_TYPE_ARRAY)
+        return mv_unsupported(err, "item assignment on %s", seq_name(e));
+    if (key->kind == MV_SLICE)
+        return assign_slice_items(e, key, value, err);
+    if (!mv_is_index(key))
+        return bad_key(e, key, err);
+    /* since 3.10 a bytearray converts the value before the index */
+    if (value != NULL && !array && cfg->behaviour.bytearray_value_first
+        && byte_value(cfg, value, tmp, err) < 0)
         return -1;
-    len = mv_slice_adjust(n, &start, &stop, step);
-    if (step != 1)
-        return mv_unsupported(err, "extended slice assignment on bytearray");
-    if (stop < start)
-        stop = start;
+    if (item_index(e, key, nitems(e), range, &i, err) < 0)
+        return -1;
     if (value == NULL)
-        return resize_at(e, start, -len, err);
-    if (value->kind != MV_BYTES && mv_as_exporter(value) == NULL)
-        return mv_unsupported(err, "bytearray slice from %s",
-                              mv_type_name(value));
-    if (buffer_bytes(cfg, value, &bytes, err) < 0)
-        return -1;
-    status = resize_at(e, start, (mv_ssize)bytes.as.bytes.len - len, err);
-    if (status == 0 && bytes.as.bytes.len > 0)
-        memcpy(e->data + start, bytes.as.bytes.data, bytes.as.bytes.len);
-    mv_value_clear(&bytes);
-    return status;
+        return resize_at(e, i, -1, err);
+    if (array) {
+        if (mv_array_store(e, tmp, value, err) < 0)
+            return -1;
+        memcpy(e->data + i * e->itemsize, tmp, (size_t)e->itemsize);
+        return 0;
+    }
+    return byte_value(cfg, value, &e->data[i], err);
 }
 
 int mv_exporter_len(mv_exporter *e, mv_ssize *n, mv_error *err)

@@ -118,6 +118,8 @@ int mv_array_store(mv_exporter *e, unsigned char *ptr, const mv_value *item,
                    mv_error *err);
 int mv_array_load(mv_exporter *e, const unsigned char *ptr, mv_value *out,
                   mv_error *err);
+int mv_array_from_bytes(const mv_exporter *e, const mv_value *bytes,
+                        mv_value *out, mv_error *err);
 int mv_ndarray_tolist(mv_exporter *e, mv_value *result, mv_error *err);
 
 int mv_ndarray_build(const mv_config *cfg, mv_type type,

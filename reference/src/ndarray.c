@@ -7,8 +7,7 @@
  * fixed layout (format, shape, strides, offset) that says where item
  * [i0, ..., ik] is.  The layout must stay inside the block: an ndarray whose
  * strides would reach outside it cannot be made.  Strides default to C
- * order, or Fortran order when asked; numpy computes them as if a dimension
- * of length 0 had length 1, _testbuffer multiplies the zero through.
+ * order, or Fortran order when asked.
  *
  * PIL-style arrays (ND_PIL) add one level of indirection to the first
  * dimension: the block is preceded by an array of pointers, one per index of
@@ -108,11 +107,31 @@ static int fill_items(mv_exporter *e, const mv_value *items, mv_ssize n,
     return 0;
 }
 
+/* Fortran strides were asked for, and are what the buffer shows.  numpy
+   lends a buffer that is C-contiguous by its own test -- at most one
+   dimension longer than 1, or no items at all -- with C strides even when
+   it was made in Fortran order (EXPORT-?). */
+static bool fortran_strides(mv_type type, const mv_ndarray_spec *spec)
+{
+    int longer = 0;
+
+    if (!spec->fortran)
+        return false;
+    if (type != MV_TYPE_NUMPY)
+        return true;
+    for (int d = 0; d < spec->ndim; d++) {
+        if (spec->shape[d] == 0)
+            return false;
+        longer += spec->shape[d] > 1;
+    }
+    return longer > 1;
+}
+
 int mv_ndarray_build(const mv_config *cfg, mv_type type,
                      const mv_ndarray_spec *spec, mv_value *out,
                      mv_error *err)
 {
-    mv_ssize itemsize, nitems, step;
+    mv_ssize itemsize, nitems;
     mv_exporter *e;
 
     itemsize = mv_struct_calcsize(cfg, spec->format, err);
@@ -158,17 +177,12 @@ int mv_ndarray_build(const mv_config *cfg, mv_type type,
         }
         e->shape[d] = spec->shape[d];
     }
-    if (spec->has_strides) {
+    if (spec->has_strides)
         memcpy(e->strides, spec->strides, (size_t)spec->ndim * sizeof *e->strides);
-    } else {
-        /* numpy counts a zero-length dimension as length 1 */
-        step = itemsize;
-        for (int i = 0; i < spec->ndim; i++) {
-            int d = spec->fortran ? i : spec->ndim - 1 - i;
-            e->strides[d] = step;
-            step *= (type == MV_TYPE_NUMPY && e->shape[d] == 0) ? 1 : e->shape[d];
-        }
-    }
+    else
+        mv_strides_from_shape(e->ndim, e->shape, itemsize,
+                              fortran_strides(type, spec) ? 'F' : 'C',
+                              e->strides);
     if (!layout_fits(e->size, itemsize, e->offset, e->ndim, e->shape,
                      e->strides)) {
         mv_value_clear(out);

@@ -18,14 +18,14 @@
 #include "mvint.h"
 
 static const mv_behaviour versions[] = {
-    /*      'e'    0-dim   count  buffer iter   own     legacy legacy qual.  unexp.
-                   len                          reduce  parse  int    vararg kw    */
-    {  9,  false, false,  false, false, false, false,  true,  true,  false, false },
-    { 10,  false, false,  false, false, true,  false,  false, false, false, false },
-    { 11,  false, false,  false, false, true,  true,   false, false, true,  false },
-    { 12,  true,  true,   false, true,  true,  true,   false, false, true,  false },
-    { 13,  true,  true,   false, true,  true,  true,   false, false, true,  true  },
-    { 14,  true,  true,   true,  true,  true,  true,   false, false, true,  true  },
+    /*      'e'    0-dim  count  buffer iter   ba     own     legacy legacy qual.  unexp.
+                   len                         value  reduce  parse  int    vararg kw   */
+    {  9,  false, false, false, false, false, false, false,  true,  true,  false, false },
+    { 10,  false, false, false, false, true,  true,  false,  false, false, false, false },
+    { 11,  false, false, false, false, true,  true,  true,   false, false, true,  false },
+    { 12,  true,  true,  false, true,  true,  true,  true,   false, false, true,  false },
+    { 13,  true,  true,  false, true,  true,  true,  true,   false, false, true,  true  },
+    { 14,  true,  true,  true,  true,  true,  true,  true,   false, false, true,  true  },
 };
 
 static int init_platform(mv_platform *p, int word_size, mv_error *err)
