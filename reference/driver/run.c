@@ -175,10 +175,10 @@ static int run_step(const json_t *step, env *e, step_result *r, problem *p)
         && strcmp(op, "contents") != 0 && strcmp(op, "pickle") != 0)
         return fail(p, STEP_UNSUPPORTED, "op %s", op);
 
-    /* the setitem value is evaluated before its target, as in Python */
-    if (strcmp(op, "setitem") == 0 && operand(step, "value", e, &b, p) < 0)
-        return -1;
     if (named(step, "obj", e, &obj, p) < 0)
+        return -1;
+    /* a setitem's value is evaluated before its key, as in Python */
+    if (strcmp(op, "setitem") == 0 && operand(step, "value", e, &b, p) < 0)
         goto done;
     if (strcmp(op, "getitem") == 0 || strcmp(op, "setitem") == 0
         || strcmp(op, "delitem") == 0) {

@@ -205,7 +205,7 @@ int mv_values_equal(const mv_value *a, const mv_value *b, bool *out,
             return 0;
     }
     if ((ea && ea->base.type == MV_TYPE_NUMPY)
-        || (eb && eb->base.type == MV_TYPE_NUMPY))
+        || (eb && eb->base.type == MV_TYPE_NUMPY && mv_as_view(b) == NULL))
         return mv_unsupported(err, "== with a numpy array");
     if (mv_as_view(b) != NULL) {
         eq = mv_view_richcompare(mv_as_view(b), a, &not_impl, err);

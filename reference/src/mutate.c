@@ -341,6 +341,57 @@ static int bytearray_call(mv_exporter *e, const char *m,
 
 /* ---- array -------------------------------------------------------------------- */
 
+/* a.extend(iterable), or a += other (iadd: only an array will do). */
+static int array_extend(mv_exporter *e, const mv_value *arg, bool iadd,
+                        mv_error *err)
+{
+    const mv_exporter *src = mv_as_exporter(arg);
+    mv_ssize size = e->itemsize, n = nitems(e);
+    unsigned char tmp[8];
+    mv_value items;
+    int status = 0;
+
+    if (src != NULL && src->base.type == MV_TYPE_ARRAY) {
+        if (src->typecode != e->typecode)
+            return mv_raise(err, "TypeError",
+                            "can only extend with array of same kind");
+        /* one resize for all, from a copy: a += a doubles a */
+        if (mv_bytes_new(&items, src->data, (size_t)src->size, err) < 0)
+            return -1;
+        status = resize_at(e, n, (mv_ssize)items.as.bytes.len / size, err);
+        if (status == 0 && items.as.bytes.len > 0)
+            memcpy(e->data + n * size, items.as.bytes.data, items.as.bytes.len);
+        mv_value_clear(&items);
+        return status;
+    }
+    if (iadd)
+        return mv_raise(err, "TypeError", "can only extend array with array "
+                        "(not \"%.200s\")", mv_type_qualname(arg));
+    if (arg->kind == MV_BYTES) {   /* iterating bytes gives ints */
+        for (size_t k = 0; k < arg->as.bytes.len && status == 0; k++) {
+            mv_value item = mv_int_from_i64(arg->as.bytes.data[k]);
+            if ((status = mv_array_store(e, tmp, &item, err)) == 0
+                && (status = resize_at(e, nitems(e), 1, err)) == 0)
+                memcpy(e->data + (nitems(e) - 1) * size, tmp, (size_t)size);
+        }
+        return status;
+    }
+    if (arg->kind != MV_LIST && arg->kind != MV_TUPLE) {
+        if (arg->kind == MV_OBJECT || arg->kind == MV_STR)
+            return mv_unsupported(err, "array.extend(%s)", mv_type_name(arg));
+        return mv_raise(err, "TypeError", "'%.200s' object is not iterable",
+                        mv_type_qualname(arg));
+    }
+    /* item by item: each converted, then the array grows by one */
+    for (size_t k = 0; k < arg->as.seq.len; k++) {
+        if (mv_array_store(e, tmp, &arg->as.seq.items[k], err) < 0
+            || resize_at(e, nitems(e), 1, err) < 0)
+            return -1;
+        memcpy(e->data + (nitems(e) - 1) * size, tmp, (size_t)size);
+    }
+    return 0;
+}
+
 static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
                       size_t nargs, mv_value *result, mv_error *err)
 {
@@ -368,13 +419,12 @@ static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
         memcpy(e->data + i * size, tmp, (size_t)size);
         return 0;
     }
-    if (strcmp(m, "extend") == 0 && nargs == 1 && arg[0]->kind == MV_LIST) {
-        for (size_t k = 0; k < arg[0]->as.seq.len; k++) {
-            if (mv_array_store(e, tmp, &arg[0]->as.seq.items[k], err) < 0
-                || resize_at(e, nitems(e), 1, err) < 0)
-                return -1;
-            memcpy(e->data + (nitems(e) - 1) * size, tmp, (size_t)size);
-        }
+    if ((strcmp(m, "extend") == 0 || strcmp(m, "__iadd__") == 0)
+        && nargs == 1) {
+        if (array_extend(e, arg[0], m[0] == '_', err) < 0)
+            return -1;
+        if (m[0] == '_')
+            *result = mv_object_value(&e->base);   /* x += y returns x */
         return 0;
     }
     if (strcmp(m, "pop") == 0 && nargs <= 1) {
@@ -686,6 +736,40 @@ static int assign_slice_items(mv_exporter *e, const mv_value *key,
     return status;
 }
 
+/* n[i] = value for a one-dimensional ndarray or numpy array (EXPORT-?):
+   the item is packed as the struct module packs it.  Other keys, and
+   values the packing refuses, are not modelled. */
+static int ndarray_setitem(mv_exporter *e, const mv_value *key,
+                           const mv_value *value, mv_error *err)
+{
+    bool numpy = e->base.type == MV_TYPE_NUMPY;
+    unsigned char tmp[64];
+    mv_ssize i, n;
+
+    if (e->readonly && value != NULL)
+        return numpy ? mv_raise(err, "ValueError",
+                                "assignment destination is read-only")
+                     : mv_raise(err, "TypeError", "ndarray is not writable");
+    if (value == NULL || e->ndim != 1 || !mv_is_index(key)
+        || e->suboffsets != NULL || e->itemsize > (mv_ssize)sizeof tmp
+        || (value->kind != MV_INT && value->kind != MV_FLOAT))
+        return mv_unsupported(err, "this assignment to an ndarray");
+    if (mv_as_ssize(e->base.cfg, key, "IndexError", &i, err) < 0)
+        return -1;
+    n = e->shape[0];
+    if (i < -n || i >= n)
+        return numpy ? mv_raise(err, "IndexError", "index %lld is out of "
+                                "bounds for axis 0 with size %lld",
+                                (long long)i, (long long)n)
+                     : mv_raise(err, "IndexError", "index out of bounds");
+    if (i < 0)
+        i += n;
+    if (mv_struct_pack(e->base.cfg, e->format, tmp, value, err) < 0)
+        return -1;
+    memcpy(e->data + e->offset + i * e->strides[0], tmp, (size_t)e->itemsize);
+    return 0;
+}
+
 /* x[key] = value for bytearray and array; value NULL deletes (EXPORT-?). */
 int mv_exporter_setitem(mv_exporter *e, const mv_value *key,
                         const mv_value *value, mv_error *err)
@@ -702,7 +786,7 @@ int mv_exporter_setitem(mv_exporter *e, const mv_value *key,
                         ? "'bytes' object does not support item assignment"
                         : "'bytes' object doesn't support item deletion");
     if (e->base.type > MV_TYPE_ARRAY)
-        return mv_unsupported(err, "item assignment on %s", seq_name(e));
+        return ndarray_setitem(e, key, value, err);
     if (key->kind == MV_SLICE)
         return assign_slice_items(e, key, value, err);
     if (!mv_is_index(key))

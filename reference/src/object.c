@@ -173,6 +173,13 @@ int mv_memoryview(const mv_config *cfg, const mv_args *a, mv_value *result,
     return mv_view_from_object(cfg, bound[0], result, err);
 }
 
+/* The plain values that have __getitem__. */
+static bool subscriptable(const mv_value *v)
+{
+    return v->kind == MV_STR || v->kind == MV_BYTES || v->kind == MV_LIST
+           || v->kind == MV_TUPLE;
+}
+
 int mv_getitem(const mv_value *obj, const mv_value *key, mv_value *result,
                mv_error *err)
 {
@@ -183,6 +190,9 @@ int mv_getitem(const mv_value *obj, const mv_value *key, mv_value *result,
         return mv_view_getitem(v, key, result, err);
     if (e != NULL)
         return mv_exporter_getitem(e, key, result, err);
+    if (!subscriptable(obj))
+        return mv_raise(err, "TypeError", "'%.200s' object is not "
+                        "subscriptable", mv_type_qualname(obj));
     return mv_unsupported(err, "%s[...]", mv_type_name(obj));
 }
 
@@ -196,6 +206,14 @@ int mv_setitem(const mv_value *obj, const mv_value *key,
         return mv_view_setitem(v, key, value, err);
     if (e != NULL)
         return mv_exporter_setitem(e, key, value, err);
+    if (obj->kind != MV_LIST)
+        /* sequences word the refusal to delete differently */
+        return mv_raise(err, "TypeError", value
+                        ? "'%.200s' object does not support item assignment"
+                        : subscriptable(obj)
+                        ? "'%.200s' object doesn't support item deletion"
+                        : "'%.200s' object does not support item deletion",
+                        mv_type_qualname(obj));
     return mv_unsupported(err, "%s[...] = ...", mv_type_name(obj));
 }
 
@@ -208,10 +226,20 @@ int mv_getattr(const mv_value *obj, const char *name, mv_value *result,
                mv_error *err)
 {
     mv_view *v = mv_as_view(obj);
+    mv_exporter *e = mv_as_exporter(obj);
 
-    if (v == NULL)
+    if (v != NULL)
+        return mv_view_getattr(v, name, result, err);
+    if (e != NULL && e->base.type >= MV_TYPE_NDARRAY)
         return mv_unsupported(err, "%s.%s", mv_type_name(obj), name);
-    return mv_view_getattr(v, name, result, err);
+    if (e != NULL && e->base.type == MV_TYPE_ARRAY
+        && strcmp(name, "itemsize") == 0) {
+        *result = mv_int_from_i64(e->itemsize);
+        return 0;
+    }
+    /* the other objects here have none of memoryview's attributes */
+    return mv_raise(err, "AttributeError", "'%.50s' object has no attribute "
+                    "'%.400s'", mv_type_qualname(obj), name);
 }
 
 int mv_call(const mv_value *obj, const char *method, const mv_args *a,
@@ -305,6 +333,9 @@ int mv_list(const mv_value *obj, mv_value *result, mv_error *err)
         mv_value_clear(&bytes);
         return 0;
     }
+    if (obj->kind != MV_STR && obj->kind != MV_OBJECT)
+        return mv_raise(err, "TypeError", "'%.200s' object is not iterable",
+                        mv_type_qualname(obj));
     return mv_unsupported(err, "list(%s)", mv_type_name(obj));
 }
 

@@ -301,6 +301,7 @@ def main():
     want = run([args.python, "-I", args.adapter], cases)
     got = run([args.driver, "--python", language], cases)
     same = differ = unsupported = skipped = 0
+    reasons = {}
     shown = 0
     for c, w, o in zip(cases, want, got):
         if "unsupported" in w:
@@ -308,6 +309,7 @@ def main():
             continue
         if "unsupported" in o:
             unsupported += 1
+            reasons[o["unsupported"]] = reasons.get(o["unsupported"], 0) + 1
             continue
         if w["outcomes"] == o["outcomes"]:
             same += 1
@@ -321,6 +323,8 @@ def main():
                     print("  step %d %s\n  cpython %s\n  ref     %s" % (
                         i, json.dumps(c["steps"][i]), json.dumps(a), json.dumps(b)))
                     break
+    for text, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:args.show]:
+        print("  unsupported %5d  %s" % (count, text))
     print("%s: %d same, %d differ, %d unsupported by the reference, %d not runnable on CPython"
           % (language, same, differ, unsupported, skipped))
     return 1 if differ else 0
