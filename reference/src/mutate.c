@@ -781,10 +781,12 @@ int mv_exporter_setitem(mv_exporter *e, const mv_value *key,
     unsigned char tmp[8];
     mv_ssize i;
 
-    if (e->base.type == MV_TYPE_BYTES)
+    if (e->base.type == MV_TYPE_BYTES)   /* "doesn't" for sequence indices */
         return mv_raise(err, "TypeError", value
                         ? "'bytes' object does not support item assignment"
-                        : "'bytes' object doesn't support item deletion");
+                        : mv_is_index(key)
+                        ? "'bytes' object doesn't support item deletion"
+                        : "'bytes' object does not support item deletion");
     if (e->base.type > MV_TYPE_ARRAY)
         return ndarray_setitem(e, key, value, err);
     if (key->kind == MV_SLICE)

@@ -210,7 +210,7 @@ int mv_setitem(const mv_value *obj, const mv_value *key,
         /* sequences word the refusal to delete differently */
         return mv_raise(err, "TypeError", value
                         ? "'%.200s' object does not support item assignment"
-                        : subscriptable(obj)
+                        : subscriptable(obj) && mv_is_index(key)
                         ? "'%.200s' object doesn't support item deletion"
                         : "'%.200s' object does not support item deletion",
                         mv_type_qualname(obj));
@@ -418,10 +418,16 @@ int mv_is(const mv_value *a, const mv_value *b, mv_value *result,
 int mv_contents(const mv_value *obj, mv_value *result, mv_error *err)
 {
     mv_exporter *e = mv_as_exporter(obj);
+    mv_view *v = mv_as_view(obj);
 
-    if (e == NULL)
-        return mv_unsupported(err, "contents of %s", mv_type_name(obj));
-    return mv_exporter_contents(e, result, err);
+    if (e != NULL)
+        return mv_exporter_contents(e, result, err);
+    if (v != NULL)
+        return mv_view_tolist(v, result, err);
+    if (obj->kind == MV_BYTES)
+        return mv_value_copy(result, obj, err);
+    return mv_raise(err, "AttributeError", "'%.50s' object has no attribute "
+                    "'tolist'", mv_type_qualname(obj));
 }
 
 /* pickle.dumps(obj): views refuse; the exporters here, except

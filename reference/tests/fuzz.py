@@ -91,7 +91,10 @@ class Gen:
     def exporter(self, name):
         r = self.r
         kind = r.choice(["bytes", "bytearray", "bytearray", "array", "ndarray", "ndarray",
-                         "numpy"])
+                         "numpy", "value"])
+        if kind == "value":
+            return {"name": name, "kind": "value", "value": r.choice(
+                ["abc", 5, None, [1, 2], {"tuple": []}, {"float": "1.5"}, hexb(b"xyz")])}
         if kind in ("bytes", "bytearray"):
             n = r.choice([0, 1, 2, 3, 4, 5, 8, 11, 12, 16])
             return {"name": name, "kind": kind, "data": hexb(r.randint(0, 255) for _ in range(n))}
@@ -99,7 +102,9 @@ class Gen:
             tc = r.choice(TYPECODES)
             n = r.choice([0, 1, 2, 3, 4, 6])
             if tc in "fd":
-                items = [{"float": str(float(r.randint(-5, 5)) / 2)} for _ in range(n)]
+                items = [r.choice([{"float": str(float(r.randint(-5, 5)) / 2)},
+                                   {"float": "nan", "bits": "7ff8000000000000"},
+                                   {"float": "-0.0"}, {"float": "inf"}]) for _ in range(n)]
             elif tc in "BHILQ":
                 items = [r.randint(0, 200) for _ in range(n)]
             else:
@@ -223,8 +228,20 @@ class Gen:
             if r.random() < 0.5:
                 a, b = b, a
             return {"op": r.choice(["eq", "ne"]), "a": a, "b": b}
-        if k < 0.95:
+        if k < 0.94:
             return {"op": "contents", "obj": r.choice(exporters)}
+        if k < 0.96:
+            s = {"op": "memoryview", "args": [{"ref": v}], "as": "v%d" % n}
+            if r.random() < 0.3:
+                s = {"op": "memoryview", "kwargs": {r.choice(["object", "obj"]): {"ref": v}}}
+            if "as" in s:
+                views.append(s["as"])
+            return s
+        if k < 0.97:
+            return {"op": "is", "a": {"ref": r.choice(views)}, "b": {"ref": r.choice(views + exporters)}}
+        if k < 0.975 and len(views) > 1:
+            name = views.pop(r.randrange(1, len(views)))
+            return {"op": "drop", "name": name}
         return self.mutate(r.choice(exporters))
 
     def call(self, v, views, n):
@@ -234,17 +251,26 @@ class Gen:
         s = {"op": "call", "obj": v, "method": m}
         if m == "tobytes" and r.random() < 0.6:
             s["args"] = [r.choice(["C", "F", "A", None, "X", 1])]
+            if r.random() < 0.3:
+                s["kwargs"] = {r.choice(["order", "order", "x"]): s.pop("args")[0]}
         elif m == "hex" and r.random() < 0.7:
             s["args"] = [r.choice([":", "-", hexb(b"|"), "::", 1, ""])]
             if r.random() < 0.6:
                 s["args"].append(r.choice([1, 2, -1, -2, 3, 0, 5, {"float": "1.0"}]))
+            if r.random() < 0.3:
+                names = ["sep", "bytes_per_sep"]
+                s["kwargs"] = {}
+                for i, a in enumerate(s.pop("args")):
+                    s["kwargs"][names[i] if r.random() < 0.9 else "y"] = a
         elif m == "cast":
-            s["args"] = [r.choice(list(NATIVE) + ["@B", "e", "<i", "BB", 1])]
+            s["args"] = [r.choice(list(NATIVE) + ["@B", "e", "e", "<i", "BB", 1])]
             if r.random() < 0.5:
                 shape = [r.choice([1, 2, 3, 4, 6, 8, 12]) for _ in range(r.choice([0, 1, 2, 2, 3]))]
                 if r.random() < 0.1:
                     shape = r.choice([[0], [-1], ["a"], 5])
                 s["args"].append(shape)
+            if r.random() < 0.2:
+                s["kwargs"] = dict(zip(["format", "shape"], s.pop("args")))
             if r.random() < 0.6:
                 name = "c%d" % n
                 s["as"] = name
