@@ -1,7 +1,12 @@
 /*
  * main.c -- mvref-driver: the reference library behind spec/protocol.md.
  *
- *     mvref-driver [--python 3.11] [--word-size 64]
+ *     mvref-driver [--python 3.11] [--word-size 64] [--fail-alloc N]
+ *
+ * --fail-alloc N makes the library's N-th allocation in every case fail
+ * (alloc.c's test hook), so that a gate can walk the out-of-memory paths
+ * of the whole suite under Valgrind: answers may then be MemoryError or
+ * "unsupported", but nothing may crash or leak.
  *
  * It prints the hello line, then reads one case a line from standard input
  * and writes one result line for each, flushing after every line, until the
@@ -19,7 +24,8 @@
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: mvref-driver [--python X.Y] [--word-size 64|32]\n");
+    fprintf(stderr, "usage: mvref-driver [--python X.Y] [--word-size 64|32]"
+            " [--fail-alloc N]\n");
     exit(2);
 }
 
@@ -75,6 +81,8 @@ static void emit(json_t *result, const char *id)
     fflush(stdout);
 }
 
+static long fail_alloc;   /* --fail-alloc: 0, or which allocation fails */
+
 static void handle_line(const mv_config *cfg, const char *line)
 {
     json_error_t jerr;
@@ -89,7 +97,9 @@ static void handle_line(const mv_config *cfg, const char *line)
         return;
     }
     id = json_string_value(json_object_get(c, "id"));
+    mv_alloc_fail_at(fail_alloc);
     result = run_case(cfg, c);
+    mv_alloc_fail_at(0);
     emit(result, id ? id : "");
     json_decref(result);
     json_decref(c);
@@ -123,6 +133,8 @@ int main(int argc, char **argv)
             language = argv[++i];
         else if (strcmp(argv[i], "--word-size") == 0 && i + 1 < argc)
             word_size = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--fail-alloc") == 0 && i + 1 < argc)
+            fail_alloc = atol(argv[++i]);
         else
             usage();
     }
@@ -135,6 +147,11 @@ int main(int argc, char **argv)
         if (strspn(line, " \t\r\n") != strlen(line))
             handle_line(&cfg, line);
         free(line);
+    }
+    if (mv_alloc_live() != 0) {   /* the library's own leak check */
+        fprintf(stderr, "mvref-driver: %ld allocations never freed\n",
+                mv_alloc_live());
+        return 3;
     }
     return 0;
 }
