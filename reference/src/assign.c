@@ -9,10 +9,11 @@
  *
  * The checks, in CPython's order (each decides which error comes first):
  *
- *   released?                 ValueError               (RELEASE-?)
+ *   released?                 ValueError               (RELEASE-001)
  *   format one character?     NotImplementedError      (FORMAT-?)
- *   read-only?                TypeError                (READONLY-?)
- *   deleting?                 TypeError                (ASSIGN-?)
+ *   read-only?                TypeError                (READONLY-001)
+ *   deleting?                 TypeError                (ASSIGN-004,
+ *                                                        READONLY-002)
  *   then by key, as in index.c.
  *
  * Failing assignments change nothing: an item is packed only after its
@@ -22,7 +23,7 @@
  */
 #include "mvint.h"
 
-/* ASSIGN-?: the source's format, ignoring '@', and itemsize must equal
+/* ASSIGN-005: the source's format, ignoring '@', and itemsize must equal
    the destination's, and so must its shape. */
 static bool same_structure(const mv_buffer *dst, const mv_buffer *src)
 {
@@ -41,7 +42,7 @@ static bool same_structure(const mv_buffer *dst, const mv_buffer *src)
     return true;
 }
 
-/* ASSIGN-?: m[a:b:c] = value for a one-dimensional view. */
+/* ASSIGN-005: m[a:b:c] = value for a one-dimensional view. */
 static int assign_slice(mv_view *v, const mv_value *key, const mv_value *value,
                         mv_error *err)
 {
@@ -73,7 +74,8 @@ done:
     return status;
 }
 
-/* ASSIGN-?: m[key] = value; value NULL means del m[key]. */
+/* ASSIGN-001, EXPORT-001: m[key] = value writes the exporter's memory;
+   value NULL means del m[key] (ASSIGN-004). */
 int mv_view_setitem(mv_view *v, const mv_value *key, const mv_value *value,
                     mv_error *err)
 {
@@ -86,7 +88,7 @@ int mv_view_setitem(mv_view *v, const mv_value *key, const mv_value *value,
     if (mv_view_check_released(v, err) < 0
         || mv_adjust_format(b->format, &code, err) < 0)
         return -1;
-    if (b->readonly)                                  /* READONLY-? */
+    if (b->readonly)                    /* READONLY-001, READONLY-002 */
         return mv_raise(err, "TypeError", "cannot modify read-only memory");
     if (value == NULL)
         return mv_raise(err, "TypeError", "cannot delete memory");

@@ -16,7 +16,7 @@
  * one rule each:
  *
  *   format is a str                      TypeError    (CAST-?)
- *   view not released                    ValueError   (RELEASE-?)
+ *   view not released                    ValueError   (RELEASE-001)
  *   view C-contiguous                    TypeError    (CAST-?)
  *   no zero in the shape (N-D or shape)  TypeError    (CAST-?)
  *   shape a list or tuple                TypeError    (CAST-?)

@@ -55,7 +55,7 @@ static int tolist_rec(mv_view *v, char code, unsigned char *ptr, int ndim,
     return 0;
 }
 
-/* TOLIST-?: nested lists of the items; a 0-dim view gives its one item. */
+/* TOLIST-001: nested lists of the items; a 0-dim view gives its one item. */
 int mv_view_tolist(mv_view *v, mv_value *result, mv_error *err)
 {
     const mv_buffer *b = &v->view;

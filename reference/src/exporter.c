@@ -10,7 +10,7 @@
  *   mv_exporter_can_resize()     the question every operation that would
  *                                move or resize the memory asks first: while
  *                                any loan is outstanding, the answer is a
- *                                BufferError (EXPORT-?), because a view
+ *                                BufferError (EXPORT-003), because a view
  *                                would be left pointing at freed memory.
  *
  * An exporter is reference counted like every object.  Lending does not
@@ -226,7 +226,8 @@ void mv_exporter_releasebuffer(mv_exporter *e)
     e->exports--;
 }
 
-/* EXPORT-?: no resizing while memory is lent. */
+/* EXPORT-003 (bytearray), EXPORT-004 (array): no resizing while memory
+   is lent. */
 int mv_exporter_can_resize(const mv_exporter *e, mv_error *err)
 {
     if (e->exports == 0)

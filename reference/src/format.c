@@ -376,7 +376,7 @@ static int pack_real(char code, unsigned char *ptr, const mv_value *item,
     return 0;
 }
 
-/* FORMAT-?: write item at ptr under native code.  On error nothing is
+/* ASSIGN-002, ASSIGN-003: write item at ptr under native code.  On error nothing is
    written. */
 int mv_pack_native(const mv_config *cfg, char code, unsigned char *ptr,
                    const mv_value *item, mv_error *err)

@@ -4,14 +4,14 @@
  * The key decides what m[key] means, and the checks come in this order,
  * which is CPython's and decides which error a bad key meets first:
  *
- *   released view?                       ValueError (RELEASE-?)
+ *   released view?                       ValueError (RELEASE-001)
  *   0-dim view: () reads the item, ... is the view itself, anything
  *               else is a TypeError      (INDEX-?)
- *   an int (or bool)                     one item; 1-D only   (INDEX-?)
- *   a slice                              a new view           (SLICE-?)
- *   a tuple of ints                      one item of an N-D view (INDEX-?)
+ *   an int (or bool)                     one item; 1-D only   (INDEX-001)
+ *   a slice                              a new view           (SLICE-001)
+ *   a tuple of ints                      one item of an N-D view (INDEX-007)
  *   a tuple of slices                    NotImplementedError  (SLICE-?)
- *   anything else                        TypeError            (INDEX-?)
+ *   anything else                        TypeError            (INDEX-006)
  *
  * Slices never copy memory: a slice is a view of the same managed buffer
  * whose buf, shape and strides have been moved (see layout.c).
@@ -20,7 +20,8 @@
 
 /* ---- slices ---------------------------------------------------------------- */
 
-/* SLICE-?: one bound of a slice, with ints beyond Py_ssize_t clamped. */
+/* SLICE-005, SLICE-007: one bound of a slice, with ints beyond Py_ssize_t
+   clamped. */
 static int slice_index(const mv_config *cfg, const mv_value *v, mv_ssize *out,
                        mv_error *err)
 {
@@ -36,7 +37,7 @@ static int slice_index(const mv_config *cfg, const mv_value *v, mv_ssize *out,
     return 0;
 }
 
-/* SLICE-?: PySlice_Unpack.  The step is read first, so slice(x, y, 0)
+/* SLICE-004: PySlice_Unpack.  The step is read first, so slice(x, y, 0)
    is a ValueError whatever x and y are. */
 int mv_slice_unpack(const mv_config *cfg, const mv_value *slice,
                     mv_ssize *start, mv_ssize *stop, mv_ssize *step,
@@ -67,7 +68,7 @@ int mv_slice_unpack(const mv_config *cfg, const mv_value *slice,
     return 0;
 }
 
-/* SLICE-?: clamp start and stop to a sequence of `length` items, and
+/* SLICE-002, SLICE-003: clamp start and stop to a sequence of `length` items, and
    return how many items the slice selects. */
 mv_ssize mv_slice_adjust(mv_ssize length, mv_ssize *start, mv_ssize *stop,
                          mv_ssize step)
@@ -89,7 +90,7 @@ mv_ssize mv_slice_adjust(mv_ssize length, mv_ssize *start, mv_ssize *stop,
     return *start < *stop ? (*stop - *start - 1) / step + 1 : 0;
 }
 
-/* SLICE-?: stride * step, wrapped to the platform's Py_ssize_t.  A huge
+/* SLICE-008: stride * step, wrapped to the platform's Py_ssize_t.  A huge
    step (m[::2**70]) selects one item, and CPython's multiplication
    overflows; the wrapped stride shows in m.strides, so it is reproduced
    here, in unsigned arithmetic where wrapping is defined. */
@@ -103,7 +104,7 @@ static mv_ssize wrapping_multiply(const mv_config *cfg, mv_ssize a, mv_ssize b)
                                                 clang define the conversion */
 }
 
-/* SLICE-?: narrow dimension dim of b to the slice.  Under suboffsets the
+/* SLICE-006, SLICE-008: narrow dimension dim of b to the slice.  Under suboffsets the
    start moves the last indirect dimension before dim instead of buf,
    because buf is where the pointers are, not the items. */
 int mv_slice_dimension(const mv_config *cfg, mv_buffer *b,
@@ -170,7 +171,7 @@ bool mv_is_multi_slice(const mv_value *key)
     return true;
 }
 
-/* INDEX-?: the address of m[i0, ..., ik].  A tuple with fewer ints than
+/* INDEX-007, INDEX-008, INDEX-009: the address of m[i0, ..., ik].  A tuple with fewer ints than
    dimensions would select a sub-view, which memoryview does not do. */
 int mv_tuple_address(mv_view *v, const mv_value *key, unsigned char **out,
                      mv_error *err)
@@ -197,7 +198,7 @@ int mv_tuple_address(mv_view *v, const mv_value *key, unsigned char **out,
     return 0;
 }
 
-/* INDEX-?: m[key]. */
+/* INDEX-001, INDEX-004, INDEX-005, INDEX-006, SLICE-001: m[key]. */
 int mv_view_getitem(mv_view *v, const mv_value *key, mv_value *result,
                     mv_error *err)
 {

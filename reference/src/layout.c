@@ -104,7 +104,7 @@ void mv_strides_from_shape(int ndim, const mv_ssize *shape, mv_ssize itemsize,
     }
 }
 
-/* INDEX-?: the address of index along dimension dim, starting at ptr;
+/* INDEX-002, INDEX-003: the address of index along dimension dim, starting at ptr;
    negative indices count from the end. */
 int mv_lookup_dimension(const mv_buffer *b, unsigned char *ptr, int dim,
                         mv_ssize index, unsigned char **out, mv_error *err)
@@ -144,7 +144,7 @@ static void copy_rec(int ndim, const mv_ssize *shape, mv_ssize itemsize,
     }
 }
 
-/* TOBYTES-?: the items of b packed into dst in order 'C' or 'F'.
+/* TOBYTES-001: the items of b packed into dst in order 'C' or 'F'.
    'A' means: the memory as it lies when b is contiguous either way,
    else C order (PyBuffer_ToContiguous). */
 void mv_to_contiguous(unsigned char *dst, const mv_buffer *b, char order)

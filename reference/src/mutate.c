@@ -2,10 +2,10 @@
  * mutate.c -- changing an exporter directly: ba[0] = 104, ba.append(1),
  * a.pop(), and the rest of the bytearray and array methods the cases use.
  *
- * These are here because of one rule, EXPORT-?: memory that is lent out
+ * These are here because of one rule, EXPORT-003: memory that is lent out
  * must not move.  A change that keeps the size (ba[0] = 104, reverse())
  * is always allowed, and every view sees it at once, because views hold
- * no copy (EXPORT-?).  A change of size asks mv_exporter_can_resize()
+ * no copy (EXPORT-002).  A change of size asks mv_exporter_can_resize()
  * first and fails with BufferError while any view is unreleased; a change
  * to the same size is no resize and is allowed (ba += b'').
  *
@@ -124,7 +124,7 @@ static mv_ssize nitems(const mv_exporter *e)
 }
 
 /* Insert n zeroed items at index i, or remove them when n < 0, after
-   asking whether the memory may move (EXPORT-?). */
+   asking whether the memory may move (EXPORT-003, EXPORT-004). */
 static int resize_at(mv_exporter *e, mv_ssize i, mv_ssize n, mv_error *err)
 {
     mv_ssize at = i * e->itemsize, by = n * e->itemsize;
@@ -672,7 +672,7 @@ static int array_source(const mv_exporter *e, const mv_value *value,
     return mv_bytes_new(out, src->data, (size_t)src->size, err);
 }
 
-/* del x[start:stop:step]: close the gaps, then shrink (EXPORT-?). */
+/* del x[start:stop:step]: close the gaps, then shrink (EXPORT-003). */
 static int delete_slice(mv_exporter *e, mv_ssize start, mv_ssize step,
                         mv_ssize len, mv_error *err)
 {
@@ -736,7 +736,7 @@ static int assign_slice_items(mv_exporter *e, const mv_value *key,
     return status;
 }
 
-/* n[i] = value for a one-dimensional ndarray or numpy array (EXPORT-?):
+/* n[i] = value for a one-dimensional ndarray or numpy array (EXPORT-002):
    the item is packed as the struct module packs it.  Other keys, and
    values the packing refuses, are not modelled. */
 static int ndarray_setitem(mv_exporter *e, const mv_value *key,
@@ -770,7 +770,8 @@ static int ndarray_setitem(mv_exporter *e, const mv_value *key,
     return 0;
 }
 
-/* x[key] = value for bytearray and array; value NULL deletes (EXPORT-?). */
+/* x[key] = value for bytearray and array, seen by every view (EXPORT-002);
+   value NULL deletes, a resize (EXPORT-003). */
 int mv_exporter_setitem(mv_exporter *e, const mv_value *key,
                         const mv_value *value, mv_error *err)
 {

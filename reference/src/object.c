@@ -62,7 +62,7 @@ static int m_cast(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
     return mv_view_cast(v, b[0], b[1], r, e);
 }
 
-/* RELEASE-? */
+/* RELEASE-001, EXPORT-005 */
 static int m_release(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
 {
     (void)b;
@@ -159,7 +159,7 @@ static int view_call(mv_view *v, const char *name, const mv_args *a,
 
 /* ---- the operations ---------------------------------------------------------- */
 
-/* CONSTRUCT-?: memoryview(object) */
+/* CONSTRUCT-003: memoryview(object) */
 int mv_memoryview(const mv_config *cfg, const mv_args *a, mv_value *result,
                   mv_error *err)
 {
@@ -339,7 +339,7 @@ int mv_list(const mv_value *obj, mv_value *result, mv_error *err)
     return mv_unsupported(err, "list(%s)", mv_type_name(obj));
 }
 
-/* bytes(obj): a copy of any buffer, in C order (TOBYTES-?). */
+/* bytes(obj): a copy of any buffer, in C order (TOBYTES-001). */
 int mv_bytes(const mv_value *obj, mv_value *result, mv_error *err)
 {
     mv_buffer b;

@@ -13,7 +13,7 @@
  *                                             └─ m.cast('c')
  *
  * So the exporter sees one loan however many views there are, and gets it
- * back when the last of them is released (RELEASE-?): released explicitly
+ * back when the last of them is released (EXPORT-005): released explicitly
  * with release() or __exit__, or freed when nothing refers to it.
  *
  * Two counts, two lifetimes.  managed.exports counts views not yet
@@ -21,7 +21,7 @@
  * that still point at the struct, released or not: it decides when its
  * memory is freed.  The managed buffer keeps its reference to the exporter
  * until it is freed, so a released view never holds a dangling pointer;
- * released views refuse every operation anyway (RELEASE-?).
+ * released views refuse every operation anyway (RELEASE-001).
  *
  * A view can itself lend its memory (bytes(m), m.__buffer__()); it counts
  * those loans in view.exports and cannot be released while any is out.
@@ -130,7 +130,7 @@ static int wrap(mv_view *v, mv_value *out)
     return 0;
 }
 
-/* CONSTRUCT-?: memoryview(obj). */
+/* CONSTRUCT-001, CONSTRUCT-002: memoryview(obj). */
 int mv_view_from_object(const mv_config *cfg, const mv_value *obj,
                         mv_value *out, mv_error *err)
 {
@@ -169,7 +169,7 @@ mv_view *mv_as_view(const mv_value *v)
     return (mv_view *)v->as.object;
 }
 
-/* RELEASE-?: every operation on a released view fails so. */
+/* RELEASE-001: every operation on a released view fails so. */
 int mv_view_check_released(const mv_view *v, mv_error *err)
 {
     if ((v->flags & MV_FLAG_RELEASED) || v->mbuf->released)
@@ -178,7 +178,7 @@ int mv_view_check_released(const mv_view *v, mv_error *err)
     return 0;
 }
 
-/* RELEASE-?: give the view's share of the loan back.  Releasing twice is
+/* RELEASE-?, EXPORT-005: give the view's share of the loan back.  Releasing twice is
    harmless; releasing a view that has lent its memory is refused. */
 int mv_view_release(mv_view *v, mv_error *err)
 {
@@ -282,7 +282,8 @@ static int ssize_tuple(const mv_ssize *items, int n, mv_value *out,
     return 0;
 }
 
-/* ATTR-?: the attributes of a view; all refuse a released view. */
+/* ATTR-?, READONLY-003: the attributes of a view; all refuse a released
+   view (RELEASE-001). */
 int mv_view_getattr(mv_view *v, const char *name, mv_value *result,
                     mv_error *err)
 {
@@ -335,7 +336,7 @@ int mv_view_len(mv_view *v, mv_value *result, mv_error *err)
     return 0;
 }
 
-/* READONLY-?: a read-only view of the same memory. */
+/* READONLY-004: a read-only view of the same memory. */
 int mv_view_toreadonly(mv_view *v, mv_value *result, mv_error *err)
 {
     mv_view *ro;
