@@ -370,15 +370,16 @@ def logical_bytes(decl: dict) -> list[Labelled]:
     return [Labelled("bytes", data)]
 
 
-def cast_back(decl: dict) -> list[Labelled]:
+def cast_back(decl: dict, always: int = 0) -> list[Labelled]:
     """A step casting the byte view `c` (of `decl`'s view) to a destination:
-    back to the original format and shape, or to another fixed-size format
-    with a shape that covers the bytes (when the size is portable)."""
+    back to the original format and shape (always, if `always`), or to
+    another fixed-size format with a shape that covers the bytes (when the
+    size is portable)."""
     lay = layout_of(decl)
     code = lay.fmt.lstrip("@")
     seed = sum(map(ord, repr(decl.get("shape")) + repr(decl.get("strides")) + lay.fmt)) + len(lay.memory)
     rng = _random.Random(seed)
-    if code not in FIXED_ITEMSIZE or rng.random() < 0.5:
+    if always or code not in FIXED_ITEMSIZE or rng.random() < 0.5:
         return [Labelled("back", {"op": "call", "obj": "c", "method": "cast",
                                   "args": [lay.fmt, list(lay.shape)], "as": "d"})]
     nbytes = FIXED_ITEMSIZE[code] * _math.prod(lay.shape)
@@ -474,3 +475,23 @@ DOMAINS.update({
     "deep_ndarrays": deep_ndarrays,
     "deep_shapes": deep_shapes,
 })
+
+
+def equal_value_views() -> list[Labelled]:
+    """One 3-item ndarray per native format, all holding the values 0, 1, 1
+    (False, True, True for '?'; the bytes 0, 1, 1 for 'c'): the views of
+    every pair compare by these values (COMPARE-002)."""
+    out = []
+    for code in NATIVE_FORMATS:
+        items: list[Any] = [0, 1, 1]
+        if code == "?":
+            items = [False, True, True]
+        elif code == "c":
+            items = [b"\x00", b"\x01", b"\x01"]
+        elif code in _FLOAT_GRID:
+            items = [0.0, 1.0, 1.0]
+        out.append(Labelled(code, {"kind": "ndarray", "format": code, "items": items, "shape": [3]}))
+    return out
+
+
+DOMAINS.update({"equal_value_views": equal_value_views})
