@@ -10,7 +10,7 @@ what changed is measured, not remembered.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from .cases import Oracle, Suite, version_tuple
@@ -25,41 +25,57 @@ def oracle_label(o: Oracle) -> str:
     return f"{o.version}" + (f" ({o.platform})" if o.platform != "64le" else "")
 
 
-def describe(case: dict, oracles: dict[str, Oracle]) -> tuple[str, str]:
-    """(who differs, what differs) for one case with several outcome groups."""
+def first_difference(case: dict) -> int:
     groups = case["expect"]
-    steps = len(case["steps"])
-    first_diff = next(i for i in range(steps)
-                      if len({repr(g["outcomes"][i]) for g in groups}) > 1)
-    parts = []
-    for g in groups:
+    return next(i for i in range(len(case["steps"]))
+                if len({repr(g["outcomes"][i]) for g in groups}) > 1)
+
+
+def kind_of(outcome: dict) -> str:
+    """What an outcome is, without the particular value: a change is 'raises X
+    here, returns a value there', whatever the value happens to be."""
+    if "raises" in outcome:
+        return f"{outcome['raises']['type']}: {outcome['raises']['message']}"
+    return "a value" if "value" in outcome else outcome_text(outcome)
+
+
+def change_key(case: dict, oracles: dict[str, Oracle]) -> tuple:
+    """The same change seen by many cases: who agrees with whom, and how."""
+    i = first_difference(case)
+    groups = []
+    for g in case["expect"]:
         names = sorted((oracles[n] for n in g["oracles"]),
                        key=lambda o: (version_tuple(o.version), o.platform))
-        who = ", ".join(oracle_label(o) for o in names)
-        parts.append(f"{who}: `{outcome_text(g['outcomes'][first_diff])}`")
-    return f"step {first_diff + 1}", "; ".join(parts)
+        groups.append((version_tuple(names[0].version),
+                       tuple(oracle_label(o) for o in names), kind_of(g["outcomes"][i])))
+    return tuple((who, what) for _, who, what in sorted(groups))   # oldest first
 
 
 def table(suite: Suite) -> str:
+    """One row per distinct change: which versions behave how, in how many
+    cases, under which rules, with one case to look at."""
     oracles = {o.name: o for o in suite.oracles}
-    by_rule: dict[str, list[dict]] = defaultdict(list)
+    changes: dict[tuple, list[dict]] = defaultdict(list)
     for case in suite.cases:
         if len(case.get("expect") or []) > 1:
-            for rule in case["rules"]:
-                by_rule[rule].append(case)
+            changes[change_key(case, oracles)].append(case)
     lines = [BEGIN, "",
-             f"Recorded from: {', '.join(oracle_label(o) for o in suite.oracles)}.", ""]
-    if not by_rule:
+             f"Recorded from: {', '.join(oracle_label(o) for o in suite.oracles)}. "
+             "Each row is one change: the versions on each side, what they do at the "
+             "first step where they part, how many cases show it, and the rules those "
+             "cases cite (most cited first).", ""]
+    if not changes:
         lines += ["No recorded case differs between these versions.", "", END]
         return "\n".join(lines)
-    lines += ["| rule | cases that differ | first such case | outcomes |",
-              "|---|---|---|---|"]
-    for rule in sorted(by_rule, key=_rule_order):
-        cases = by_rule[rule]
-        example = cases[0]
-        where, what = describe(example, oracles)
-        what = what.replace("|", "\\|")
-        lines.append(f"| {rule} | {len(cases)} | `{example['id']}` ({where}) | {what} |")
+    lines += ["| versions: outcome | cases | rules | for example |", "|---|---|---|---|"]
+    for key, cases in sorted(changes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        sides = "<br>".join(f"{', '.join(who)}: `{what}`" for who, what in key)
+        cited = Counter(r for c in cases for r in c["rules"])
+        rules = ", ".join(r for r, _ in sorted(cited.items(), key=lambda kv: (-kv[1], _rule_order(kv[0])))[:6])
+        if len(cited) > 6:
+            rules += ", …"
+        sides = sides.replace("|", "\\|")
+        lines.append(f"| {sides} | {len(cases)} | {rules} | `{cases[0]['id']}` |")
     lines += ["", END]
     return "\n".join(lines)
 
