@@ -169,6 +169,10 @@ int mv_view_check_released(const mv_view *v, mv_error *err);
 int mv_view_release(mv_view *v, mv_error *err);
 int mv_view_getbuffer(mv_view *v, mv_buffer *b, int flags, mv_error *err);
 void mv_view_releasebuffer(mv_view *v);
+int mv_view_dunder_buffer(mv_view *v, int flags, mv_value *result,
+                          mv_error *err);
+int mv_view_dunder_release_buffer(mv_view *v, const mv_value *arg,
+                                  mv_error *err);
 int mv_view_getattr(mv_view *v, const char *name, mv_value *result,
                     mv_error *err);
 int mv_view_toreadonly(mv_view *v, mv_value *result, mv_error *err);

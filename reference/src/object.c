@@ -95,6 +95,42 @@ static int m_exit(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
     return mv_view_release(v, e);
 }
 
+/* The slot wrappers of 3.12+: one positional argument, no keywords. */
+static int one_argument(const char *name, const mv_args *a, mv_error *err)
+{
+    if (a->nkwargs > 0)
+        return mv_raise(err, "TypeError", "wrapper %s() takes no keyword "
+                        "arguments", name);
+    if (a->nargs != 1)   /* the wrapper's own name is empty: hence the space */
+        return mv_raise(err, "TypeError", " expected 1 argument, got %zu",
+                        a->nargs);
+    return 0;
+}
+
+/* EXPORT-?: m.__buffer__(flags) */
+static int m_buffer(mv_view *v, const mv_args *a, mv_value *r, mv_error *e)
+{
+    mv_ssize flags;
+
+    if (one_argument("__buffer__", a, e) < 0
+        || mv_as_ssize(v->base.cfg, &a->args[0], "OverflowError", &flags, e) < 0)
+        return -1;
+    if (flags > INT32_MAX)
+        return mv_raise(e, "OverflowError", "buffer flags too large");
+    /* the flags become a C int: negative ones keep their bits */
+    return mv_view_dunder_buffer(v, (int)flags, r, e);
+}
+
+/* EXPORT-?: m.__release_buffer__(view) */
+static int m_release_buffer(mv_view *v, const mv_args *a, mv_value *r,
+                            mv_error *e)
+{
+    *r = mv_none();
+    if (one_argument("__release_buffer__", a, e) < 0)
+        return -1;
+    return mv_view_dunder_release_buffer(v, &a->args[0], e);
+}
+
 typedef struct method {
     mv_signature sig;
     method_fn fn;
@@ -142,11 +178,14 @@ static int view_call(mv_view *v, const char *name, const mv_args *a,
             && !cfg->behaviour.has_count_index)
             return mv_raise(err, "AttributeError", "'memoryview' object has "
                             "no attribute '%s'", name);
-        if ((strcmp(name, "__buffer__") == 0
-             || strcmp(name, "__release_buffer__") == 0)
-            && !cfg->behaviour.has_buffer_methods)
-            return mv_raise(err, "AttributeError", "'memoryview' object has "
-                            "no attribute '%s'", name);
+        if (strcmp(name, "__buffer__") == 0
+            || strcmp(name, "__release_buffer__") == 0) {
+            if (!cfg->behaviour.has_buffer_methods)
+                return mv_raise(err, "AttributeError", "'memoryview' object "
+                                "has no attribute '%s'", name);
+            return name[2] == 'b' ? m_buffer(v, a, result, err)
+                                  : m_release_buffer(v, a, result, err);
+        }
         return mv_unsupported(err, "memoryview.%s", name);
     }
     /* 3.9's tobytes() and cast() check the view before their arguments */

@@ -81,6 +81,30 @@ void mv_view_init_flags(mv_view *v)
     v->flags = flags;
 }
 
+/* Copy src's layout into v's own arrays.  A buffer lent on a narrow
+   request may lack parts (EXPORT-?): no format means unsigned bytes, no
+   shape means one dimension of len / itemsize items, no strides means C
+   order.  The itemsize is kept, so a view of 'i' items lent without its
+   format reads as 'B' with itemsize 4, as in CPython. */
+static void init_layout(mv_view *v, const mv_buffer *src)
+{
+    if (src->format == NULL)
+        v->view.format = "B";
+    for (int d = 0; d < src->ndim; d++) {
+        v->shape[d] = src->shape ? src->shape[d] : src->len / src->itemsize;
+        if (src->suboffsets)
+            v->suboffsets[d] = src->suboffsets[d];
+    }
+    if (src->strides != NULL)
+        memcpy(v->strides, src->strides, (size_t)src->ndim * sizeof *v->strides);
+    else
+        mv_strides_from_shape(src->ndim, v->shape, src->itemsize, 'C',
+                              v->strides);
+    v->view.len = src->itemsize;
+    for (int d = 0; d < src->ndim; d++)
+        v->view.len *= v->shape[d];
+}
+
 /* A new view registered with mb, laid out as src says. */
 static int view_new(mv_managed *mb, const mv_buffer *src, mv_view **out,
                     mv_error *err)
@@ -105,12 +129,7 @@ static int view_new(mv_managed *mb, const mv_buffer *src, mv_view **out,
     v->view.shape = v->shape;
     v->view.strides = v->strides;
     v->view.suboffsets = src->suboffsets ? v->suboffsets : NULL;
-    for (int d = 0; d < src->ndim; d++) {
-        v->shape[d] = src->shape[d];
-        v->strides[d] = src->strides[d];
-        if (src->suboffsets)
-            v->suboffsets[d] = src->suboffsets[d];
-    }
+    init_layout(v, src);
     v->hash_key = mv_none();
     mv_view_init_flags(v);
     *out = v;
@@ -206,22 +225,101 @@ void mv_view_dealloc(mv_view *v)
     mv_free(v);
 }
 
-/* EXPORT-?: a view lends its memory as it sees it.  Only memoryview's own
-   requests (FULL_RO) and a request to write are modelled. */
+/* EXPORT-?: a view lends its memory as it sees it, as much of it as the
+   consumer asks for (flags: the MV_BUF_* requests), and refuses requests
+   its layout cannot meet.  The checks, in CPython's order: */
+static int narrow_request(const mv_view *v, mv_buffer *b, int flags,
+                          mv_error *err)
+{
+    unsigned vf = v->flags;
+    bool has = (flags & MV_BUF_STRIDES) == MV_BUF_STRIDES;
+
+    if ((flags & MV_BUF_WRITABLE) && v->view.readonly)
+        return mv_raise(err, "BufferError",
+                        "memoryview: underlying buffer is not writable");
+    if (!(flags & MV_BUF_FORMAT))
+        b->format = NULL;   /* read as unsigned bytes; itemsize unchanged */
+    if ((flags & MV_BUF_C_CONTIGUOUS) == MV_BUF_C_CONTIGUOUS && !(vf & MV_FLAG_C))
+        return mv_raise(err, "BufferError",
+                        "memoryview: underlying buffer is not C-contiguous");
+    if ((flags & MV_BUF_F_CONTIGUOUS) == MV_BUF_F_CONTIGUOUS && !(vf & MV_FLAG_F))
+        return mv_raise(err, "BufferError", "memoryview: underlying buffer "
+                        "is not Fortran contiguous");
+    if ((flags & MV_BUF_ANY_CONTIGUOUS) == MV_BUF_ANY_CONTIGUOUS
+        && !(vf & (MV_FLAG_C | MV_FLAG_F)))
+        return mv_raise(err, "BufferError",
+                        "memoryview: underlying buffer is not contiguous");
+    if ((flags & MV_BUF_INDIRECT) != MV_BUF_INDIRECT && (vf & MV_FLAG_PIL))
+        return mv_raise(err, "BufferError",
+                        "memoryview: underlying buffer requires suboffsets");
+    if (!has) {
+        if (!(vf & MV_FLAG_C))
+            return mv_raise(err, "BufferError",
+                            "memoryview: underlying buffer is not C-contiguous");
+        b->strides = NULL;
+    }
+    if ((flags & MV_BUF_ND) != MV_BUF_ND) {
+        if (b->format != NULL)
+            return mv_raise(err, "BufferError", "memoryview: cannot cast to "
+                            "unsigned bytes if the format flag is present");
+        b->ndim = 1;
+        b->shape = NULL;
+    }
+    return 0;
+}
+
 int mv_view_getbuffer(mv_view *v, mv_buffer *b, int flags, mv_error *err)
 {
     if (mv_view_check_released(v, err) < 0)
         return -1;
-    if ((flags & MV_BUF_WRITABLE) && v->view.readonly)
-        return mv_raise(err, "BufferError",
-                        "memoryview: underlying buffer is not writable");
-    if ((flags & MV_BUF_FULL_RO) != MV_BUF_FULL_RO)
-        return mv_unsupported(err, "buffer request flags %#x", flags);
     *b = v->view;
+    if (narrow_request(v, b, flags, err) < 0)
+        return -1;
     b->obj = &v->base;
     mv_object_incref(&v->base);
     v->exports++;
     return 0;
+}
+
+/* EXPORT-?: m.__buffer__(flags) (3.12+): a new view on a buffer lent by
+   m itself, so that m counts it and cannot be released while it lives. */
+int mv_view_dunder_buffer(mv_view *v, int flags, mv_value *result,
+                          mv_error *err)
+{
+    mv_managed *mb = mv_alloc_zeroed(1, sizeof *mb);
+    mv_view *out;
+
+    if (mb == NULL)
+        return mv_no_memory(err);
+    if (mv_view_getbuffer(v, &mb->master, flags, err) < 0) {
+        mv_free(mb);
+        return -1;
+    }
+    mb->refcount = 1;
+    if (view_new(mb, &mb->master, &out, err) < 0) {
+        managed_decref(mb);
+        return -1;
+    }
+    managed_decref(mb);
+    return wrap(out, result);
+}
+
+/* EXPORT-?: m.__release_buffer__(view): give back a view m.__buffer__()
+   made. */
+int mv_view_dunder_release_buffer(mv_view *v, const mv_value *arg,
+                                  mv_error *err)
+{
+    mv_view *view = mv_as_view(arg);
+
+    if (view == NULL)
+        return mv_raise(err, "TypeError", "expected a memoryview object");
+    if (view->view.obj != &v->base)
+        return mv_raise(err, "ValueError",
+                        "memoryview's buffer is not this object");
+    if (view->flags & MV_FLAG_RELEASED)
+        return mv_raise(err, "ValueError",
+                        "memoryview's buffer has already been released");
+    return mv_view_release(view, err);
 }
 
 void mv_view_releasebuffer(mv_view *v)

@@ -247,8 +247,17 @@ class Gen:
     def call(self, v, views, n):
         r = self.r
         m = r.choice(["tolist", "tobytes", "hex", "cast", "cast", "cast", "release",
-                      "toreadonly", "__enter__", "__exit__"])
+                      "toreadonly", "__enter__", "__exit__", "__buffer__",
+                      "__release_buffer__"])
         s = {"op": "call", "obj": v, "method": m}
+        if m == "__buffer__":
+            s["args"] = [r.choice([0, 1, 4, 5, 8, 0x18, 0x1c, 0x38, 0x58, 0x98, 0x118, 0x11c,
+                                   0x11d, -1, {"int": str(2**31)}, "x"])]
+            if r.random() < 0.7:
+                s["as"] = "b%d" % n
+                views.append(s["as"])
+        elif m == "__release_buffer__":
+            s["args"] = [r.choice([{"ref": r.choice(views)}, 5])]
         if m == "tobytes" and r.random() < 0.6:
             s["args"] = [r.choice(["C", "F", "A", None, "X", 1])]
             if r.random() < 0.3:
