@@ -2,6 +2,8 @@
 #
 #   make conformance   build the C reference, run the suite on it and on CPython
 #   make check         every test and every gate (what .ci/run runs)
+#   make valgrind | sanitize | coverage | allocfail | warnings | cppcheck
+#                      one gate alone
 #   make cases         regenerate conformance/ from spec/ on every CPython here
 #   make matrix        every implementation installed, as a table and an HTML page
 #   make bench         cases per second of the reference and CPython adapters
@@ -26,7 +28,7 @@ IMPLS ?= reference cpython
 include reference/build.mk
 
 .PHONY: all deps-core deps-test deps-gates deps-browser reference conformance \
-        check test cases matrix bench bench-harness clean
+        check test cases matrix bench bench-harness clean gates
 
 all: reference
 
@@ -73,7 +75,31 @@ bench-harness: reference
 
 bench: bench-harness
 
-check: test
+# ---------------------------------------------------------------- gates ---
+# Each gate builds its own instrumented copy of the reference under build/
+# and runs the whole default suite through it (harness/bin/gate explains).
+GATES := warnings cppcheck sanitize valgrind coverage allocfail
+GATE = harness/bin/gate
+.PHONY: $(GATES)
+
+warnings: deps-gates
+	$(GATE) warnings
+cppcheck: deps-gates
+	$(GATE) cppcheck
+sanitize: deps-gates
+	$(GATE) sanitize
+valgrind: deps-gates
+	$(GATE) valgrind
+coverage: deps-gates
+	$(GATE) coverage
+allocfail: deps-gates
+	$(GATE) allocfail
+
+gates: deps-gates
+	$(GATE) $(GATES)
+
+# Tests last, so that CI's log ends with pytest's closing line.
+check: gates test
 
 clean:
 	rm -rf build
