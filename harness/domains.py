@@ -287,10 +287,10 @@ def small_slices(decl: dict) -> list[Labelled]:
     return keyed([slice(a, b, c) for a in bounds for b in bounds for c in (None, -1, 2)])
 
 
-def assign_slices(decl: dict) -> list[Labelled]:
-    """Slices of a 1-D view worth assigning to: every length from 0 to n,
-    steps of both signs, empty ones and clamped ones."""
-    n = first_dimension(decl)
+def assign_slices(decl: dict | int) -> list[Labelled]:
+    """Slices of a 1-D view (an exporter, or a length) worth assigning to:
+    every length from 0 to n, steps of both signs, empty and clamped ones."""
+    n = decl if isinstance(decl, int) else first_dimension(decl)
     out = [slice(None), slice(0, 0), slice(n, None), slice(1, -1), slice(0, 2),
            slice(None, None, 2), slice(1, None, 2), slice(None, None, -1),
            slice(None, None, -2), slice(-1, 0, -1), slice(-100, 100),
@@ -298,8 +298,8 @@ def assign_slices(decl: dict) -> list[Labelled]:
     return keyed(out)
 
 
-def overlap_slices(decl: dict) -> list[Labelled]:
-    """Slices of a 1-D view that overlap each other in every way."""
+def overlap_slices() -> list[Labelled]:
+    """Slices of a 1-D view of six items that overlap each other in every way."""
     return keyed([slice(None), slice(1, None), slice(None, -1), slice(2, None),
             slice(None, -2), slice(None, None, -1), slice(None, None, 2),
             slice(1, None, 2), slice(None, 3), slice(3, None), slice(4, 1, -1),
