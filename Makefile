@@ -3,6 +3,8 @@
 #   make conformance   build the C reference, run the suite on it and on CPython
 #   make check         every test and every gate (what .ci/run runs)
 #   make cases         regenerate conformance/ from spec/ on every CPython here
+#                      (Debian's, pyenv's, and Pyodide's 32-bit CPython 3.14)
+#   make impls         install PyPy, Pyodide, MicroPython and Brython, pinned
 #
 # Each target first makes sure the Debian packages it needs are installed
 # (harness/bin/deps), then picks a Python that has what it needs
@@ -24,7 +26,7 @@ IMPLS ?= reference cpython
 include reference/build.mk
 
 .PHONY: all deps-core deps-test deps-gates reference conformance check test \
-        cases clean
+        cases clean impls
 
 all: reference
 
@@ -34,6 +36,11 @@ deps-test: deps-core
 	@$(DEPS) test
 deps-gates: deps-core
 	@$(DEPS) gates
+
+# pypy3 from apt; Pyodide, MicroPython and Brython from npm at the versions
+# locked in harness/adapters/node/package-lock.json (harness/bin/impls).
+impls:
+	@harness/bin/impls
 
 reference: deps-core
 	@$(MAKE) --no-print-directory $(REF_DRIVER)
@@ -52,11 +59,13 @@ ifneq ($(PROFILE),default)
 endif
 	$(PY) -m harness run $(IMPLS) --cases $(SUITE_DIR) $(ARGS)
 
-cases: deps-core
+# Pyodide is an oracle too (the 32-bit one): it must be here to record.
+cases: deps-core impls
 	$(PY) -m harness record
 
-test: reference deps-test
-	$(PYTEST) -q tests $(PYTEST_ARGS)
+# impls: the tests run every implementation's adapter, never skip them.
+test: reference deps-test impls
+	MVSPEC_REQUIRE_IMPLS=1 $(PYTEST) -q tests $(PYTEST_ARGS)
 
 check: test
 
