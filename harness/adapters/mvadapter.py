@@ -30,10 +30,6 @@ try:
     import numpy
 except ImportError:
     numpy = None
-try:
-    import pickle
-except ImportError:
-    pickle = None
 
 PROTOCOL = 1
 INT64_MIN = -(1 << 63)
@@ -351,7 +347,11 @@ def op_contents(step, env):
 
 
 def op_pickle(step, env):
-    if pickle is None:
+    # Imported here, not at the top: compiling pickle and what it imports
+    # takes Brython seconds at every start, and few cases pickle.
+    try:
+        import pickle
+    except ImportError:
         raise Unsupported("no pickle module")
     pickle.dumps(lookup(env, step["obj"]))
     return True
