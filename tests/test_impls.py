@@ -186,6 +186,13 @@ def test_a_slice_made_by_subscript_is_the_slice_the_constructor_makes():
     assert maker[None:None:None] == slice(None, None, None)
 
 
+def test_surrogate_pairs_left_by_json_are_joined_into_one_character():
+    # MicroPython's json.loads leaves "\ud83d\ude00" as two lone surrogates.
+    assert mvadapter._joined("a\ud83d\ude00b") == "a\U0001f600b"
+    assert mvadapter._joined("\ud83d") == "\ud83d"          # a lone one stays
+    assert mvadapter.join_surrogates("\ud83d\ude00") == "\ud83d\ude00"  # CPython: as is
+
+
 def test_a_call_without_keywords_passes_no_keywords():
     # Brython takes an empty **{} for one more positional argument.
     got = []

@@ -106,7 +106,7 @@ def decode(j, env):
     if t is int:
         return j
     if t is str:
-        return j
+        return join_surrogates(j)
     if t is list:
         return [decode(x, env) for x in j]
     if t is not dict or len(j) == 0:
@@ -129,6 +129,35 @@ def decode(j, env):
     if "ref" in j:
         return lookup(env, j["ref"])
     raise ValueError("not a protocol value: %r" % (j,))
+
+
+def _json_joins_surrogates():
+    # CPython writes a character beyond U+FFFF as a "\ud83d\ude00" escape
+    # pair; MicroPython's json.loads leaves the pair as two lone surrogates.
+    return json.loads('"\\ud83d\\ude00"') == "\U0001f600"
+
+
+def _joined(s):
+    out = []
+    i = 0
+    while i < len(s):
+        hi = ord(s[i])
+        if 0xD800 <= hi < 0xDC00 and i + 1 < len(s) \
+                and 0xDC00 <= ord(s[i + 1]) < 0xE000:
+            lo = ord(s[i + 1])
+            out.append(chr(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)))
+            i += 2
+        else:
+            out.append(s[i])
+            i += 1
+    return "".join(out)
+
+
+if _json_joins_surrogates():
+    def join_surrogates(s):
+        return s
+else:
+    join_surrogates = _joined
 
 
 class _SliceMaker(object):
