@@ -9,7 +9,9 @@ the expected outcomes.
 This file is written in the subset of Python that CPython 3.6+, PyPy,
 MicroPython, Pyodide and Brython all run: no f-strings, no dataclasses, no
 typing, no walrus, no match; only the modules json, struct, sys and array are
-assumed, and _testbuffer, numpy and pickle are used when present.  Cases are
+assumed, and _testbuffer, numpy and pickle are used when present. Where a
+runtime lacks part of even that (MicroPython cannot call slice(), Brython
+mishandles an empty **{}), the "portability" section below stands in.  Cases are
 data: nothing in a case is ever evaluated as code, every operation below is
 looked up in a closed table.
 """
@@ -54,6 +56,73 @@ def _unhex(s):
 
 def _float_bits(x):
     return _hex(struct.pack(">d", x))
+
+
+# ----------------------------------------------------------- portability ---
+# Stand-ins where a runtime lacks part of the subset, chosen by probing for
+# the gap (never by the runtime's name). Under CPython each gives exactly what
+# the plain code gives, so the recorded outcomes cannot depend on them.
+
+
+def _json_joins_surrogates():
+    # CPython writes a character beyond U+FFFF as a "\ud83d\ude00" escape
+    # pair; MicroPython's json.loads leaves the pair as two lone surrogates.
+    return json.loads('"\\ud83d\\ude00"') == "\U0001f600"
+
+
+def _joined(s):
+    out = []
+    i = 0
+    while i < len(s):
+        hi = ord(s[i])
+        if 0xD800 <= hi < 0xDC00 and i + 1 < len(s) \
+                and 0xDC00 <= ord(s[i + 1]) < 0xE000:
+            lo = ord(s[i + 1])
+            out.append(chr(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)))
+            i += 2
+        else:
+            out.append(s[i])
+            i += 1
+    return "".join(out)
+
+
+if _json_joins_surrogates():
+    def join_surrogates(s):
+        return s
+else:
+    join_surrogates = _joined
+
+
+class _SliceMaker(object):
+    """obj[a:b:c] hands __getitem__ the slice(a, b, c) a caller wrote."""
+
+    def __getitem__(self, key):
+        return key
+
+
+def _slice_by_constructor():
+    # MicroPython's slice type cannot be called ("can't create 'slice'
+    # instances"); its subscripts still build slices.
+    try:
+        slice(None, None, None)
+        return True
+    except TypeError:
+        return False
+
+
+if _slice_by_constructor():
+    make_slice = slice
+else:
+    def make_slice(start, stop, step):
+        return _SliceMaker()[start:stop:step]
+
+
+def call(f, args, kwargs):
+    # Brython hands an empty **{} to a builtin method as one more positional
+    # argument ("append takes exactly one argument (2 given)").
+    if kwargs:
+        return f(*args, **kwargs)
+    return f(*args)
 
 
 # ---------------------------------------------------------------- values ---
@@ -129,59 +198,6 @@ def decode(j, env):
     if "ref" in j:
         return lookup(env, j["ref"])
     raise ValueError("not a protocol value: %r" % (j,))
-
-
-def _json_joins_surrogates():
-    # CPython writes a character beyond U+FFFF as a "\ud83d\ude00" escape
-    # pair; MicroPython's json.loads leaves the pair as two lone surrogates.
-    return json.loads('"\\ud83d\\ude00"') == "\U0001f600"
-
-
-def _joined(s):
-    out = []
-    i = 0
-    while i < len(s):
-        hi = ord(s[i])
-        if 0xD800 <= hi < 0xDC00 and i + 1 < len(s) \
-                and 0xDC00 <= ord(s[i + 1]) < 0xE000:
-            lo = ord(s[i + 1])
-            out.append(chr(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)))
-            i += 2
-        else:
-            out.append(s[i])
-            i += 1
-    return "".join(out)
-
-
-if _json_joins_surrogates():
-    def join_surrogates(s):
-        return s
-else:
-    join_surrogates = _joined
-
-
-class _SliceMaker(object):
-    """obj[a:b:c] hands __getitem__ the slice(a, b, c) a caller wrote."""
-
-    def __getitem__(self, key):
-        return key
-
-
-def _slice_by_constructor():
-    # MicroPython's slice type cannot be called ("can't create 'slice'
-    # instances"); its subscripts still build slices.
-    try:
-        slice(None, None, None)
-        return True
-    except TypeError:
-        return False
-
-
-if _slice_by_constructor():
-    make_slice = slice
-else:
-    def make_slice(start, stop, step):
-        return _SliceMaker()[start:stop:step]
 
 
 def lookup(env, name):
@@ -276,14 +292,6 @@ ARRAY_METHODS = ("append", "extend", "pop", "insert", "remove", "reverse",
 # The vocabulary, not a type check: a method is called on whatever object the
 # implementation produced (a wrong one raises AttributeError, an outcome).
 METHODS = VIEW_METHODS + BYTEARRAY_METHODS + ARRAY_METHODS
-
-
-def call(f, args, kwargs):
-    # Brython hands an empty **{} to a builtin method as one more positional
-    # argument ("append takes exactly one argument (2 given)").
-    if kwargs:
-        return f(*args, **kwargs)
-    return f(*args)
 
 
 def args_of(step, env):
