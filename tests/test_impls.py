@@ -168,12 +168,8 @@ def test_make_cases_records_pyodide_as_the_32_bit_oracle():
     assert impls.node_impl("pyodide").argv in record.default_oracle_argvs()
 
 
-def test_pyodide_records_as_cpython_3_14_on_32_bits():
-    adapter = runner.Adapter(installed("pyodide").argv)
-    try:
-        oracle = record.oracle_of(adapter.start())
-    finally:
-        adapter.close()
+def test_pyodide_records_as_cpython_3_14_on_32_bits(suite):
+    oracle = record.oracle_of(seed_run("pyodide", suite).hello)
     assert oracle.name == "cpython-3.14.2-32le"
 
 
