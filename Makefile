@@ -5,6 +5,8 @@
 #   make valgrind | sanitize | coverage | allocfail | warnings | cppcheck
 #                      one gate alone
 #   make cases         regenerate conformance/ from spec/ on every CPython here
+#                      (Debian's, pyenv's, and Pyodide's 32-bit CPython 3.14)
+#   make impls         install PyPy, Pyodide, MicroPython and Brython, pinned
 #   make matrix        every implementation installed, as a table and an HTML page
 #   make bench         cases per second of the reference and CPython adapters
 #
@@ -28,7 +30,7 @@ IMPLS ?= reference cpython
 include reference/build.mk
 
 .PHONY: all deps-core deps-test deps-gates deps-browser reference conformance \
-        check test cases matrix bench bench-harness clean gates
+        check test cases matrix bench bench-harness clean gates impls
 
 all: reference
 
@@ -40,6 +42,11 @@ deps-gates: deps-core
 	@$(DEPS) gates
 deps-browser: deps-core
 	@$(DEPS) browser
+
+# pypy3 from apt; Pyodide, MicroPython and Brython from npm at the versions
+# locked in harness/adapters/node/package-lock.json (harness/bin/impls).
+impls:
+	@harness/bin/impls
 
 reference: deps-core
 	@$(MAKE) --no-print-directory $(REF_DRIVER)
@@ -58,15 +65,17 @@ ifneq ($(PROFILE),default)
 endif
 	$(PY) -m harness run $(IMPLS) --cases $(SUITE_DIR) $(ARGS)
 
-cases: deps-core
+# Pyodide is an oracle too (the 32-bit one): it must be here to record.
+cases: deps-core impls
 	$(PY) -m harness record
 	$(PY) -m harness changes
 
-test: reference deps-test deps-browser
-	$(PYTEST) -q tests $(PYTEST_ARGS)
+# impls: the tests run every implementation's adapter, never skip them.
+test: reference deps-test deps-browser impls
+	MVSPEC_REQUIRE_IMPLS=1 $(PYTEST) -q tests $(PYTEST_ARGS)
 
 # Every implementation installed: terminal table, results, HTML matrix.
-matrix: reference
+matrix: reference impls
 	$(PY) -m harness matrix $(ARGS)
 
 # Cases per second of each adapter, side by side in one run.

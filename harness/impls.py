@@ -7,14 +7,22 @@ command line resolve here:
     reference:3.12       ... given (default: the language of the oracle it meets)
     cpython              Debian's /usr/bin/python3 (the interpreter apt's numpy is for)
     cpython:PATH         any CPython binary, through the Python adapter
+    cpython-3.X          the CPython 3.X here: pyenv's when it has one, else Debian's
     pypy                 pypy3, through the Python adapter
+    pyodide              CPython 3.14 on wasm32, in Node    } the Python adapter,
+    micropython          MicroPython's WebAssembly port     } loaded by a wrapper
+    brython              Brython (Python in JavaScript)     } in harness/adapters/node/
     NAME=COMMAND ...     anyone's adapter: a command line, split like a shell would
+
+`make impls` installs pypy3 (apt) and the three Node runtimes (npm, pinned in
+harness/adapters/node/package-lock.json).
 """
 
 from __future__ import annotations
 
 import glob
 import os
+import re
 import shlex
 import shutil
 from dataclasses import dataclass, field
@@ -25,6 +33,15 @@ ADAPTER = ROOT / "harness" / "adapters" / "mvadapter.py"
 DRIVER = ROOT / "build" / "bin" / "mvref-driver"
 DEBIAN_PYTHON = "/usr/bin/python3"
 OLDEST_ORACLE = (3, 9)
+OLDEST_ADAPTER = (3, 6)     # the oldest CPython mvadapter.py runs on
+NODE_DIR = ROOT / "harness" / "adapters" / "node"
+
+# The Python implementations that run on Node: wrapper script, npm package.
+NODE_IMPLS = {
+    "pyodide": ("pyodide.mjs", "pyodide"),
+    "micropython": ("micropython.mjs", "@micropython/micropython-webassembly-pyscript"),
+    "brython": ("brython.mjs", "brython"),
+}
 
 
 class ImplError(ValueError):
@@ -43,6 +60,52 @@ def python_adapter(python: str) -> list[str]:
     # -I: isolated, so no user site or PYTHON* variable changes what we measure;
     # -S is not used, numpy lives in site-packages.
     return [python, "-I", str(ADAPTER)]
+
+
+def node_impl(name: str) -> Impl:
+    """A runtime on Node, started through its wrapper; says how to install it."""
+    wrapper, package = NODE_IMPLS[name]
+    if not shutil.which("node"):
+        raise ImplError(f"{name} runs on Node.js, which is not installed: run `make impls`")
+    if not (NODE_DIR / "node_modules" / package / "package.json").exists():
+        raise ImplError(f"{name} is not installed (no npm package {package} in "
+                        f"{NODE_DIR / 'node_modules'}): run `make impls`")
+    return Impl(name, ["node", str(NODE_DIR / wrapper)])
+
+
+def node_impls_installed() -> list[str]:
+    """The Node runtimes that `make impls` has installed here."""
+    found = []
+    for name in NODE_IMPLS:
+        try:
+            node_impl(name)
+        except ImplError:
+            continue
+        found.append(name)
+    return found
+
+
+def cpythons() -> dict[tuple[int, int], str]:
+    """Every CPython >= 3.6 here by minor version: pyenv's, else Debian's."""
+    found: dict[tuple[int, int], tuple[tuple[int, ...], str]] = {}
+    for path in sorted(glob.glob("/usr/bin/python3.[0-9]*")):
+        m = re.fullmatch(r"python(\d+)\.(\d+)", Path(path).name)
+        if m:
+            minor = (int(m[1]), int(m[2]))
+            found[minor] = ((*minor, -1), path)     # patch unknown: any pyenv one wins
+    for path in glob.glob(os.path.join(pyenv_root(), "versions", "3.*", "bin", "python3")):
+        m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", Path(path).parent.parent.name)
+        if m:
+            version = (int(m[1]), int(m[2]), int(m[3]))
+            minor = version[:2]
+            if minor not in found or found[minor][0] < version:
+                found[minor] = (version, path)
+    return {minor: path for minor, (_, path) in sorted(found.items())
+            if minor >= OLDEST_ADAPTER}
+
+
+def pyenv_root() -> str:
+    return os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
 
 
 def resolve(text: str, default_language: str = "3.11") -> Impl:
@@ -65,13 +128,24 @@ def resolve(text: str, default_language: str = "3.11") -> Impl:
             raise ImplError(f"no CPython at {python!r}")
         return Impl("cpython" if not arg else f"cpython-{Path(python).parent.parent.name}",
                     python_adapter(python))
+    m = re.fullmatch(r"cpython-(\d+)\.(\d+)", kind)
+    if m and not arg:
+        here = cpythons()
+        python = here.get((int(m[1]), int(m[2])))
+        if python is None:
+            have = ", ".join(f"cpython-{a}.{b}" for a, b in here) or "none"
+            raise ImplError(f"no CPython {m[1]}.{m[2]} here (have: {have})")
+        return Impl(kind, python_adapter(python))
     if kind == "pypy":
         python = arg or "pypy3"
         if not shutil.which(python):
             raise ImplError("pypy3 is not installed: run `make impls`")
         return Impl("pypy", python_adapter(python))
+    if kind in NODE_IMPLS and not arg:
+        return node_impl(kind)
     raise ImplError(f"unknown implementation {text!r}: try reference, cpython, "
-                    "cpython:PATH, pypy, or NAME=COMMAND")
+                    "cpython:PATH, cpython-3.X, pypy, pyodide, micropython, brython, "
+                    "or NAME=COMMAND")
 
 
 def oracle_pythons() -> list[str]:
@@ -83,7 +157,7 @@ def oracle_pythons() -> list[str]:
     found = []
     if os.path.exists(DEBIAN_PYTHON):
         found.append(DEBIAN_PYTHON)
-    root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    root = pyenv_root()
     for path in sorted(glob.glob(os.path.join(root, "versions", "3.*", "bin", "python3"))):
         name = Path(path).parent.parent.name
         parts = name.split(".")

@@ -110,7 +110,12 @@ def record(argvs: list[list[str]], out_dir: Path, *, template_dir: Path = genera
 
 
 def default_oracle_argvs() -> list[list[str]]:
-    return [impls.python_adapter(p) for p in impls.oracle_pythons()]
+    """Every CPython >= 3.9 here, and Pyodide (CPython 3.14, 32-bit) when
+    `make impls` has installed it: the one 32-bit recording."""
+    argvs = [impls.python_adapter(p) for p in impls.oracle_pythons()]
+    if "pyodide" in impls.node_impls_installed():
+        argvs.append(impls.node_impl("pyodide").argv)
+    return argvs
 
 
 def stderr_progress(msg: str) -> None:

@@ -9,7 +9,9 @@ the expected outcomes.
 This file is written in the subset of Python that CPython 3.6+, PyPy,
 MicroPython, Pyodide and Brython all run: no f-strings, no dataclasses, no
 typing, no walrus, no match; only the modules json, struct, sys and array are
-assumed, and _testbuffer, numpy and pickle are used when present.  Cases are
+assumed, and _testbuffer, numpy and pickle are used when present. Where a
+runtime lacks part of even that (MicroPython cannot call slice(), Brython
+mishandles an empty **{}), the "portability" section below stands in.  Cases are
 data: nothing in a case is ever evaluated as code, every operation below is
 looked up in a closed table.
 """
@@ -30,10 +32,6 @@ try:
     import numpy
 except ImportError:
     numpy = None
-try:
-    import pickle
-except ImportError:
-    pickle = None
 
 PROTOCOL = 1
 INT64_MIN = -(1 << 63)
@@ -58,6 +56,73 @@ def _unhex(s):
 
 def _float_bits(x):
     return _hex(struct.pack(">d", x))
+
+
+# ----------------------------------------------------------- portability ---
+# Stand-ins where a runtime lacks part of the subset, chosen by probing for
+# the gap (never by the runtime's name). Under CPython each gives exactly what
+# the plain code gives, so the recorded outcomes cannot depend on them.
+
+
+def _json_joins_surrogates():
+    # CPython writes a character beyond U+FFFF as a "\ud83d\ude00" escape
+    # pair; MicroPython's json.loads leaves the pair as two lone surrogates.
+    return json.loads('"\\ud83d\\ude00"') == "\U0001f600"
+
+
+def _joined(s):
+    out = []
+    i = 0
+    while i < len(s):
+        hi = ord(s[i])
+        if 0xD800 <= hi < 0xDC00 and i + 1 < len(s) \
+                and 0xDC00 <= ord(s[i + 1]) < 0xE000:
+            lo = ord(s[i + 1])
+            out.append(chr(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)))
+            i += 2
+        else:
+            out.append(s[i])
+            i += 1
+    return "".join(out)
+
+
+if _json_joins_surrogates():
+    def join_surrogates(s):
+        return s
+else:
+    join_surrogates = _joined
+
+
+class _SliceMaker(object):
+    """obj[a:b:c] hands __getitem__ the slice(a, b, c) a caller wrote."""
+
+    def __getitem__(self, key):
+        return key
+
+
+def _slice_by_constructor():
+    # MicroPython's slice type cannot be called ("can't create 'slice'
+    # instances"); its subscripts still build slices.
+    try:
+        slice(None, None, None)
+        return True
+    except TypeError:
+        return False
+
+
+if _slice_by_constructor():
+    make_slice = slice
+else:
+    def make_slice(start, stop, step):
+        return _SliceMaker()[start:stop:step]
+
+
+def call(f, args, kwargs):
+    # Brython hands an empty **{} to a builtin method as one more positional
+    # argument ("append takes exactly one argument (2 given)").
+    if kwargs:
+        return f(*args, **kwargs)
+    return f(*args)
 
 
 # ---------------------------------------------------------------- values ---
@@ -110,7 +175,7 @@ def decode(j, env):
     if t is int:
         return j
     if t is str:
-        return j
+        return join_surrogates(j)
     if t is list:
         return [decode(x, env) for x in j]
     if t is not dict or len(j) == 0:
@@ -127,7 +192,7 @@ def decode(j, env):
         return tuple([decode(x, env) for x in j["tuple"]])
     if "slice" in j:
         a, b, c = j["slice"]
-        return slice(decode(a, env), decode(b, env), decode(c, env))
+        return make_slice(decode(a, env), decode(b, env), decode(c, env))
     if "ellipsis" in j:
         return Ellipsis
     if "ref" in j:
@@ -224,14 +289,9 @@ ARRAY_METHODS = ("append", "extend", "pop", "insert", "remove", "reverse",
                  "__imul__")
 
 
-def methods_of(obj):
-    if isinstance(obj, memoryview):
-        return VIEW_METHODS
-    if isinstance(obj, bytearray):
-        return BYTEARRAY_METHODS
-    if array is not None and isinstance(obj, array.array):
-        return ARRAY_METHODS
-    return ()
+# The vocabulary, not a type check: a method is called on whatever object the
+# implementation produced (a wrong one raises AttributeError, an outcome).
+METHODS = VIEW_METHODS + BYTEARRAY_METHODS + ARRAY_METHODS
 
 
 def args_of(step, env):
@@ -245,7 +305,7 @@ def args_of(step, env):
 
 def op_memoryview(step, env):
     args, kwargs = args_of(step, env)
-    return memoryview(*args, **kwargs)
+    return call(memoryview, args, kwargs)
 
 
 def op_getitem(step, env):
@@ -273,12 +333,12 @@ def op_getattr(step, env):
 def op_call(step, env):
     obj = lookup(env, step["obj"])
     name = step["method"]
-    if name not in methods_of(obj):
-        raise Unsupported("method %s of %s" % (name, type(obj).__name__))
+    if name not in METHODS:
+        raise Unsupported("method %s" % name)
     args, kwargs = args_of(step, env)
     # getattr raising AttributeError is an outcome: the implementation lacks
     # the method (e.g. count before 3.14), which the case records.
-    return getattr(obj, name)(*args, **kwargs)
+    return call(getattr(obj, name), args, kwargs)
 
 
 def op_len(step, env):
@@ -333,11 +393,18 @@ def op_contents(step, env):
     obj = lookup(env, step["obj"])
     if isinstance(obj, (bytes, bytearray)):
         return bytes(obj)
+    if array is not None and isinstance(obj, array.array) \
+            and not hasattr(obj, "tolist"):
+        return list(obj)    # MicroPython's array has no tolist; same items
     return obj.tolist()
 
 
 def op_pickle(step, env):
-    if pickle is None:
+    # Imported here, not at the top: compiling pickle and what it imports
+    # takes Brython seconds at every start, and few cases pickle.
+    try:
+        import pickle
+    except ImportError:
         raise Unsupported("no pickle module")
     pickle.dumps(lookup(env, step["obj"]))
     return True
@@ -430,29 +497,57 @@ def handle_line(line):
 
 def implementation_name():
     impl = getattr(sys, "implementation", None)
-    name = getattr(impl, "name", "python")
+    name = getattr(impl, "name", "python").lower()   # Brython says "Brython"
     if name == "cpython" and sys.platform == "emscripten":
         return "pyodide"
     return name
 
 
+def implementation_version():
+    """The implementation's own version, "X.Y.Z".
+
+    CPython (and Pyodide, which is CPython) is its language version: the
+    oracle names use it. Others give their own release: PyPy 7.3.11,
+    MicroPython 1.27.0 (whose sys.version starts "3.4.0;"), Brython 3.14.3
+    (whose sys.version says 3.14.0, the language).
+    """
+    name = implementation_name()
+    if name in ("cpython", "pyodide"):
+        return sys.version.split()[0]
+    v = sys.implementation.version
+    return "%d.%d.%d" % (v[0], v[1], v[2])
+
+
+def word_size():
+    # sys.maxsize is 2**63-1 on 64-bit builds, 2**31-1 on 32-bit ones
+    # (Pyodide, MicroPython on wasm32) and 2**32-1 on Brython, whose native
+    # 'l' is 4 bytes: 32 is the recording it is closest to.
+    return 64 if sys.maxsize > (1 << 32) else 32
+
+
 def hello():
     vi = sys.version_info
     big = sys.byteorder == "big"
-    word = 64 if sys.maxsize > (1 << 32) else 32
-    version = sys.version.split()[0]
-    impl = getattr(sys, "implementation", None)
-    if implementation_name() == "pypy":
-        v = impl.version
-        version = "%d.%d.%d" % (v[0], v[1], v[2])
-    return json.dumps({
+    fields = {
         "mvspec": PROTOCOL,
         "implementation": implementation_name(),
-        "version": version,
+        "version": implementation_version(),
         "language": "%d.%d" % (vi[0], vi[1]),
-        "platform": {"word_size": word, "byteorder": "big" if big else "little"},
+        "platform": {"word_size": word_size(),
+                     "byteorder": "big" if big else "little"},
         "exporters": exporters(),
-    })
+    }
+    if fields["implementation"] == "pyodide":
+        fields["pyodide"] = pyodide_version()
+    return json.dumps(fields)
+
+
+def pyodide_version():
+    try:
+        import pyodide
+        return pyodide.__version__
+    except (ImportError, AttributeError):
+        return "unknown"
 
 
 def main():
