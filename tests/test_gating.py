@@ -139,11 +139,11 @@ def test_parallel_shards_merge_into_one_report_with_junit(tmp_path, suite):
                 "--junit", str(junit))
     assert r.returncode == 0, r.stdout + r.stderr
     merged = json.loads((tmp_path / "m" / "cpython.json").read_text())
-    n = sum(1 for c in suite.cases if c["id"].startswith("slicing/"))
+    n = sum(1 for c in suite.cases if c["id"].startswith("export/"))
     assert merged["summary"]["total"] == merged["summary"]["pass"] == n
     tree = ET.parse(junit).getroot()
     cases_xml = tree.findall(".//testcase")
-    assert len(cases_xml) == n and {c.get("classname") for c in cases_xml} == {"slicing"}
+    assert len(cases_xml) == n and {c.get("classname") for c in cases_xml} == {"export"}
 
 
 def test_junit_marks_failures_with_their_reproducer(tmp_path):
