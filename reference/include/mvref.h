@@ -120,6 +120,11 @@ typedef struct mv_platform {
     mv_ssize sizeof_ssize;  /* 'n' 'N' */
     mv_ssize sizeof_ptr;    /* 'P' */
     mv_ssize ssize_max;     /* PY_SSIZE_T_MAX */
+    /* FORMAT-?: a '?' byte other than 0 or 1 is undefined in C, and each
+       compiler reads it its own way: gcc on x86-64 keeps the byte (any
+       nonzero byte is True, and equal items are equal bytes), clang for
+       wasm32 keeps its lowest bit. */
+    bool bool_reads_low_bit;
 } mv_platform;
 
 /* Everything that differs between CPython versions, in one table (version.c).
@@ -131,6 +136,7 @@ typedef struct mv_behaviour {
     bool has_count_index;       /* ITER-?: memoryview.count/index (3.14+) */
     bool has_buffer_methods;    /* EXPORT-?: __buffer__/__release_buffer__ (3.12+) */
     bool iter_protocol;         /* ITER-?: a real iterator, not __getitem__ (3.10+) */
+    bool iter_released_first;   /* ITER-?: the iterator checks release first (3.14+) */
     bool bytearray_value_first; /* EXPORT-?: ba[i] = x converts x before checking
                                    i (3.10+) */
     bool own_reduce;            /* pickling refused by memoryview itself, "cannot
@@ -142,6 +148,7 @@ typedef struct mv_behaviour {
     bool legacy_int_message;    /* "integer argument expected, got float" (3.9) */
     bool qualified_varargs;     /* "memoryview.__exit__() takes..." (3.11+) */
     bool unexpected_keyword;    /* "got an unexpected keyword argument" (3.13+) */
+    bool named_wrappers;        /* "__buffer__ expected 1 argument" (3.14+) */
 } mv_behaviour;
 
 typedef struct mv_config {

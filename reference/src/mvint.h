@@ -298,7 +298,7 @@ typedef struct mv_signature {
     int nparams;
     const char *params[4];   /* positional-or-keyword names, in order */
 } mv_signature;
-enum { MV_SIG_NOARGS, MV_SIG_CLINIC, MV_SIG_VARARGS };
+enum { MV_SIG_NOARGS, MV_SIG_CLINIC, MV_SIG_VARARGS, MV_SIG_O, MV_SIG_POSITIONAL };
 /* Bind a's arguments to sig's parameters; unbound ones are NULL. */
 int mv_parse_args(const mv_config *cfg, const mv_signature *sig,
                   const mv_args *a, const mv_value *bound[], mv_error *err);

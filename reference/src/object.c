@@ -96,14 +96,16 @@ static int m_exit(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
 }
 
 /* The slot wrappers of 3.12+: one positional argument, no keywords. */
-static int one_argument(const char *name, const mv_args *a, mv_error *err)
+static int one_argument(const mv_config *cfg, const char *name,
+                        const mv_args *a, mv_error *err)
 {
     if (a->nkwargs > 0)
         return mv_raise(err, "TypeError", "wrapper %s() takes no keyword "
                         "arguments", name);
-    if (a->nargs != 1)   /* the wrapper's own name is empty: hence the space */
-        return mv_raise(err, "TypeError", " expected 1 argument, got %zu",
-                        a->nargs);
+    /* before 3.14 the wrapper's name was empty: hence the leading space */
+    if (a->nargs != 1)
+        return mv_raise(err, "TypeError", "%s expected 1 argument, got %zu",
+                        cfg->behaviour.named_wrappers ? name : "", a->nargs);
     return 0;
 }
 
@@ -112,7 +114,7 @@ static int m_buffer(mv_view *v, const mv_args *a, mv_value *r, mv_error *e)
 {
     mv_ssize flags;
 
-    if (one_argument("__buffer__", a, e) < 0
+    if (one_argument(v->base.cfg, "__buffer__", a, e) < 0
         || mv_as_ssize(v->base.cfg, &a->args[0], "OverflowError", &flags, e) < 0)
         return -1;
     if (flags > INT32_MAX)
@@ -126,9 +128,19 @@ static int m_release_buffer(mv_view *v, const mv_args *a, mv_value *r,
                             mv_error *e)
 {
     *r = mv_none();
-    if (one_argument("__release_buffer__", a, e) < 0)
+    if (one_argument(v->base.cfg, "__release_buffer__", a, e) < 0)
         return -1;
     return mv_view_dunder_release_buffer(v, &a->args[0], e);
+}
+
+static int m_count(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
+{
+    return mv_view_count(v, b[0], r, e);
+}
+
+static int m_index(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
+{
+    return mv_view_index(v, b[0], b[1], b[2], r, e);
 }
 
 typedef struct method {
@@ -148,6 +160,8 @@ static const method methods[] = {
     { { "toreadonly", "memoryview.toreadonly", MV_SIG_NOARGS, 0, 0, { 0 } }, m_toreadonly, false },
     { { "__enter__", "memoryview.__enter__", MV_SIG_NOARGS, 0, 0, { 0 } }, m_enter, false },
     { { "__exit__", "memoryview.__exit__", MV_SIG_VARARGS, 0, 0, { 0 } }, m_exit, false },
+    { { "count", "memoryview.count", MV_SIG_O, 1, 1, { 0 } }, m_count, false },
+    { { "index", "memoryview.index", MV_SIG_POSITIONAL, 1, 3, { 0 } }, m_index, false },
 };
 
 static const method *find_method(const mv_config *cfg, const char *name)
@@ -173,11 +187,11 @@ static int view_call(mv_view *v, const char *name, const mv_args *a,
     const mv_value *bound[4] = { NULL, NULL, NULL, NULL };
     const method *m = find_method(cfg, name);
 
+    if ((strcmp(name, "count") == 0 || strcmp(name, "index") == 0)
+        && !cfg->behaviour.has_count_index)
+        return mv_raise(err, "AttributeError", "'memoryview' object has "
+                        "no attribute '%s'", name);
     if (m == NULL) {
-        if ((strcmp(name, "count") == 0 || strcmp(name, "index") == 0)
-            && !cfg->behaviour.has_count_index)
-            return mv_raise(err, "AttributeError", "'memoryview' object has "
-                            "no attribute '%s'", name);
         if (strcmp(name, "__buffer__") == 0
             || strcmp(name, "__release_buffer__") == 0) {
             if (!cfg->behaviour.has_buffer_methods)
