@@ -86,7 +86,7 @@ static long fail_alloc;   /* --fail-alloc: 0, or which allocation fails */
 static void handle_line(const mv_config *cfg, const char *line)
 {
     json_error_t jerr;
-    json_t *c = json_loads(line, 0, &jerr), *result;
+    json_t *c = json_loads(line, JSON_ALLOW_NUL, &jerr), *result;
     const char *id;
 
     if (!json_is_object(c)) {

@@ -84,6 +84,8 @@ typedef int64_t mv_ssize;
 
 /* CPython's PyBUF_MAX_NDIM: no view has more dimensions. */
 #define MV_MAX_NDIM 64
+/* _testbuffer.ndarray allows twice as many, so that a view can refuse them. */
+#define MV_MAX_EXPORTER_NDIM 128
 
 /* --------------------------------------------------------------------- */
 /* 3. Errors                                                              */
@@ -169,7 +171,9 @@ typedef struct mv_object mv_object;   /* an exporter or a view: see 6. */
 
 typedef enum mv_kind {
     MV_NONE, MV_BOOL, MV_INT, MV_FLOAT, MV_STR, MV_BYTES,
-    MV_LIST, MV_TUPLE, MV_SLICE, MV_ELLIPSIS, MV_OBJECT
+    MV_LIST, MV_TUPLE, MV_SLICE, MV_ELLIPSIS, MV_OBJECT,
+    MV_OPAQUE   /* a value known only by its type's name (a numpy scalar):
+                   it can be reported, never used; as.str holds the name */
 } mv_kind;
 
 /* A Python int.  Exact for |value| < 2**64; beyond that it is "huge" and
@@ -189,7 +193,8 @@ struct mv_value {
         bool boolean;                                      /* MV_BOOL */
         mv_int integer;                                    /* MV_INT */
         double real;                                       /* MV_FLOAT */
-        struct { char *data; size_t len; } str;            /* MV_STR, UTF-8 */
+        struct { char *data; size_t len; } str;            /* MV_STR, UTF-8;
+                                                              MV_OPAQUE */
         struct { unsigned char *data; size_t len; } bytes; /* MV_BYTES */
         struct { mv_value *items; size_t len; } seq;       /* LIST, TUPLE, SLICE (3) */
         mv_object *object;                                 /* MV_OBJECT */
@@ -255,9 +260,9 @@ typedef struct mv_ndarray_spec {
     const mv_value *items;  /* flat list, or one value for 0 dims */
     const char *format;     /* struct format; numpy's comes from its dtype */
     int ndim;
-    mv_ssize shape[MV_MAX_NDIM];
+    mv_ssize shape[MV_MAX_EXPORTER_NDIM];
     bool has_strides;
-    mv_ssize strides[MV_MAX_NDIM];
+    mv_ssize strides[MV_MAX_EXPORTER_NDIM];
     mv_ssize offset;
     bool readonly;
     bool fortran;           /* ndarray: ND_FORTRAN; numpy: order='F' */
@@ -310,6 +315,9 @@ int mv_eq(const mv_value *a, const mv_value *b, mv_value *result,
           mv_error *err);                               /* a == b */
 int mv_ne(const mv_value *a, const mv_value *b, mv_value *result,
           mv_error *err);                               /* a != b */
+/* a < b, a <= b, a > b, a >= b, for op "<", "<=", ">", ">=" */
+int mv_order(const mv_value *a, const char *op, const mv_value *b,
+             mv_value *result, mv_error *err);
 int mv_is(const mv_value *a, const mv_value *b, mv_value *result,
           mv_error *err);                               /* a is b */
 /* bytes(obj) for bytes and bytearray; obj.tolist() for the others */

@@ -148,7 +148,7 @@ int mv_view_index(mv_view *v, const mv_value *x, const mv_value *start,
     const mv_buffer *b = &v->view;
     mv_ssize lo = 0, hi = cfg->platform.ssize_max;
     mv_value item;
-    char code;
+    char code = 0;
     bool eq;
 
     if ((start != NULL && index_bound(cfg, start, &lo, err) < 0)
@@ -160,13 +160,14 @@ int mv_view_index(mv_view *v, const mv_value *x, const mv_value *start,
     if (b->ndim > 1)
         return mv_raise(err, "NotImplementedError",
                         "multi-dimensional lookup is not implemented");
-    if (mv_adjust_format(b->format, &code, err) < 0)
-        return -1;
     mv_slice_adjust(b->shape[0], &lo, &hi, 1);
     for (mv_ssize i = lo; i < hi; i++) {
         unsigned char *p = mv_adjust_ptr(b->buf + i * b->strides[0],
                                          b->suboffsets, 0);
-        if (mv_unpack_native(cfg, code, p, &item, err) < 0)
+        /* the format is checked item by item: an empty range never
+           looks at it */
+        if (mv_adjust_format(b->format, &code, err) < 0
+            || mv_unpack_native(cfg, code, p, &item, err) < 0)
             return -1;
         if (mv_values_equal(&item, x, &eq, err) < 0) {
             mv_value_clear(&item);
@@ -257,8 +258,11 @@ static int hex_separator(const mv_value *sep, char *out, mv_error *err)
         len = sep->as.seq.len;
         c = 0;
     } else if (sep->kind == MV_OBJECT) {
-        return mv_unsupported(err, "hex() separator of type %s",
-                              mv_type_name(sep));
+        mv_value n;
+        if (mv_len(sep, &n, err) < 0)   /* its len() may refuse */
+            return -1;
+        len = (size_t)n.as.integer.magnitude;
+        c = 0;
     } else {
         return mv_raise(err, "TypeError", "object of type '%.200s' has no "
                         "len()", mv_type_qualname(sep));

@@ -198,9 +198,44 @@ int mv_tuple_address(mv_view *v, const mv_value *key, unsigned char **out,
     return 0;
 }
 
+static int view_getitem(mv_view *v, const mv_value *key, mv_value *tmp,
+                        mv_value *result, mv_error *err);
+
+/* INDEX-?: a numpy array has __index__, which only a 0-dim array of
+   integers honours.  The key becomes that int in *tmp, or the conversion
+   raises numpy's TypeError.  Other keys are returned as they are. */
+int mv_index_key(const mv_value *key, mv_value *tmp, const mv_value **out,
+                 mv_error *err)
+{
+    mv_exporter *e = mv_as_exporter(key);
+
+    *out = key;
+    if (e == NULL || e->base.type != MV_TYPE_NUMPY)
+        return 0;
+    if (e->ndim != 0 || strchr("bBhHiIlLqQ", e->format[0]) == NULL
+        || e->format[1] != '\0')
+        return mv_raise(err, "TypeError", "only integer scalar arrays can be "
+                        "converted to a scalar index");
+    if (mv_struct_unpack(e->base.cfg, e->format, e->data + e->offset, tmp,
+                         err) < 0)
+        return -1;
+    *out = tmp;
+    return 0;
+}
+
 /* INDEX-001, INDEX-004, INDEX-005, INDEX-006, SLICE-001: m[key]. */
 int mv_view_getitem(mv_view *v, const mv_value *key, mv_value *result,
                     mv_error *err)
+{
+    mv_value tmp = mv_none();
+    int status = view_getitem(v, key, &tmp, result, err);
+
+    mv_value_clear(&tmp);
+    return status;
+}
+
+static int view_getitem(mv_view *v, const mv_value *key, mv_value *tmp,
+                        mv_value *result, mv_error *err)
 {
     const mv_buffer *b = &v->view;
     unsigned char *ptr;
@@ -221,6 +256,8 @@ int mv_view_getitem(mv_view *v, const mv_value *key, mv_value *result,
         }
         return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
     }
+    if (mv_index_key(key, tmp, &key, err) < 0)
+        return -1;
     if (mv_is_index(key)) {
         /* the key is converted first, then the format is checked */
         if (mv_as_ssize(v->base.cfg, key, "IndexError", &index, err) < 0

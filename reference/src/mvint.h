@@ -122,9 +122,10 @@ int mv_array_from_bytes(const mv_exporter *e, const mv_value *bytes,
                         mv_value *out, mv_error *err);
 int mv_ndarray_tolist(mv_exporter *e, mv_value *result, mv_error *err);
 
-int mv_ndarray_build(const mv_config *cfg, mv_type type,
-                     const mv_ndarray_spec *spec, mv_value *out,
-                     mv_error *err);
+/* How one item is written into an ndarray under construction. */
+typedef int (*mv_item_packer)(const mv_config *cfg, const char *format,
+                              unsigned char *ptr, const mv_value *item,
+                              mv_error *err);
 
 /* ------------------------------------------------------------------ */
 /* view.c: managed buffers and views                                   */
@@ -236,6 +237,8 @@ int mv_slice_unpack(const mv_config *cfg, const mv_value *slice,
                     mv_error *err);
 mv_ssize mv_slice_adjust(mv_ssize length, mv_ssize *start, mv_ssize *stop,
                          mv_ssize step);
+int mv_index_key(const mv_value *key, mv_value *tmp, const mv_value **out,
+                 mv_error *err);
 bool mv_is_multi_index(const mv_value *key);   /* a tuple of ints */
 bool mv_is_multi_slice(const mv_value *key);   /* a tuple of slices */
 int mv_slice_dimension(const mv_config *cfg, mv_buffer *b,

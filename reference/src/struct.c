@@ -179,8 +179,6 @@ static int pack_one(const mv_config *cfg, const layout *l, char code,
     if (code == 'l' || code == 'L')
         sized.platform.sizeof_long = size;
     sized.behaviour.half_float = true;
-    if (code == '?' && v->kind != MV_BOOL)
-        return mv_unsupported(err, "struct '?' from a non-bool");
     if (mv_pack_native(&sized, code, raw, v, err) < 0)
         return -1;
     store(l, p, size, raw);
