@@ -612,7 +612,7 @@ static int ndarray_getitem(mv_exporter *e, const mv_value *key,
         return -1;
     if (!supported)
         return mv_unsupported(err, "this numpy index");
-    (void)ptr;
+    (void)ptr;   /* the address was wanted for its bounds check only */
     if (mv_str_new(result, names[c - codes], strlen(names[c - codes]), err) < 0)
         return -1;
     result->kind = MV_OPAQUE;
