@@ -122,23 +122,6 @@ int mv_view_count(mv_view *v, const mv_value *x, mv_value *result,
     return 0;
 }
 
-/* ITER-?: one bound of index(): an int, clamped to Py_ssize_t; None is
-   not allowed here, unlike in a slice. */
-static int index_bound(const mv_config *cfg, const mv_value *v, mv_ssize *out,
-                       mv_error *err)
-{
-    mv_ssize max = cfg->platform.ssize_max;
-    int64_t i;
-
-    if (!mv_is_index(v))
-        return mv_raise(err, "TypeError", "slice indices must be integers or "
-                        "have an __index__ method");
-    if (!mv_int_to_i64(v, &i))
-        i = v->as.integer.negative ? INT64_MIN : INT64_MAX;
-    *out = i > max ? max : i < -max - 1 ? -max - 1 : i;
-    return 0;
-}
-
 /* ITER-?: m.index(x[, start[, stop]]) (3.14+): the first position of an
    item equal to x within [start, stop), bounds counted as in a slice. */
 int mv_view_index(mv_view *v, const mv_value *x, const mv_value *start,
@@ -151,8 +134,9 @@ int mv_view_index(mv_view *v, const mv_value *x, const mv_value *start,
     char code = 0;
     bool eq;
 
-    if ((start != NULL && index_bound(cfg, start, &lo, err) < 0)
-        || (stop != NULL && index_bound(cfg, stop, &hi, err) < 0)
+    /* the bounds are slice bounds, except that None is refused */
+    if ((start != NULL && mv_clamped_index(cfg, start, false, &lo, err) < 0)
+        || (stop != NULL && mv_clamped_index(cfg, stop, false, &hi, err) < 0)
         || mv_view_check_released(v, err) < 0)
         return -1;
     if (b->ndim == 0)
@@ -187,14 +171,8 @@ int mv_view_index(mv_view *v, const mv_value *x, const mv_value *start,
 static int contiguous_copy(const mv_buffer *b, char order, mv_value *out,
                            mv_error *err)
 {
-    *out = mv_none();
-    out->kind = MV_BYTES;
-    out->as.bytes.len = (size_t)b->len;
-    out->as.bytes.data = mv_alloc((size_t)b->len);
-    if (out->as.bytes.data == NULL) {
-        *out = mv_none();
-        return mv_no_memory(err);
-    }
+    if (mv_bytes_zeroed(out, (size_t)b->len, err) < 0)
+        return -1;
     mv_to_contiguous(out->as.bytes.data, b, order);
     return 0;
 }

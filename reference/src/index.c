@@ -20,21 +20,28 @@
 
 /* ---- slices ---------------------------------------------------------------- */
 
-/* SLICE-005, SLICE-007: one bound of a slice, with ints beyond Py_ssize_t
-   clamped. */
-static int slice_index(const mv_config *cfg, const mv_value *v, mv_ssize *out,
-                       mv_error *err)
+/* SLICE-005, SLICE-007: an int as a slice bound, with ints beyond
+   Py_ssize_t clamped; anything else is a TypeError whose message says
+   whether None would have done (it does in a slice, not in index()). */
+int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
+                     mv_ssize *out, mv_error *err)
 {
     int64_t i;
     mv_ssize max = cfg->platform.ssize_max;
 
     if (!mv_is_index(v))
         return mv_raise(err, "TypeError", "slice indices must be integers or "
-                        "None or have an __index__ method");
+                        "%shave an __index__ method", none_ok ? "None or " : "");
     if (!mv_int_to_i64(v, &i))
         i = v->as.integer.negative ? INT64_MIN : INT64_MAX;
     *out = i > max ? max : i < -max - 1 ? -max - 1 : i;
     return 0;
+}
+
+static int slice_index(const mv_config *cfg, const mv_value *v, mv_ssize *out,
+                       mv_error *err)
+{
+    return mv_clamped_index(cfg, v, true, out, err);
 }
 
 /* SLICE-004: PySlice_Unpack.  The step is read first, so slice(x, y, 0)

@@ -212,6 +212,9 @@ static int bytearray_insert_bytes(mv_exporter *e, mv_ssize at,
     return 0;
 }
 
+static int bytearray_source(const mv_config *cfg, const mv_value *value,
+                            mv_value *out, mv_error *err);
+
 static int bytearray_extend(mv_exporter *e, const mv_value *arg, bool iadd,
                             mv_error *err)
 {
@@ -221,22 +224,8 @@ static int bytearray_extend(mv_exporter *e, const mv_value *arg, bool iadd,
 
     if (arg->kind == MV_LIST && !iadd) {
         /* every item is converted before the one resize */
-        if (mv_bytes_new(&bytes, NULL, 0, err) < 0)
+        if (bytearray_source(cfg, arg, &bytes, err) < 0)
             return -1;
-        mv_free(bytes.as.bytes.data);
-        bytes.as.bytes.data = mv_alloc(arg->as.seq.len);
-        if (bytes.as.bytes.data == NULL) {
-            bytes = mv_none();
-            return mv_no_memory(err);
-        }
-        bytes.as.bytes.len = arg->as.seq.len;
-        for (size_t i = 0; i < arg->as.seq.len; i++) {
-            if (byte_value(cfg, &arg->as.seq.items[i],
-                           &bytes.as.bytes.data[i], err) < 0) {
-                mv_value_clear(&bytes);
-                return -1;
-            }
-        }
         status = bytearray_insert_bytes(e, e->size, &bytes, err);
         mv_value_clear(&bytes);
         return status;
@@ -571,15 +560,8 @@ static int gather(const mv_exporter *e, mv_ssize start, mv_ssize step,
 {
     mv_ssize size = e->itemsize;
 
-    if (mv_bytes_new(out, NULL, 0, err) < 0)
+    if (mv_bytes_zeroed(out, (size_t)(count * size), err) < 0)
         return -1;
-    mv_free(out->as.bytes.data);
-    out->as.bytes.data = mv_alloc((size_t)(count * size));
-    if (out->as.bytes.data == NULL) {
-        *out = mv_none();
-        return mv_no_memory(err);
-    }
-    out->as.bytes.len = (size_t)(count * size);
     for (mv_ssize k = 0; k < count; k++)
         memcpy(out->as.bytes.data + k * size,
                e->data + (start + k * step) * size, (size_t)size);
@@ -667,15 +649,8 @@ static int bytearray_source(const mv_config *cfg, const mv_value *value,
                             mv_value *out, mv_error *err)
 {
     if (value->kind == MV_LIST || value->kind == MV_TUPLE) {
-        if (mv_bytes_new(out, NULL, 0, err) < 0)
+        if (mv_bytes_zeroed(out, value->as.seq.len, err) < 0)
             return -1;
-        mv_free(out->as.bytes.data);
-        out->as.bytes.data = mv_alloc(value->as.seq.len);
-        if (out->as.bytes.data == NULL) {
-            *out = mv_none();
-            return mv_no_memory(err);
-        }
-        out->as.bytes.len = value->as.seq.len;
         for (size_t i = 0; i < value->as.seq.len; i++)
             if (byte_value(cfg, &value->as.seq.items[i],
                            &out->as.bytes.data[i], err) < 0) {

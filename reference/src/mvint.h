@@ -232,6 +232,8 @@ int mv_copy_items(const mv_buffer *dst, const mv_buffer *src, mv_error *err);
 /* index.c, assign.c, convert.c, cast.c, compare.c                     */
 /* ------------------------------------------------------------------ */
 
+int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
+                     mv_ssize *out, mv_error *err);
 int mv_slice_unpack(const mv_config *cfg, const mv_value *slice,
                     mv_ssize *start, mv_ssize *stop, mv_ssize *step,
                     mv_error *err);
@@ -289,6 +291,7 @@ int mv_truthy(const mv_value *v, bool *out, mv_error *err);
 int mv_values_equal(const mv_value *a, const mv_value *b, bool *out,
                     mv_error *err);
 bool mv_same_object(const mv_value *a, const mv_value *b);
+int mv_bytes_zeroed(mv_value *out, size_t len, mv_error *err);
 /* Append item (taking it over) to a list being built. */
 int mv_list_append(mv_value *list, mv_value *item, mv_error *err);
 

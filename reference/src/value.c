@@ -115,6 +115,20 @@ int mv_bytes_new(mv_value *out, const unsigned char *data, size_t len,
     return 0;
 }
 
+/* len zero bytes, to be filled in. */
+int mv_bytes_zeroed(mv_value *out, size_t len, mv_error *err)
+{
+    unsigned char *data = mv_alloc_zeroed(len, 1);
+
+    if (data == NULL)
+        return mv_no_memory(err);
+    *out = mv_none();
+    out->kind = MV_BYTES;
+    out->as.bytes.data = data;
+    out->as.bytes.len = len;
+    return 0;
+}
+
 int mv_seq_new(mv_value *out, mv_kind kind, size_t len, mv_error *err)
 {
     mv_value *items;
