@@ -93,7 +93,10 @@ static void handle_line(const mv_config *cfg, const char *line)
         fprintf(stderr, "mvref-driver: not a case line (%s at column %d)\n",
                 c ? "not an object" : jerr.text, c ? 0 : jerr.column);
         json_decref(c);
-        emit(NULL, "");
+        result = json_pack("{s:s, s:s}", "id", "", "unsupported",
+                           "not a case line");
+        emit(result, "");
+        json_decref(result);
         return;
     }
     id = json_string_value(json_object_get(c, "id"));
