@@ -141,6 +141,8 @@ typedef struct mv_behaviour {
     bool iter_released_first;   /* ITER-?: the iterator checks release first (3.14+) */
     bool bytearray_value_first; /* EXPORT-?: ba[i] = x converts x before checking
                                    i (3.10+) */
+    bool array_w_and_clear;     /* EXPORT-?: array typecode 'w' and array.clear()
+                                   (3.13+) */
     bool own_reduce;            /* pickling refused by memoryview itself, "cannot
                                    pickle memoryview objects" (3.11+) */
     /* How argument errors read (args.c); no rule of their own, but part

@@ -485,6 +485,8 @@ static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
         mv_value_clear(&v);
         return 0;
     }
+    if (strcmp(m, "clear") == 0 && nargs == 0)   /* 3.13+: see has_method */
+        return resize_to(e, 0, err);
     if (strcmp(m, "tolist") == 0 && nargs == 0)
         return mv_exporter_contents(e, result, err);
     if (strcmp(m, "tobytes") == 0 && nargs == 0)

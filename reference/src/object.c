@@ -345,7 +345,7 @@ static bool has_method(const mv_value *obj, const char *name,
         if ((t & 0x100) && !cfg->behaviour.has_buffer_methods)
             return false;
         if ((t & 0x200) && type == 4)   /* array.clear(), from 3.13 */
-            return cfg->behaviour.minor >= 13;
+            return cfg->behaviour.array_w_and_clear;
         return (t & type) != 0;
     }
     return true;   /* not a name of the vocabulary: let the caller decide */

@@ -20,14 +20,14 @@
 #include "mvint.h"
 
 static const mv_behaviour versions[] = {
-    /*   'e'    0-dim  count  buffer iter   iter   ba     own     legacy legacy qual.  unexp. named
-                len                         rel.   value  reduce  parse  int    vararg kw     wrap. */
-    { 9, false, false, false, false, false, false, false, false,  true,  true,  false, false, false },
-    {10, false, false, false, false, true,  false, true,  false,  false, false, false, false, false },
-    {11, false, false, false, false, true,  false, true,  true,   false, false, true,  false, false },
-    {12, true,  true,  false, true,  true,  false, true,  true,   false, false, true,  false, false },
-    {13, true,  true,  false, true,  true,  false, true,  true,   false, false, true,  true,  false },
-    {14, true,  true,  true,  true,  true,  true,  true,  true,   false, false, true,  true,  true  },
+    /*   'e'    0-dim  count  buffer iter   iter   ba     'w'    own     legacy legacy qual.  unexp. named
+                len                         rel.   value  clear  reduce  parse  int    vararg kw     wrap. */
+    { 9, false, false, false, false, false, false, false, false, false,  true,  true,  false, false, false },
+    {10, false, false, false, false, true,  false, true,  false, false,  false, false, false, false, false },
+    {11, false, false, false, false, true,  false, true,  false, true,   false, false, true,  false, false },
+    {12, true,  true,  false, true,  true,  false, true,  false, true,   false, false, true,  false, false },
+    {13, true,  true,  false, true,  true,  false, true,  true,  true,   false, false, true,  true,  false },
+    {14, true,  true,  true,  true,  true,  true,  true,  true,  true,   false, false, true,  true,  true  },
 };
 
 static int init_platform(mv_platform *p, int word_size, mv_error *err)
