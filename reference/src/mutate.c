@@ -526,11 +526,6 @@ int mv_exporter_call(mv_exporter *e, const char *method, const mv_args *a,
 
 /* ---- items of an exporter ------------------------------------------------------ */
 
-static const char *seq_name(const mv_exporter *e)
-{
-    return mv_exporter_name(e);
-}
-
 static int bad_key(const mv_exporter *e, const mv_value *key, mv_error *err)
 {
     if (e->base.type == MV_TYPE_ARRAY)
@@ -591,7 +586,7 @@ static int ndarray_getitem(mv_exporter *e, const mv_value *key,
     bool supported;
 
     if (e->base.type != MV_TYPE_NUMPY || c == NULL)
-        return mv_unsupported(err, "%s[...]", seq_name(e));
+        return mv_unsupported(err, "%s[...]", mv_exporter_name(e));
     if (ndarray_address(e, key, &ptr, &supported, err) < 0)
         return -1;
     if (!supported)
