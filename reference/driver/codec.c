@@ -7,6 +7,7 @@
  * NaN travels with its 64 bits.  An object of the library is encoded as a
  * reference to the first name bound to it, or by its type name.
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -255,6 +256,12 @@ int decode_value(const json_t *j, const env *e, mv_value *out, problem *p)
             snprintf(p->text, sizeof p->text, "%s", json_string_value(x));
             return -1;
         }
+        if (bound->kind == MV_OPAQUE) {   /* known by name only: unusable */
+            p->status = STEP_UNSUPPORTED;
+            snprintf(p->text, sizeof p->text, "a %s as an operand",
+                     bound->as.str.data);
+            return -1;
+        }
         if (mv_value_copy(out, bound, &err) < 0)
             return from_library(p, &err);
         return 0;
@@ -264,28 +271,78 @@ int decode_value(const json_t *j, const env *e, mv_value *out, problem *p)
 
 /* ---- encoding ------------------------------------------------------------ */
 
+/* Add delta (+1 or -1) to the last digit of a digit string, with carry;
+   false when the string would change length. */
+static bool step_digits(char *digits, int nd, int delta)
+{
+    for (int i = nd - 1; i >= 0; i--) {
+        int c = digits[i] - '0' + delta;
+        if (c >= 0 && c <= 9) {
+            digits[i] = (char)('0' + c);
+            return !(i == 0 && c == 0);
+        }
+        digits[i] = delta > 0 ? '0' : '9';
+    }
+    return false;
+}
+
+/* The shortest digits (and decimal exponent) that read back as d > 0:
+   what Python's repr() prints.  printf rounds the exact value, which at a
+   tie or near a power of two can miss a string of the same length that
+   reads back, so both neighbours of its answer are tried too. */
+static int shortest_digits(double d, char *digits, int *exp)
+{
+    char tmp[40], cand[24], best[24];
+    long double best_dist = 0;
+
+    for (int prec = 1; prec <= 17; prec++) {
+        int nd = 0, e;
+        bool found = false;
+
+        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
+        for (char *c = tmp; *c && *c != 'e'; c++)
+            if (*c >= '0' && *c <= '9')
+                digits[nd++] = *c;
+        digits[nd] = '\0';
+        e = atoi(strchr(tmp, 'e') + 1);
+        for (int delta = 0; delta <= 2; delta++) {
+            int dd = delta == 2 ? -1 : delta;
+            long double dist;
+            memcpy(cand, digits, (size_t)nd + 1);
+            if (dd != 0 && !step_digits(cand, nd, dd))
+                continue;
+            snprintf(tmp, sizeof tmp, "%c.%se%d", cand[0], cand + 1, e);
+            if (strtod(tmp, NULL) != d)
+                continue;
+            /* of two that read back, repr() prints the one nearer d */
+            dist = fabsl(strtold(tmp, NULL) - (long double)d);
+            if (!found || dist < best_dist) {
+                memcpy(best, cand, (size_t)nd + 1);
+                best_dist = dist;
+                found = true;
+            }
+        }
+        if (found) {
+            memcpy(digits, best, (size_t)nd + 1);
+            *exp = e;
+            return nd;
+        }
+    }
+    assert(0);
+    return 0;
+}
+
 /* Python's repr() of a finite double, into buf. */
 static void float_repr(double d, char *buf, size_t size)
 {
-    char tmp[40], digits[20], *e;
-    int prec, exp, nd = 0;
+    char digits[24];
+    int exp, nd;
 
     if (d == 0) {
         snprintf(buf, size, signbit(d) ? "-0.0" : "0.0");
         return;
     }
-    for (prec = 1; prec <= 17; prec++) {   /* the shortest that reads back */
-        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
-        if (strtod(tmp, NULL) == d)
-            break;
-    }
-    /* tmp is "-d.ddde+XX": collect the digits and the exponent */
-    for (char *c = tmp; *c && *c != 'e'; c++)
-        if (*c >= '0' && *c <= '9')
-            digits[nd++] = *c;
-    digits[nd] = '\0';
-    e = strchr(tmp, 'e');
-    exp = atoi(e + 1);
+    nd = shortest_digits(fabs(d), digits, &exp);
     while (nd > 1 && digits[nd - 1] == '0')
         digits[--nd] = '\0';
     {
@@ -424,6 +481,8 @@ json_t *encode_value(const mv_value *v, const env *e)
     case MV_TUPLE:
         inner = encode_items(v, e);
         return inner ? json_pack("{s:o}", "tuple", inner) : NULL;
+    case MV_OPAQUE:
+        return json_pack("{s:s}", "object", v->as.str.data);
     default:
         break;
     }

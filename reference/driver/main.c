@@ -86,14 +86,17 @@ static long fail_alloc;   /* --fail-alloc: 0, or which allocation fails */
 static void handle_line(const mv_config *cfg, const char *line)
 {
     json_error_t jerr;
-    json_t *c = json_loads(line, 0, &jerr), *result;
+    json_t *c = json_loads(line, JSON_ALLOW_NUL, &jerr), *result;
     const char *id;
 
     if (!json_is_object(c)) {
         fprintf(stderr, "mvref-driver: not a case line (%s at column %d)\n",
                 c ? "not an object" : jerr.text, c ? 0 : jerr.column);
         json_decref(c);
-        emit(NULL, "");
+        result = json_pack("{s:s, s:s}", "id", "", "unsupported",
+                           "not a case line");
+        emit(result, "");
+        json_decref(result);
         return;
     }
     id = json_string_value(json_object_get(c, "id"));

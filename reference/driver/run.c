@@ -56,6 +56,9 @@ static int named(const json_t *step, const char *key, const env *e,
     *out = env_lookup(e, name);
     if (*out == NULL)
         return fail(p, STEP_UNBOUND, "%s", name);
+    if ((*out)->kind == MV_OPAQUE)   /* known by name only: unusable */
+        return fail(p, STEP_UNSUPPORTED, "a %s as an operand",
+                    (*out)->as.str.data);
     return 0;
 }
 
@@ -129,6 +132,18 @@ static mv_args as_args(const call_args *c)
 
 /* ---- the ops ----------------------------------------------------------------- */
 
+/* The operator of an ordering op, or NULL. */
+static const char *order_of(const char *op)
+{
+    static const char *const ops[][2] = {
+        { "lt", "<" }, { "le", "<=" }, { "gt", ">" }, { "ge", ">=" }
+    };
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(op, ops[i][0]) == 0)
+            return ops[i][1];
+    return NULL;
+}
+
 /* Run one step; on success r holds its value or its exception. */
 static int run_step(const json_t *step, env *e, step_result *r, problem *p)
 {
@@ -152,9 +167,12 @@ static int run_step(const json_t *step, env *e, step_result *r, problem *p)
         args_clear(&c);
         return status;
     }
-    if (strcmp(op, "eq") == 0 || strcmp(op, "ne") == 0 || strcmp(op, "is") == 0) {
+    if (strcmp(op, "eq") == 0 || strcmp(op, "ne") == 0 || strcmp(op, "is") == 0
+        || order_of(op) != NULL) {
         if (operand(step, "a", e, &a, p) == 0 && operand(step, "b", e, &b, p) == 0)
-            status = library(op[0] == 'i' ? mv_is(&a, &b, &r->value, &r->err)
+            status = library(order_of(op) != NULL
+                             ? mv_order(&a, order_of(op), &b, &r->value, &r->err)
+                             : op[0] == 'i' ? mv_is(&a, &b, &r->value, &r->err)
                              : op[0] == 'e' ? mv_eq(&a, &b, &r->value, &r->err)
                              : mv_ne(&a, &b, &r->value, &r->err), r, p);
         mv_value_clear(&a);
@@ -233,7 +251,7 @@ done:
 
 static int int_list(const json_t *j, mv_ssize *out, int *n, problem *p)
 {
-    if (!json_is_array(j) || json_array_size(j) > 2 * MV_MAX_NDIM)
+    if (!json_is_array(j) || json_array_size(j) > MV_MAX_EXPORTER_NDIM)
         return fail(p, STEP_UNSUPPORTED, "%s", "shape or strides not a list");
     *n = (int)json_array_size(j);
     for (int i = 0; i < *n; i++) {
@@ -256,7 +274,7 @@ static int build_ndarray(const mv_config *cfg, const json_t *spec,
                          mv_error *err, problem *p)
 {
     mv_ndarray_spec s;
-    mv_ssize tmp[2 * MV_MAX_NDIM];
+    mv_ssize tmp[MV_MAX_EXPORTER_NDIM];
     const json_t *strides = json_object_get(spec, "strides");
     const json_t *offset = json_object_get(spec, "offset");
     const char *order = string_field(spec, "order");
@@ -266,8 +284,6 @@ static int build_ndarray(const mv_config *cfg, const json_t *spec,
     s.items = items;
     if (int_list(json_object_get(spec, "shape"), tmp, &n, p) < 0)
         return -1;
-    if (n > MV_MAX_NDIM)
-        return fail(p, STEP_UNSUPPORTED, "%s", "more than 64 dimensions");
     s.ndim = n;
     memcpy(s.shape, tmp, (size_t)n * sizeof *tmp);
     if (strides != NULL && !json_is_null(strides)) {

@@ -84,6 +84,8 @@ typedef int64_t mv_ssize;
 
 /* CPython's PyBUF_MAX_NDIM: no view has more dimensions. */
 #define MV_MAX_NDIM 64
+/* _testbuffer.ndarray allows twice as many, so that a view can refuse them. */
+#define MV_MAX_EXPORTER_NDIM 128
 
 /* --------------------------------------------------------------------- */
 /* 3. Errors                                                              */
@@ -120,6 +122,11 @@ typedef struct mv_platform {
     mv_ssize sizeof_ssize;  /* 'n' 'N' */
     mv_ssize sizeof_ptr;    /* 'P' */
     mv_ssize ssize_max;     /* PY_SSIZE_T_MAX */
+    /* FORMAT-?: a '?' byte other than 0 or 1 is undefined in C, and each
+       compiler reads it its own way: gcc on x86-64 keeps the byte (any
+       nonzero byte is True, and equal items are equal bytes), clang for
+       wasm32 keeps its lowest bit. */
+    bool bool_reads_low_bit;
 } mv_platform;
 
 /* Everything that differs between CPython versions, in one table (version.c).
@@ -131,8 +138,11 @@ typedef struct mv_behaviour {
     bool has_count_index;       /* ITER-?: memoryview.count/index (3.14+) */
     bool has_buffer_methods;    /* EXPORT-?: __buffer__/__release_buffer__ (3.12+) */
     bool iter_protocol;         /* ITER-?: a real iterator, not __getitem__ (3.10+) */
+    bool iter_released_first;   /* ITER-?: the iterator checks release first (3.14+) */
     bool bytearray_value_first; /* EXPORT-?: ba[i] = x converts x before checking
                                    i (3.10+) */
+    bool array_w_and_clear;     /* EXPORT-?: array typecode 'w' and array.clear()
+                                   (3.13+) */
     bool own_reduce;            /* pickling refused by memoryview itself, "cannot
                                    pickle memoryview objects" (3.11+) */
     /* How argument errors read (args.c); no rule of their own, but part
@@ -142,6 +152,7 @@ typedef struct mv_behaviour {
     bool legacy_int_message;    /* "integer argument expected, got float" (3.9) */
     bool qualified_varargs;     /* "memoryview.__exit__() takes..." (3.11+) */
     bool unexpected_keyword;    /* "got an unexpected keyword argument" (3.13+) */
+    bool named_wrappers;        /* "__buffer__ expected 1 argument" (3.14+) */
 } mv_behaviour;
 
 typedef struct mv_config {
@@ -162,7 +173,9 @@ typedef struct mv_object mv_object;   /* an exporter or a view: see 6. */
 
 typedef enum mv_kind {
     MV_NONE, MV_BOOL, MV_INT, MV_FLOAT, MV_STR, MV_BYTES,
-    MV_LIST, MV_TUPLE, MV_SLICE, MV_ELLIPSIS, MV_OBJECT
+    MV_LIST, MV_TUPLE, MV_SLICE, MV_ELLIPSIS, MV_OBJECT,
+    MV_OPAQUE   /* a value known only by its type's name (a numpy scalar):
+                   it can be reported, never used; as.str holds the name */
 } mv_kind;
 
 /* A Python int.  Exact for |value| < 2**64; beyond that it is "huge" and
@@ -182,7 +195,8 @@ struct mv_value {
         bool boolean;                                      /* MV_BOOL */
         mv_int integer;                                    /* MV_INT */
         double real;                                       /* MV_FLOAT */
-        struct { char *data; size_t len; } str;            /* MV_STR, UTF-8 */
+        struct { char *data; size_t len; } str;            /* MV_STR, UTF-8;
+                                                              MV_OPAQUE */
         struct { unsigned char *data; size_t len; } bytes; /* MV_BYTES */
         struct { mv_value *items; size_t len; } seq;       /* LIST, TUPLE, SLICE (3) */
         mv_object *object;                                 /* MV_OBJECT */
@@ -248,9 +262,9 @@ typedef struct mv_ndarray_spec {
     const mv_value *items;  /* flat list, or one value for 0 dims */
     const char *format;     /* struct format; numpy's comes from its dtype */
     int ndim;
-    mv_ssize shape[MV_MAX_NDIM];
+    mv_ssize shape[MV_MAX_EXPORTER_NDIM];
     bool has_strides;
-    mv_ssize strides[MV_MAX_NDIM];
+    mv_ssize strides[MV_MAX_EXPORTER_NDIM];
     mv_ssize offset;
     bool readonly;
     bool fortran;           /* ndarray: ND_FORTRAN; numpy: order='F' */
@@ -303,6 +317,9 @@ int mv_eq(const mv_value *a, const mv_value *b, mv_value *result,
           mv_error *err);                               /* a == b */
 int mv_ne(const mv_value *a, const mv_value *b, mv_value *result,
           mv_error *err);                               /* a != b */
+/* a < b, a <= b, a > b, a >= b, for op "<", "<=", ">", ">=" */
+int mv_order(const mv_value *a, const char *op, const mv_value *b,
+             mv_value *result, mv_error *err);
 int mv_is(const mv_value *a, const mv_value *b, mv_value *result,
           mv_error *err);                               /* a is b */
 /* bytes(obj) for bytes and bytearray; obj.tolist() for the others */

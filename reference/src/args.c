@@ -8,6 +8,9 @@
  *
  *   MV_SIG_NOARGS   m.tolist(): nothing may be passed;
  *   MV_SIG_VARARGS  m.__exit__(*args): any positional arguments, no keywords;
+ *   MV_SIG_O        m.count(x): exactly one positional argument;
+ *   MV_SIG_POSITIONAL  m.index(x[, start[, stop]]): positional only, the
+ *                   first nrequired of them required;
  *   MV_SIG_CLINIC   m.hex(sep, bytes_per_sep): positional-or-keyword
  *                   parameters, the first nrequired of them required.  The
  *                   checks go: too many arguments in all; each parameter,
@@ -35,6 +38,28 @@ static int no_arguments(const mv_signature *sig, const mv_args *a,
     if (sig->kind == MV_SIG_NOARGS && a->nargs > 0)
         return mv_raise(err, "TypeError", "%s() takes no arguments (%zu given)",
                         name, a->nargs);
+    return 0;
+}
+
+static int positional_only(const mv_signature *sig, const mv_args *a,
+                           const mv_value *bound[], mv_error *err)
+{
+    if (a->nkwargs > 0)
+        return mv_raise(err, "TypeError", "%s() takes no keyword arguments",
+                        sig->qualname);
+    if (sig->kind == MV_SIG_O && a->nargs != 1)
+        return mv_raise(err, "TypeError", "%s() takes exactly one argument "
+                        "(%zu given)", sig->qualname, a->nargs);
+    if (a->nargs < (size_t)sig->nrequired)
+        return mv_raise(err, "TypeError", "%s expected at least %d argument%s, "
+                        "got %zu", sig->name, sig->nrequired,
+                        sig->nrequired == 1 ? "" : "s", a->nargs);
+    if (a->nargs > (size_t)sig->nparams)
+        return mv_raise(err, "TypeError", "%s expected at most %d argument%s, "
+                        "got %zu", sig->name, sig->nparams,
+                        sig->nparams == 1 ? "" : "s", a->nargs);
+    for (size_t i = 0; i < a->nargs; i++)
+        bound[i] = &a->args[i];
     return 0;
 }
 
@@ -96,6 +121,8 @@ int mv_parse_args(const mv_config *cfg, const mv_signature *sig,
         return no_arguments(sig, a, true, err);
     if (sig->kind == MV_SIG_VARARGS)
         return no_arguments(sig, a, cfg->behaviour.qualified_varargs, err);
+    if (sig->kind == MV_SIG_O || sig->kind == MV_SIG_POSITIONAL)
+        return positional_only(sig, a, bound, err);
     if (given > (size_t)sig->nparams)
         return mv_raise(err, "TypeError", "%s%s takes at most %d %sargument%s "
                         "(%zu given)", fname, paren, sig->nparams,

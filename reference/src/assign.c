@@ -74,10 +74,23 @@ done:
     return status;
 }
 
+static int view_setitem(mv_view *v, const mv_value *key, const mv_value *value,
+                        mv_value *tmp, mv_error *err);
+
 /* ASSIGN-001, EXPORT-001: m[key] = value writes the exporter's memory;
    value NULL means del m[key] (ASSIGN-004). */
 int mv_view_setitem(mv_view *v, const mv_value *key, const mv_value *value,
                     mv_error *err)
+{
+    mv_value tmp = mv_none();
+    int status = view_setitem(v, key, value, &tmp, err);
+
+    mv_value_clear(&tmp);
+    return status;
+}
+
+static int view_setitem(mv_view *v, const mv_value *key, const mv_value *value,
+                        mv_value *tmp, mv_error *err)
 {
     const mv_buffer *b = &v->view;
     const mv_config *cfg = v->base.cfg;
@@ -98,6 +111,8 @@ int mv_view_setitem(mv_view *v, const mv_value *key, const mv_value *value,
             return mv_pack_native(cfg, code, b->buf, value, err);
         return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
     }
+    if (mv_index_key(key, tmp, &key, err) < 0)
+        return -1;
     if (mv_is_index(key)) {
         if (b->ndim > 1)
             return mv_raise(err, "NotImplementedError",

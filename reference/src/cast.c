@@ -166,7 +166,8 @@ int mv_view_cast(mv_view *v, const mv_value *format, const mv_value *shape,
         return mv_raise(err, "TypeError", legacy
                         ? "memoryview: format argument must be a string"
                         : "cast() argument 'format' must be str, not %.50s",
-                        mv_type_qualname(format));
+                        format->kind == MV_NONE ? "None"   /* clinic's way */
+                                                : mv_type_qualname(format));
     if (!legacy && mv_view_check_released(v, err) < 0)
         return -1;
     if (!(v->flags & MV_FLAG_C))

@@ -252,6 +252,117 @@ int mv_values_equal(const mv_value *a, const mv_value *b, bool *out,
     }
 }
 
+/* ---- ordering ----------------------------------------------------------- */
+
+/* -1, 0, 1 as memcmp, then by length. */
+static int compare_bytes(const unsigned char *a, size_t la,
+                         const unsigned char *b, size_t lb)
+{
+    int c = memcmp(a, b, la < lb ? la : lb);
+
+    if (c != 0)
+        return c < 0 ? -1 : 1;
+    return la < lb ? -1 : la > lb;
+}
+
+static bool ordered(int cmp, const char *op)
+{
+    if (op[0] == '<')
+        return op[1] ? cmp <= 0 : cmp < 0;
+    return op[1] ? cmp >= 0 : cmp > 0;
+}
+
+/* The bytes a bytearray comparison sees in x: any C-contiguous buffer. */
+static int simple_bytes(const mv_config *cfg, const mv_value *x, mv_value *out,
+                        bool *ok, mv_error *err)
+{
+    mv_view *v = mv_as_view(x);
+    mv_buffer b;
+    int status;
+
+    *ok = false;
+    if ((v != NULL && (mv_view_check_released(v, err) < 0
+                       || !(v->flags & MV_FLAG_C)))
+        || (v == NULL && x->kind != MV_BYTES && mv_as_exporter(x) == NULL))
+        return 0;
+    if (mv_getbuffer(cfg, x, &b, MV_BUF_FULL_RO, err) < 0)
+        return -1;
+    *ok = mv_is_contiguous(&b, 'C');
+    status = *ok ? mv_buffer_tobytes(&b, out, err) : 0;
+    mv_releasebuffer(&b);
+    return status;
+}
+
+/* COMPARE-005: a < b, a <= b, a > b, a >= b (op "<", "<=", ">", ">=").
+   memoryview has no order, so with a view on either side only a bytearray
+   on the other can answer, comparing raw bytes; otherwise TypeError. */
+int mv_order(const mv_value *a, const char *op, const mv_value *b,
+             mv_value *result, mv_error *err)
+{
+    static const char *const swapped[] = { ">", ">=", "<", "<=" };
+    const mv_value *side[2] = { a, b };
+    const unsigned char *da, *db;
+    size_t la, lb;
+    double x, y;
+    int which = (op[0] == '<' ? 0 : 2) + (op[1] != '\0');
+
+    for (int i = 0; i < 2; i++) {   /* a's method first, then b's reflected */
+        mv_exporter *e = mv_as_exporter(side[i]);
+        mv_value mine, theirs;
+        bool ok;
+        if (e == NULL || e->base.type != MV_TYPE_BYTEARRAY)
+            continue;
+        if (simple_bytes(e->base.cfg, side[1 - i], &theirs, &ok, err) < 0)
+            return -1;
+        if (!ok)
+            continue;
+        if (mv_bytes_new(&mine, e->data, (size_t)e->size, err) < 0) {
+            mv_value_clear(&theirs);
+            return -1;
+        }
+        *result = mv_bool(ordered(compare_bytes(mine.as.bytes.data,
+                                                mine.as.bytes.len,
+                                                theirs.as.bytes.data,
+                                                theirs.as.bytes.len),
+                                  i == 0 ? op : swapped[which]));
+        mv_value_clear(&mine);
+        mv_value_clear(&theirs);
+        return 0;
+    }
+    if (mv_as_view(a) == NULL && mv_as_view(b) == NULL) {
+        if (is_number(a) && is_number(b)) {
+            if ((a->kind == MV_INT && a->as.integer.huge)
+                || (b->kind == MV_INT && b->as.integer.huge)
+                || mv_as_double(a, &x, err) < 0 || mv_as_double(b, &y, err) < 0)
+                return mv_unsupported(err, "ordering of large ints");
+            if ((a->kind != MV_FLOAT && fabs(x) > 9007199254740992.0)
+                || (b->kind != MV_FLOAT && fabs(y) > 9007199254740992.0))
+                return mv_unsupported(err, "ordering of large ints");
+            *result = mv_bool(x != x || y != y ? false
+                              : ordered(x < y ? -1 : x > y, op));
+            return 0;
+        }
+        if (bytes_of(a, &da, &la) && bytes_of(b, &db, &lb)) {
+            *result = mv_bool(ordered(compare_bytes(da, la, db, lb), op));
+            return 0;
+        }
+        if (a->kind == MV_STR && b->kind == MV_STR) {   /* UTF-8 keeps order */
+            *result = mv_bool(ordered(compare_bytes(
+                (const unsigned char *)a->as.str.data, a->as.str.len,
+                (const unsigned char *)b->as.str.data, b->as.str.len), op));
+            return 0;
+        }
+        if ((a->kind == MV_OBJECT || b->kind == MV_OBJECT
+             || a->kind == MV_LIST || a->kind == MV_TUPLE)
+            && !(mv_as_view(a) || mv_as_view(b)))
+            return mv_unsupported(err, "ordering of %s and %s",
+                                  mv_type_name(a), mv_type_name(b));
+    }
+    return mv_raise(err, "TypeError", "'%s' not supported between instances "
+                    "of '%.100s' and '%.100s'", op, mv_type_qualname(a),
+                    mv_type_qualname(b));
+}
+
 /* ---- views ------------------------------------------------------------------ */
 
 static bool same_shape(const mv_buffer *a, const mv_buffer *b)
@@ -289,6 +400,13 @@ static int items_equal(const reader *rv, const unsigned char *pv,
     mv_value x, y;
     int status;
 
+    if (rv->code == '?' && rw->code == '?') {
+        /* C compares the two _Bool objects: as bytes with gcc on x86-64,
+           by their lowest bits with clang on wasm32 (see mv_platform) */
+        *out = rv->cfg->platform.bool_reads_low_bit ? ((*pv ^ *pw) & 1) == 0
+                                                    : *pv == *pw;
+        return 0;
+    }
     if (read_item(rv, pv, &x, err) < 0)
         return -1;
     if (read_item(rw, pw, &y, err) < 0) {

@@ -71,8 +71,8 @@ int mv_view_tolist(mv_view *v, mv_value *result, mv_error *err)
 }
 
 /* ITER-?: list(m).  Since 3.10 a view has its own iterator, which checks
-   the dimensions and the format first; list() then asks len(m), which
-   refuses a released view.  Before, iteration went through len(m) and
+   the dimensions and the format first (from 3.14 after the released
+   state); list() then asks len(m), which refuses a released view.  Before, iteration went through len(m) and
    then m[0], m[1], ..., which check the format before the dimensions. */
 int mv_view_iterate(mv_view *v, mv_value *result, mv_error *err)
 {
@@ -80,6 +80,9 @@ int mv_view_iterate(mv_view *v, mv_value *result, mv_error *err)
     bool iterator = v->base.cfg->behaviour.iter_protocol;
     char code;
 
+    if (v->base.cfg->behaviour.iter_released_first
+        && mv_view_check_released(v, err) < 0)
+        return -1;
     if (!iterator && (mv_view_check_released(v, err) < 0
                       || mv_adjust_format(b->format, &code, err) < 0))
         return -1;
@@ -95,19 +98,81 @@ int mv_view_iterate(mv_view *v, mv_value *result, mv_error *err)
                        result, err);
 }
 
+/* ITER-?: m.count(x) (3.14+): how many items equal x, compared as
+   Python values.  The view must be one that list(m) accepts. */
+int mv_view_count(mv_view *v, const mv_value *x, mv_value *result,
+                  mv_error *err)
+{
+    mv_value items;
+    int64_t n = 0;
+    bool eq;
+
+    if (mv_view_check_released(v, err) < 0
+        || mv_view_iterate(v, &items, err) < 0)
+        return -1;
+    for (size_t i = 0; i < items.as.seq.len; i++) {
+        if (mv_values_equal(&items.as.seq.items[i], x, &eq, err) < 0) {
+            mv_value_clear(&items);
+            return -1;
+        }
+        n += eq;
+    }
+    mv_value_clear(&items);
+    *result = mv_int_from_i64(n);
+    return 0;
+}
+
+/* ITER-?: m.index(x[, start[, stop]]) (3.14+): the first position of an
+   item equal to x within [start, stop), bounds counted as in a slice. */
+int mv_view_index(mv_view *v, const mv_value *x, const mv_value *start,
+                  const mv_value *stop, mv_value *result, mv_error *err)
+{
+    const mv_config *cfg = v->base.cfg;
+    const mv_buffer *b = &v->view;
+    mv_ssize lo = 0, hi = cfg->platform.ssize_max;
+    mv_value item;
+    char code = 0;
+    bool eq;
+
+    /* the bounds are slice bounds, except that None is refused */
+    if ((start != NULL && mv_clamped_index(cfg, start, false, &lo, err) < 0)
+        || (stop != NULL && mv_clamped_index(cfg, stop, false, &hi, err) < 0)
+        || mv_view_check_released(v, err) < 0)
+        return -1;
+    if (b->ndim == 0)
+        return mv_raise(err, "TypeError", "invalid lookup on 0-dim memory");
+    if (b->ndim > 1)
+        return mv_raise(err, "NotImplementedError",
+                        "multi-dimensional lookup is not implemented");
+    mv_slice_adjust(b->shape[0], &lo, &hi, 1);
+    for (mv_ssize i = lo; i < hi; i++) {
+        unsigned char *p = mv_adjust_ptr(b->buf + i * b->strides[0],
+                                         b->suboffsets, 0);
+        /* the format is checked item by item: an empty range never
+           looks at it */
+        if (mv_adjust_format(b->format, &code, err) < 0
+            || mv_unpack_native(cfg, code, p, &item, err) < 0)
+            return -1;
+        if (mv_values_equal(&item, x, &eq, err) < 0) {
+            mv_value_clear(&item);
+            return -1;
+        }
+        mv_value_clear(&item);
+        if (eq) {
+            *result = mv_int_from_i64(i);
+            return 0;
+        }
+    }
+    return mv_raise(err, "ValueError", "memoryview.index(x): x not found");
+}
+
 /* ---- bytes -------------------------------------------------------------- */
 
 static int contiguous_copy(const mv_buffer *b, char order, mv_value *out,
                            mv_error *err)
 {
-    *out = mv_none();
-    out->kind = MV_BYTES;
-    out->as.bytes.len = (size_t)b->len;
-    out->as.bytes.data = mv_alloc((size_t)b->len);
-    if (out->as.bytes.data == NULL) {
-        *out = mv_none();
-        return mv_no_memory(err);
-    }
+    if (mv_bytes_zeroed(out, (size_t)b->len, err) < 0)
+        return -1;
     mv_to_contiguous(out->as.bytes.data, b, order);
     return 0;
 }
@@ -171,8 +236,11 @@ static int hex_separator(const mv_value *sep, char *out, mv_error *err)
         len = sep->as.seq.len;
         c = 0;
     } else if (sep->kind == MV_OBJECT) {
-        return mv_unsupported(err, "hex() separator of type %s",
-                              mv_type_name(sep));
+        mv_value n;
+        if (mv_len(sep, &n, err) < 0)   /* its len() may refuse */
+            return -1;
+        len = (size_t)n.as.integer.magnitude;
+        c = 0;
     } else {
         return mv_raise(err, "TypeError", "object of type '%.200s' has no "
                         "len()", mv_type_qualname(sep));

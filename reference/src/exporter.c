@@ -35,7 +35,7 @@ static mv_ssize array_itemsize(const mv_config *cfg, char typecode)
     case 'b': case 'B': return 1;
     case 'h': case 'H': return 2;
     case 'i': case 'I': case 'f': case 'u': return 4;
-    case 'w': return cfg->behaviour.minor >= 13 ? 4 : -1;
+    case 'w': return cfg->behaviour.array_w_and_clear ? 4 : -1;
     case 'q': case 'Q': case 'd': return 8;
     case 'l': case 'L': return cfg->platform.sizeof_long;
     default: return -1;

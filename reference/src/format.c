@@ -281,8 +281,8 @@ int mv_unpack_native(const mv_config *cfg, char code,
     case 'P':   /* a pointer reads as an unsigned int */
         *out = mv_int_from_u64(read_unsigned(ptr, p->sizeof_ptr));
         return 0;
-    case '?':   /* any nonzero byte is True */
-        *out = mv_bool(read_unsigned(ptr, 1) != 0);
+    case '?':   /* see mv_platform: bytes other than 0 and 1 */
+        *out = mv_bool(p->bool_reads_low_bit ? (*ptr & 1) : *ptr != 0);
         return 0;
     case 'c':
         return mv_bytes_new(out, ptr, 1, err);

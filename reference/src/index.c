@@ -20,21 +20,28 @@
 
 /* ---- slices ---------------------------------------------------------------- */
 
-/* SLICE-005, SLICE-007: one bound of a slice, with ints beyond Py_ssize_t
-   clamped. */
-static int slice_index(const mv_config *cfg, const mv_value *v, mv_ssize *out,
-                       mv_error *err)
+/* SLICE-005, SLICE-007: an int as a slice bound, with ints beyond
+   Py_ssize_t clamped; anything else is a TypeError whose message says
+   whether None would have done (it does in a slice, not in index()). */
+int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
+                     mv_ssize *out, mv_error *err)
 {
     int64_t i;
     mv_ssize max = cfg->platform.ssize_max;
 
     if (!mv_is_index(v))
         return mv_raise(err, "TypeError", "slice indices must be integers or "
-                        "None or have an __index__ method");
+                        "%shave an __index__ method", none_ok ? "None or " : "");
     if (!mv_int_to_i64(v, &i))
         i = v->as.integer.negative ? INT64_MIN : INT64_MAX;
     *out = i > max ? max : i < -max - 1 ? -max - 1 : i;
     return 0;
+}
+
+static int slice_index(const mv_config *cfg, const mv_value *v, mv_ssize *out,
+                       mv_error *err)
+{
+    return mv_clamped_index(cfg, v, true, out, err);
 }
 
 /* SLICE-004: PySlice_Unpack.  The step is read first, so slice(x, y, 0)
@@ -198,9 +205,44 @@ int mv_tuple_address(mv_view *v, const mv_value *key, unsigned char **out,
     return 0;
 }
 
+static int view_getitem(mv_view *v, const mv_value *key, mv_value *tmp,
+                        mv_value *result, mv_error *err);
+
+/* INDEX-?: a numpy array has __index__, which only a 0-dim array of
+   integers honours.  The key becomes that int in *tmp, or the conversion
+   raises numpy's TypeError.  Other keys are returned as they are. */
+int mv_index_key(const mv_value *key, mv_value *tmp, const mv_value **out,
+                 mv_error *err)
+{
+    mv_exporter *e = mv_as_exporter(key);
+
+    *out = key;
+    if (e == NULL || e->base.type != MV_TYPE_NUMPY)
+        return 0;
+    if (e->ndim != 0 || strchr("bBhHiIlLqQ", e->format[0]) == NULL
+        || e->format[1] != '\0')
+        return mv_raise(err, "TypeError", "only integer scalar arrays can be "
+                        "converted to a scalar index");
+    if (mv_struct_unpack(e->base.cfg, e->format, e->data + e->offset, tmp,
+                         err) < 0)
+        return -1;
+    *out = tmp;
+    return 0;
+}
+
 /* INDEX-001, INDEX-004, INDEX-005, INDEX-006, SLICE-001: m[key]. */
 int mv_view_getitem(mv_view *v, const mv_value *key, mv_value *result,
                     mv_error *err)
+{
+    mv_value tmp = mv_none();
+    int status = view_getitem(v, key, &tmp, result, err);
+
+    mv_value_clear(&tmp);
+    return status;
+}
+
+static int view_getitem(mv_view *v, const mv_value *key, mv_value *tmp,
+                        mv_value *result, mv_error *err)
 {
     const mv_buffer *b = &v->view;
     unsigned char *ptr;
@@ -221,6 +263,8 @@ int mv_view_getitem(mv_view *v, const mv_value *key, mv_value *result,
         }
         return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
     }
+    if (mv_index_key(key, tmp, &key, err) < 0)
+        return -1;
     if (mv_is_index(key)) {
         /* the key is converted first, then the format is checked */
         if (mv_as_ssize(v->base.cfg, key, "IndexError", &index, err) < 0

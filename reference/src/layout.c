@@ -149,7 +149,7 @@ static void copy_rec(int ndim, const mv_ssize *shape, mv_ssize itemsize,
    else C order (PyBuffer_ToContiguous). */
 void mv_to_contiguous(unsigned char *dst, const mv_buffer *b, char order)
 {
-    mv_ssize dstrides[MV_MAX_NDIM];
+    mv_ssize dstrides[MV_MAX_EXPORTER_NDIM];
 
     if (mv_is_contiguous(b, order)) {
         if (b->len > 0)
@@ -167,7 +167,7 @@ void mv_to_contiguous(unsigned char *dst, const mv_buffer *b, char order)
    (m[1:] = m[:-1]) get the items as they were before the copy began. */
 int mv_copy_items(const mv_buffer *dst, const mv_buffer *src, mv_error *err)
 {
-    mv_ssize cstrides[MV_MAX_NDIM];
+    mv_ssize cstrides[MV_MAX_EXPORTER_NDIM];
     unsigned char *tmp;
 
     assert(dst->ndim == src->ndim && dst->itemsize == src->itemsize);

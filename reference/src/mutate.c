@@ -212,6 +212,9 @@ static int bytearray_insert_bytes(mv_exporter *e, mv_ssize at,
     return 0;
 }
 
+static int bytearray_source(const mv_config *cfg, const mv_value *value,
+                            mv_value *out, mv_error *err);
+
 static int bytearray_extend(mv_exporter *e, const mv_value *arg, bool iadd,
                             mv_error *err)
 {
@@ -221,22 +224,8 @@ static int bytearray_extend(mv_exporter *e, const mv_value *arg, bool iadd,
 
     if (arg->kind == MV_LIST && !iadd) {
         /* every item is converted before the one resize */
-        if (mv_bytes_new(&bytes, NULL, 0, err) < 0)
+        if (bytearray_source(cfg, arg, &bytes, err) < 0)
             return -1;
-        mv_free(bytes.as.bytes.data);
-        bytes.as.bytes.data = mv_alloc(arg->as.seq.len);
-        if (bytes.as.bytes.data == NULL) {
-            bytes = mv_none();
-            return mv_no_memory(err);
-        }
-        bytes.as.bytes.len = arg->as.seq.len;
-        for (size_t i = 0; i < arg->as.seq.len; i++) {
-            if (byte_value(cfg, &arg->as.seq.items[i],
-                           &bytes.as.bytes.data[i], err) < 0) {
-                mv_value_clear(&bytes);
-                return -1;
-            }
-        }
         status = bytearray_insert_bytes(e, e->size, &bytes, err);
         mv_value_clear(&bytes);
         return status;
@@ -496,6 +485,8 @@ static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
         mv_value_clear(&v);
         return 0;
     }
+    if (strcmp(m, "clear") == 0 && nargs == 0)   /* 3.13+: see has_method */
+        return resize_to(e, 0, err);
     if (strcmp(m, "tolist") == 0 && nargs == 0)
         return mv_exporter_contents(e, result, err);
     if (strcmp(m, "tobytes") == 0 && nargs == 0)
@@ -535,11 +526,6 @@ int mv_exporter_call(mv_exporter *e, const char *method, const mv_args *a,
 
 /* ---- items of an exporter ------------------------------------------------------ */
 
-static const char *seq_name(const mv_exporter *e)
-{
-    return mv_exporter_name(e);
-}
-
 static int bad_key(const mv_exporter *e, const mv_value *key, mv_error *err)
 {
     if (e->base.type == MV_TYPE_ARRAY)
@@ -571,18 +557,44 @@ static int gather(const mv_exporter *e, mv_ssize start, mv_ssize step,
 {
     mv_ssize size = e->itemsize;
 
-    if (mv_bytes_new(out, NULL, 0, err) < 0)
+    if (mv_bytes_zeroed(out, (size_t)(count * size), err) < 0)
         return -1;
-    mv_free(out->as.bytes.data);
-    out->as.bytes.data = mv_alloc((size_t)(count * size));
-    if (out->as.bytes.data == NULL) {
-        *out = mv_none();
-        return mv_no_memory(err);
-    }
-    out->as.bytes.len = (size_t)(count * size);
     for (mv_ssize k = 0; k < count; k++)
         memcpy(out->as.bytes.data + k * size,
                e->data + (start + k * step) * size, (size_t)size);
+    return 0;
+}
+
+static int ndarray_address(mv_exporter *e, const mv_value *key,
+                           unsigned char **out, bool *supported, mv_error *err);
+
+/* n[i0, ..., ik] for a numpy array: a numpy scalar, which the reference
+   knows only by its type's name. */
+static int ndarray_getitem(mv_exporter *e, const mv_value *key,
+                           mv_value *result, mv_error *err)
+{
+    static const char codes[] = "?bBhHiIlLqQefd";
+    static const char *const names[] = {
+        "bool_", "int8", "uint8", "int16", "uint16", "int32", "uint32",
+        "int64", "uint64", "longlong", "ulonglong", "float16", "float32",
+        "float64"
+    };
+    const char *f = e->format[0] == '>' || e->format[0] == '<' ? e->format + 1
+                                                               : e->format;
+    const char *c = f[0] && !f[1] ? strchr(codes, f[0]) : NULL;
+    unsigned char *ptr;
+    bool supported;
+
+    if (e->base.type != MV_TYPE_NUMPY || c == NULL)
+        return mv_unsupported(err, "%s[...]", mv_exporter_name(e));
+    if (ndarray_address(e, key, &ptr, &supported, err) < 0)
+        return -1;
+    if (!supported)
+        return mv_unsupported(err, "this numpy index");
+    (void)ptr;   /* the address was wanted for its bounds check only */
+    if (mv_str_new(result, names[c - codes], strlen(names[c - codes]), err) < 0)
+        return -1;
+    result->kind = MV_OPAQUE;
     return 0;
 }
 
@@ -599,7 +611,7 @@ int mv_exporter_getitem(mv_exporter *e, const mv_value *key, mv_value *result,
     int status;
 
     if (e->base.type > MV_TYPE_ARRAY)
-        return mv_unsupported(err, "%s[...]", seq_name(e));
+        return ndarray_getitem(e, key, result, err);
     n = nitems(e);
     if (mv_is_index(key)) {
         if (item_index(e, key, n, range[e->base.type], &i, err) < 0)
@@ -634,15 +646,8 @@ static int bytearray_source(const mv_config *cfg, const mv_value *value,
                             mv_value *out, mv_error *err)
 {
     if (value->kind == MV_LIST || value->kind == MV_TUPLE) {
-        if (mv_bytes_new(out, NULL, 0, err) < 0)
+        if (mv_bytes_zeroed(out, value->as.seq.len, err) < 0)
             return -1;
-        mv_free(out->as.bytes.data);
-        out->as.bytes.data = mv_alloc(value->as.seq.len);
-        if (out->as.bytes.data == NULL) {
-            *out = mv_none();
-            return mv_no_memory(err);
-        }
-        out->as.bytes.len = value->as.seq.len;
         for (size_t i = 0; i < value->as.seq.len; i++)
             if (byte_value(cfg, &value->as.seq.items[i],
                            &out->as.bytes.data[i], err) < 0) {
@@ -708,12 +713,21 @@ static int assign_slice_items(mv_exporter *e, const mv_value *key,
     if (mv_slice_unpack(cfg, key, &start, &stop, &step, err) < 0)
         return -1;
     len = mv_slice_adjust(n, &start, &stop, step);
+    if (value == NULL && !array)
+        return delete_slice(e, start, step, len, err);
+    if (value != NULL && (array ? array_source(e, value, &src, err)
+                                : bytearray_source(cfg, value, &src, err)) < 0)
+        return -1;
+    m = value ? (mv_ssize)src.as.bytes.len / size : 0;
+    /* EXPORT-004: an array refuses, while lent, any slice assignment that
+       deletes or changes its size, even an empty deletion */
+    if (array && (m == 0 || m != len) && mv_exporter_can_resize(e, err) < 0) {
+        if (value != NULL)
+            mv_value_clear(&src);
+        return -1;
+    }
     if (value == NULL)
         return delete_slice(e, start, step, len, err);
-    if ((array ? array_source(e, value, &src, err)
-               : bytearray_source(cfg, value, &src, err)) < 0)
-        return -1;
-    m = (mv_ssize)src.as.bytes.len / size;
     if (step == 1) {
         if (stop < start)
             stop = start;
@@ -736,37 +750,65 @@ static int assign_slice_items(mv_exporter *e, const mv_value *key,
     return status;
 }
 
-/* n[i] = value for a one-dimensional ndarray or numpy array (EXPORT-002):
-   the item is packed as the struct module packs it.  Other keys, and
-   values the packing refuses, are not modelled. */
+/* The address of n[i] (one dimension) or, for numpy, n[i0, ..., ik] (all
+   of them); NULL with *supported false for keys not modelled. */
+static int ndarray_address(mv_exporter *e, const mv_value *key,
+                           unsigned char **out, bool *supported, mv_error *err)
+{
+    bool numpy = e->base.type == MV_TYPE_NUMPY;
+    const mv_value *index = key;
+    size_t n = 1;
+    unsigned char *ptr = e->data + e->offset;
+
+    *supported = true;
+    if (key->kind == MV_TUPLE && numpy && mv_is_multi_index(key)) {
+        index = key->as.seq.items;
+        n = key->as.seq.len;
+    }
+    if ((mv_ssize)n != e->ndim || e->suboffsets != NULL
+        || !mv_is_index(index)) {
+        *supported = false;
+        return 0;
+    }
+    for (size_t d = 0; d < n; d++) {
+        mv_ssize i, len = e->shape[d];
+        if (mv_as_ssize(e->base.cfg, &index[d], "IndexError", &i, err) < 0)
+            return -1;
+        if (i < -len || i >= len)
+            return numpy ? mv_raise(err, "IndexError", "index %lld is out of "
+                                    "bounds for axis %zu with size %lld",
+                                    (long long)i, d, (long long)len)
+                         : mv_raise(err, "IndexError", "index out of bounds");
+        ptr += (i < 0 ? i + len : i) * e->strides[d];
+    }
+    *out = ptr;
+    return 0;
+}
+
+/* n[key] = value for an ndarray or a numpy array (EXPORT-002): one item,
+   packed as the struct module packs it.  Other keys, and values the
+   packing refuses, are not modelled. */
 static int ndarray_setitem(mv_exporter *e, const mv_value *key,
                            const mv_value *value, mv_error *err)
 {
-    bool numpy = e->base.type == MV_TYPE_NUMPY;
-    unsigned char tmp[64];
-    mv_ssize i, n;
+    unsigned char tmp[64], *ptr = NULL;
+    bool supported;
 
     if (e->readonly && value != NULL)
-        return numpy ? mv_raise(err, "ValueError",
-                                "assignment destination is read-only")
-                     : mv_raise(err, "TypeError", "ndarray is not writable");
-    if (value == NULL || e->ndim != 1 || !mv_is_index(key)
-        || e->suboffsets != NULL || e->itemsize > (mv_ssize)sizeof tmp
+        return e->base.type == MV_TYPE_NUMPY
+                   ? mv_raise(err, "ValueError",
+                              "assignment destination is read-only")
+                   : mv_raise(err, "TypeError", "ndarray is not writable");
+    if (value == NULL || e->itemsize > (mv_ssize)sizeof tmp
         || (value->kind != MV_INT && value->kind != MV_FLOAT))
         return mv_unsupported(err, "this assignment to an ndarray");
-    if (mv_as_ssize(e->base.cfg, key, "IndexError", &i, err) < 0)
+    if (ndarray_address(e, key, &ptr, &supported, err) < 0)
         return -1;
-    n = e->shape[0];
-    if (i < -n || i >= n)
-        return numpy ? mv_raise(err, "IndexError", "index %lld is out of "
-                                "bounds for axis 0 with size %lld",
-                                (long long)i, (long long)n)
-                     : mv_raise(err, "IndexError", "index out of bounds");
-    if (i < 0)
-        i += n;
+    if (!supported)
+        return mv_unsupported(err, "this assignment to an ndarray");
     if (mv_struct_pack(e->base.cfg, e->format, tmp, value, err) < 0)
         return -1;
-    memcpy(e->data + e->offset + i * e->strides[0], tmp, (size_t)e->itemsize);
+    memcpy(ptr, tmp, (size_t)e->itemsize);
     return 0;
 }
 

@@ -122,9 +122,10 @@ int mv_array_from_bytes(const mv_exporter *e, const mv_value *bytes,
                         mv_value *out, mv_error *err);
 int mv_ndarray_tolist(mv_exporter *e, mv_value *result, mv_error *err);
 
-int mv_ndarray_build(const mv_config *cfg, mv_type type,
-                     const mv_ndarray_spec *spec, mv_value *out,
-                     mv_error *err);
+/* How one item is written into an ndarray under construction. */
+typedef int (*mv_item_packer)(const mv_config *cfg, const char *format,
+                              unsigned char *ptr, const mv_value *item,
+                              mv_error *err);
 
 /* ------------------------------------------------------------------ */
 /* view.c: managed buffers and views                                   */
@@ -231,11 +232,15 @@ int mv_copy_items(const mv_buffer *dst, const mv_buffer *src, mv_error *err);
 /* index.c, assign.c, convert.c, cast.c, compare.c                     */
 /* ------------------------------------------------------------------ */
 
+int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
+                     mv_ssize *out, mv_error *err);
 int mv_slice_unpack(const mv_config *cfg, const mv_value *slice,
                     mv_ssize *start, mv_ssize *stop, mv_ssize *step,
                     mv_error *err);
 mv_ssize mv_slice_adjust(mv_ssize length, mv_ssize *start, mv_ssize *stop,
                          mv_ssize step);
+int mv_index_key(const mv_value *key, mv_value *tmp, const mv_value **out,
+                 mv_error *err);
 bool mv_is_multi_index(const mv_value *key);   /* a tuple of ints */
 bool mv_is_multi_slice(const mv_value *key);   /* a tuple of slices */
 int mv_slice_dimension(const mv_config *cfg, mv_buffer *b,
@@ -286,6 +291,7 @@ int mv_truthy(const mv_value *v, bool *out, mv_error *err);
 int mv_values_equal(const mv_value *a, const mv_value *b, bool *out,
                     mv_error *err);
 bool mv_same_object(const mv_value *a, const mv_value *b);
+int mv_bytes_zeroed(mv_value *out, size_t len, mv_error *err);
 /* Append item (taking it over) to a list being built. */
 int mv_list_append(mv_value *list, mv_value *item, mv_error *err);
 
@@ -298,7 +304,7 @@ typedef struct mv_signature {
     int nparams;
     const char *params[4];   /* positional-or-keyword names, in order */
 } mv_signature;
-enum { MV_SIG_NOARGS, MV_SIG_CLINIC, MV_SIG_VARARGS };
+enum { MV_SIG_NOARGS, MV_SIG_CLINIC, MV_SIG_VARARGS, MV_SIG_O, MV_SIG_POSITIONAL };
 /* Bind a's arguments to sig's parameters; unbound ones are NULL. */
 int mv_parse_args(const mv_config *cfg, const mv_signature *sig,
                   const mv_args *a, const mv_value *bound[], mv_error *err);

@@ -16,6 +16,7 @@
  * modelled only when the modelled pointer is as wide as the host's.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "mvint.h"
 
@@ -95,13 +96,13 @@ static int make_pil(mv_exporter *e, mv_error *err)
 }
 
 static int fill_items(mv_exporter *e, const mv_value *items, mv_ssize n,
-                      mv_error *err)
+                      mv_item_packer pack, mv_error *err)
 {
     for (mv_ssize i = 0; i < n; i++) {
         const mv_value *item = e->ndim == 0 && items->kind != MV_LIST
                                    ? items : &items->as.seq.items[i];
-        if (mv_struct_pack(e->base.cfg, e->format, e->data + i * e->itemsize,
-                           item, err) < 0)
+        if (pack(e->base.cfg, e->format, e->data + i * e->itemsize, item,
+                 err) < 0)
             return -1;
     }
     return 0;
@@ -127,25 +128,29 @@ static bool fortran_strides(mv_type type, const mv_ndarray_spec *spec)
     return longer > 1;
 }
 
-int mv_ndarray_build(const mv_config *cfg, mv_type type,
-                     const mv_ndarray_spec *spec, mv_value *out,
-                     mv_error *err)
+/* Build an ndarray (or numpy array) of items of `itemsize` bytes (0: the
+   struct size of the format), each written by pack. */
+static int build(const mv_config *cfg, mv_type type,
+                 const mv_ndarray_spec *spec, mv_ssize itemsize,
+                 mv_item_packer pack, mv_value *out, mv_error *err)
 {
-    mv_ssize itemsize, nitems;
+    mv_ssize nitems;
     mv_exporter *e;
 
-    itemsize = mv_struct_calcsize(cfg, spec->format, err);
+    if (itemsize == 0)
+        itemsize = mv_struct_calcsize(cfg, spec->format, err);
     if (itemsize < 0)
         return -1;
-    if (itemsize == 0 || spec->ndim > 2 * MV_MAX_NDIM || spec->ndim < 0)
+    if (itemsize == 0 || spec->ndim > MV_MAX_EXPORTER_NDIM || spec->ndim < 0)
         return mv_unsupported(err, "ndarray format or ndim");
     nitems = spec->ndim == 0 && spec->items->kind != MV_LIST
                  ? 1 : (mv_ssize)spec->items->as.seq.len;
     if (spec->items->kind != MV_LIST && spec->ndim != 0)
         return mv_unsupported(err, "ndarray items must be a list");
-    if (nitems == 0 || spec->offset < 0 || spec->offset % itemsize
-        || spec->offset + itemsize > nitems * itemsize
-        || (spec->has_strides && spec->fortran))
+    if (type == MV_TYPE_NDARRAY
+        && (nitems == 0 || spec->offset < 0 || spec->offset % itemsize
+            || spec->offset + itemsize > nitems * itemsize
+            || (spec->has_strides && spec->fortran)))
         return mv_unsupported(err, "ndarray items, offset or strides");
     e = mv_alloc_zeroed(1, sizeof *e);
     if (e == NULL)
@@ -189,7 +194,7 @@ int mv_ndarray_build(const mv_config *cfg, mv_type type,
         return mv_unsupported(err, "ndarray: invalid combination of buffer, "
                               "shape and strides");
     }
-    if (fill_items(e, spec->items, nitems, err) < 0
+    if (fill_items(e, spec->items, nitems, pack, err) < 0
         || (spec->pil && make_pil(e, err) < 0)) {
         mv_value_clear(out);
         return -1;
@@ -200,10 +205,56 @@ int mv_ndarray_build(const mv_config *cfg, mv_type type,
 int mv_ndarray_object(const mv_config *cfg, const mv_ndarray_spec *spec,
                       mv_value *out, mv_error *err)
 {
-    return mv_ndarray_build(cfg, MV_TYPE_NDARRAY, spec, out, err);
+    return build(cfg, MV_TYPE_NDARRAY, spec, 0, mv_struct_pack, out, err);
 }
 
-/* numpy dtypes by name, as their buffers name them on this platform. */
+/* ---- numpy dtypes ----------------------------------------------------------- */
+
+/* complex64/128 ('Zf', 'Zd'): a real part from an int or float, and a zero
+   imaginary part. */
+static int pack_complex(const mv_config *cfg, const char *format,
+                        unsigned char *ptr, const mv_value *item,
+                        mv_error *err)
+{
+    char part[2] = { format[1], '\0' };
+    mv_ssize size = format[1] == 'f' ? 4 : 8;
+    mv_value zero = mv_float(0.0);
+
+    if (item->kind != MV_INT && item->kind != MV_FLOAT)
+        return mv_unsupported(err, "a complex from %s", mv_type_name(item));
+    if (mv_struct_pack(cfg, part, ptr, item, err) < 0)
+        return -1;
+    return mv_struct_pack(cfg, part, ptr + size, &zero, err);
+}
+
+/* U<n> ('<n>w'): the code points of a str, as UCS-4, padded with zeros. */
+static int pack_unicode(const mv_config *cfg, const char *format,
+                        unsigned char *ptr, const mv_value *item,
+                        mv_error *err)
+{
+    long n = strtol(format, NULL, 10), k = 0;
+    const unsigned char *s;
+
+    (void)cfg;
+    if (item->kind != MV_STR)
+        return mv_unsupported(err, "a numpy str from %s", mv_type_name(item));
+    s = (const unsigned char *)item->as.str.data;
+    memset(ptr, 0, (size_t)(4 * n));
+    for (size_t i = 0; i < item->as.str.len; k++) {
+        uint32_t cp = s[i++];
+        int extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+        cp &= 0x3Fu >> extra;
+        while (extra-- > 0 && i < item->as.str.len)
+            cp = cp << 6 | (s[i++] & 0x3F);
+        if (k >= n)
+            return mv_unsupported(err, "a str longer than its dtype");
+        memcpy(ptr + 4 * k, &cp, 4);   /* native order: little-endian */
+    }
+    return 0;
+}
+
+/* numpy.array(items, dtype).reshape(shape, order): the dtypes modelled,
+   with the buffer format numpy lends them under on 64-bit Linux. */
 int mv_numpy_object(const mv_config *cfg, const char *dtype,
                     const mv_ndarray_spec *spec, mv_value *out,
                     mv_error *err)
@@ -213,10 +264,15 @@ int mv_numpy_object(const mv_config *cfg, const char *dtype,
         { "int16", "h" }, { "uint16", "H" }, { "int32", "i" },
         { "uint32", "I" }, { "int64", "l" }, { "uint64", "L" },
         { "float16", "e" }, { "float32", "f" }, { "float64", "d" },
-        { "longlong", "q" }, { "ulonglong", "Q" },
+        { "longlong", "q" }, { "ulonglong", "Q" }, { "<i4", "i" },
+        { ">i2", ">h" }, { ">i4", ">i" }, { ">i8", ">q" }, { ">f8", ">d" },
+        { "complex64", "Zf" }, { "complex128", "Zd" },
     };
     mv_ndarray_spec s = *spec;
-    mv_ssize n = 1;
+    mv_item_packer pack = mv_struct_pack;
+    mv_ssize n = 1, itemsize = 0;
+    char format[32];
+    long width;
 
     if (cfg->platform.word_size != 64)
         return mv_unsupported(err, "numpy on a %d-bit platform",
@@ -225,14 +281,28 @@ int mv_numpy_object(const mv_config *cfg, const char *dtype,
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (strcmp(types[i].dtype, dtype) == 0)
             s.format = types[i].format;
+    if (s.format != NULL && s.format[0] == 'Z') {
+        pack = pack_complex;
+        itemsize = s.format[1] == 'f' ? 8 : 16;
+    } else if (s.format == NULL && (dtype[0] == 'S' || dtype[0] == 'U')
+               && (width = strtol(dtype + 1, NULL, 10)) > 0 && width < 1000) {
+        /* bytes of a fixed width lend as '<n>s', str as UCS-4 '<n>w' */
+        snprintf(format, sizeof format, "%ld%c", width,
+                 dtype[0] == 'S' ? 's' : 'w');
+        s.format = format;
+        if (dtype[0] == 'U') {
+            pack = pack_unicode;
+            itemsize = 4 * width;
+        }
+    }
     if (s.format == NULL)
         return mv_unsupported(err, "numpy dtype '%s'", dtype);
     for (int d = 0; d < s.ndim; d++)
         n *= s.shape[d];
     if (spec->items->kind != MV_LIST || (mv_ssize)spec->items->as.seq.len != n
-        || n == 0 || s.pil || s.has_strides || s.offset != 0)
+        || s.pil || s.has_strides || s.offset != 0)
         return mv_unsupported(err, "numpy array of this shape");
-    return mv_ndarray_build(cfg, MV_TYPE_NUMPY, &s, out, err);
+    return build(cfg, MV_TYPE_NUMPY, &s, itemsize, pack, out, err);
 }
 
 /* ---- tolist ---------------------------------------------------------- */
@@ -261,5 +331,8 @@ static int tolist_rec(mv_exporter *e, unsigned char *ptr, int dim,
 /* ndarray.tolist(): the items, nested by dimension. */
 int mv_ndarray_tolist(mv_exporter *e, mv_value *result, mv_error *err)
 {
+    if (!mv_struct_known(e->base.cfg, e->format))   /* complex, str */
+        return mv_unsupported(err, "the items of a numpy array of format %s",
+                              e->format);
     return tolist_rec(e, e->data + e->offset, 0, result, err);
 }

@@ -96,14 +96,16 @@ static int m_exit(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
 }
 
 /* The slot wrappers of 3.12+: one positional argument, no keywords. */
-static int one_argument(const char *name, const mv_args *a, mv_error *err)
+static int one_argument(const mv_config *cfg, const char *name,
+                        const mv_args *a, mv_error *err)
 {
     if (a->nkwargs > 0)
         return mv_raise(err, "TypeError", "wrapper %s() takes no keyword "
                         "arguments", name);
-    if (a->nargs != 1)   /* the wrapper's own name is empty: hence the space */
-        return mv_raise(err, "TypeError", " expected 1 argument, got %zu",
-                        a->nargs);
+    /* before 3.14 the wrapper's name was empty: hence the leading space */
+    if (a->nargs != 1)
+        return mv_raise(err, "TypeError", "%s expected 1 argument, got %zu",
+                        cfg->behaviour.named_wrappers ? name : "", a->nargs);
     return 0;
 }
 
@@ -112,7 +114,7 @@ static int m_buffer(mv_view *v, const mv_args *a, mv_value *r, mv_error *e)
 {
     mv_ssize flags;
 
-    if (one_argument("__buffer__", a, e) < 0
+    if (one_argument(v->base.cfg, "__buffer__", a, e) < 0
         || mv_as_ssize(v->base.cfg, &a->args[0], "OverflowError", &flags, e) < 0)
         return -1;
     if (flags > INT32_MAX)
@@ -126,9 +128,19 @@ static int m_release_buffer(mv_view *v, const mv_args *a, mv_value *r,
                             mv_error *e)
 {
     *r = mv_none();
-    if (one_argument("__release_buffer__", a, e) < 0)
+    if (one_argument(v->base.cfg, "__release_buffer__", a, e) < 0)
         return -1;
     return mv_view_dunder_release_buffer(v, &a->args[0], e);
+}
+
+static int m_count(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
+{
+    return mv_view_count(v, b[0], r, e);
+}
+
+static int m_index(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
+{
+    return mv_view_index(v, b[0], b[1], b[2], r, e);
 }
 
 typedef struct method {
@@ -148,6 +160,8 @@ static const method methods[] = {
     { { "toreadonly", "memoryview.toreadonly", MV_SIG_NOARGS, 0, 0, { 0 } }, m_toreadonly, false },
     { { "__enter__", "memoryview.__enter__", MV_SIG_NOARGS, 0, 0, { 0 } }, m_enter, false },
     { { "__exit__", "memoryview.__exit__", MV_SIG_VARARGS, 0, 0, { 0 } }, m_exit, false },
+    { { "count", "memoryview.count", MV_SIG_O, 1, 1, { 0 } }, m_count, false },
+    { { "index", "memoryview.index", MV_SIG_POSITIONAL, 1, 3, { 0 } }, m_index, false },
 };
 
 static const method *find_method(const mv_config *cfg, const char *name)
@@ -173,11 +187,11 @@ static int view_call(mv_view *v, const char *name, const mv_args *a,
     const mv_value *bound[4] = { NULL, NULL, NULL, NULL };
     const method *m = find_method(cfg, name);
 
+    if ((strcmp(name, "count") == 0 || strcmp(name, "index") == 0)
+        && !cfg->behaviour.has_count_index)
+        return mv_raise(err, "AttributeError", "'memoryview' object has "
+                        "no attribute '%s'", name);
     if (m == NULL) {
-        if ((strcmp(name, "count") == 0 || strcmp(name, "index") == 0)
-            && !cfg->behaviour.has_count_index)
-            return mv_raise(err, "AttributeError", "'memoryview' object has "
-                            "no attribute '%s'", name);
         if (strcmp(name, "__buffer__") == 0
             || strcmp(name, "__release_buffer__") == 0) {
             if (!cfg->behaviour.has_buffer_methods)
@@ -186,7 +200,10 @@ static int view_call(mv_view *v, const char *name, const mv_args *a,
             return name[2] == 'b' ? m_buffer(v, a, result, err)
                                   : m_release_buffer(v, a, result, err);
         }
-        return mv_unsupported(err, "memoryview.%s", name);
+        /* the other methods of the vocabulary belong to bytearray and
+           array; a view has none of them, not even += or *= */
+        return mv_raise(err, "AttributeError", "'memoryview' object has no "
+                        "attribute '%s'", name);
     }
     /* 3.9's tobytes() and cast() check the view before their arguments */
     if (m->sig.name == NULL && mv_view_check_released(v, err) < 0)
@@ -281,15 +298,72 @@ int mv_getattr(const mv_value *obj, const char *name, mv_value *result,
                     "'%.400s'", mv_type_qualname(obj), name);
 }
 
+/* The methods spec/protocol.md names, and which objects have them: a
+   call of one an object lacks is an AttributeError, which is an outcome
+   like any other.  Bit 0x100 marks those added in 3.12 (__buffer__ and
+   __release_buffer__), 0x200 array.clear (3.13).  Plain values carry no
+   version (cfg NULL): for them the version-dependent rows answer "has
+   it", which leads to "unsupported", never to a guess. */
+static bool has_method(const mv_value *obj, const char *name,
+                       const mv_config *cfg)
+{
+    static const struct { const char *name; unsigned types; } table[] = {
+        /* types: 1 bytes, 2 bytearray, 4 array, 8 ndarray, 16 numpy,
+           32 str, 64 list, 128 tuple, 1024 float */
+        { "hex", 1 | 2 | 1024 }, { "count", 1 | 2 | 4 | 32 | 64 | 128 },
+        { "index", 1 | 2 | 4 | 32 | 64 | 128 }, { "tolist", 4 | 8 | 16 },
+        { "tobytes", 4 | 8 | 16 }, { "append", 2 | 4 | 64 },
+        { "extend", 2 | 4 | 64 }, { "pop", 2 | 4 | 8 | 64 },
+        { "clear", 2 | 64 | 0x200 }, { "insert", 2 | 4 | 64 },
+        { "remove", 2 | 4 | 64 }, { "reverse", 2 | 4 | 64 },
+        { "__iadd__", 2 | 4 | 16 | 64 }, { "__imul__", 2 | 4 | 16 | 64 },
+        { "byteswap", 4 | 16 }, { "frombytes", 4 },
+        { "__buffer__", 0x100 | 1 | 2 | 4 | 8 },
+        { "__release_buffer__", 0x100 | 2 | 4 | 8 },
+        { "cast", 0 }, { "release", 0 }, { "toreadonly", 0 },
+        { "__enter__", 0 }, { "__exit__", 0 },
+    };
+    static const mv_kind kinds[] = { MV_STR, MV_LIST, MV_TUPLE };
+    mv_exporter *e = mv_as_exporter(obj);
+    unsigned type = 0;
+
+    if (e != NULL)
+        type = 1u << e->base.type;   /* bytes .. numpy: 1 .. 16 */
+    for (int i = 0; i < 3; i++)
+        if (obj->kind == kinds[i])
+            type = 32u << i;
+    if (obj->kind == MV_BYTES)
+        type = 1;
+    if (obj->kind == MV_FLOAT)
+        type = 1024;
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        unsigned t = table[i].types;
+        if (strcmp(table[i].name, name) != 0)
+            continue;
+        if ((t & 0x300) && cfg == NULL)
+            return true;
+        if ((t & 0x100) && !cfg->behaviour.has_buffer_methods)
+            return false;
+        if ((t & 0x200) && type == 4)   /* array.clear(), from 3.13 */
+            return cfg->behaviour.array_w_and_clear;
+        return (t & type) != 0;
+    }
+    return true;   /* not a name of the vocabulary: let the caller decide */
+}
+
 int mv_call(const mv_value *obj, const char *method, const mv_args *a,
             mv_value *result, mv_error *err)
 {
     mv_view *v = mv_as_view(obj);
     mv_exporter *e = mv_as_exporter(obj);
+    const mv_config *cfg = v ? v->base.cfg : e ? e->base.cfg : NULL;
 
     if (v != NULL)
         return view_call(v, method, a, result, err);
-    if (e != NULL)
+    if (!has_method(obj, method, cfg))
+        return mv_raise(err, "AttributeError", "'%.50s' object has no "
+                        "attribute '%.400s'", mv_type_qualname(obj), method);
+    if (e != NULL && e->base.type != MV_TYPE_NUMPY)
         return mv_exporter_call(e, method, a, result, err);
     return mv_unsupported(err, "%s.%s()", mv_type_name(obj), method);
 }
@@ -402,16 +476,7 @@ int mv_bytes(const mv_value *obj, mv_value *result, mv_error *err)
             return mv_unsupported(err, "bytes() of a large int");
         if (n < 0)
             return mv_raise(err, "ValueError", "negative count");
-        if (mv_bytes_new(result, NULL, 0, err) < 0)
-            return -1;
-        mv_free(result->as.bytes.data);
-        result->as.bytes.data = mv_alloc_zeroed((size_t)n, 1);
-        if (result->as.bytes.data == NULL) {
-            *result = mv_none();
-            return mv_no_memory(err);
-        }
-        result->as.bytes.len = (size_t)n;
-        return 0;
+        return mv_bytes_zeroed(result, (size_t)n, err);
     }
     if (obj->kind == MV_NONE || obj->kind == MV_FLOAT)
         return mv_raise(err, "TypeError", "cannot convert '%s' object to "

@@ -157,6 +157,10 @@ static int unpack_one(const mv_config *cfg, const layout *l, char code,
     char native[2] = { code, 0 }, c;
 
     load(l, p, size, raw);
+    if (code == '?') {   /* the struct module tests the byte itself */
+        *out = mv_bool(raw[0] != 0);
+        return 0;
+    }
     if (code == 'l' || code == 'L')   /* read at this size, whatever 'l' is */
         sized.platform.sizeof_long = size;
     sized.behaviour.half_float = true;  /* struct has always known 'e' */
@@ -175,8 +179,6 @@ static int pack_one(const mv_config *cfg, const layout *l, char code,
     if (code == 'l' || code == 'L')
         sized.platform.sizeof_long = size;
     sized.behaviour.half_float = true;
-    if (code == '?' && v->kind != MV_BOOL)
-        return mv_unsupported(err, "struct '?' from a non-bool");
     if (mv_pack_native(&sized, code, raw, v, err) < 0)
         return -1;
     store(l, p, size, raw);

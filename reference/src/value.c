@@ -115,6 +115,20 @@ int mv_bytes_new(mv_value *out, const unsigned char *data, size_t len,
     return 0;
 }
 
+/* len zero bytes, to be filled in. */
+int mv_bytes_zeroed(mv_value *out, size_t len, mv_error *err)
+{
+    unsigned char *data = mv_alloc_zeroed(len, 1);
+
+    if (data == NULL)
+        return mv_no_memory(err);
+    *out = mv_none();
+    out->kind = MV_BYTES;
+    out->as.bytes.data = data;
+    out->as.bytes.len = len;
+    return 0;
+}
+
 int mv_seq_new(mv_value *out, mv_kind kind, size_t len, mv_error *err)
 {
     mv_value *items;
@@ -212,7 +226,7 @@ void mv_value_clear(mv_value *v)
     case MV_INT:
         mv_free(v->as.integer.digits);
         break;
-    case MV_STR:
+    case MV_STR: case MV_OPAQUE:
         mv_free(v->as.str.data);
         break;
     case MV_BYTES:
@@ -249,6 +263,11 @@ int mv_value_copy(mv_value *dst, const mv_value *src, mv_error *err)
         return 0;
     case MV_STR:
         return mv_str_new(dst, src->as.str.data, src->as.str.len, err);
+    case MV_OPAQUE:
+        if (mv_str_new(dst, src->as.str.data, src->as.str.len, err) < 0)
+            return -1;
+        dst->kind = MV_OPAQUE;
+        return 0;
     case MV_BYTES:
         return mv_bytes_new(dst, src->as.bytes.data, src->as.bytes.len, err);
     case MV_LIST: case MV_TUPLE: case MV_SLICE:
@@ -275,11 +294,13 @@ int mv_value_copy(mv_value *dst, const mv_value *src, mv_error *err)
 
 static const char *const kind_names[] = {
     "NoneType", "bool", "int", "float", "str", "bytes",
-    "list", "tuple", "slice", "ellipsis", "object"
+    "list", "tuple", "slice", "ellipsis", "object", "object"
 };
 
 const char *mv_type_name(const mv_value *v)
 {
+    if (v->kind == MV_OPAQUE)
+        return v->as.str.data;
     if (v->kind != MV_OBJECT)
         return kind_names[v->kind];
     if (v->as.object->type == MV_TYPE_MEMORYVIEW)
@@ -409,6 +430,7 @@ int mv_truthy(const mv_value *v, bool *out, mv_error *err)
     case MV_BYTES: *out = v->as.bytes.len != 0; return 0;
     case MV_LIST: case MV_TUPLE: *out = v->as.seq.len != 0; return 0;
     case MV_SLICE: case MV_ELLIPSIS: *out = true; return 0;
+    case MV_OPAQUE: return mv_unsupported(err, "bool() of %s", v->as.str.data);
     case MV_OBJECT:
         if (mv_truth(v, &n, err) < 0)
             return -1;

@@ -11,6 +11,8 @@
  *
  * The platform is chosen here too: the native sizes behind l L n N P and
  * the bounds of Py_ssize_t, for a 64-bit or a 32-bit build of CPython.
+ * The 64-bit platform is Linux on x86-64 built with gcc, the 32-bit one
+ * wasm32 built with clang (Pyodide): the two builds the suite records.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,14 +20,14 @@
 #include "mvint.h"
 
 static const mv_behaviour versions[] = {
-    /*      'e'    0-dim  count  buffer iter   ba     own     legacy legacy qual.  unexp.
-                   len                         value  reduce  parse  int    vararg kw   */
-    {  9,  false, false, false, false, false, false, false,  true,  true,  false, false },
-    { 10,  false, false, false, false, true,  true,  false,  false, false, false, false },
-    { 11,  false, false, false, false, true,  true,  true,   false, false, true,  false },
-    { 12,  true,  true,  false, true,  true,  true,  true,   false, false, true,  false },
-    { 13,  true,  true,  false, true,  true,  true,  true,   false, false, true,  true  },
-    { 14,  true,  true,  true,  true,  true,  true,  true,   false, false, true,  true  },
+    /*   'e'    0-dim  count  buffer iter   iter   ba     'w'    own     legacy legacy qual.  unexp. named
+                len                         rel.   value  clear  reduce  parse  int    vararg kw     wrap. */
+    { 9, false, false, false, false, false, false, false, false, false,  true,  true,  false, false, false },
+    {10, false, false, false, false, true,  false, true,  false, false,  false, false, false, false, false },
+    {11, false, false, false, false, true,  false, true,  false, true,   false, false, true,  false, false },
+    {12, true,  true,  false, true,  true,  false, true,  false, true,   false, false, true,  false, false },
+    {13, true,  true,  false, true,  true,  false, true,  true,  true,   false, false, true,  true,  false },
+    {14, true,  true,  true,  true,  true,  true,  true,  true,  true,   false, false, true,  true,  true  },
 };
 
 static int init_platform(mv_platform *p, int word_size, mv_error *err)
@@ -36,11 +38,13 @@ static int init_platform(mv_platform *p, int word_size, mv_error *err)
         p->sizeof_ssize = 8;
         p->sizeof_ptr = 8;
         p->ssize_max = INT64_MAX;
+        p->bool_reads_low_bit = false;   /* gcc, x86-64 */
     } else if (word_size == 32) {
         p->sizeof_long = 4;     /* ILP32: i386, wasm32 (Pyodide) */
         p->sizeof_ssize = 4;
         p->sizeof_ptr = 4;
         p->ssize_max = INT32_MAX;
+        p->bool_reads_low_bit = true;    /* clang, wasm32: Pyodide */
     } else {
         return mv_unsupported(err, "word size %d", word_size);
     }

@@ -248,7 +248,7 @@ class Gen:
         r = self.r
         m = r.choice(["tolist", "tobytes", "hex", "cast", "cast", "cast", "release",
                       "toreadonly", "__enter__", "__exit__", "__buffer__",
-                      "__release_buffer__"])
+                      "__release_buffer__", "count", "index"])
         s = {"op": "call", "obj": v, "method": m}
         if m == "__buffer__":
             s["args"] = [r.choice([0, 1, 4, 5, 8, 0x18, 0x1c, 0x38, 0x58, 0x98, 0x118, 0x11c,
@@ -256,6 +256,10 @@ class Gen:
             if r.random() < 0.7:
                 s["as"] = "b%d" % n
                 views.append(s["as"])
+        elif m == "count":
+            s["args"] = [self.value()] if r.random() < 0.95 else []
+        elif m == "index":
+            s["args"] = [self.value()] + [self.slice_part() for _ in range(r.choice([0, 0, 1, 2, 3]))]
         elif m == "__release_buffer__":
             s["args"] = [r.choice([{"ref": r.choice(views)}, 5])]
         if m == "tobytes" and r.random() < 0.6:
@@ -324,6 +328,9 @@ def main():
     ap.add_argument("--language", default=None)
     ap.add_argument("--adapter", default=os.path.join(ROOT, "harness/adapters/mvadapter.py"))
     ap.add_argument("--driver", default=os.path.join(ROOT, "build/bin/mvref-driver"))
+    ap.add_argument("--oracle", default=None,
+                    help="a command speaking the protocol, instead of --python and --adapter")
+    ap.add_argument("--word-size", default="64")
     ap.add_argument("-n", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--show", type=int, default=15)
@@ -333,8 +340,9 @@ def main():
         capture_output=True, text=True).stdout.strip()
     g = Gen(random.Random(args.seed))
     cases = [g.case(i) for i in range(args.n)]
-    want = run([args.python, "-I", args.adapter], cases)
-    got = run([args.driver, "--python", language], cases)
+    oracle = args.oracle.split() if args.oracle else [args.python, "-I", args.adapter]
+    want = run(oracle, cases)
+    got = run([args.driver, "--python", language, "--word-size", args.word_size], cases)
     same = differ = unsupported = skipped = 0
     reasons = {}
     shown = 0
