@@ -266,6 +266,22 @@ def native_exporters() -> list[Labelled]:
     return _pack_exporters("?cbBhHiIlLqQnNfdeP", False, {})
 
 
+def strided_exporters() -> list[Labelled]:
+    """A writable five-item ndarray of every native code, to be written
+    through a reversed, strided slice: addresses move by whole items."""
+    out = []
+    for code in "?cbBhHiIlLqQnNfdeP":
+        s = _sentinel(code)
+        out.append(Labelled(f"ndarray-{code}", _ndarray(code, [s] * 5)))
+        out.append(Labelled(f"ndarray-@{code}", _ndarray("@" + code, [s] * 5)))
+    return out
+
+
+def valid_values(decl: dict) -> list[Labelled]:
+    """Every value of the code's range worth storing (see _unpack_values)."""
+    return [_lab(v) for v in _unpack_values(_code_of(decl))]
+
+
 def pack_int_exporters() -> list[Labelled]:
     return _pack_exporters(INT_CODES, True, NUMPY_INT_DTYPES)
 
@@ -330,6 +346,25 @@ def unpack_exporters() -> list[Labelled]:
             if dt:
                 out.append(Labelled(f"numpy-{dt}-{vl}", {"kind": "numpy", "dtype": dt,
                                                          "items": [v], "shape": [1]}))
+    return out
+
+
+def iteration_exporters() -> list[Labelled]:
+    """One many-item exporter per native code and kind: SEQ-004."""
+    out = []
+    numpy_dtypes = {**NUMPY_INT_DTYPES, **NUMPY_FLOAT_DTYPES, "?": "bool"}
+    for code in "?cbBhHiIlLqQnNfdeP":
+        vals = _unpack_values(code)
+        out.append(Labelled(f"ndarray-{code}", _ndarray(code, vals, readonly=True)))
+        out.append(Labelled(f"ndarray-@{code}", _ndarray("@" + code, vals, readonly=True)))
+        if code in ARRAY_TYPECODES:
+            out.append(Labelled(f"array-{code}", {"kind": "array", "typecode": code, "items": vals}))
+        if code in numpy_dtypes:
+            dt = numpy_dtypes[code]
+            out.append(Labelled(f"numpy-{dt}", {"kind": "numpy", "dtype": dt, "items": vals,
+                                                "shape": [len(vals)]}))
+    out.append(Labelled("bytes", {"kind": "bytes", "data": b"\x00a\xff"}))
+    out.append(Labelled("bytearray", {"kind": "bytearray", "data": b"\x00a\xff"}))
     return out
 
 
@@ -493,12 +528,15 @@ DOMAINS.update({
     "pack_char_values": pack_char_values,
     "native_exporters": native_exporters,
     "pack_int_exporters": pack_int_exporters,
+    "strided_exporters": strided_exporters,
+    "valid_values": valid_values,
     "pack_pointer_exporters": pack_pointer_exporters,
     "pack_float_exporters": pack_float_exporters,
     "pack_half_exporters": pack_half_exporters,
     "pack_bool_exporters": pack_bool_exporters,
     "pack_char_exporters": pack_char_exporters,
     "unpack_exporters": unpack_exporters,
+    "iteration_exporters": iteration_exporters,
     "raw_patterns": raw_patterns,
     "native_codes": native_codes,
     "layouts": layouts,
