@@ -213,6 +213,25 @@ FLOAT_INT_PROBES = [0, 1, -1, (1 << 24) + 1, (1 << 53) + 1, 1 << 64, 1 << 1023,
 FLOAT_OTHER_TYPES = ["a", b"a", None, [], [1.0]]
 
 
+def random_pack_ints(decl: dict) -> list[Labelled]:
+    """Seeded random ints, 5 * scale() of them and the same on every run: most
+    inside a range the code may have, the rest just outside it."""
+    import random
+    code = _code_of(decl)
+    rng = random.Random("pack-" + code)
+    out: set[int] = set()
+    while len(out) < 5 * scale():
+        bits = 8 * rng.choice(_sizes(code))
+        lo = -(1 << (bits - 1)) if code in SIGNED_CODES else 0
+        hi = (1 << (bits - 1)) - 1 if code in SIGNED_CODES else (1 << bits) - 1
+        if rng.random() < 0.7:
+            out.add(rng.randint(lo, hi))
+        else:
+            beyond = rng.randint(1, 1 << rng.randint(1, bits))
+            out.add(hi + beyond if rng.random() < 0.5 else lo - beyond)
+    return [Labelled(_int_label(v), v) for v in sorted(out)]
+
+
 def pack_float_values(decl: dict) -> list[Labelled]:
     """FORMAT-014/015/016: floats and ints into f, d and e."""
     return ([_lab(v) for v in FLOAT_PROBES] + [_lab(v) for v in FLOAT_INT_PROBES]
@@ -524,6 +543,7 @@ def buffer_flags() -> list[Labelled]:
 DOMAINS.update({
     "pack_int_values": pack_int_values,
     "pack_float_values": pack_float_values,
+    "random_pack_ints": random_pack_ints,
     "pack_bool_values": pack_bool_values,
     "pack_char_values": pack_char_values,
     "native_exporters": native_exporters,
