@@ -2,7 +2,11 @@
 #
 #   make conformance   build the C reference, run the suite on it and on CPython
 #   make check         every test and every gate (what .ci/run runs)
+#   make valgrind | sanitize | coverage | allocfail | warnings | cppcheck
+#                      one gate alone
 #   make cases         regenerate conformance/ from spec/ on every CPython here
+#   make matrix        every implementation installed, as a table and an HTML page
+#   make bench         cases per second of the reference and CPython adapters
 #
 # Each target first makes sure the Debian packages it needs are installed
 # (harness/bin/deps), then picks a Python that has what it needs
@@ -23,8 +27,8 @@ IMPLS ?= reference cpython
 
 include reference/build.mk
 
-.PHONY: all deps-core deps-test deps-gates reference conformance check test \
-        cases clean
+.PHONY: all deps-core deps-test deps-gates deps-browser reference conformance \
+        check test cases matrix bench bench-harness clean gates
 
 all: reference
 
@@ -34,6 +38,8 @@ deps-test: deps-core
 	@$(DEPS) test
 deps-gates: deps-core
 	@$(DEPS) gates
+deps-browser: deps-core
+	@$(DEPS) browser
 
 reference: deps-core
 	@$(MAKE) --no-print-directory $(REF_DRIVER)
@@ -54,11 +60,46 @@ endif
 
 cases: deps-core
 	$(PY) -m harness record
+	$(PY) -m harness changes
 
-test: reference deps-test
+test: reference deps-test deps-browser
 	$(PYTEST) -q tests $(PYTEST_ARGS)
 
-check: test
+# Every implementation installed: terminal table, results, HTML matrix.
+matrix: reference
+	$(PY) -m harness matrix $(ARGS)
+
+# Cases per second of each adapter, side by side in one run.
+bench-harness: reference
+	$(PY) -m harness bench reference cpython $(ARGS)
+
+bench: bench-harness
+
+# ---------------------------------------------------------------- gates ---
+# Each gate builds its own instrumented copy of the reference under build/
+# and runs the whole default suite through it (harness/bin/gate explains).
+GATES := warnings cppcheck sanitize valgrind coverage allocfail
+GATE = harness/bin/gate
+.PHONY: $(GATES)
+
+warnings: deps-gates
+	$(GATE) warnings
+cppcheck: deps-gates
+	$(GATE) cppcheck
+sanitize: deps-gates
+	$(GATE) sanitize
+valgrind: deps-gates
+	$(GATE) valgrind
+coverage: deps-gates
+	$(GATE) coverage
+allocfail: deps-gates
+	$(GATE) allocfail
+
+gates: deps-gates
+	$(GATE) $(GATES)
+
+# Tests last, so that CI's log ends with pytest's closing line.
+check: gates test
 
 clean:
 	rm -rf build

@@ -4,7 +4,9 @@
     record     run the cases on every CPython here and write conformance/
     run        run the suite against implementations and compare
     merge      merge the results of shards into one report
+    matrix     run every implementation installed; table and HTML matrix
     bench      measure cases per second of implementations, side by side
+    changes    rewrite the spec's table of version changes from the recordings
     oracles    list the CPythons that `record` would use
 
 Exit status of run and merge: 0 everything passed (with --gate: no new
@@ -22,7 +24,8 @@ import sys
 from pathlib import Path
 
 from . import cases as casesmod
-from . import bench, expectations, generate, impls, junit, record, report, runner, select, session
+from . import (bench, changes, expectations, generate, impls, junit, matrix, record, report, runner,
+               select, session)
 
 EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
 
@@ -53,6 +56,13 @@ def cmd_record(args: argparse.Namespace) -> int:
     for area, n in counts.items():
         print(f"{area}: {n} cases")
     print(f"{sum(counts.values())} cases recorded from {len(argvs)} oracles into {args.out}")
+    return EXIT_OK
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    suite = casesmod.load_suite(Path(args.cases))
+    changed = changes.update(suite)
+    print(f"spec/memoryview.md: version-change table {'rewritten' if changed else 'already current'}")
     return EXIT_OK
 
 
@@ -109,6 +119,10 @@ def report_run(run: session.RunResult, by_id: dict[str, dict], args: argparse.Na
             print(f"# ... and {len(failed) - args.max_failures} more failing cases "
                   f"(all of them are in {out})")
     status = EXIT_FAILURES if run.failed() else EXIT_OK
+    if args.require_clean_exit and run.exit_problems:
+        for problem in run.exit_problems:
+            print(f"{run.impl.name}: adapter did not end cleanly: {problem}")
+        status = EXIT_FAILURES
     exp_path = Path(args.expectations) if args.expectations else expectations.default_path(run.impl.name)
     if args.update_expectations:
         n = expectations.write(exp_path, run.impl.name, run.oracle, run.results)
@@ -180,6 +194,48 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+MATRIX_DEFAULT = ["reference", "cpython", "pypy", "pyodide", "micropython", "brython"]
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    """Run everything installed; write results, the table and the HTML page.
+
+    Failures of other implementations are what the matrix shows, not an error:
+    the exit status is 0 unless the harness itself could not work.
+    """
+    suite = casesmod.load_suite(Path(args.cases))
+    chosen = selection_of(args).apply(suite.cases)
+    names = args.impl or (MATRIX_DEFAULT[:2] + [f"cpython:{p}" for p in impls.oracle_pythons()
+                                               if p != impls.DEBIAN_PYTHON] + MATRIX_DEFAULT[2:])
+    runs = []
+    for text in names:
+        try:
+            impl = impls.resolve(text)
+        except impls.ImplError as e:
+            print(f"matrix: skipping {text}: {e}", file=sys.stderr)
+            continue
+        progress = report.Progress(impl.name, len(chosen))
+        try:
+            run = session.run(impl, suite, chosen, timeout=args.timeout, jobs=args.jobs,
+                              log_dir=Path(args.results) / "logs", on_result=progress)
+        except runner.AdapterError as e:
+            progress.finish()
+            print(f"matrix: {impl.name} cannot run: {e}", file=sys.stderr)
+            continue
+        progress.finish()
+        report.write_results(run, Path(args.results) / f"{impl.name}.json")
+        print(report.headline(run), file=sys.stderr)
+        runs.append(run)
+    if not runs:
+        raise HarnessError("no implementation could run")
+    print(matrix.area_table(runs))
+    out = Path(args.out)
+    matrix.write_page(out, runs, suite.by_id())
+    print(f"matrix: {out} ({len(runs)} implementations, {len(chosen)} cases); "
+          f"results in {args.results}/")
+    return EXIT_OK
+
+
 def add_output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--results", default="build/results",
                    help="directory for <impl>.json results and adapter logs")
@@ -218,6 +274,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--timeout", type=float, default=30.0)
     r.set_defaults(func=cmd_record)
 
+    c = sub.add_parser("changes", help="rewrite the spec's table of version changes")
+    c.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
+    c.set_defaults(func=cmd_changes)
+
     o = sub.add_parser("oracles", help="list the CPythons that record would use")
     o.set_defaults(func=cmd_oracles)
 
@@ -241,14 +301,33 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--strict-messages", action="store_true",
                    help="a differing exception message is a failure")
     u.add_argument("--oracle", help="compare with this oracle when it recorded the case")
+    u.add_argument("--require-clean-exit", action="store_true",
+                   help="fail unless every adapter process exits with status 0 when its "
+                   "input ends (for Valgrind and sanitizer gates, which report at exit)")
     add_output_options(u)
     u.set_defaults(func=cmd_run)
 
     m = sub.add_parser("merge", help="merge results of shards into one report")
     m.add_argument("files", nargs="+", help="results JSON files of one implementation")
     m.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
+    m.set_defaults(require_clean_exit=False)
     add_output_options(m)
     m.set_defaults(func=cmd_merge)
+
+    x = sub.add_parser("matrix", help="run everything installed; table and HTML matrix")
+    x.add_argument("impl", nargs="*", help="implementations (default: all installed)")
+    x.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
+    x.add_argument("--area", action="append", default=[])
+    x.add_argument("--rule", action="append", default=[])
+    x.add_argument("--id", action="append", default=[])
+    x.add_argument("--language")
+    x.add_argument("--version-sensitive", action="store_true")
+    x.add_argument("--shard")
+    x.add_argument("-j", "--jobs", type=int, default=1)
+    x.add_argument("--timeout", type=float, default=10.0)
+    x.add_argument("--results", default="build/results")
+    x.add_argument("--out", default="build/matrix/index.html")
+    x.set_defaults(func=cmd_matrix)
 
     b = sub.add_parser("bench", help="cases per second of each implementation, side by side")
     b.add_argument("impl", nargs="+")

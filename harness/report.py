@@ -161,6 +161,7 @@ def write_results(run: RunResult, path: Path) -> None:
         "strict_messages": run.impl.strict,
         "seconds": round(run.seconds, 3),
         "restarts": run.restarts,
+        "exit_problems": run.exit_problems,
         "summary": summary_dict(run),
         "cases": [result_json(r) for r in run.results],
     }

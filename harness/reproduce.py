@@ -67,6 +67,10 @@ def step_source(step: dict) -> str:
         "hash": lambda: f"hash({obj}) == hash({source(step.get('like'))})",
         "eq": lambda: f"{source(step.get('a'))} == {source(step.get('b'))}",
         "ne": lambda: f"{source(step.get('a'))} != {source(step.get('b'))}",
+        "lt": lambda: f"{source(step.get('a'))} < {source(step.get('b'))}",
+        "le": lambda: f"{source(step.get('a'))} <= {source(step.get('b'))}",
+        "gt": lambda: f"{source(step.get('a'))} > {source(step.get('b'))}",
+        "ge": lambda: f"{source(step.get('a'))} >= {source(step.get('b'))}",
         "is": lambda: f"{source(step.get('a'))} is {source(step.get('b'))}",
         "contents": lambda: f"{obj}",          # a REPL shows what it holds
         "pickle": lambda: (f"pickle.dumps({obj}, {step['protocol']!r})" if "protocol" in step

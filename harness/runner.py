@@ -144,6 +144,8 @@ class Adapter:
         self._buf = b""
         self._eof = False
         self._stderr = None
+        self.exit_status: int | None = 0
+        self.exit_problem = ""
 
     # -- process lifetime --------------------------------------------------
 
@@ -190,15 +192,26 @@ class Adapter:
         self._save_log()
         self.proc = None
 
-    def close(self) -> None:
-        """End input, let the adapter exit by itself, then make sure it has."""
+    def close(self, exit_timeout: float = 60.0) -> None:
+        """End input, let the adapter exit by itself, then make sure it has.
+
+        How it exited is kept in `exit_status` (None: it had to be killed):
+        tools that report at exit -- Valgrind, the sanitizers' leak check --
+        say what they found only there.
+        """
         if self.proc is None:
             return
         try:
             self.proc.stdin.close()
-            self.proc.wait(timeout=5)
+            self.exit_status = self.proc.wait(timeout=exit_timeout)
         except (OSError, subprocess.TimeoutExpired):
-            pass
+            self.exit_status = None
+        if self.exit_status != 0:
+            self.exit_problem = (f"exit status {self.exit_status}" if self.exit_status is not None
+                                 else f"did not exit within {exit_timeout:g} s of its input ending")
+            tail = self.stderr_tail(2000)
+            if tail:
+                self.exit_problem += f"; its stderr ends:\n{tail}"
         self.stop()
 
     def _save_log(self) -> None:

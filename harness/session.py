@@ -45,6 +45,7 @@ class RunResult:
     results: list[CaseResult]
     seconds: float
     restarts: int
+    exit_problems: list[str] = field(default_factory=list)   # adapters that ended badly
 
     def counts(self) -> dict[str, int]:
         c = {s: 0 for s in STATUSES}
@@ -125,7 +126,8 @@ def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
         else:
             to_run.append(case)
     blocks = iter([to_run[i:i + BLOCK] for i in range(0, len(to_run), BLOCK)])
-    restarts = []
+    restarts: list[int] = []
+    exit_problems: list[str] = []
 
     def worker(adapter: runner.Adapter) -> None:
         adapter.hello = hello        # a worker that greets differently is refused
@@ -150,6 +152,8 @@ def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
         finally:
             adapter.close()
             restarts.append(adapter.restarts)
+            if adapter.exit_problem:
+                exit_problems.append(adapter.exit_problem)
 
     adapters = [first] + [new_adapter(k) for k in range(1, max(1, jobs))]
     threads = [threading.Thread(target=worker, args=(a,), daemon=True) for a in adapters]
@@ -163,4 +167,4 @@ def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
                            detail="no adapter left to run it"))
     ordered = [results[c["id"]] for c in cases]
     return RunResult(impl, hello, ranking[0].name, ordered,
-                     time.monotonic() - started, sum(restarts))
+                     time.monotonic() - started, sum(restarts), exit_problems)

@@ -61,3 +61,13 @@ def test_a_malformed_case_file_exits_2_naming_the_line(tmp_path):
     r = harness("run", "cpython", "--cases", str(cases_dir), "--results", str(tmp_path))
     assert r.returncode == cli.EXIT_ERROR
     assert "demo.jsonl:1: not JSON" in r.stderr
+
+
+def test_require_clean_exit_fails_a_run_whose_adapter_exits_badly(tmp_path):
+    cmd = f"badexit={sys.executable} {FAKE} badexit - {tmp_path / 'marker'}"
+    r = harness("run", cmd, "--area", "seed", "--results", str(tmp_path))
+    assert r.returncode == cli.EXIT_OK, r.stdout + r.stderr
+    r = harness("run", cmd, "--area", "seed", "--results", str(tmp_path), "--require-clean-exit")
+    assert r.returncode == cli.EXIT_FAILURES
+    assert "adapter did not end cleanly: exit status 7" in r.stdout
+    assert "ERROR SUMMARY: 1 errors" in r.stdout

@@ -65,3 +65,9 @@ def test_rule_has_a_case(rule, suite):
 def test_every_case_cites_only_existing_rules(suite):
     unknown = sorted({(r, c["id"]) for c in suite.cases for r in c["rules"] if r not in IDS})
     assert unknown == [], f"cases cite rules that spec/memoryview.md lacks: {unknown[:10]}"
+
+
+def test_the_version_change_table_is_current(suite):
+    from harness import changes
+    text = spec.SPEC_FILE.read_text(encoding="utf-8")
+    assert changes.table(suite) in text, "run `make cases` (python3 -m harness changes)"

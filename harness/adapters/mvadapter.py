@@ -313,6 +313,22 @@ def op_ne(step, env):
     return decode(step["a"], env) != decode(step["b"], env)
 
 
+def op_lt(step, env):
+    return decode(step["a"], env) < decode(step["b"], env)
+
+
+def op_le(step, env):
+    return decode(step["a"], env) <= decode(step["b"], env)
+
+
+def op_gt(step, env):
+    return decode(step["a"], env) > decode(step["b"], env)
+
+
+def op_ge(step, env):
+    return decode(step["a"], env) >= decode(step["b"], env)
+
+
 def op_is(step, env):
     return decode(step["a"], env) is decode(step["b"], env)
 
@@ -375,6 +391,10 @@ OPS = {
     "hash": op_hash,
     "eq": op_eq,
     "ne": op_ne,
+    "lt": op_lt,
+    "le": op_le,
+    "gt": op_gt,
+    "ge": op_ge,
     "is": op_is,
     "contents": op_contents,
     "pickle": op_pickle,

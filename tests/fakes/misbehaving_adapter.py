@@ -11,6 +11,8 @@ MODE is one of:
   nohello  exit before the hello line
   silent   never print the hello line
   always-crash  exit(3) on CASE_ID in every process, so it never answers it
+  badexit  answer everything, then exit with status 7 (as Valgrind does
+           when it found errors)
   wrong    answer every step of the cases in CASE_ID (comma-separated ids)
            with the value 12345: a divergence, as a buggy implementation has
 A marker file next to the first process's run keeps "only once" modes once.
@@ -54,3 +56,6 @@ for line in sys.stdin:
             print('{"id": "someone/else", "outcomes": []}', flush=True)
             continue
     print(mvadapter.handle_line(line), flush=True)
+if mode == "badexit":
+    print("==1== ERROR SUMMARY: 1 errors from 1 contexts", file=sys.stderr)
+    sys.exit(7)

@@ -1,0 +1,192 @@
+"""The matrix: implementations x rules, as a terminal table and one HTML page.
+
+This is how people compare implementations: a row per spec rule, a column per
+implementation, each cell the share of the rule's cases that pass. A cell
+with failures links to them; each failing case is shown as the short Python
+program it stands for, with CPython's outcome and the implementation's side
+by side.
+
+The page is self-contained (inline CSS, no script, no network): cells are
+links to panels that CSS shows when they are the URL's target.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import reproduce, spec
+from .report import outcome_text
+from .session import FAILING, STATUSES, CaseResult, RunResult
+
+SHOWN_PER_CELL = 40          # failing cases rendered per cell; the rest are counted
+
+
+@dataclass
+class Cell:
+    counts: Counter
+    failing: list[CaseResult]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def kind(self) -> str:
+        c = self.counts
+        if not self.total:
+            return "none"
+        if any(c[s] for s in FAILING):
+            return "fail"
+        if c["message"]:
+            return "message"
+        if c["pass"]:
+            return "pass"
+        return "unsupported"
+
+
+def cells_by_rule(run: RunResult) -> dict[str, Cell]:
+    cells: dict[str, Cell] = defaultdict(lambda: Cell(Counter(), []))
+    for r in run.results:
+        for rule in r.rules:
+            cell = cells[rule]
+            cell.counts[r.status] += 1
+            if r.status in FAILING or r.status == "message":
+                cell.failing.append(r)
+    return cells
+
+
+def area_table(runs: list[RunResult]) -> str:
+    """Implementation x area: pass/fail/unsupported/crash/timeout counts."""
+    areas = sorted({r.area for run in runs for r in run.results})
+    per = {run.impl.name: defaultdict(Counter) for run in runs}
+    for run in runs:
+        for r in run.results:
+            per[run.impl.name][r.area][r.status] += 1
+
+    def cell(c: Counter) -> str:
+        bad = sum(c[s] for s in FAILING)
+        text = f"{c['pass'] + c['message']}/{sum(c.values()) - c['unsupported']}"
+        if bad:
+            text += f" F{c['fail']}" + (f" C{c['crash']}" if c["crash"] else "") \
+                + (f" T{c['timeout']}" if c["timeout"] else "")
+        if c["unsupported"]:
+            text += f" U{c['unsupported']}"
+        return text
+    names = [run.impl.name for run in runs]
+    rows = [[a] + [cell(per[n][a]) for n in names] for a in areas]
+    rows.append(["all"] + [cell(sum(per[n].values(), Counter())) for n in names])
+    head = ["area"] + names
+    widths = [max(len(x) for x in col) for col in zip(head, *rows)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths))  # noqa: E731
+    out = [line(head), line(["-" * w for w in widths])] + [line(r) for r in rows]
+    out.append("cells: passed/run (message-only counts as passed), F fail, C crash, "
+               "T timeout, U unsupported")
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------- HTML ---
+
+CSS = """
+body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
+h1 { font-size: 1.4em; } h2 { font-size: 1.15em; margin-top: 1.6em; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #ccc; padding: 3px 7px; text-align: center; }
+th.rule, td.rule { text-align: left; white-space: nowrap; }
+td.pass { background: #d7f5d7; } td.fail { background: #f7c9c9; }
+td.message { background: #fbf0c2; } td.unsupported, td.none { background: #eee; color: #777; }
+td a { color: inherit; text-decoration: none; display: block; }
+tr.area th { background: #f3f3f3; text-align: left; }
+.panel { display: none; border: 2px solid #c33; padding: 0.5em 1em; margin: 1em 0; }
+.panel:target { display: block; }
+.case { margin: 0.8em 0; border-top: 1px solid #ddd; padding-top: 0.5em; }
+.side { display: grid; grid-template-columns: 1fr 1fr; gap: 0.8em; }
+pre { background: #f6f6f6; padding: 0.5em; margin: 0.2em 0; white-space: pre-wrap; }
+.expected pre { background: #eef6ee; } .actual pre { background: #f8ecec; }
+.legend span { padding: 1px 6px; margin-right: 6px; }
+"""
+
+
+def cell_id(rule: str, impl: str) -> str:
+    return f"cell-{rule}-{impl}".replace("/", "_").replace(" ", "_")
+
+
+def case_html(r: CaseResult, case: dict) -> str:
+    head, steps = reproduce.case_lines(case)
+    program = "\n".join(head + steps)
+    diffs = "".join(
+        f"<div>step {d.step + 1}: <code>{html.escape(steps[d.step])}</code></div>"
+        f"<div class='side'><div class='expected'>CPython ({html.escape(r.oracle or '')})"
+        f"<pre>{html.escape(outcome_text(d.expected))}</pre></div>"
+        f"<div class='actual'>this implementation<pre>{html.escape(outcome_text(d.actual))}</pre></div></div>"
+        for d in r.diffs)
+    detail = f"<div>{html.escape(r.detail)}</div>" if r.detail else ""
+    return (f"<div class='case' data-case='{html.escape(r.id)}'><b>{html.escape(r.id)}</b> — "
+            f"{html.escape(r.status)}{detail}<pre class='program'>{html.escape(program)}</pre>"
+            f"{diffs}</div>")
+
+
+def page(runs: list[RunResult], cases: dict[str, dict], rules: list[spec.Rule],
+         title: str = "mvspec conformance matrix") -> str:
+    cells = {run.impl.name: cells_by_rule(run) for run in runs}
+    names = [run.impl.name for run in runs]
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+             f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>",
+             f"<h1>{html.escape(title)}</h1>",
+             f"<p>{len(cases)} cases, {len(rules)} rules. Each cell: cases of that rule "
+             "that pass / cases run. A coloured cell with failures links to them.</p>",
+             "<p class='legend'><span class='pass' style='background:#d7f5d7'>all pass</span>"
+             "<span style='background:#fbf0c2'>only messages differ</span>"
+             "<span style='background:#f7c9c9'>failures</span>"
+             "<span style='background:#eee'>unsupported / no case</span></p>",
+             "<h2>Implementations</h2><table id='impls'><tr><th>name</th><th>implementation</th>"
+             "<th>version</th><th>Python</th><th>platform</th><th>compared with</th>"
+             + "".join(f"<th>{s}</th>" for s in STATUSES) + "</tr>"]
+    for run in runs:
+        c = run.counts()
+        h = run.hello
+        parts.append(f"<tr><td>{html.escape(run.impl.name)}</td><td>{html.escape(h.implementation)}</td>"
+                     f"<td>{html.escape(h.version)}</td><td>{html.escape(h.language)}</td>"
+                     f"<td>{h.platform}</td><td>{html.escape(run.oracle)}</td>"
+                     + "".join(f"<td>{c[s]}</td>" for s in STATUSES) + "</tr>")
+    parts.append("</table><h2>Rules</h2><table id='matrix'><tr><th class='rule'>rule</th>"
+                 + "".join(f"<th>{html.escape(n)}</th>" for n in names) + "</tr>")
+    panels = []
+    area = None
+    for rule in rules:
+        if rule.area != area:
+            area = rule.area
+            parts.append(f"<tr class='area'><th colspan='{len(names) + 1}'>{area}</th></tr>")
+        parts.append(f"<tr><td class='rule' title='{html.escape(rule.title)}'>"
+                     f"{rule.id} — {html.escape(rule.title)}</td>")
+        for n in names:
+            cell = cells[n].get(rule.id)
+            if cell is None:
+                parts.append("<td class='none'>–</td>")
+                continue
+            run_count = cell.total - cell.counts["unsupported"]
+            text = f"{cell.counts['pass'] + cell.counts['message']}/{run_count}" if run_count else "unsupported"
+            if cell.failing:
+                cid = cell_id(rule.id, n)
+                parts.append(f"<td class='{cell.kind}'><a href='#{cid}'>{text}</a></td>")
+                shown = cell.failing[:SHOWN_PER_CELL]
+                more = len(cell.failing) - len(shown)
+                panels.append(
+                    f"<div class='panel' id='{cid}'><h3>{html.escape(n)} — {rule.id}: "
+                    f"{html.escape(rule.title)}</h3><p>{len(cell.failing)} cases differ from CPython"
+                    + (f"; the first {len(shown)} are shown, the rest are in the results JSON" if more else "")
+                    + "</p>" + "".join(case_html(r, cases[r.id]) for r in shown) + "</div>")
+            else:
+                parts.append(f"<td class='{cell.kind}'>{text}</td>")
+        parts.append("</tr>")
+    parts.append("</table>")
+    parts += panels
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_page(path: Path, runs: list[RunResult], cases: dict[str, dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page(runs, cases, spec.parse()), encoding="utf-8")

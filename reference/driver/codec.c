@@ -1,0 +1,442 @@
+/*
+ * codec.c -- protocol values (spec/protocol.md §3) to mv_value and back.
+ *
+ * Every Python value has exactly one encoding; floats travel as Python's
+ * repr, which this file reproduces (shortest digits that read back to the
+ * same double, fixed notation for exponents -4..15, else "1e+16"), and a
+ * NaN travels with its 64 bits.  An object of the library is encoded as a
+ * reference to the first name bound to it, or by its type name.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+
+/* ---- names --------------------------------------------------------------- */
+
+const mv_value *env_lookup(const env *e, const char *name)
+{
+    for (size_t i = 0; i < e->len; i++)
+        if (strcmp(e->items[i].name, name) == 0)
+            return &e->items[i].value;
+    return NULL;
+}
+
+/* Bind name to value (taken over).  Rebinding keeps the name's place, as
+   a Python dict keeps a key's. */
+int env_bind(env *e, const char *name, mv_value *value)
+{
+    binding *items;
+    char *copy;
+
+    for (size_t i = 0; i < e->len; i++) {
+        if (strcmp(e->items[i].name, name) == 0) {
+            mv_value old = e->items[i].value;
+            e->items[i].value = *value;
+            *value = mv_none();
+            mv_value_clear(&old);
+            return 0;
+        }
+    }
+    copy = malloc(strlen(name) + 1);
+    if (copy != NULL)
+        strcpy(copy, name);
+    items = realloc(e->items, (e->len + 1) * sizeof *items);
+    if (copy == NULL || items == NULL) {
+        free(copy);
+        if (items != NULL)
+            e->items = items;
+        mv_value_clear(value);
+        return -1;
+    }
+    e->items = items;
+    e->items[e->len].name = copy;
+    e->items[e->len].value = *value;
+    *value = mv_none();
+    e->len++;
+    return 0;
+}
+
+void env_drop(env *e, const char *name)
+{
+    for (size_t i = 0; i < e->len; i++) {
+        if (strcmp(e->items[i].name, name) == 0) {
+            free(e->items[i].name);
+            mv_value_clear(&e->items[i].value);
+            memmove(&e->items[i], &e->items[i + 1],
+                    (e->len - i - 1) * sizeof *e->items);
+            e->len--;
+            return;
+        }
+    }
+}
+
+void env_clear(env *e)
+{
+    /* last bound first: later names may be views of earlier ones, and
+       either order is safe, but this one frees views before exporters */
+    while (e->len > 0) {
+        e->len--;
+        free(e->items[e->len].name);
+        mv_value_clear(&e->items[e->len].value);
+    }
+    free(e->items);
+    e->items = NULL;
+}
+
+/* ---- decoding ----------------------------------------------------------- */
+
+static int malformed(problem *p, const char *what)
+{
+    p->status = STEP_MALFORMED;
+    snprintf(p->text, sizeof p->text, "not a protocol value: %s", what);
+    return -1;
+}
+
+static int out_of_memory(problem *p)
+{
+    p->status = STEP_UNSUPPORTED;
+    snprintf(p->text, sizeof p->text, "driver out of memory");
+    return -1;
+}
+
+static int from_library(problem *p, const mv_error *err)
+{
+    p->status = STEP_UNSUPPORTED;
+    snprintf(p->text, sizeof p->text, "%s", err->message);
+    return -1;
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static int decode_bytes(const char *hex, mv_value *out, problem *p)
+{
+    size_t n = strlen(hex);
+    unsigned char *buf;
+    mv_error err;
+    int status;
+
+    if (n % 2)
+        return malformed(p, "odd number of hex digits");
+    buf = malloc(n / 2 + 1);
+    if (buf == NULL)
+        return out_of_memory(p);
+    for (size_t i = 0; i < n / 2; i++) {
+        int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            free(buf);
+            return malformed(p, "bad hex digit");
+        }
+        buf[i] = (unsigned char)(hi << 4 | lo);
+    }
+    status = mv_bytes_new(out, buf, n / 2, &err);
+    free(buf);
+    return status < 0 ? from_library(p, &err) : 0;
+}
+
+static int decode_float(const json_t *j, mv_value *out, problem *p)
+{
+    const json_t *text = json_object_get(j, "float");
+    const json_t *bits = json_object_get(j, "bits");
+    const char *s, *end;
+    char *stop;
+    uint64_t u = 0;
+    double d;
+
+    if (!json_is_string(text))
+        return malformed(p, "float without text");
+    if (bits != NULL) {
+        if (!json_is_string(bits) || strlen(json_string_value(bits)) != 16)
+            return malformed(p, "float bits");
+        for (s = json_string_value(bits); *s; s++) {
+            if (hex_digit(*s) < 0)
+                return malformed(p, "float bits");
+            u = u << 4 | (uint64_t)hex_digit(*s);
+        }
+        memcpy(&d, &u, sizeof d);
+        *out = mv_float(d);
+        return 0;
+    }
+    s = json_string_value(text);
+    d = strtod(s, &stop);
+    end = stop;
+    if (end == s || *end != '\0')
+        return malformed(p, "float text");
+    *out = mv_float(d);
+    return 0;
+}
+
+static int decode_seq(const json_t *items, mv_kind kind, const env *e,
+                      mv_value *out, problem *p)
+{
+    mv_error err;
+    size_t n = json_array_size(items);
+
+    if (!json_is_array(items) || (kind == MV_SLICE && n != 3))
+        return malformed(p, "sequence");
+    if (mv_seq_new(out, kind, n, &err) < 0)
+        return from_library(p, &err);
+    for (size_t i = 0; i < n; i++) {
+        if (decode_value(json_array_get(items, i), e, &out->as.seq.items[i],
+                         p) < 0) {
+            mv_value_clear(out);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int decode_value(const json_t *j, const env *e, mv_value *out, problem *p)
+{
+    mv_error err;
+    const json_t *x;
+    const mv_value *bound;
+
+    *out = mv_none();
+    switch (json_typeof(j)) {
+    case JSON_NULL: return 0;
+    case JSON_TRUE: *out = mv_bool(true); return 0;
+    case JSON_FALSE: *out = mv_bool(false); return 0;
+    case JSON_INTEGER:
+        *out = mv_int_from_i64(json_integer_value(j));
+        return 0;
+    case JSON_STRING:
+        if (mv_str_new(out, json_string_value(j), json_string_length(j),
+                       &err) < 0)
+            return from_library(p, &err);
+        return 0;
+    case JSON_ARRAY:
+        return decode_seq(j, MV_LIST, e, out, p);
+    case JSON_OBJECT:
+        break;
+    default:
+        return malformed(p, "a JSON real (floats are {\"float\": ...})");
+    }
+    if ((x = json_object_get(j, "int")) != NULL) {
+        if (!json_is_string(x) && !json_is_integer(x))
+            return malformed(p, "int");
+        if (json_is_integer(x)) {
+            *out = mv_int_from_i64(json_integer_value(x));
+            return 0;
+        }
+        return mv_int_from_text(out, json_string_value(x), &err) < 0
+                   ? from_library(p, &err) : 0;
+    }
+    if (json_object_get(j, "float") != NULL)
+        return decode_float(j, out, p);
+    if ((x = json_object_get(j, "bytes")) != NULL) {
+        if (!json_is_string(x))
+            return malformed(p, "bytes");
+        return decode_bytes(json_string_value(x), out, p);
+    }
+    if ((x = json_object_get(j, "tuple")) != NULL)
+        return decode_seq(x, MV_TUPLE, e, out, p);
+    if ((x = json_object_get(j, "slice")) != NULL)
+        return decode_seq(x, MV_SLICE, e, out, p);
+    if (json_object_get(j, "ellipsis") != NULL) {
+        *out = mv_ellipsis();
+        return 0;
+    }
+    if ((x = json_object_get(j, "ref")) != NULL) {
+        if (!json_is_string(x))
+            return malformed(p, "ref");
+        bound = env_lookup(e, json_string_value(x));
+        if (bound == NULL) {
+            p->status = STEP_UNBOUND;
+            snprintf(p->text, sizeof p->text, "%s", json_string_value(x));
+            return -1;
+        }
+        if (mv_value_copy(out, bound, &err) < 0)
+            return from_library(p, &err);
+        return 0;
+    }
+    return malformed(p, "unknown object");
+}
+
+/* ---- encoding ------------------------------------------------------------ */
+
+/* Python's repr() of a finite double, into buf. */
+static void float_repr(double d, char *buf, size_t size)
+{
+    char tmp[40], digits[20], *e;
+    int prec, exp, nd = 0;
+
+    if (d == 0) {
+        snprintf(buf, size, signbit(d) ? "-0.0" : "0.0");
+        return;
+    }
+    for (prec = 1; prec <= 17; prec++) {   /* the shortest that reads back */
+        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
+        if (strtod(tmp, NULL) == d)
+            break;
+    }
+    /* tmp is "-d.ddde+XX": collect the digits and the exponent */
+    for (char *c = tmp; *c && *c != 'e'; c++)
+        if (*c >= '0' && *c <= '9')
+            digits[nd++] = *c;
+    digits[nd] = '\0';
+    e = strchr(tmp, 'e');
+    exp = atoi(e + 1);
+    while (nd > 1 && digits[nd - 1] == '0')
+        digits[--nd] = '\0';
+    {
+        char *o = buf;
+        size_t left = size;
+        int w;
+#define PUT(...) do { w = snprintf(o, left, __VA_ARGS__); o += w; left -= (size_t)w; } while (0)
+        if (d < 0)
+            PUT("-");
+        if (exp >= -4 && exp < 16) {
+            if (exp < 0) {
+                PUT("0.");
+                for (int i = 0; i < -exp - 1; i++)
+                    PUT("0");
+                PUT("%s", digits);
+            } else {
+                for (int i = 0; i <= exp; i++)
+                    PUT("%c", i < nd ? digits[i] : '0');
+                PUT(".");
+                if (nd > exp + 1)
+                    PUT("%s", digits + exp + 1);
+                else
+                    PUT("0");
+            }
+        } else {
+            PUT("%c", digits[0]);
+            if (nd > 1)
+                PUT(".%s", digits + 1);
+            PUT("e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+        }
+#undef PUT
+    }
+}
+
+static json_t *encode_float(double d)
+{
+    char text[64];
+    uint64_t u;
+
+    if (isnan(d)) {
+        memcpy(&u, &d, sizeof u);
+        snprintf(text, sizeof text, "%016" PRIx64, u);
+        return json_pack("{s:s, s:s}", "float", "nan", "bits", text);
+    }
+    if (isinf(d))
+        return json_pack("{s:s}", "float", d < 0 ? "-inf" : "inf");
+    float_repr(d, text, sizeof text);
+    return json_pack("{s:s}", "float", text);
+}
+
+static json_t *encode_int(const mv_int *i)
+{
+    char text[64];
+    const char *t;
+
+    if (!i->huge && (i->negative ? i->magnitude <= (uint64_t)INT64_MAX + 1
+                                 : i->magnitude <= (uint64_t)INT64_MAX)) {
+        json_int_t v = i->negative ? (json_int_t)(0 - i->magnitude)
+                                   : (json_int_t)i->magnitude;
+        if (i->negative && i->magnitude == (uint64_t)INT64_MAX + 1)
+            v = INT64_MIN;
+        return json_integer(v);
+    }
+    if (i->huge) {   /* its text may be longer than any buffer here */
+        json_t *j;
+        size_t n = strlen(i->digits) + 2;
+        char *s = malloc(n);
+        if (s == NULL)
+            return NULL;
+        snprintf(s, n, "%s%s", i->negative ? "-" : "", i->digits);
+        j = json_pack("{s:s}", "int", s);
+        free(s);
+        return j;
+    }
+    t = mv_int_text(i, text, sizeof text);
+    return json_pack("{s:s}", "int", t);
+}
+
+static json_t *encode_hex(const unsigned char *data, size_t len)
+{
+    json_t *j;
+    char *s = malloc(2 * len + 1);
+
+    if (s == NULL)
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        snprintf(s + 2 * i, 3, "%02x", data[i]);
+    s[2 * len] = '\0';
+    j = json_pack("{s:s}", "bytes", s);
+    free(s);
+    return j;
+}
+
+static json_t *encode_items(const mv_value *v, const env *e)
+{
+    json_t *arr = json_array();
+
+    for (size_t i = 0; arr && i < v->as.seq.len; i++) {
+        json_t *item = encode_value(&v->as.seq.items[i], e);
+        if (item == NULL || json_array_append_new(arr, item) < 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+/* The first name bound to this very object, or NULL. */
+static const char *name_of(const mv_value *v, const env *e)
+{
+    for (size_t i = 0; i < e->len; i++) {
+        const mv_value *b = &e->items[i].value;
+        if (b->kind == v->kind
+            && ((v->kind == MV_OBJECT && b->as.object == v->as.object)
+                || v->kind == MV_ELLIPSIS))
+            return e->items[i].name;
+    }
+    return NULL;
+}
+
+json_t *encode_value(const mv_value *v, const env *e)
+{
+    const char *name;
+    json_t *inner;
+    mv_value bytes;
+    mv_error err;
+
+    switch (v->kind) {
+    case MV_NONE: return json_null();
+    case MV_BOOL: return json_boolean(v->as.boolean);
+    case MV_INT: return encode_int(&v->as.integer);
+    case MV_FLOAT: return encode_float(v->as.real);
+    case MV_STR: return json_stringn(v->as.str.data, v->as.str.len);
+    case MV_BYTES: return encode_hex(v->as.bytes.data, v->as.bytes.len);
+    case MV_LIST: return encode_items(v, e);
+    case MV_TUPLE:
+        inner = encode_items(v, e);
+        return inner ? json_pack("{s:o}", "tuple", inner) : NULL;
+    default:
+        break;
+    }
+    /* a bytes object is a bytes value, whatever its name */
+    if (v->kind == MV_OBJECT && mv_object_type(v->as.object) == MV_TYPE_BYTES) {
+        if (mv_bytes(v, &bytes, &err) < 0)
+            return NULL;
+        inner = encode_hex(bytes.as.bytes.data, bytes.as.bytes.len);
+        mv_value_clear(&bytes);
+        return inner;
+    }
+    name = name_of(v, e);
+    if (name != NULL)
+        return json_pack("{s:s}", "ref", name);
+    return json_pack("{s:s}", "object", mv_type_name(v));
+}

@@ -1,0 +1,56 @@
+/*
+ * driver.h -- what the driver's three files share.
+ *
+ *   main.c    the process: options, the hello line, one result line per case
+ *   codec.c   protocol values (spec/protocol.md §3) to mv_value and back
+ *   run.c     a case: build the setup, run each step, collect outcomes
+ *
+ * The driver holds no Python semantics: every operation is one call into
+ * the reference library.  Its own concerns are the protocol's: names, the
+ * encoding of values, and outcomes.
+ */
+#ifndef MVREF_DRIVER_H
+#define MVREF_DRIVER_H
+
+#include <jansson.h>
+
+#include "mvref.h"
+
+/* The names a case has bound, in the order they were first bound (the
+   order in which a result's {"ref": name} is looked for). */
+typedef struct binding {
+    char *name;
+    mv_value value;
+} binding;
+
+typedef struct env {
+    binding *items;
+    size_t len;
+    const mv_config *cfg;
+} env;
+
+/* A step cannot run: how the case must be answered instead. */
+typedef enum {
+    STEP_OK = 0,
+    STEP_UNBOUND,       /* a name is not bound: the step's outcome */
+    STEP_UNSUPPORTED,   /* the whole case is unsupported */
+    STEP_MALFORMED      /* the case is not well-formed */
+} step_status;
+
+typedef struct problem {
+    step_status status;
+    char text[600];     /* the unbound name, or what is unsupported */
+} problem;
+
+/* codec.c */
+int decode_value(const json_t *j, const env *e, mv_value *out, problem *p);
+json_t *encode_value(const mv_value *v, const env *e);
+const mv_value *env_lookup(const env *e, const char *name);
+int env_bind(env *e, const char *name, mv_value *value);  /* takes value */
+void env_drop(env *e, const char *name);
+void env_clear(env *e);
+
+/* run.c: the result line's object for one case line */
+json_t *run_case(const mv_config *cfg, const json_t *c);
+
+#endif

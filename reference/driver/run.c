@@ -1,0 +1,450 @@
+/*
+ * run.c -- one case: build its setup, run its steps, collect one outcome per
+ * step (spec/protocol.md §4-§7).
+ *
+ * A step's outcome is the value it returned, the exception it raised, or
+ * "unbound" when it names something not bound (a name whose binding step
+ * raised, or one dropped).  When the library answers MV_UNSUPPORTED, or the
+ * case asks for something the driver does not know, the whole case is
+ * answered "unsupported": a partial answer could pass for a wrong one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+
+typedef struct step_result {
+    mv_value value;
+    mv_error err;
+    bool raised;
+} step_result;
+
+static int fail(problem *p, step_status status, const char *fmt,
+                const char *arg)
+{
+    p->status = status;
+    snprintf(p->text, sizeof p->text, fmt, arg);
+    return -1;
+}
+
+/* Library errors: raised ones are outcomes, unsupported ones end the case. */
+static int library(int status, step_result *r, problem *p)
+{
+    if (status == 0)
+        return 0;
+    if (r->err.failure == MV_UNSUPPORTED)
+        return fail(p, STEP_UNSUPPORTED, "%s", r->err.message);
+    r->raised = true;
+    return 0;
+}
+
+static const char *string_field(const json_t *o, const char *key)
+{
+    const json_t *j = json_object_get(o, key);
+    return json_is_string(j) ? json_string_value(j) : NULL;
+}
+
+/* The object a step names in `key`; unbound if it is not bound. */
+static int named(const json_t *step, const char *key, const env *e,
+                 const mv_value **out, problem *p)
+{
+    const char *name = string_field(step, key);
+
+    if (name == NULL)
+        return fail(p, STEP_MALFORMED, "step without a name in '%s'", key);
+    *out = env_lookup(e, name);
+    if (*out == NULL)
+        return fail(p, STEP_UNBOUND, "%s", name);
+    return 0;
+}
+
+static int operand(const json_t *step, const char *key, const env *e,
+                   mv_value *out, problem *p)
+{
+    const json_t *j = json_object_get(step, key);
+
+    if (j == NULL)
+        return fail(p, STEP_MALFORMED, "step without '%s'", key);
+    return decode_value(j, e, out, p);
+}
+
+/* ---- arguments ------------------------------------------------------------ */
+
+typedef struct call_args {
+    mv_value *args;
+    size_t nargs;
+    mv_kwarg *kwargs;
+    size_t nkwargs;
+} call_args;
+
+static void args_clear(call_args *c)
+{
+    for (size_t i = 0; i < c->nargs; i++)
+        mv_value_clear(&c->args[i]);
+    for (size_t i = 0; i < c->nkwargs; i++)
+        mv_value_clear(&c->kwargs[i].value);
+    free(c->args);
+    free(c->kwargs);
+    memset(c, 0, sizeof *c);
+}
+
+static int decode_args(const json_t *step, const env *e, call_args *c,
+                       problem *p)
+{
+    const json_t *args = json_object_get(step, "args");
+    const json_t *kwargs = json_object_get(step, "kwargs");
+    const char *key;
+    json_t *value;
+
+    memset(c, 0, sizeof *c);
+    if ((args && !json_is_array(args)) || (kwargs && !json_is_object(kwargs)))
+        return fail(p, STEP_MALFORMED, "%s", "args or kwargs of a wrong type");
+    c->args = calloc(json_array_size(args) + 1, sizeof *c->args);
+    c->kwargs = calloc(json_object_size(kwargs) + 1, sizeof *c->kwargs);
+    if (c->args == NULL || c->kwargs == NULL) {
+        args_clear(c);
+        return fail(p, STEP_UNSUPPORTED, "%s", "driver out of memory");
+    }
+    for (size_t i = 0; i < json_array_size(args); i++, c->nargs++)
+        if (decode_value(json_array_get(args, i), e, &c->args[i], p) < 0)
+            goto error;
+    json_object_foreach((json_t *)kwargs, key, value) {
+        c->kwargs[c->nkwargs].name = key;   /* lives as long as the case */
+        if (decode_value(value, e, &c->kwargs[c->nkwargs].value, p) < 0)
+            goto error;
+        c->nkwargs++;
+    }
+    return 0;
+error:
+    args_clear(c);
+    return -1;
+}
+
+static mv_args as_args(const call_args *c)
+{
+    mv_args a = { c->args, c->nargs, c->kwargs, c->nkwargs };
+    return a;
+}
+
+/* ---- the ops ----------------------------------------------------------------- */
+
+/* Run one step; on success r holds its value or its exception. */
+static int run_step(const json_t *step, env *e, step_result *r, problem *p)
+{
+    const char *op = string_field(step, "op");
+    const mv_value *obj = NULL;
+    mv_value a = mv_none(), b = mv_none();
+    call_args c;
+    mv_args args;
+    int status = -1;
+
+    r->value = mv_none();
+    r->raised = false;
+    if (op == NULL)
+        return fail(p, STEP_MALFORMED, "%s", "step without an op");
+
+    if (strcmp(op, "memoryview") == 0) {
+        if (decode_args(step, e, &c, p) < 0)
+            return -1;
+        args = as_args(&c);
+        status = library(mv_memoryview(e->cfg, &args, &r->value, &r->err), r, p);
+        args_clear(&c);
+        return status;
+    }
+    if (strcmp(op, "eq") == 0 || strcmp(op, "ne") == 0 || strcmp(op, "is") == 0) {
+        if (operand(step, "a", e, &a, p) == 0 && operand(step, "b", e, &b, p) == 0)
+            status = library(op[0] == 'i' ? mv_is(&a, &b, &r->value, &r->err)
+                             : op[0] == 'e' ? mv_eq(&a, &b, &r->value, &r->err)
+                             : mv_ne(&a, &b, &r->value, &r->err), r, p);
+        mv_value_clear(&a);
+        mv_value_clear(&b);
+        return status;
+    }
+    if (strcmp(op, "drop") == 0) {
+        if (named(step, "name", e, &obj, p) < 0)
+            return -1;
+        env_drop(e, string_field(step, "name"));
+        return 0;
+    }
+    if (strcmp(op, "getitem") != 0 && strcmp(op, "setitem") != 0
+        && strcmp(op, "delitem") != 0 && strcmp(op, "getattr") != 0
+        && strcmp(op, "call") != 0 && strcmp(op, "len") != 0
+        && strcmp(op, "bool") != 0 && strcmp(op, "list") != 0
+        && strcmp(op, "bytes") != 0 && strcmp(op, "hash") != 0
+        && strcmp(op, "contents") != 0 && strcmp(op, "pickle") != 0)
+        return fail(p, STEP_UNSUPPORTED, "op %s", op);
+
+    if (named(step, "obj", e, &obj, p) < 0)
+        return -1;
+    /* a setitem's value is evaluated before its key, as in Python */
+    if (strcmp(op, "setitem") == 0 && operand(step, "value", e, &b, p) < 0)
+        goto done;
+    if (strcmp(op, "getitem") == 0 || strcmp(op, "setitem") == 0
+        || strcmp(op, "delitem") == 0) {
+        if (operand(step, "key", e, &a, p) < 0)
+            goto done;
+        if (op[0] == 'g')
+            status = library(mv_getitem(obj, &a, &r->value, &r->err), r, p);
+        else if (op[0] == 's')
+            status = library(mv_setitem(obj, &a, &b, &r->err), r, p);
+        else
+            status = library(mv_delitem(obj, &a, &r->err), r, p);
+    } else if (strcmp(op, "getattr") == 0) {
+        const char *name = string_field(step, "name");
+        if (name == NULL)
+            fail(p, STEP_MALFORMED, "%s", "getattr without a name");
+        else
+            status = library(mv_getattr(obj, name, &r->value, &r->err), r, p);
+    } else if (strcmp(op, "call") == 0) {
+        const char *method = string_field(step, "method");
+        if (method == NULL)
+            fail(p, STEP_MALFORMED, "%s", "call without a method");
+        else if (decode_args(step, e, &c, p) == 0) {
+            args = as_args(&c);
+            status = library(mv_call(obj, method, &args, &r->value, &r->err),
+                             r, p);
+            args_clear(&c);
+        }
+    } else if (strcmp(op, "hash") == 0) {
+        /* hash(obj) is computed before `like` is looked at: hashing obj
+           with itself raises what hash(obj) raises */
+        status = library(mv_hash_equal(obj, obj, &r->value, &r->err), r, p);
+        if (status == 0 && !r->raised && operand(step, "like", e, &a, p) == 0)
+            status = library(mv_hash_equal(obj, &a, &r->value, &r->err), r, p);
+        else if (status == 0 && !r->raised)
+            status = -1;
+    } else {
+        int (*fn)(const mv_value *, mv_value *, mv_error *) =
+            strcmp(op, "len") == 0 ? mv_len
+            : strcmp(op, "bool") == 0 ? mv_truth
+            : strcmp(op, "list") == 0 ? mv_list
+            : strcmp(op, "bytes") == 0 ? mv_bytes
+            : strcmp(op, "contents") == 0 ? mv_contents : mv_pickle;
+        status = library(fn(obj, &r->value, &r->err), r, p);
+    }
+done:
+    mv_value_clear(&a);
+    mv_value_clear(&b);
+    return status;
+}
+
+/* ---- setup ---------------------------------------------------------------------- */
+
+static int int_list(const json_t *j, mv_ssize *out, int *n, problem *p)
+{
+    if (!json_is_array(j) || json_array_size(j) > 2 * MV_MAX_NDIM)
+        return fail(p, STEP_UNSUPPORTED, "%s", "shape or strides not a list");
+    *n = (int)json_array_size(j);
+    for (int i = 0; i < *n; i++) {
+        const json_t *x = json_array_get(j, (size_t)i);
+        if (!json_is_integer(x))
+            return fail(p, STEP_UNSUPPORTED, "%s", "shape or strides item");
+        out[i] = json_integer_value(x);
+    }
+    return 0;
+}
+
+static bool flag(const json_t *spec, const char *key, bool dflt)
+{
+    const json_t *j = json_object_get(spec, key);
+    return json_is_boolean(j) ? json_is_true(j) : dflt;
+}
+
+static int build_ndarray(const mv_config *cfg, const json_t *spec,
+                         bool numpy, const mv_value *items, mv_value *out,
+                         mv_error *err, problem *p)
+{
+    mv_ndarray_spec s;
+    mv_ssize tmp[2 * MV_MAX_NDIM];
+    const json_t *strides = json_object_get(spec, "strides");
+    const json_t *offset = json_object_get(spec, "offset");
+    const char *order = string_field(spec, "order");
+    int n;
+
+    memset(&s, 0, sizeof s);
+    s.items = items;
+    if (int_list(json_object_get(spec, "shape"), tmp, &n, p) < 0)
+        return -1;
+    if (n > MV_MAX_NDIM)
+        return fail(p, STEP_UNSUPPORTED, "%s", "more than 64 dimensions");
+    s.ndim = n;
+    memcpy(s.shape, tmp, (size_t)n * sizeof *tmp);
+    if (strides != NULL && !json_is_null(strides)) {
+        if (int_list(strides, tmp, &n, p) < 0)
+            return -1;
+        if (n != s.ndim && n != 0)
+            return fail(p, STEP_UNSUPPORTED, "%s", "len(shape) != len(strides)");
+        s.has_strides = n != 0;
+        memcpy(s.strides, tmp, (size_t)n * sizeof *tmp);
+    }
+    s.offset = json_is_integer(offset) ? json_integer_value(offset) : 0;
+    s.pil = flag(spec, "pil", false);
+    if (numpy) {
+        s.readonly = flag(spec, "readonly", false);
+        s.fortran = order != NULL && strcmp(order, "F") == 0;
+        if (order != NULL && strcmp(order, "F") != 0 && strcmp(order, "C") != 0)
+            return fail(p, STEP_UNSUPPORTED, "numpy order %s", order);
+        if (string_field(spec, "dtype") == NULL)
+            return fail(p, STEP_MALFORMED, "%s", "numpy without a dtype");
+        return mv_numpy_object(cfg, string_field(spec, "dtype"), &s, out, err);
+    }
+    s.readonly = flag(spec, "readonly", true);
+    s.fortran = flag(spec, "fortran", false);
+    s.format = string_field(spec, "format");
+    if (s.format == NULL)
+        return fail(p, STEP_MALFORMED, "%s", "ndarray without a format");
+    return mv_ndarray_object(cfg, &s, out, err);
+}
+
+/* Build one setup object into *out. */
+static int build(const mv_config *cfg, const json_t *spec, const env *e,
+                 mv_value *out, problem *p)
+{
+    const char *kind = string_field(spec, "kind");
+    const char *field = NULL;
+    mv_value data = mv_none();
+    mv_error err;
+    int status;
+
+    if (kind == NULL)
+        return fail(p, STEP_MALFORMED, "%s", "setup without a kind");
+    if (strcmp(kind, "bytes") == 0 || strcmp(kind, "bytearray") == 0)
+        field = "data";
+    else if (strcmp(kind, "array") == 0 || strcmp(kind, "ndarray") == 0
+             || strcmp(kind, "numpy") == 0)
+        field = "items";
+    else if (strcmp(kind, "value") == 0)
+        field = "value";
+    else
+        return fail(p, STEP_UNSUPPORTED, "exporter %s", kind);
+    if (operand(spec, field, e, &data, p) < 0)
+        return -1;
+    if (strcmp(kind, "value") == 0) {
+        *out = data;
+        return 0;
+    }
+    if (kind[0] == 'b' && data.kind != MV_BYTES) {
+        mv_value_clear(&data);
+        return fail(p, STEP_UNSUPPORTED, "%s from a non-bytes value", kind);
+    }
+    if (strcmp(kind, "bytes") == 0)
+        status = mv_bytes_object(cfg, data.as.bytes.data, data.as.bytes.len,
+                                 out, &err);
+    else if (strcmp(kind, "bytearray") == 0)
+        status = mv_bytearray_object(cfg, data.as.bytes.data,
+                                     data.as.bytes.len, out, &err);
+    else if (strcmp(kind, "array") == 0)
+        status = string_field(spec, "typecode") == NULL ? -2
+                 : mv_array_object(cfg, string_field(spec, "typecode"), &data,
+                                   out, &err);
+    else
+        status = build_ndarray(cfg, spec, kind[0] == 'n' && kind[1] == 'u',
+                               &data, out, &err, p);
+    mv_value_clear(&data);
+    if (status == -2)
+        return fail(p, STEP_MALFORMED, "%s", "array without a typecode");
+    if (status < 0 && p->status == STEP_OK)
+        return fail(p, STEP_UNSUPPORTED, "setup failed: %s", err.message);
+    return status;
+}
+
+/* ---- the case --------------------------------------------------------------------- */
+
+static json_t *outcome_of(const step_result *r, const env *e)
+{
+    json_t *v;
+
+    if (r->raised)
+        return json_pack("{s:{s:s, s:s}}", "raises", "type", r->err.type,
+                         "message", r->err.message);
+    v = encode_value(&r->value, e);
+    return v ? json_pack("{s:o}", "value", v) : NULL;
+}
+
+static json_t *answer(const char *id, const char *key, json_t *value)
+{
+    return json_pack("{s:s, s:o}", "id", id, key, value);
+}
+
+json_t *run_case(const mv_config *cfg, const json_t *c)
+{
+    const char *id = string_field(c, "id");
+    const json_t *setup = json_object_get(c, "setup");
+    const json_t *steps = json_object_get(c, "steps");
+    env e = { NULL, 0, cfg };
+    problem p;
+    json_t *outcomes = json_array(), *result = NULL;
+    size_t i;
+
+    memset(&p, 0, sizeof p);
+    if (id == NULL || !json_is_array(steps)
+        || (setup != NULL && !json_is_array(setup))) {
+        fail(&p, STEP_MALFORMED, "%s", "case without id, steps or setup");
+        goto end;
+    }
+    for (i = 0; i < json_array_size(setup); i++) {
+        const json_t *spec = json_array_get(setup, i);
+        const char *name = string_field(spec, "name");
+        mv_value obj;
+        if (name == NULL) {
+            fail(&p, STEP_MALFORMED, "%s", "setup without a name");
+            goto end;
+        }
+        if (build(cfg, spec, &e, &obj, &p) < 0) {
+            if (p.status == STEP_UNBOUND) {
+                char unbound[sizeof p.text];
+                memcpy(unbound, p.text, sizeof unbound);
+                fail(&p, STEP_MALFORMED, "setup names an unbound %.500s",
+                     unbound);
+            }
+            goto end;
+        }
+        if (env_bind(&e, name, &obj) < 0) {
+            fail(&p, STEP_UNSUPPORTED, "%s", "driver out of memory");
+            goto end;
+        }
+    }
+    for (i = 0; i < json_array_size(steps); i++) {
+        const json_t *step = json_array_get(steps, i);
+        const char *as = string_field(step, "as");
+        step_result r;
+        json_t *o;
+
+        memset(&p, 0, sizeof p);
+        if (run_step(step, &e, &r, &p) < 0) {
+            if (p.status != STEP_UNBOUND)
+                goto end;
+            json_array_append_new(outcomes, json_pack("{s:s}", "unbound", p.text));
+            p.status = STEP_OK;
+            continue;
+        }
+        o = outcome_of(&r, &e);   /* encoded before it is bound */
+        if (o == NULL) {
+            mv_value_clear(&r.value);
+            fail(&p, STEP_UNSUPPORTED, "%s", "a result the driver cannot encode");
+            goto end;
+        }
+        json_array_append_new(outcomes, o);
+        if (as != NULL && !r.raised && env_bind(&e, as, &r.value) < 0) {
+            fail(&p, STEP_UNSUPPORTED, "%s", "driver out of memory");
+            goto end;
+        }
+        mv_value_clear(&r.value);
+    }
+end:
+    if (p.status == STEP_OK) {
+        result = answer(id, "outcomes", outcomes);
+        outcomes = NULL;
+    } else {
+        if (p.status == STEP_MALFORMED)
+            fprintf(stderr, "mvref-driver: case %s: %s\n", id ? id : "(no id)",
+                    p.text);
+        result = answer(id ? id : "", "unsupported",
+                        json_string(p.status == STEP_MALFORMED
+                                    ? "malformed case" : p.text));
+    }
+    json_decref(outcomes);
+    env_clear(&e);
+    return result;
+}

@@ -1,0 +1,325 @@
+/*
+ * mvref.h -- the mvspec reference implementation of Python's memoryview.
+ *
+ * This header reads top to bottom like a manual:
+ *
+ *   1. Concepts        what an exporter, a buffer, a managed buffer and a view are
+ *   2. Ownership       who frees what, and when a pointer stops being valid
+ *   3. Errors          how a failing operation reports itself
+ *   4. Configuration   the Python version and platform being modelled
+ *   5. Values          the Python values that flow in and out
+ *   6. Objects         exporters and views, and the operations on them
+ *   7. Test hooks      failing the n-th allocation on purpose
+ *
+ * The library is written to be read and taught from, not to be fast.  Every
+ * function that realises a rule of spec/memoryview.md names the rule in a
+ * comment (INDEX-001); the behaviour, down to each exception's type and
+ * message, is CPython's.
+ *
+ * ---------------------------------------------------------------------------
+ * 1. Concepts (named as in the buffer protocol, PEP 3118)
+ * ---------------------------------------------------------------------------
+ *
+ *   exporter         an object that owns memory and lends it out: bytes,
+ *                    bytearray, array.array, _testbuffer.ndarray, numpy.ndarray.
+ *                    It counts the buffers it has lent ("exports") and refuses
+ *                    to move or resize its memory while any is outstanding.
+ *
+ *   buffer           one loan: where the memory is (buf), how long it is (len),
+ *                    and how to read it (itemsize, format, ndim, shape,
+ *                    strides, suboffsets, readonly).  See layout.c for a
+ *                    picture.
+ *
+ *   managed buffer   one buffer obtained from an exporter and shared by every
+ *                    view derived from it (slices, casts, toreadonly, views of
+ *                    views).  It gives the buffer back to the exporter when
+ *                    the last of those views is released.
+ *
+ *   view             a memoryview: a managed buffer plus its own shape,
+ *                    strides, suboffsets and format, which slicing and casting
+ *                    change without touching the memory.
+ *
+ * ---------------------------------------------------------------------------
+ * 2. Ownership
+ * ---------------------------------------------------------------------------
+ *
+ *   Objects (exporters and views) are reference counted.  A function that
+ *   returns an object in an mv_value hands the caller one reference; the
+ *   caller drops it with mv_value_clear().  A view holds its managed buffer,
+ *   and the managed buffer holds its exporter, so an exporter lives at least
+ *   as long as any view of it.
+ *
+ *   An mv_value owns everything inside it (strings, bytes, list items, and
+ *   one reference to an object).  Clear every value you were given, exactly
+ *   once; clearing an MV_NONE value is harmless, so a zero-initialised value
+ *   may always be cleared.
+ *
+ *   On error, an operation has changed nothing, and any output value is left
+ *   as MV_NONE.
+ *
+ * ---------------------------------------------------------------------------
+ * 3. Errors
+ * ---------------------------------------------------------------------------
+ *
+ *   Errors a Python program can cause are returned, never kept in a global:
+ *   a fallible function returns 0 on success and -1 on failure, and fills
+ *   the mv_error its caller passed in.  The error carries CPython's
+ *   exception type name and its exact message.  A second kind of failure,
+ *   MV_UNSUPPORTED, says "this reference does not model that yet": a driver
+ *   must report it as such, never as a Python outcome.
+ *
+ *   Broken invariants (bugs in this library) are assert()s, never errors.
+ */
+#ifndef MVREF_H
+#define MVREF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A Py_ssize_t.  Always 64 bits wide here, so that one build can model both
+   64-bit and 32-bit platforms; the modelled platform's limits are checked
+   explicitly where CPython would overflow (see mv_platform). */
+typedef int64_t mv_ssize;
+
+/* CPython's PyBUF_MAX_NDIM: no view has more dimensions. */
+#define MV_MAX_NDIM 64
+
+/* --------------------------------------------------------------------- */
+/* 3. Errors                                                              */
+/* --------------------------------------------------------------------- */
+
+typedef enum mv_failure {
+    MV_RAISED = 1,      /* a Python exception: type and message are set */
+    MV_UNSUPPORTED = 2  /* not modelled by this reference: message says what */
+} mv_failure;
+
+#define MV_MESSAGE_MAX 512
+
+typedef struct mv_error {
+    mv_failure failure;
+    const char *type;               /* "IndexError"; static storage */
+    char message[MV_MESSAGE_MAX];   /* str(exception), exactly as CPython */
+} mv_error;
+
+/* Fill err and return -1, so that callers can write `return mv_raise(...)`. */
+int mv_raise(mv_error *err, const char *type, const char *fmt, ...);
+int mv_unsupported(mv_error *err, const char *fmt, ...);
+/* MemoryError with an empty message, as PyErr_NoMemory() gives. */
+int mv_no_memory(mv_error *err);
+
+/* --------------------------------------------------------------------- */
+/* 4. Configuration: which CPython, on which platform                     */
+/* --------------------------------------------------------------------- */
+
+/* Native sizes of the modelled C platform.  The sizes of the struct codes
+   l L n N P, and the bounds of Py_ssize_t, come from here and nowhere else. */
+typedef struct mv_platform {
+    int word_size;          /* 64 or 32 */
+    mv_ssize sizeof_long;   /* 'l' 'L' */
+    mv_ssize sizeof_ssize;  /* 'n' 'N' */
+    mv_ssize sizeof_ptr;    /* 'P' */
+    mv_ssize ssize_max;     /* PY_SSIZE_T_MAX */
+} mv_platform;
+
+/* Everything that differs between CPython versions, in one table (version.c).
+   Each field names the rule it decides. */
+typedef struct mv_behaviour {
+    int minor;                  /* 3.minor */
+    bool half_float;            /* FORMAT-?: 'e' is a native format (3.12+) */
+    bool zero_dim_len_raises;   /* ATTR-?: len() of a 0-dim view raises (3.12+) */
+    bool has_count_index;       /* ITER-?: memoryview.count/index (3.14+) */
+    bool has_buffer_methods;    /* EXPORT-?: __buffer__/__release_buffer__ (3.12+) */
+    bool iter_protocol;         /* ITER-?: a real iterator, not __getitem__ (3.10+) */
+    bool bytearray_value_first; /* EXPORT-?: ba[i] = x converts x before checking
+                                   i (3.10+) */
+    bool own_reduce;            /* pickling refused by memoryview itself, "cannot
+                                   pickle memoryview objects" (3.11+) */
+    /* How argument errors read (args.c); no rule of their own, but part
+       of every method's exact messages. */
+    bool legacy_parse;          /* tobytes, cast: PyArg_ParseTupleAndKeywords,
+                                   after the released check (3.9) */
+    bool legacy_int_message;    /* "integer argument expected, got float" (3.9) */
+    bool qualified_varargs;     /* "memoryview.__exit__() takes..." (3.11+) */
+    bool unexpected_keyword;    /* "got an unexpected keyword argument" (3.13+) */
+} mv_behaviour;
+
+typedef struct mv_config {
+    mv_platform platform;
+    mv_behaviour behaviour;
+} mv_config;
+
+/* Fill cfg for Python "3.minor" on a platform of word_size bits.
+   Fails (MV_UNSUPPORTED) for versions or word sizes not modelled. */
+int mv_config_init(mv_config *cfg, const char *python_version, int word_size,
+                   mv_error *err);
+
+/* --------------------------------------------------------------------- */
+/* 5. Values                                                              */
+/* --------------------------------------------------------------------- */
+
+typedef struct mv_object mv_object;   /* an exporter or a view: see 6. */
+
+typedef enum mv_kind {
+    MV_NONE, MV_BOOL, MV_INT, MV_FLOAT, MV_STR, MV_BYTES,
+    MV_LIST, MV_TUPLE, MV_SLICE, MV_ELLIPSIS, MV_OBJECT
+} mv_kind;
+
+/* A Python int.  Exact for |value| < 2**64; beyond that it is "huge" and
+   kept as decimal text, which is all a memoryview ever needs of it: it is
+   out of range for every format and every index. */
+typedef struct mv_int {
+    bool negative;        /* never set for zero */
+    bool huge;            /* |value| >= 2**64: magnitude unused, digits set */
+    uint64_t magnitude;
+    char *digits;         /* decimal |value|, only when huge */
+} mv_int;
+
+typedef struct mv_value mv_value;
+struct mv_value {
+    mv_kind kind;
+    union {
+        bool boolean;                                      /* MV_BOOL */
+        mv_int integer;                                    /* MV_INT */
+        double real;                                       /* MV_FLOAT */
+        struct { char *data; size_t len; } str;            /* MV_STR, UTF-8 */
+        struct { unsigned char *data; size_t len; } bytes; /* MV_BYTES */
+        struct { mv_value *items; size_t len; } seq;       /* LIST, TUPLE, SLICE (3) */
+        mv_object *object;                                 /* MV_OBJECT */
+    } as;
+};
+
+/* Constructors that cannot fail. */
+mv_value mv_none(void);
+mv_value mv_bool(bool b);
+mv_value mv_int_from_i64(int64_t i);
+mv_value mv_int_from_u64(uint64_t u);
+mv_value mv_float(double d);
+mv_value mv_ellipsis(void);
+/* A new reference to obj. */
+mv_value mv_object_value(mv_object *obj);
+
+/* Constructors that allocate.  They copy their input. */
+int mv_str_new(mv_value *out, const char *data, size_t len, mv_error *err);
+int mv_bytes_new(mv_value *out, const unsigned char *data, size_t len,
+                 mv_error *err);
+/* An int from decimal text ("-123", any size). */
+int mv_int_from_text(mv_value *out, const char *text, mv_error *err);
+/* A list, tuple or slice of len items, all MV_NONE, to be filled in. */
+int mv_seq_new(mv_value *out, mv_kind kind, size_t len, mv_error *err);
+
+void mv_value_clear(mv_value *v);
+int mv_value_copy(mv_value *dst, const mv_value *src, mv_error *err);
+
+/* Decimal text of an int, into buf (at least 24 bytes) or, when huge, the
+   int's own digits: the returned pointer is valid while the value is. */
+const char *mv_int_text(const mv_int *i, char *buf, size_t size);
+
+/* type(v).__name__ and the C-level tp_name CPython puts in messages
+   ("array" and "array.array"). */
+const char *mv_type_name(const mv_value *v);
+const char *mv_type_qualname(const mv_value *v);
+
+/* --------------------------------------------------------------------- */
+/* 6. Objects and operations                                              */
+/* --------------------------------------------------------------------- */
+
+typedef enum mv_type {
+    MV_TYPE_BYTES, MV_TYPE_BYTEARRAY, MV_TYPE_ARRAY,
+    MV_TYPE_NDARRAY, MV_TYPE_NUMPY, MV_TYPE_MEMORYVIEW
+} mv_type;
+
+mv_type mv_object_type(const mv_object *obj);
+void mv_object_incref(mv_object *obj);
+void mv_object_decref(mv_object *obj);
+
+/* -- Making exporters (exporter.c).  Each returns a new object in *out. -- */
+
+int mv_bytes_object(const mv_config *cfg, const unsigned char *data,
+                    size_t len, mv_value *out, mv_error *err);
+int mv_bytearray_object(const mv_config *cfg, const unsigned char *data,
+                        size_t len, mv_value *out, mv_error *err);
+/* array.array(typecode, items) */
+int mv_array_object(const mv_config *cfg, const char *typecode,
+                    const mv_value *items, mv_value *out, mv_error *err);
+
+/* The description of an ndarray (or a numpy array) to build. */
+typedef struct mv_ndarray_spec {
+    const mv_value *items;  /* flat list, or one value for 0 dims */
+    const char *format;     /* struct format; numpy's comes from its dtype */
+    int ndim;
+    mv_ssize shape[MV_MAX_NDIM];
+    bool has_strides;
+    mv_ssize strides[MV_MAX_NDIM];
+    mv_ssize offset;
+    bool readonly;
+    bool fortran;           /* ndarray: ND_FORTRAN; numpy: order='F' */
+    bool pil;               /* ndarray: ND_PIL (suboffsets) */
+} mv_ndarray_spec;
+
+int mv_ndarray_object(const mv_config *cfg, const mv_ndarray_spec *spec,
+                      mv_value *out, mv_error *err);
+/* numpy.array(items, dtype).reshape(shape, order); dtype like "int64". */
+int mv_numpy_object(const mv_config *cfg, const char *dtype,
+                    const mv_ndarray_spec *spec, mv_value *out,
+                    mv_error *err);
+
+/* -- Python-level operations on any value (object.c).  Each behaves as the
+   Python expression in its comment, and fills *result on success. -- */
+
+typedef struct mv_kwarg {
+    const char *name;
+    mv_value value;
+} mv_kwarg;
+
+typedef struct mv_args {
+    const mv_value *args;
+    size_t nargs;
+    const mv_kwarg *kwargs;
+    size_t nkwargs;
+} mv_args;
+
+/* memoryview(*args, **kwargs) */
+int mv_memoryview(const mv_config *cfg, const mv_args *a, mv_value *result,
+                  mv_error *err);
+int mv_getitem(const mv_value *obj, const mv_value *key, mv_value *result,
+               mv_error *err);                          /* obj[key] */
+int mv_setitem(const mv_value *obj, const mv_value *key,
+               const mv_value *value, mv_error *err);   /* obj[key] = value */
+int mv_delitem(const mv_value *obj, const mv_value *key,
+               mv_error *err);                          /* del obj[key] */
+int mv_getattr(const mv_value *obj, const char *name, mv_value *result,
+               mv_error *err);                          /* obj.name */
+int mv_call(const mv_value *obj, const char *method, const mv_args *a,
+            mv_value *result, mv_error *err);           /* obj.method(...) */
+int mv_len(const mv_value *obj, mv_value *result, mv_error *err);   /* len(obj) */
+int mv_truth(const mv_value *obj, mv_value *result, mv_error *err); /* bool(obj) */
+int mv_list(const mv_value *obj, mv_value *result, mv_error *err);  /* list(obj) */
+int mv_bytes(const mv_value *obj, mv_value *result, mv_error *err); /* bytes(obj) */
+/* hash(obj) == hash(like) */
+int mv_hash_equal(const mv_value *obj, const mv_value *like, mv_value *result,
+                  mv_error *err);
+int mv_eq(const mv_value *a, const mv_value *b, mv_value *result,
+          mv_error *err);                               /* a == b */
+int mv_ne(const mv_value *a, const mv_value *b, mv_value *result,
+          mv_error *err);                               /* a != b */
+int mv_is(const mv_value *a, const mv_value *b, mv_value *result,
+          mv_error *err);                               /* a is b */
+/* bytes(obj) for bytes and bytearray; obj.tolist() for the others */
+int mv_contents(const mv_value *obj, mv_value *result, mv_error *err);
+/* pickle.dumps(obj) succeeds: result True */
+int mv_pickle(const mv_value *obj, mv_value *result, mv_error *err);
+
+/* --------------------------------------------------------------------- */
+/* 7. Test hooks (alloc.c)                                                */
+/* --------------------------------------------------------------------- */
+
+/* Make the n-th allocation from now fail (n >= 1), and every one after it
+   too; n = 0 turns failures off.  Process-wide: a test facility, like
+   SQLite's fault injector, not something a program would use. */
+void mv_alloc_fail_at(long n);
+/* Allocations made since the process started, and those not yet freed. */
+long mv_alloc_count(void);
+long mv_alloc_live(void);
+
+#endif /* MVREF_H */

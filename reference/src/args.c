@@ -1,0 +1,138 @@
+/*
+ * args.c -- binding a call's arguments to a method's parameters, with the
+ * error messages CPython's argument parsers give.
+ *
+ * Argument errors are not memoryview's rules, but they are part of its
+ * exact behaviour: m.tobytes('C', 'F') must fail as CPython fails.  Methods
+ * use one of three conventions, as in CPython:
+ *
+ *   MV_SIG_NOARGS   m.tolist(): nothing may be passed;
+ *   MV_SIG_VARARGS  m.__exit__(*args): any positional arguments, no keywords;
+ *   MV_SIG_CLINIC   m.hex(sep, bytes_per_sep): positional-or-keyword
+ *                   parameters, the first nrequired of them required.  The
+ *                   checks go: too many arguments in all; each parameter,
+ *                   from position or by name, required ones present; then
+ *                   keywords that name a positional argument again, or
+ *                   nothing at all.
+ *
+ * 3.9 parsed tobytes() and cast() with PyArg_ParseTupleAndKeywords, whose
+ * messages call the method "function"; the signature's name is then NULL.
+ * Conversions of the bound values (an int, a str) are the methods' own, and
+ * come after binding, as in CPython; mv_arg_int() is the shared one.
+ */
+#include <stdio.h>
+
+#include "mvint.h"
+
+static int no_arguments(const mv_signature *sig, const mv_args *a,
+                        bool qualified, mv_error *err)
+{
+    const char *name = qualified ? sig->qualname : sig->name;
+
+    if (a->nkwargs > 0)
+        return mv_raise(err, "TypeError", "%s() takes no keyword arguments",
+                        name);
+    if (sig->kind == MV_SIG_NOARGS && a->nargs > 0)
+        return mv_raise(err, "TypeError", "%s() takes no arguments (%zu given)",
+                        name, a->nargs);
+    return 0;
+}
+
+static const mv_value *find_keyword(const mv_args *a, const char *name,
+                                    size_t *used)
+{
+    for (size_t k = 0; k < a->nkwargs; k++) {
+        if (strcmp(a->kwargs[k].name, name) == 0) {
+            (*used)++;
+            return &a->kwargs[k].value;
+        }
+    }
+    return NULL;
+}
+
+static bool is_parameter(const mv_signature *sig, const char *name)
+{
+    for (int i = 0; i < sig->nparams; i++)
+        if (strcmp(sig->params[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* The keyword errors, once every parameter is bound. */
+static int extra_keywords(const mv_config *cfg, const mv_signature *sig,
+                          const mv_args *a, const char *fname,
+                          const char *paren, mv_error *err)
+{
+    for (size_t i = 0; i < a->nargs && i < (size_t)sig->nparams; i++)
+        for (size_t k = 0; k < a->nkwargs; k++)
+            if (strcmp(a->kwargs[k].name, sig->params[i]) == 0)
+                return mv_raise(err, "TypeError", "argument for %s%s given by "
+                                "name ('%s') and position (%zu)", fname, paren,
+                                sig->params[i], i + 1);
+    for (size_t k = 0; k < a->nkwargs; k++) {
+        const char *kw = a->kwargs[k].name;
+        if (is_parameter(sig, kw))
+            continue;
+        if (sig->name == NULL)
+            return mv_raise(err, "TypeError", "'%s' is an invalid keyword "
+                            "argument for this function", kw);
+        if (cfg->behaviour.unexpected_keyword)
+            return mv_raise(err, "TypeError", "%s() got an unexpected keyword "
+                            "argument '%s'", fname, kw);
+        return mv_raise(err, "TypeError", "'%s' is an invalid keyword argument "
+                        "for %s()", kw, fname);
+    }
+    return 0;
+}
+
+int mv_parse_args(const mv_config *cfg, const mv_signature *sig,
+                  const mv_args *a, const mv_value *bound[], mv_error *err)
+{
+    const char *fname = sig->name ? sig->name : "function";
+    const char *paren = sig->name ? "()" : "";
+    size_t given = a->nargs + a->nkwargs, used = 0;
+
+    if (sig->kind == MV_SIG_NOARGS)
+        return no_arguments(sig, a, true, err);
+    if (sig->kind == MV_SIG_VARARGS)
+        return no_arguments(sig, a, cfg->behaviour.qualified_varargs, err);
+    if (given > (size_t)sig->nparams)
+        return mv_raise(err, "TypeError", "%s%s takes at most %d %sargument%s "
+                        "(%zu given)", fname, paren, sig->nparams,
+                        a->nargs == 0 ? "keyword " : "",
+                        sig->nparams == 1 ? "" : "s", given);
+    for (int i = 0; i < sig->nparams; i++) {
+        bound[i] = (size_t)i < a->nargs ? &a->args[i]
+                                        : find_keyword(a, sig->params[i], &used);
+        if (bound[i] == NULL && i < sig->nrequired)
+            return mv_raise(err, "TypeError", "%s%s missing required argument "
+                            "'%s' (pos %d)", fname, paren, sig->params[i],
+                            i + 1);
+    }
+    if (used < a->nkwargs)
+        return extra_keywords(cfg, sig, a, fname, paren, err);
+    return 0;
+}
+
+/* The 'int' converter of Argument Clinic: a C int from an int argument. */
+int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
+               mv_error *err)
+{
+    int64_t i;
+
+    if (!mv_is_index(v)) {
+        if (!cfg->behaviour.legacy_int_message)
+            return mv_raise(err, "TypeError", "'%.200s' object cannot be "
+                            "interpreted as an integer", mv_type_qualname(v));
+        if (v->kind == MV_FLOAT)
+            return mv_raise(err, "TypeError",
+                            "integer argument expected, got float");
+        return mv_raise(err, "TypeError", "an integer is required (got type "
+                        "%.200s)", mv_type_qualname(v));
+    }
+    if (!mv_int_to_i64(v, &i) || i > INT32_MAX || i < INT32_MIN)
+        return mv_raise(err, "OverflowError",
+                        "Python int too large to convert to C int");
+    *out = (int)i;
+    return 0;
+}

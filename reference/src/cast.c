@@ -1,0 +1,199 @@
+/*
+ * cast.c -- m.cast(format[, shape]): the same memory, read another way.
+ *
+ * A cast never copies.  It relabels a C-contiguous view: first as a flat
+ * run of items of the new format (cast_to_1d), then, when a shape is
+ * given, as an N-dimensional C-ordered block of that shape (cast_to_nd).
+ *
+ *     m = memoryview(b'abcdefgh')          format 'B', shape [8]
+ *     m.cast('i')                          format 'i', shape [2]
+ *     m.cast('B', [2, 4])                  format 'B', shape [2, 4]
+ *     m.cast('i', [2]).cast('B')           back to bytes: allowed
+ *     m.cast('i').cast('h')                refused: two non-byte formats
+ *
+ * CPython checks a cast's arguments in a fixed order, and the order decides
+ * which error a doubly-wrong cast reports.  The checks below follow it,
+ * one rule each:
+ *
+ *   format is a str                      TypeError    (CAST-?)
+ *   view not released                    ValueError   (RELEASE-001)
+ *   view C-contiguous                    TypeError    (CAST-?)
+ *   no zero in the shape (N-D or shape)  TypeError    (CAST-?)
+ *   shape a list or tuple                TypeError    (CAST-?)
+ *   at most 64 dimensions                ValueError   (CAST-?)
+ *   1-D -> N-D or N-D -> 1-D             TypeError    (CAST-?)
+ *   format ASCII                         UnicodeEncodeError
+ *   format native, one character         ValueError   (CAST-?)
+ *   one side a byte format (b B c)       TypeError    (CAST-?)
+ *   length a multiple of the itemsize    TypeError    (CAST-?)
+ *   each shape element an int > 0 ...    TypeError, OverflowError, ValueError
+ *   product(shape) * itemsize == len     TypeError    (CAST-?)
+ *
+ * In 3.9 the released check came first, and a non-str format was reported
+ * by memoryview itself, after the released check.
+ */
+#include <stdio.h>
+
+#include "mvint.h"
+
+static bool zero_in_shape(const mv_buffer *b)
+{
+    for (int d = 0; d < b->ndim; d++)
+        if (b->shape[d] == 0)
+            return true;
+    return false;
+}
+
+/* The format as C text, cut at an embedded NUL as CPython's C string is;
+   *native is false when it is too long to be a native format. */
+static int ascii_format(const mv_value *format, char out[3], bool *native,
+                        mv_error *err)
+{
+    const char *s = format->as.str.data;
+
+    for (size_t i = 0; i < format->as.str.len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        unsigned long cp;
+        int extra;
+
+        if (c < 0x80)
+            continue;
+        /* decode the UTF-8 sequence to name the code point; every byte
+           before it was ASCII, so i is also its position in code points */
+        extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
+        cp = c & (0x3Fu >> extra);
+        for (int k = 1; k <= extra && i + (size_t)k < format->as.str.len; k++)
+            cp = cp << 6 | ((unsigned char)s[i + (size_t)k] & 0x3F);
+        return mv_raise(err, "UnicodeEncodeError", "'ascii' codec can't "
+                        "encode character '%s%0*lx' in position %zu: ordinal "
+                        "not in range(128)",
+                        cp <= 0xff ? "\\x" : cp <= 0xffff ? "\\u" : "\\U",
+                        cp <= 0xff ? 2 : cp <= 0xffff ? 4 : 8, cp, i);
+    }
+    *native = strlen(s) <= 2;
+    if (*native)
+        strcpy(out, s);
+    return 0;
+}
+
+/* CAST-?: relabel v (a fresh copy of the view) as a flat run of items. */
+static int cast_to_1d(mv_view *v, const mv_value *format, mv_error *err)
+{
+    const mv_config *cfg = v->base.cfg;
+    mv_buffer *b = &v->view;
+    char text[3], dest, src;
+    mv_ssize itemsize;
+    bool native;
+
+    if (ascii_format(format, text, &native, err) < 0)
+        return -1;
+    if (!native || (itemsize = mv_native_itemsize(cfg, text, &dest)) < 0)
+        return mv_raise(err, "ValueError", "memoryview: destination format "
+                        "must be a native single character format prefixed "
+                        "with an optional '@'");
+    if ((mv_native_itemsize(cfg, b->format, &src) < 0
+         || !MV_IS_BYTE_FORMAT(src)) && !MV_IS_BYTE_FORMAT(dest))
+        return mv_raise(err, "TypeError", "memoryview: cannot cast between "
+                        "two non-byte formats");
+    if (b->len % itemsize)
+        return mv_raise(err, "TypeError",
+                        "memoryview: length is not a multiple of itemsize");
+    /* the format is kept as written, '@' and all: a static string */
+    b->format = mv_native_format(dest, text[0] == '@');
+    b->itemsize = itemsize;
+    b->ndim = 1;
+    v->shape[0] = b->len / itemsize;
+    v->strides[0] = itemsize;
+    b->suboffsets = NULL;
+    mv_view_init_flags(v);
+    return 0;
+}
+
+/* CAST-?: one element of the new shape, and the running product. */
+static int shape_element(const mv_config *cfg, const mv_value *x,
+                         mv_ssize *len, mv_ssize *out, mv_error *err)
+{
+    int64_t n;
+
+    if (x->kind != MV_INT && x->kind != MV_BOOL)
+        return mv_raise(err, "TypeError",
+                        "memoryview.cast(): elements of shape must be integers");
+    if (!mv_int_to_i64(x, &n) || n > cfg->platform.ssize_max
+        || n < -cfg->platform.ssize_max - 1)
+        return mv_raise(err, "OverflowError",
+                        "Python int too large to convert to C ssize_t");
+    if (n <= 0)
+        return mv_raise(err, "ValueError", "memoryview.cast(): elements of "
+                        "shape must be integers > 0");
+    if (n > cfg->platform.ssize_max / *len)
+        return mv_raise(err, "ValueError",
+                        "memoryview.cast(): product(shape) > SSIZE_MAX");
+    *len *= n;
+    *out = n;
+    return 0;
+}
+
+/* CAST-?: relabel the flat view as a C-ordered block of the given shape. */
+static int cast_to_nd(mv_view *v, const mv_value *shape, mv_error *err)
+{
+    mv_buffer *b = &v->view;
+    int ndim = (int)shape->as.seq.len;
+    mv_ssize len = b->itemsize;
+
+    for (int d = 0; d < ndim; d++)
+        if (shape_element(v->base.cfg, &shape->as.seq.items[d], &len,
+                          &v->shape[d], err) < 0)
+            return -1;
+    b->ndim = ndim;
+    mv_strides_from_shape(ndim, v->shape, b->itemsize, 'C', v->strides);
+    if (b->len != len)
+        return mv_raise(err, "TypeError", "memoryview: product(shape) * "
+                        "itemsize != buffer size");
+    mv_view_init_flags(v);
+    return 0;
+}
+
+int mv_view_cast(mv_view *v, const mv_value *format, const mv_value *shape,
+                 mv_value *result, mv_error *err)
+{
+    bool legacy = v->base.cfg->behaviour.legacy_parse;
+    const mv_buffer *b = &v->view;
+    mv_view *c;
+
+    if (legacy && mv_view_check_released(v, err) < 0)
+        return -1;
+    if (format->kind != MV_STR)
+        return mv_raise(err, "TypeError", legacy
+                        ? "memoryview: format argument must be a string"
+                        : "cast() argument 'format' must be str, not %.50s",
+                        mv_type_qualname(format));
+    if (!legacy && mv_view_check_released(v, err) < 0)
+        return -1;
+    if (!(v->flags & MV_FLAG_C))
+        return mv_raise(err, "TypeError",
+                        "memoryview: casts are restricted to C-contiguous views");
+    if ((shape != NULL || b->ndim != 1) && zero_in_shape(b))
+        return mv_raise(err, "TypeError", "memoryview: cannot cast view with "
+                        "zeros in shape or strides");
+    if (shape != NULL) {
+        if (shape->kind != MV_LIST && shape->kind != MV_TUPLE)
+            return mv_raise(err, "TypeError", "shape must be a list or a tuple");
+        if (shape->as.seq.len > MV_MAX_NDIM)
+            return mv_raise(err, "ValueError", "memoryview: number of "
+                            "dimensions must not exceed %d", MV_MAX_NDIM);
+        if (b->ndim != 1 && shape->as.seq.len != 1)
+            return mv_raise(err, "TypeError",
+                            "memoryview: cast must be 1D -> ND or ND -> 1D");
+    }
+    if (mv_view_derive(v, &c, err) < 0)
+        return -1;
+    if (cast_to_1d(c, format, err) < 0
+        || (shape != NULL && cast_to_nd(c, shape, err) < 0)) {
+        mv_object_decref(&c->base);
+        return -1;
+    }
+    *result = mv_none();
+    result->kind = MV_OBJECT;
+    result->as.object = &c->base;
+    return 0;
+}

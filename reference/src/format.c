@@ -1,0 +1,425 @@
+/*
+ * format.c -- native struct codes: their sizes, and how items are read from
+ * memory (unpacked) and written to it (packed).
+ *
+ * A memoryview reads and writes items itself only when its format is one
+ * native struct character, optionally after '@':
+ *
+ *     ?  _Bool          c  char (bytes of length 1)
+ *     b  signed char    B  unsigned char
+ *     h  short          H  unsigned short
+ *     i  int            I  unsigned int
+ *     l  long           L  unsigned long        (platform: 8 or 4 bytes)
+ *     q  long long      Q  unsigned long long
+ *     n  Py_ssize_t     N  size_t               (platform: 8 or 4 bytes)
+ *     f  float          d  double
+ *     e  half float (3.12+)
+ *     P  void *         (platform: 8 or 4 bytes)
+ *
+ * Every other format ('<i', 'hh', '3s', 'u'...) can be viewed, sliced,
+ * cast to bytes and compared, but not indexed; the two refusals have two
+ * different messages (FORMAT-?): a format of several characters fails in
+ * mv_adjust_format ("unsupported format"), a single unknown character only
+ * when an item is actually read or written ("format %s not supported").
+ *
+ * Memory is read and written with memcpy into a C object of the right
+ * width, in the host's byte order, which is the modelled platform's: the
+ * reference models little-endian CPythons only.  Packing errors follow
+ * CPython's pattern: the conversion of the Python value fails or is out of
+ * range, and the error is reworded as "memoryview: invalid type for format
+ * 'x'" (a TypeError) or "memoryview: invalid value for format 'x'" (a
+ * ValueError).  '?' is the exception: any object has a truth value, and an
+ * error while computing it is passed on unchanged.
+ *
+ * The switches over format characters below are flat on purpose: one case
+ * per code reads like the table above.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "mvint.h"
+
+/* FORMAT-?: the item size of a native single-character format, or -1. */
+mv_ssize mv_native_itemsize(const mv_config *cfg, const char *format,
+                            char *code)
+{
+    const mv_platform *p = &cfg->platform;
+    mv_ssize size = -1;
+
+    if (format[0] == '@')
+        format++;
+    switch (format[0]) {
+    case 'c': case 'b': case 'B': case '?': size = 1; break;
+    case 'h': case 'H': size = 2; break;
+    case 'i': case 'I': case 'f': size = 4; break;
+    case 'q': case 'Q': case 'd': size = 8; break;
+    case 'l': case 'L': size = p->sizeof_long; break;
+    case 'n': case 'N': size = p->sizeof_ssize; break;
+    case 'P': size = p->sizeof_ptr; break;
+    case 'e': size = cfg->behaviour.half_float ? 2 : -1; break;
+    default: break;
+    }
+    if (size < 0 || format[1] != '\0')
+        return -1;
+    *code = format[0];
+    return size;
+}
+
+/* A static copy of a native format, for views whose format is not their
+   exporter's (casts); with_at keeps a leading '@' as the caller wrote it. */
+const char *mv_native_format(char code, bool with_at)
+{
+    static const char codes[] = "cbB?hHiIlLqQnNfdeP";
+    static const char *const plain[] = {
+        "c", "b", "B", "?", "h", "H", "i", "I", "l", "L", "q", "Q", "n", "N",
+        "f", "d", "e", "P"
+    };
+    static const char *const at[] = {
+        "@c", "@b", "@B", "@?", "@h", "@H", "@i", "@I", "@l", "@L", "@q",
+        "@Q", "@n", "@N", "@f", "@d", "@e", "@P"
+    };
+    const char *p = strchr(codes, code);
+
+    assert(p != NULL && code != '\0');
+    return with_at ? at[p - codes] : plain[p - codes];
+}
+
+/* FORMAT-?: items can be read only under a one-character format. */
+int mv_adjust_format(const char *format, char *code, mv_error *err)
+{
+    const char *f = format[0] == '@' ? format + 1 : format;
+
+    if (f[0] != '\0' && f[1] == '\0') {
+        *code = f[0];
+        return 0;
+    }
+    return mv_raise(err, "NotImplementedError",
+                    "memoryview: unsupported format %s", format);
+}
+
+static int format_not_supported(char code, mv_error *err)
+{
+    return mv_raise(err, "NotImplementedError",
+                    "memoryview: format %c not supported", code);
+}
+
+static int invalid_type(char code, mv_error *err)
+{
+    return mv_raise(err, "TypeError",
+                    "memoryview: invalid type for format '%c'", code);
+}
+
+static int invalid_value(char code, mv_error *err)
+{
+    return mv_raise(err, "ValueError",
+                    "memoryview: invalid value for format '%c'", code);
+}
+
+/* ---- raw integers of 1, 2, 4 or 8 bytes, in host order ------------ */
+
+static uint64_t read_unsigned(const unsigned char *ptr, mv_ssize size)
+{
+    uint8_t u8; uint16_t u16; uint32_t u32; uint64_t u64;
+
+    switch (size) {
+    case 1: memcpy(&u8, ptr, 1); return u8;
+    case 2: memcpy(&u16, ptr, 2); return u16;
+    case 4: memcpy(&u32, ptr, 4); return u32;
+    default: assert(size == 8); memcpy(&u64, ptr, 8); return u64;
+    }
+}
+
+static int64_t read_signed(const unsigned char *ptr, mv_ssize size)
+{
+    int8_t i8; int16_t i16; int32_t i32; int64_t i64;
+
+    switch (size) {
+    case 1: memcpy(&i8, ptr, 1); return i8;
+    case 2: memcpy(&i16, ptr, 2); return i16;
+    case 4: memcpy(&i32, ptr, 4); return i32;
+    default: assert(size == 8); memcpy(&i64, ptr, 8); return i64;
+    }
+}
+
+static void write_unsigned(unsigned char *ptr, mv_ssize size, uint64_t u)
+{
+    /* the low `size` bytes of u; two's complement makes this serve the
+       signed codes too */
+    uint8_t u8 = (uint8_t)u; uint16_t u16 = (uint16_t)u;
+    uint32_t u32 = (uint32_t)u;
+
+    switch (size) {
+    case 1: memcpy(ptr, &u8, 1); break;
+    case 2: memcpy(ptr, &u16, 2); break;
+    case 4: memcpy(ptr, &u32, 4); break;
+    default: assert(size == 8); memcpy(ptr, &u, 8); break;
+    }
+}
+
+/* ---- half floats (IEEE 754 binary16), for 'e' ---------------------- */
+
+static uint64_t double_bits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, 8);
+    return u;
+}
+
+static double bits_double(uint64_t u)
+{
+    double d;
+    memcpy(&d, &u, 8);
+    return d;
+}
+
+/* m / 2**shift, rounded to nearest, ties to even. */
+static uint64_t shift_round_even(uint64_t m, int shift)
+{
+    uint64_t q, rest, half;
+
+    if (shift == 0)
+        return m;
+    if (shift >= 64)
+        return 0;            /* m < 2**53: far below one half */
+    q = m >> shift;
+    rest = m & ((UINT64_C(1) << shift) - 1);
+    half = UINT64_C(1) << (shift - 1);
+    if (rest > half || (rest == half && (q & 1)))
+        q++;
+    return q;
+}
+
+/* FORMAT-?: d as binary16 bits; -1 when it is too large (|d| rounds to
+   65536 or more).  A NaN becomes the quiet NaN of its sign, as CPython's
+   PyFloat_Pack2 does. */
+static int32_t half_from_double(double d)
+{
+    uint64_t bits = double_bits(d);
+    uint32_t sign = (uint32_t)(bits >> 63) << 15;
+    int exp = (int)((bits >> 52) & 0x7ff);
+    uint64_t mant = bits & ((UINT64_C(1) << 52) - 1);
+    uint64_t q;
+
+    if (exp == 0x7ff)
+        return (int32_t)(sign | (mant ? 0x7e00 : 0x7c00));
+    if (exp == 0)
+        return (int32_t)sign;     /* double subnormals are far below 2**-25 */
+    mant |= UINT64_C(1) << 52;    /* the implicit leading one */
+    exp -= 1023;                  /* d = mant * 2**(exp - 52) */
+    if (exp >= -14) {
+        /* normal: keep 11 significant bits */
+        q = shift_round_even(mant, 42);
+        if (q == 0x800) {         /* rounding carried into a new bit */
+            q >>= 1;
+            exp++;
+        }
+        if (exp > 15)
+            return -1;
+        return (int32_t)(sign | (uint32_t)(exp + 15) << 10 | (q & 0x3ff));
+    }
+    /* subnormal: count units of 2**-24 */
+    q = shift_round_even(mant, 52 - 24 - exp);
+    return (int32_t)(sign | (uint32_t)q);   /* q == 0x400 is the smallest
+                                               normal, bits and all */
+}
+
+static double half_to_double(uint32_t h)
+{
+    uint64_t sign = (uint64_t)(h >> 15) << 63;
+    uint32_t exp = (h >> 10) & 0x1f;
+    uint32_t mant = h & 0x3ff;
+    double mag;
+
+    if (exp == 0x1f)   /* CPython gives the plain quiet NaN of its sign */
+        return bits_double(sign | (mant ? UINT64_C(0x7ff8000000000000)
+                                        : UINT64_C(0x7ff0000000000000)));
+    if (exp == 0)
+        mag = mant * (1.0 / 16777216.0);             /* mant * 2**-24 */
+    else
+        mag = bits_double((uint64_t)(exp - 15 + 1023) << 52
+                          | (uint64_t)mant << 42);
+    return sign ? -mag : mag;
+}
+
+/* A double narrowed to float as the platform's (float) cast does, without
+   C's undefined behaviour for finite values beyond FLT_MAX: those round to
+   FLT_MAX or, from halfway to the next power of two on, to infinity. */
+static float narrow_to_float(double d)
+{
+    const double limit = 340282356779733661637539395458142568448.0; /* 2**128 - 2**103 */
+
+    if (isnan(d) || fabs(d) <= FLT_MAX)
+        return (float)d;
+    if (fabs(d) < limit)
+        return d < 0 ? -FLT_MAX : FLT_MAX;
+    return d < 0 ? -INFINITY : INFINITY;
+}
+
+/* ---- unpack: memory to a Python value ------------------------------ */
+
+/* FORMAT-?: the item at ptr, read under native code. */
+int mv_unpack_native(const mv_config *cfg, char code,
+                     const unsigned char *ptr, mv_value *out, mv_error *err)
+{
+    const mv_platform *p = &cfg->platform;
+    char fmt[2] = { code, '\0' };
+    char c;
+    mv_ssize size = mv_native_itemsize(cfg, fmt, &c);
+    float f;
+    double d;
+
+    if (size < 0)
+        return format_not_supported(code, err);
+    switch (code) {
+    case 'b': case 'h': case 'i': case 'l': case 'q': case 'n':
+        *out = mv_int_from_i64(read_signed(ptr, size));
+        return 0;
+    case 'B': case 'H': case 'I': case 'L': case 'Q': case 'N':
+        *out = mv_int_from_u64(read_unsigned(ptr, size));
+        return 0;
+    case 'P':   /* a pointer reads as an unsigned int */
+        *out = mv_int_from_u64(read_unsigned(ptr, p->sizeof_ptr));
+        return 0;
+    case '?':   /* any nonzero byte is True */
+        *out = mv_bool(read_unsigned(ptr, 1) != 0);
+        return 0;
+    case 'c':
+        return mv_bytes_new(out, ptr, 1, err);
+    case 'f':
+        memcpy(&f, ptr, 4);
+        *out = mv_float(f);
+        return 0;
+    case 'd':
+        memcpy(&d, ptr, 8);
+        *out = mv_float(d);
+        return 0;
+    case 'e':
+        *out = mv_float(half_to_double((uint32_t)read_unsigned(ptr, 2)));
+        return 0;
+    default:
+        assert(0);
+        return format_not_supported(code, err);
+    }
+}
+
+/* ---- pack: a Python value to memory -------------------------------- */
+
+/* An int for a signed code of `size` bytes. */
+static int pack_signed(char code, unsigned char *ptr, mv_ssize size,
+                       const mv_value *item, mv_error *err)
+{
+    int64_t i, lim = size == 8 ? INT64_MAX : (INT64_C(1) << (size * 8 - 1)) - 1;
+
+    if (!mv_is_index(item))
+        return invalid_type(code, err);
+    if (!mv_int_to_i64(item, &i) || i > lim || i < -lim - 1)
+        return invalid_value(code, err);
+    write_unsigned(ptr, size, (uint64_t)i);
+    return 0;
+}
+
+static int pack_unsigned(char code, unsigned char *ptr, mv_ssize size,
+                         const mv_value *item, mv_error *err)
+{
+    uint64_t u, lim = size == 8 ? UINT64_MAX : (UINT64_C(1) << (size * 8)) - 1;
+
+    if (!mv_is_index(item))
+        return invalid_type(code, err);
+    if (!mv_int_to_u64(item, &u) || u > lim)
+        return invalid_value(code, err);
+    write_unsigned(ptr, size, u);
+    return 0;
+}
+
+/* 'P': PyLong_AsVoidPtr takes negative ints as signed, others as unsigned,
+   so the range is [-2**(w-1), 2**w). */
+static int pack_pointer(unsigned char *ptr, mv_ssize size,
+                        const mv_value *item, mv_error *err)
+{
+    int64_t i;
+
+    if (!mv_is_index(item))
+        return invalid_type('P', err);
+    if (item->kind == MV_INT && item->as.integer.negative) {
+        if (!mv_int_to_i64(item, &i)
+            || (size == 4 && i < INT32_MIN))
+            return invalid_value('P', err);
+        write_unsigned(ptr, size, (uint64_t)i);
+        return 0;
+    }
+    return pack_unsigned('P', ptr, size, item, err);
+}
+
+static int pack_real(char code, unsigned char *ptr, const mv_value *item,
+                     mv_error *err)
+{
+    double d;
+    float f;
+    int32_t h;
+
+    if (item->kind != MV_FLOAT && !mv_is_index(item))
+        return invalid_type(code, err);
+    if (mv_as_double(item, &d, err) < 0)
+        return invalid_value(code, err);   /* an int too large for a double */
+    if (code == 'd') {
+        memcpy(ptr, &d, 8);
+    } else if (code == 'f') {
+        f = narrow_to_float(d);
+        memcpy(ptr, &f, 4);
+    } else {
+        h = half_from_double(d);
+        if (h < 0)
+            return invalid_value(code, err);
+        write_unsigned(ptr, 2, (uint64_t)h);
+    }
+    return 0;
+}
+
+/* ASSIGN-002, ASSIGN-003: write item at ptr under native code.  On error nothing is
+   written. */
+int mv_pack_native(const mv_config *cfg, char code, unsigned char *ptr,
+                   const mv_value *item, mv_error *err)
+{
+    char fmt[2] = { code, '\0' };
+    char c;
+    mv_ssize size = mv_native_itemsize(cfg, fmt, &c);
+    bool truth;
+
+    if (size < 0)
+        return format_not_supported(code, err);
+    switch (code) {
+    case 'b': case 'h': case 'i': case 'l': case 'q': case 'n':
+        return pack_signed(code, ptr, size, item, err);
+    case 'B': case 'H': case 'I': case 'L': case 'Q': case 'N':
+        return pack_unsigned(code, ptr, size, item, err);
+    case 'P':
+        return pack_pointer(ptr, size, item, err);
+    case 'f': case 'd': case 'e':
+        return pack_real(code, ptr, item, err);
+    case '?':   /* errors from bool(item) pass through unchanged */
+        if (mv_truthy(item, &truth, err) < 0)
+            return -1;
+        *ptr = truth;
+        return 0;
+    case 'c':   /* exactly one byte, and only from bytes */
+        if (item->kind != MV_BYTES
+            && !(item->kind == MV_OBJECT
+                 && item->as.object->type == MV_TYPE_BYTES))
+            return invalid_type(code, err);
+        if (item->kind == MV_BYTES) {
+            if (item->as.bytes.len != 1)
+                return invalid_value(code, err);
+            *ptr = item->as.bytes.data[0];
+        } else {
+            const mv_exporter *e = (const mv_exporter *)item->as.object;
+            if (e->size != 1)
+                return invalid_value(code, err);
+            *ptr = e->data[0];
+        }
+        return 0;
+    default:
+        assert(0);
+        return format_not_supported(code, err);
+    }
+}

@@ -1,0 +1,434 @@
+/*
+ * value.c -- the Python values that flow in and out of the library.
+ *
+ * A memoryview is fed Python objects (keys, items to store, arguments) and
+ * answers with Python objects (items, lists, bytes, new views).  mv_value
+ * models just the types that appear there: None, bool, int, float, str,
+ * bytes, list, tuple, slice, Ellipsis, and references to the objects of
+ * this library (exporters and views).
+ *
+ * Ints deserve a word.  A memoryview never stores more than 64 bits, but
+ * Python hands it ints of any size, and the size decides the error:
+ * m[2**64] is an IndexError, m[0] = 2**64 a ValueError.  So an mv_int is
+ * exact up to 2**64 (a sign and a 64-bit magnitude) and beyond that keeps
+ * only its sign and decimal text, enough to print it and to know it fits
+ * nothing.
+ *
+ * Ownership: a value owns its strings, bytes and items, and one reference to
+ * its object.  mv_value_clear() gives all of that back and leaves MV_NONE.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "mvint.h"
+
+/* ---- constructors that cannot fail -------------------------------- */
+
+mv_value mv_none(void)
+{
+    mv_value v;
+    memset(&v, 0, sizeof v);
+    v.kind = MV_NONE;
+    return v;
+}
+
+mv_value mv_bool(bool b)
+{
+    mv_value v = mv_none();
+    v.kind = MV_BOOL;
+    v.as.boolean = b;
+    return v;
+}
+
+mv_value mv_int_from_i64(int64_t i)
+{
+    mv_value v = mv_none();
+    v.kind = MV_INT;
+    v.as.integer.negative = i < 0;
+    /* negate in unsigned arithmetic: -INT64_MIN does not fit an int64_t */
+    v.as.integer.magnitude = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+    return v;
+}
+
+mv_value mv_int_from_u64(uint64_t u)
+{
+    mv_value v = mv_none();
+    v.kind = MV_INT;
+    v.as.integer.magnitude = u;
+    return v;
+}
+
+mv_value mv_float(double d)
+{
+    mv_value v = mv_none();
+    v.kind = MV_FLOAT;
+    v.as.real = d;
+    return v;
+}
+
+mv_value mv_ellipsis(void)
+{
+    mv_value v = mv_none();
+    v.kind = MV_ELLIPSIS;
+    return v;
+}
+
+mv_value mv_object_value(mv_object *obj)
+{
+    mv_value v = mv_none();
+    v.kind = MV_OBJECT;
+    v.as.object = obj;
+    mv_object_incref(obj);
+    return v;
+}
+
+/* ---- constructors that allocate ----------------------------------- */
+
+int mv_str_new(mv_value *out, const char *data, size_t len, mv_error *err)
+{
+    char *copy = mv_alloc(len + 1);
+    if (copy == NULL)
+        return mv_no_memory(err);
+    memcpy(copy, data, len);
+    copy[len] = '\0';   /* for convenience; len counts, NULs may be inside */
+    *out = mv_none();
+    out->kind = MV_STR;
+    out->as.str.data = copy;
+    out->as.str.len = len;
+    return 0;
+}
+
+int mv_bytes_new(mv_value *out, const unsigned char *data, size_t len,
+                 mv_error *err)
+{
+    unsigned char *copy = mv_alloc(len);
+    if (copy == NULL)
+        return mv_no_memory(err);
+    if (len > 0)
+        memcpy(copy, data, len);
+    *out = mv_none();
+    out->kind = MV_BYTES;
+    out->as.bytes.data = copy;
+    out->as.bytes.len = len;
+    return 0;
+}
+
+int mv_seq_new(mv_value *out, mv_kind kind, size_t len, mv_error *err)
+{
+    mv_value *items;
+    size_t i;
+
+    assert(kind == MV_LIST || kind == MV_TUPLE || kind == MV_SLICE);
+    assert(kind != MV_SLICE || len == 3);
+    items = mv_alloc(len * sizeof *items);
+    if (items == NULL)
+        return mv_no_memory(err);
+    for (i = 0; i < len; i++)
+        items[i] = mv_none();
+    *out = mv_none();
+    out->kind = kind;
+    out->as.seq.items = items;
+    out->as.seq.len = len;
+    return 0;
+}
+
+int mv_list_append(mv_value *list, mv_value *item, mv_error *err)
+{
+    /* Grow by one each time: lists here are short, and clarity wins. */
+    size_t n = list->as.seq.len;
+    mv_value *items;
+
+    assert(list->kind == MV_LIST);
+    items = mv_realloc(list->as.seq.items, (n + 1) * sizeof *items);
+    if (items == NULL) {
+        mv_value_clear(item);
+        return mv_no_memory(err);
+    }
+    items[n] = *item;
+    *item = mv_none();
+    list->as.seq.items = items;
+    list->as.seq.len = n + 1;
+    return 0;
+}
+
+/* Decimal text to an int: exact below 2**64, "huge" text above. */
+int mv_int_from_text(mv_value *out, const char *text, mv_error *err)
+{
+    bool negative = false;
+    uint64_t mag = 0;
+    bool huge = false;
+    const char *p = text;
+
+    if (*p == '-' || *p == '+')
+        negative = *p++ == '-';
+    while (*p == '0' && p[1] != '\0')
+        p++;                               /* "007" is 7 */
+    if (*p == '\0')
+        return mv_unsupported(err, "int text '%s'", text);
+    for (const char *q = p; *q; q++) {
+        unsigned d = (unsigned)(*q - '0');
+        if (d > 9)
+            return mv_unsupported(err, "int text '%s'", text);
+        if (mag > (UINT64_MAX - d) / 10)
+            huge = true;
+        else if (!huge)
+            mag = mag * 10 + d;
+    }
+    *out = mv_none();
+    out->kind = MV_INT;
+    out->as.integer.negative = negative && (huge || mag != 0);
+    out->as.integer.huge = huge;
+    out->as.integer.magnitude = huge ? 0 : mag;
+    if (huge) {
+        out->as.integer.digits = mv_strdup(p);
+        if (out->as.integer.digits == NULL) {
+            *out = mv_none();
+            return mv_no_memory(err);
+        }
+    }
+    return 0;
+}
+
+const char *mv_int_text(const mv_int *i, char *buf, size_t size)
+{
+    if (i->huge) {
+        snprintf(buf, size, "%s%s", i->negative ? "-" : "", i->digits);
+        return buf;
+    }
+    snprintf(buf, size, "%s%llu", i->negative ? "-" : "",
+             (unsigned long long)i->magnitude);
+    return buf;
+}
+
+/* ---- ownership ---------------------------------------------------- */
+
+void mv_value_clear(mv_value *v)
+{
+    size_t i;
+
+    switch (v->kind) {
+    case MV_INT:
+        mv_free(v->as.integer.digits);
+        break;
+    case MV_STR:
+        mv_free(v->as.str.data);
+        break;
+    case MV_BYTES:
+        mv_free(v->as.bytes.data);
+        break;
+    case MV_LIST: case MV_TUPLE: case MV_SLICE:
+        for (i = 0; i < v->as.seq.len; i++)
+            mv_value_clear(&v->as.seq.items[i]);
+        mv_free(v->as.seq.items);
+        break;
+    case MV_OBJECT:
+        mv_object_decref(v->as.object);
+        break;
+    default:
+        break;
+    }
+    *v = mv_none();
+}
+
+int mv_value_copy(mv_value *dst, const mv_value *src, mv_error *err)
+{
+    size_t i;
+
+    switch (src->kind) {
+    case MV_INT:
+        *dst = *src;
+        if (src->as.integer.huge) {
+            dst->as.integer.digits = mv_strdup(src->as.integer.digits);
+            if (dst->as.integer.digits == NULL) {
+                *dst = mv_none();
+                return mv_no_memory(err);
+            }
+        }
+        return 0;
+    case MV_STR:
+        return mv_str_new(dst, src->as.str.data, src->as.str.len, err);
+    case MV_BYTES:
+        return mv_bytes_new(dst, src->as.bytes.data, src->as.bytes.len, err);
+    case MV_LIST: case MV_TUPLE: case MV_SLICE:
+        if (mv_seq_new(dst, src->kind, src->as.seq.len, err) < 0)
+            return -1;
+        for (i = 0; i < src->as.seq.len; i++) {
+            if (mv_value_copy(&dst->as.seq.items[i], &src->as.seq.items[i],
+                              err) < 0) {
+                mv_value_clear(dst);
+                return -1;
+            }
+        }
+        return 0;
+    case MV_OBJECT:
+        *dst = mv_object_value(src->as.object);
+        return 0;
+    default:
+        *dst = *src;
+        return 0;
+    }
+}
+
+/* ---- names -------------------------------------------------------- */
+
+static const char *const kind_names[] = {
+    "NoneType", "bool", "int", "float", "str", "bytes",
+    "list", "tuple", "slice", "ellipsis", "object"
+};
+
+const char *mv_type_name(const mv_value *v)
+{
+    if (v->kind != MV_OBJECT)
+        return kind_names[v->kind];
+    if (v->as.object->type == MV_TYPE_MEMORYVIEW)
+        return "memoryview";
+    return mv_exporter_name((const mv_exporter *)v->as.object);
+}
+
+const char *mv_type_qualname(const mv_value *v)
+{
+    if (v->kind != MV_OBJECT)
+        return kind_names[v->kind];
+    if (v->as.object->type == MV_TYPE_MEMORYVIEW)
+        return "memoryview";
+    return mv_exporter_qualname((const mv_exporter *)v->as.object);
+}
+
+/* ---- ints as indices and as C numbers ----------------------------- */
+
+bool mv_is_index(const mv_value *v)
+{
+    return v->kind == MV_INT || v->kind == MV_BOOL;
+}
+
+bool mv_int_to_i64(const mv_value *v, int64_t *out)
+{
+    const mv_int *i;
+
+    if (v->kind == MV_BOOL) {
+        *out = v->as.boolean;
+        return true;
+    }
+    assert(v->kind == MV_INT);
+    i = &v->as.integer;
+    if (i->huge)
+        return false;
+    if (i->negative) {
+        if (i->magnitude > (uint64_t)INT64_MAX + 1)
+            return false;
+        *out = i->magnitude == (uint64_t)INT64_MAX + 1
+                   ? INT64_MIN : -(int64_t)i->magnitude;
+        return true;
+    }
+    if (i->magnitude > (uint64_t)INT64_MAX)
+        return false;
+    *out = (int64_t)i->magnitude;
+    return true;
+}
+
+bool mv_int_to_u64(const mv_value *v, uint64_t *out)
+{
+    if (v->kind == MV_BOOL) {
+        *out = v->as.boolean;
+        return true;
+    }
+    assert(v->kind == MV_INT);
+    if (v->as.integer.huge || v->as.integer.negative)
+        return false;
+    *out = v->as.integer.magnitude;
+    return true;
+}
+
+/* PyNumber_AsSsize_t(v, overflow_type): the key of m[v], an argument n. */
+int mv_as_ssize(const mv_config *cfg, const mv_value *v,
+                const char *overflow_type, mv_ssize *out, mv_error *err)
+{
+    int64_t i;
+    mv_ssize max = cfg->platform.ssize_max;
+
+    if (!mv_is_index(v))
+        return mv_raise(err, "TypeError",
+                        "'%.200s' object cannot be interpreted as an integer",
+                        mv_type_qualname(v));
+    if (!mv_int_to_i64(v, &i) || i > max || i < -max - 1)
+        return mv_raise(err, overflow_type,
+                        "cannot fit 'int' into an index-sized integer");
+    *out = i;
+    return 0;
+}
+
+/* PyFloat_AsDouble for the values that have __float__ or __index__. */
+int mv_as_double(const mv_value *v, double *out, mv_error *err)
+{
+    const mv_int *i;
+
+    switch (v->kind) {
+    case MV_FLOAT:
+        *out = v->as.real;
+        return 0;
+    case MV_BOOL:
+        *out = v->as.boolean;
+        return 0;
+    case MV_INT:
+        i = &v->as.integer;
+        if (!i->huge) {
+            /* C rounds to nearest, ties to even: as int.__float__ does */
+            *out = (double)i->magnitude;
+        } else {
+            /* strtod rounds a decimal string correctly and says ERANGE
+               exactly when the rounded value would not be finite */
+            errno = 0;
+            *out = strtod(i->digits, NULL);
+            if (errno == ERANGE || isinf(*out))
+                return mv_raise(err, "OverflowError",
+                                "int too large to convert to float");
+        }
+        if (i->negative)
+            *out = -*out;
+        return 0;
+    default:
+        return mv_raise(err, "TypeError", "must be real number, not %.50s",
+                        mv_type_qualname(v));
+    }
+}
+
+/* bool(v): PyObject_IsTrue. */
+int mv_truthy(const mv_value *v, bool *out, mv_error *err)
+{
+    mv_value n;
+
+    switch (v->kind) {
+    case MV_NONE: *out = false; return 0;
+    case MV_BOOL: *out = v->as.boolean; return 0;
+    case MV_INT: *out = v->as.integer.huge || v->as.integer.magnitude != 0;
+        return 0;
+    case MV_FLOAT: *out = v->as.real != 0.0; return 0;
+    case MV_STR: *out = v->as.str.len != 0; return 0;
+    case MV_BYTES: *out = v->as.bytes.len != 0; return 0;
+    case MV_LIST: case MV_TUPLE: *out = v->as.seq.len != 0; return 0;
+    case MV_SLICE: case MV_ELLIPSIS: *out = true; return 0;
+    case MV_OBJECT:
+        if (mv_truth(v, &n, err) < 0)
+            return -1;
+        *out = n.as.boolean;
+        return 0;
+    }
+    assert(0);
+    return -1;
+}
+
+bool mv_same_object(const mv_value *a, const mv_value *b)
+{
+    if (a->kind == MV_OBJECT && b->kind == MV_OBJECT)
+        return a->as.object == b->as.object;
+    /* the singletons: None, True, False, Ellipsis */
+    if (a->kind != b->kind)
+        return false;
+    if (a->kind == MV_NONE || a->kind == MV_ELLIPSIS)
+        return true;
+    if (a->kind == MV_BOOL)
+        return a->as.boolean == b->as.boolean;
+    return false;
+}

@@ -1,0 +1,82 @@
+"""The HTML matrix, checked the way a person sees it: in a real Chromium.
+
+We run the matrix on CPython and on a deliberately buggy implementation,
+open the page in headless Chromium (Debian's, driven through chromedriver),
+and check what is on screen: the implementations, a red cell for the rule
+the bug breaks, and, after a click on it, the failing case as a program with
+CPython's outcome and the implementation's side by side.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+ROOT = Path(__file__).resolve().parent.parent
+FAKE = Path(__file__).parent / "fakes" / "misbehaving_adapter.py"
+BROKEN = "seed/array-index-and-assign"
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("matrix")
+    out = tmp / "index.html"
+    buggy = f"buggy={sys.executable} {FAKE} wrong {BROKEN} {tmp / 'marker'}"
+    r = subprocess.run([sys.executable, "-m", "harness", "matrix", "cpython", buggy,
+                        "--area", "seed", "--results", str(tmp / "results"), "--out", str(out)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "buggy" in r.stdout and "seed" in r.stdout      # the terminal table
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    options = Options()
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=1300,1000",
+                f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(arg)
+    options.binary_location = "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()
+
+
+def test_the_page_shows_each_implementation(page, browser):
+    browser.get(page.as_uri())
+    rows = browser.find_elements(By.CSS_SELECTOR, "#impls tr")
+    names = [r.find_elements(By.TAG_NAME, "td")[0].text for r in rows[1:]]
+    assert names == ["cpython", "buggy"]
+    assert "cpython-3.11.2-64le" in rows[1].text
+
+
+def test_a_broken_rule_is_a_red_cell_and_a_passing_one_green(page, browser):
+    browser.get(page.as_uri())
+    cell = browser.find_element(By.CSS_SELECTOR, "a[href='#cell-ASSIGN-001-buggy']")
+    td = cell.find_element(By.XPATH, "..")
+    assert "fail" in td.get_attribute("class")
+    assert td.value_of_css_property("background-color") == "rgba(247, 201, 201, 1)"
+    ok = browser.find_element(By.XPATH, "//tr[td[contains(., 'TOLIST-001')]]/td[2]")
+    assert "pass" in ok.get_attribute("class") and ok.text.split("/")[0] == ok.text.split("/")[1]
+
+
+def test_clicking_a_cell_shows_the_failing_case_side_by_side(page, browser):
+    browser.get(page.as_uri())
+    panel = browser.find_element(By.ID, "cell-ASSIGN-001-buggy")
+    assert not panel.is_displayed()
+    browser.find_element(By.CSS_SELECTOR, "a[href='#cell-ASSIGN-001-buggy']").click()
+    assert panel.is_displayed()
+    program = panel.find_element(By.CSS_SELECTOR, ".program").text
+    assert "arr = array.array('i', [1, 2, 3, 4, 5])" in program and "mv[1]" in program
+    expected = panel.find_elements(By.CSS_SELECTOR, ".expected pre")
+    actual = panel.find_elements(By.CSS_SELECTOR, ".actual pre")
+    assert "2" in [e.text for e in expected] and "12345" in [a.text for a in actual]
+    e, a = expected[0].rect, actual[0].rect
+    assert abs(e["y"] - a["y"]) < 2 and a["x"] > e["x"] + e["width"] / 2   # side by side
