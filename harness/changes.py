@@ -51,10 +51,30 @@ def change_key(case: dict, oracles: dict[str, Oracle]) -> tuple:
     return tuple((who, what) for _, who, what in sorted(groups))   # oldest first
 
 
+def example_value(case: dict, who: tuple, what: str) -> str:
+    """For a side that returns a value, the value the example case got."""
+    if what != "a value":
+        return ""
+    i = first_difference(case)
+    for g in case["expect"]:
+        if "value" in g["outcomes"][i] and _labels_of(g) == set(who):
+            return f" (e.g. `{outcome_text(g['outcomes'][i])}`)"
+    return ""
+
+
+_ORACLES: dict[str, Oracle] = {}
+
+
+def _labels_of(group: dict) -> set[str]:
+    return {oracle_label(_ORACLES[n]) for n in group["oracles"]}
+
+
 def table(suite: Suite) -> str:
     """One row per distinct change: which versions behave how, in how many
     cases, under which rules, with one case to look at."""
     oracles = {o.name: o for o in suite.oracles}
+    _ORACLES.clear()
+    _ORACLES.update(oracles)
     changes: dict[tuple, list[dict]] = defaultdict(list)
     for case in suite.cases:
         if len(case.get("expect") or []) > 1:
@@ -69,7 +89,8 @@ def table(suite: Suite) -> str:
         return "\n".join(lines)
     lines += ["| versions: outcome | cases | rules | for example |", "|---|---|---|---|"]
     for key, cases in sorted(changes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        sides = "<br>".join(f"{', '.join(who)}: `{what}`" for who, what in key)
+        sides = "<br>".join(f"{', '.join(who)}: `{what}`" + example_value(cases[0], who, what)
+                            for who, what in key)
         cited = Counter(r for c in cases for r in c["rules"])
         rules = ", ".join(r for r, _ in sorted(cited.items(), key=lambda kv: (-kv[1], _rule_order(kv[0])))[:6])
         if len(cited) > 6:

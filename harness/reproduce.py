@@ -73,7 +73,12 @@ def step_source(step: dict) -> str:
         "ge": lambda: f"{source(step.get('a'))} >= {source(step.get('b'))}",
         "is": lambda: f"{source(step.get('a'))} is {source(step.get('b'))}",
         "contents": lambda: f"{obj}",          # a REPL shows what it holds
-        "pickle": lambda: f"pickle.dumps({obj})",
+        "pickle": lambda: (f"pickle.dumps({obj}, {step['protocol']!r})" if "protocol" in step
+                           else f"pickle.dumps({obj})"),
+        "copy": lambda: f"copy.{'deepcopy' if step.get('deep') else 'copy'}({obj})",
+        "iter": lambda: f"iter({obj})",
+        "next": lambda: f"next({obj})",
+        "contains": lambda: f"{source(step.get('value'))} in {obj}",
         "drop": lambda: f"del {step.get('name')}",
     }.get(op, lambda: f"<unknown op {op!r}>")()
     if "as" in step:
@@ -106,6 +111,8 @@ def imports_for(case: dict) -> list[str]:
         mods.append("numpy")
     if any(s.get("op") == "pickle" for s in case.get("steps", [])):
         mods.append("pickle")
+    if any(s.get("op") == "copy" for s in case.get("steps", [])):
+        mods.append("copy")
     return [f"import {m}" for m in mods]
 
 

@@ -9,7 +9,7 @@ the expected outcomes.
 This file is written in the subset of Python that CPython 3.6+, PyPy,
 MicroPython, Pyodide and Brython all run: no f-strings, no dataclasses, no
 typing, no walrus, no match; only the modules json, struct, sys and array are
-assumed, and _testbuffer, numpy and pickle are used when present. Where a
+assumed, and _testbuffer, numpy, pickle and copy are used when present. Where a
 runtime lacks part of even that (MicroPython cannot call slice(), Brython
 mishandles an empty **{}), the "portability" section below stands in.  Cases are
 data: nothing in a case is ever evaluated as code, every operation below is
@@ -32,6 +32,10 @@ try:
     import numpy
 except ImportError:
     numpy = None
+try:
+    import copy
+except ImportError:
+    copy = None
 
 PROTOCOL = 1
 INT64_MIN = -(1 << 63)
@@ -406,8 +410,33 @@ def op_pickle(step, env):
         import pickle
     except ImportError:
         raise Unsupported("no pickle module")
-    pickle.dumps(lookup(env, step["obj"]))
+    obj = lookup(env, step["obj"])
+    if "protocol" in step:
+        pickle.dumps(obj, step["protocol"])
+    else:
+        pickle.dumps(obj)
     return True
+
+
+def op_copy(step, env):
+    if copy is None:
+        raise Unsupported("no copy module")
+    obj = lookup(env, step["obj"])
+    if step.get("deep", False):
+        return copy.deepcopy(obj)
+    return copy.copy(obj)
+
+
+def op_iter(step, env):
+    return iter(lookup(env, step["obj"]))
+
+
+def op_next(step, env):
+    return next(lookup(env, step["obj"]))
+
+
+def op_contains(step, env):
+    return decode(step["value"], env) in lookup(env, step["obj"])
 
 
 def op_drop(step, env):
@@ -436,6 +465,10 @@ OPS = {
     "is": op_is,
     "contents": op_contents,
     "pickle": op_pickle,
+    "copy": op_copy,
+    "iter": op_iter,
+    "next": op_next,
+    "contains": op_contains,
     "drop": op_drop,
 }
 
