@@ -140,6 +140,17 @@ def report_run(run: session.RunResult, by_id: dict[str, dict], args: argparse.Na
     return status
 
 
+def expand_impls(texts: list[str], suite: casesmod.Suite) -> list[impls.Impl]:
+    """Resolve names; `reference:all` becomes one run per recorded oracle."""
+    out = []
+    for text in texts:
+        if text == "reference:all":
+            out += impls.reference_for_each(suite.oracles)
+        else:
+            out.append(impls.resolve(text))
+    return out
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise HarnessError("--jobs must be at least 1")
@@ -156,14 +167,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise HarnessError("--expectations names one file: give one implementation")
     by_id = suite.by_id()
     worst = EXIT_OK
-    many = len(args.impl) > 1
-    for text in args.impl:
-        impl = impls.resolve(text)
+    chosen_impls = expand_impls(args.impl, suite)
+    many = len(chosen_impls) > 1
+    for impl in chosen_impls:
         progress = report.Progress(impl.name, len(chosen))
         try:
             run = session.run(impl, suite, chosen, timeout=args.timeout,
                               strict=True if args.strict_messages else None,
-                              prefer_oracle=args.oracle, jobs=args.jobs,
+                              prefer_oracle=args.oracle or impl.oracle, jobs=args.jobs,
                               log_dir=Path(args.results) / "logs", on_result=progress)
         except runner.AdapterError as e:
             progress.finish()
@@ -283,7 +294,8 @@ def parser() -> argparse.ArgumentParser:
 
     u = sub.add_parser("run", help="run the suite against implementations")
     u.add_argument("impl", nargs="+",
-                   help="reference[:X.Y], cpython[:PATH], pypy, or NAME=COMMAND")
+                   help="reference[:X.Y[:32]], reference:all, cpython[:PATH], cpython-X.Y, pypy, "
+                   "pyodide, micropython, brython, or NAME=COMMAND")
     u.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
     u.add_argument("--area", action="append", default=[], help="only this area (repeatable)")
     u.add_argument("--rule", action="append", default=[],

@@ -36,9 +36,18 @@ def oracle_ranking(hello: Hello, oracles: list[Oracle], prefer: str | None = Non
 
 
 def expected_for(case: dict, ranking: list[Oracle]) -> tuple[str, list] | None:
-    """(oracle name, outcomes) from the best-ranked oracle that ran the case."""
+    """(oracle name, outcomes) from the best-ranked oracle that ran the case.
+
+    Only oracles of the best one's platform are candidates: a 32-bit answer
+    is not the expectation for a 64-bit implementation, nor the reverse.
+    """
     groups = case.get("expect") or []
+    if not ranking:
+        return None
+    platform = ranking[0].platform
     for o in ranking:
+        if o.platform != platform:
+            break
         for g in groups:
             if o.name in g["oracles"]:
                 return o.name, g["outcomes"]

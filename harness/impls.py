@@ -54,6 +54,19 @@ class Impl:
     argv: list[str]
     strict: bool = False      # held to CPython's exact messages
     env: dict[str, str] | None = field(default=None, repr=False)
+    oracle: str | None = None # compare with this oracle when it recorded the case
+
+
+def reference_for_each(oracles) -> list[Impl]:
+    """`reference:all`: the reference once per recorded oracle, following that
+    CPython's version on that oracle's platform, compared with that oracle."""
+    out = []
+    for o in oracles:
+        impl = resolve(f"reference:{o.language}:{o.platform[:2]}")
+        impl.name = f"reference-{o.version}-{o.platform}"
+        impl.oracle = o.name
+        out.append(impl)
+    return out
 
 
 def python_adapter(python: str) -> list[str]:
@@ -119,9 +132,12 @@ def resolve(text: str, default_language: str = "3.11") -> Impl:
     if kind == "reference":
         if not DRIVER.exists():
             raise ImplError(f"{DRIVER} is not built: run `make reference`")
-        language = arg or default_language
-        return Impl("reference" if not arg else f"reference-{arg}",
-                    [str(DRIVER), "--python", language], strict=True)
+        language, _, word = (arg or default_language).partition(":")
+        if not re.fullmatch(r"\d+\.\d+", language) or word not in ("", "32", "64"):
+            raise ImplError(f"{text!r}: write reference[:X.Y[:32|64]] or reference:all")
+        argv = [str(DRIVER), "--python", language] + (["--word-size", word] if word else [])
+        return Impl("reference" if not arg else f"reference-{arg.replace(':', '-')}",
+                    argv, strict=True)
     if kind == "cpython":
         python = arg or DEBIAN_PYTHON
         if not shutil.which(python):

@@ -74,7 +74,7 @@ def judge(case: dict, reply: runner.Reply, ranking, strict: bool) -> CaseResult:
     expected = compare.expected_for(case, ranking)
     if expected is None:
         result.status = UNSUPPORTED
-        result.detail = "no oracle recorded this case"
+        result.detail = f"no oracle of platform {ranking[0].platform} recorded this case"
         return result
     result.oracle, outcomes = expected
     verdict = compare.compare(outcomes, reply.outcomes, strict)
