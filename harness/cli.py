@@ -215,6 +215,12 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     the exit status is 0 unless the harness itself could not work.
     """
     suite = casesmod.load_suite(Path(args.cases))
+    if args.from_results:
+        runs = [report.read_results(Path(p)) for p in args.from_results]
+        missing = {r.id for run in runs for r in run.results} - set(suite.by_id())
+        if missing:
+            raise HarnessError(f"{len(missing)} cases of the results are not in {args.cases}")
+        return write_matrix(runs, suite, args)
     chosen = selection_of(args).apply(suite.cases)
     names = args.impl or (MATRIX_DEFAULT[:2] + [f"cpython:{p}" for p in impls.oracle_pythons()
                                                if p != impls.DEBIAN_PYTHON] + MATRIX_DEFAULT[2:])
@@ -239,11 +245,16 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         runs.append(run)
     if not runs:
         raise HarnessError("no implementation could run")
+    return write_matrix(runs, suite, args)
+
+
+def write_matrix(runs: list[session.RunResult], suite: casesmod.Suite,
+                 args: argparse.Namespace) -> int:
     print(matrix.area_table(runs))
     out = Path(args.out)
     matrix.write_page(out, runs, suite.by_id())
-    print(f"matrix: {out} ({len(runs)} implementations, {len(chosen)} cases); "
-          f"results in {args.results}/")
+    print(f"matrix: {out} ({len(runs)} implementations, "
+          f"{len({r.id for run in runs for r in run.results})} cases); results in {args.results}/")
     return EXIT_OK
 
 
@@ -339,6 +350,8 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--timeout", type=float, default=10.0)
     x.add_argument("--results", default="build/results")
     x.add_argument("--out", default="build/matrix/index.html")
+    x.add_argument("--from-results", nargs="+", metavar="JSON",
+                   help="build the table and page from results files instead of running")
     x.set_defaults(func=cmd_matrix)
 
     b = sub.add_parser("bench", help="cases per second of each implementation, side by side")
