@@ -258,6 +258,22 @@ def write_matrix(runs: list[session.RunResult], suite: casesmod.Suite,
     return EXIT_OK
 
 
+def add_selection_options(p: argparse.ArgumentParser) -> None:
+    """Which cases, and how to run them: shared by run and matrix."""
+    p.add_argument("--area", action="append", default=[], help="only this area (repeatable)")
+    p.add_argument("--rule", action="append", default=[],
+                   help="only cases citing a rule matching this glob, e.g. 'SLICE-*' (repeatable)")
+    p.add_argument("--id", action="append", default=[],
+                   help="only cases whose id matches this glob (repeatable)")
+    p.add_argument("--language", help="only cases that run on some version in this "
+                   "constraint, e.g. '>=3.12' or '>=3.10,<3.13'")
+    p.add_argument("--version-sensitive", action="store_true",
+                   help="only cases whose outcome differs between CPython versions")
+    p.add_argument("--shard", help="I/N: only the I-th of N deterministic slices of the suite")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="adapter processes in parallel")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds per case (default 10)")
+
+
 def add_output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--results", default="build/results",
                    help="directory for <impl>.json results and adapter logs")
@@ -308,19 +324,8 @@ def parser() -> argparse.ArgumentParser:
                    help="reference[:X.Y[:32]], reference:all, cpython[:PATH], cpython-X.Y, pypy, "
                    "pyodide, micropython, brython, or NAME=COMMAND")
     u.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
-    u.add_argument("--area", action="append", default=[], help="only this area (repeatable)")
-    u.add_argument("--rule", action="append", default=[],
-                   help="only cases citing a rule matching this glob, e.g. 'SLICE-*' (repeatable)")
-    u.add_argument("--id", action="append", default=[],
-                   help="only cases whose id matches this glob (repeatable)")
-    u.add_argument("--language", help="only cases that run on some version in this "
-                   "constraint, e.g. '>=3.12' or '>=3.10,<3.13'")
-    u.add_argument("--version-sensitive", action="store_true",
-                   help="only cases whose outcome differs between CPython versions")
-    u.add_argument("--shard", help="I/N: only the I-th of N deterministic slices of the suite")
+    add_selection_options(u)
     u.add_argument("--list", action="store_true", help="list the selected cases and stop")
-    u.add_argument("-j", "--jobs", type=int, default=1, help="adapter processes in parallel")
-    u.add_argument("--timeout", type=float, default=10.0, help="seconds per case (default 10)")
     u.add_argument("--strict-messages", action="store_true",
                    help="a differing exception message is a failure")
     u.add_argument("--oracle", help="compare with this oracle when it recorded the case")
@@ -340,14 +345,7 @@ def parser() -> argparse.ArgumentParser:
     x = sub.add_parser("matrix", help="run everything installed; table and HTML matrix")
     x.add_argument("impl", nargs="*", help="implementations (default: all installed)")
     x.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
-    x.add_argument("--area", action="append", default=[])
-    x.add_argument("--rule", action="append", default=[])
-    x.add_argument("--id", action="append", default=[])
-    x.add_argument("--language")
-    x.add_argument("--version-sensitive", action="store_true")
-    x.add_argument("--shard")
-    x.add_argument("-j", "--jobs", type=int, default=1)
-    x.add_argument("--timeout", type=float, default=10.0)
+    add_selection_options(x)
     x.add_argument("--results", default="build/results")
     x.add_argument("--out", default="build/matrix/index.html")
     x.add_argument("--from-results", nargs="+", metavar="JSON",
