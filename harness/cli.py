@@ -202,7 +202,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     rows = bench.measure([impls.resolve(t) for t in args.impl], suite.cases,
                          repeat=args.repeat, progress=record.stderr_progress)
     print(bench.table(rows))
-    return EXIT_OK
+    return EXIT_FAILURES if any(r.error for r in rows) else EXIT_OK
 
 
 MATRIX_DEFAULT = ["reference", "cpython", "pypy", "pyodide", "micropython", "brython"]
@@ -369,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (HarnessError, casesmod.CaseFileError, generate.TemplateError,
             impls.ImplError, runner.AdapterError, select.SelectionError,
-            expectations.ExpectationsError, report.ResultsError) as e:
+            expectations.ExpectationsError, report.ResultsError, bench.BenchError) as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
