@@ -399,6 +399,11 @@ void mv_alloc_fail_at(long n);
 /* "reference/src/view.c:123", the call site of the allocation the hook
    made fail since it was armed; NULL if none failed yet. */
 const char *mv_alloc_failed_site(void);
+/* Call fn(ctx, file, line) for every allocation from now on, with the
+   call site ("reference/src/view.c", 123); NULL stops it.  The gate that
+   fails allocations uses it to find which case reaches which site. */
+typedef void (*mv_alloc_tracer)(void *ctx, const char *file, int line);
+void mv_alloc_trace(mv_alloc_tracer fn, void *ctx);
 /* Allocations made since the process started, and those not yet freed. */
 long mv_alloc_count(void);
 long mv_alloc_live(void);

@@ -54,10 +54,13 @@
 
    testcase(X) marks a boundary value the suite must reach: in coverage
    builds it is a branch of its own, so lcov shows whether some case makes
-   X true; elsewhere it is nothing. */
+   X true; elsewhere it is nothing.
+
+   None of the three may have side effects: X is not evaluated in every
+   build (and in coverage builds its value is not used). */
 #if defined(MV_COVERAGE)
-# define ALWAYS(X) (1)
-# define NEVER(X) (0)
+# define ALWAYS(X) ((void)(X), 1)
+# define NEVER(X) ((void)(X), 0)
 extern unsigned mv_testcase_hits;
 # define testcase(X) do { if (X) mv_testcase_hits += (unsigned)__LINE__; } while (0)
 #elif !defined(NDEBUG)

@@ -86,8 +86,9 @@ static int fill_items(mv_exporter *e, const mv_value *items, mv_ssize n,
     for (mv_ssize i = 0; i < n; i++) {
         const mv_value *item = items->kind == MV_LIST
                                    ? &items->as.seq.items[i] : items;
-        if (NEVER(pack(e->base.cfg, e->format, e->data + i * e->itemsize,
-                       item, err) < 0))
+        int status = pack(e->base.cfg, e->format, e->data + i * e->itemsize,
+                          item, err);
+        if (NEVER(status < 0))   /* an item CPython refused: see above */
             return -1;
     }
     return 0;
@@ -206,11 +207,12 @@ static int pack_longdouble(const mv_config *cfg, const char *format,
                            mv_error *err)
 {
     union { long double x; unsigned char bytes[sizeof(long double)]; } u;
-    double d;
+    double d = 0;
+    int status = mv_as_double(item, &d, err);
 
     (void)cfg;
     (void)format;
-    if (NEVER(mv_as_double(item, &d, err) < 0))
+    if (NEVER(status < 0))
         return -1;
     memset(&u, 0, sizeof u);
     u.x = d;
