@@ -404,8 +404,7 @@ const char *mv_alloc_failed_site(void);
    fails allocations uses it to find which case reaches which site. */
 typedef void (*mv_alloc_tracer)(void *ctx, const char *file, int line);
 void mv_alloc_trace(mv_alloc_tracer fn, void *ctx);
-/* Allocations made since the process started, and those not yet freed. */
-long mv_alloc_count(void);
+/* Allocations not yet freed: a leak check that needs no tool. */
 long mv_alloc_live(void);
 
 #endif /* MVREF_H */

@@ -47,7 +47,6 @@ void mv_alloc_fail_at(long n)
     alloc_state.failed_site[0] = '\0';
 }
 
-long mv_alloc_count(void) { return alloc_state.made; }
 long mv_alloc_live(void) { return alloc_state.live; }
 
 void mv_alloc_trace(mv_alloc_tracer fn, void *ctx)

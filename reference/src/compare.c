@@ -34,37 +34,37 @@
  * comparing what was hashed.
  */
 #include <math.h>
+#include <stdio.h>
 
 #include "mvint.h"
 
 /* ---- equality of plain values ------------------------------------------ */
 
-static int sequences_equal(const mv_value *a, const mv_value *b, bool *out,
-                           mv_error *err)
+/* COMPARE-002: two numbers, exactly, as Python compares them: two floats
+   as floats, anything else by its exact decimal value -- an int's digits,
+   an integral float's "%.0f" (exact: C prints every digit of an integral
+   double), and a float with a fraction equals no int. */
+static void numbers_equal(const mv_value *a, const mv_value *b, bool *out)
 {
-    *out = a->as.seq.len == b->as.seq.len;
-    for (size_t i = 0; *out && i < a->as.seq.len; i++)
-        if (mv_values_equal(&a->as.seq.items[i], &b->as.seq.items[i], out,
-                            err) < 0)
-            return -1;
-    return 0;
-}
+    char text[2][400];
+    const mv_value *side[2] = { a, b };
 
-/* int == float, exactly: a float equals an int only when it is integral
-   and the same number.  A huge int is beyond every float this compares
-   with: items are at most 64 bits wide. */
-static void int_equals_float(const mv_value *i, double d, bool *out)
-{
-    int64_t s;
-    uint64_t u;
-
-    *out = false;
-    if (isnan(d) || isinf(d) || d != floor(d))
+    if (a->kind == MV_FLOAT && b->kind == MV_FLOAT) {
+        *out = a->as.real == b->as.real;
         return;
-    if (d >= 0 && d < 18446744073709551616.0 && mv_int_to_u64(i, &u))
-        *out = (double)u == d && (uint64_t)d == u;
-    else if (d < 0 && d >= -9223372036854775808.0 && mv_int_to_i64(i, &s))
-        *out = (int64_t)d == s;
+    }
+    for (int i = 0; i < 2; i++) {
+        const mv_value *v = side[i];
+        if (v->kind == MV_BOOL)
+            snprintf(text[i], sizeof text[i], "%d", v->as.boolean);
+        else if (v->kind == MV_INT)
+            mv_int_text(&v->as.integer, text[i], sizeof text[i]);
+        else if (isfinite(v->as.real) && v->as.real == floor(v->as.real))
+            snprintf(text[i], sizeof text[i], "%.0f", v->as.real + 0.0);
+        else
+            snprintf(text[i], sizeof text[i], "not an integer");
+    }
+    *out = strcmp(text[0], text[1]) == 0;
 }
 
 static bool is_number(const mv_value *v)
@@ -72,56 +72,36 @@ static bool is_number(const mv_value *v)
     return v->kind == MV_BOOL || v->kind == MV_INT || v->kind == MV_FLOAT;
 }
 
-/* COMPARE-002: numbers of any two kinds compare by value. */
-static void numbers_equal(const mv_value *a, const mv_value *b, bool *out)
-{
-    char ta[32], tb[32];
-    int64_t ia, ib;
-
-    if (a->kind == MV_FLOAT && b->kind == MV_FLOAT)
-        *out = a->as.real == b->as.real;
-    else if (a->kind == MV_FLOAT)
-        int_equals_float(b, a->as.real, out);
-    else if (b->kind == MV_FLOAT)
-        int_equals_float(a, b->as.real, out);
-    else if (mv_int_to_i64(a, &ia) && mv_int_to_i64(b, &ib))
-        *out = ia == ib;
-    else if (a->kind == MV_BOOL || b->kind == MV_BOOL)
-        *out = false;   /* the other is beyond int64 */
-    else   /* at least one beyond int64: compare signs and digits */
-        *out = strcmp(mv_int_text(&a->as.integer, ta, sizeof ta),
-                      mv_int_text(&b->as.integer, tb, sizeof tb)) == 0;
-}
-
-/* a == b when neither side has an __eq__ that answered: numbers across
-   types, then values of the same kind, then identity. */
+/* a == b when neither side has an __eq__ that answered: identity for
+   objects, numbers across types, bytes, and the tuples the struct module
+   gives; values of different kinds are unequal.  (The values compared
+   here are a view's items, and what they are compared with.) */
 static int plain_equal(const mv_value *a, const mv_value *b, bool *out,
                        mv_error *err)
 {
+    const unsigned char *da, *db;
+    size_t la, lb;
+
     *out = false;
-    if (a->kind == MV_OBJECT || b->kind == MV_OBJECT) {
+    if (mv_bytes_of(a, &da, &la) && mv_bytes_of(b, &db, &lb))
+        *out = la == lb && memcmp(da, db, la) == 0;
+    else if (a->kind == MV_OBJECT || b->kind == MV_OBJECT)
         *out = mv_same_object(a, b);
-        return 0;
-    }
-    if (is_number(a) && is_number(b)) {
+    else if (is_number(a) && is_number(b))
         numbers_equal(a, b, out);
-        return 0;
-    }
-    if (a->kind != b->kind)
-        return 0;
-    switch (a->kind) {
-    case MV_NONE: case MV_ELLIPSIS:
+    else if (a->kind == MV_TUPLE && b->kind == MV_TUPLE
+             && a->as.seq.len == b->as.seq.len) {
         *out = true;
-        return 0;
-    case MV_STR:
-        *out = a->as.str.len == b->as.str.len
-               && memcmp(a->as.str.data, b->as.str.data, a->as.str.len) == 0;
-        return 0;
-    case MV_LIST: case MV_TUPLE: case MV_SLICE:
-        return sequences_equal(a, b, out, err);
-    default:
+        for (size_t i = 0; i < a->as.seq.len && *out; i++) {
+            int status = plain_equal(&a->as.seq.items[i], &b->as.seq.items[i],
+                                     out, err);
+            if (NEVER(status < 0))   /* struct's items are numbers, bytes */
+                return -1;
+        }
+    } else if (a->kind == b->kind && a->kind != MV_TUPLE) {
         return mv_unsupported(err, "== between %s values", mv_type_name(a));
     }
+    return 0;
 }
 
 /* ---- views ------------------------------------------------------------------ */
@@ -291,8 +271,6 @@ static int side_equal(const mv_value *a, const mv_value *b, bool *out,
 int mv_values_equal(const mv_value *a, const mv_value *b, bool *out,
                     mv_error *err)
 {
-    const unsigned char *da, *db;
-    size_t la, lb;
     bool not_implemented;
 
     if (side_equal(a, b, out, &not_implemented, err) < 0)
@@ -303,10 +281,6 @@ int mv_values_equal(const mv_value *a, const mv_value *b, bool *out,
         return -1;
     if (!not_implemented)
         return 0;
-    if (mv_bytes_of(a, &da, &la) && mv_bytes_of(b, &db, &lb)) {
-        *out = la == lb && (la == 0 || memcmp(da, db, la) == 0);
-        return 0;
-    }
     return plain_equal(a, b, out, err);
 }
 
@@ -333,27 +307,53 @@ int mv_ne(const mv_value *a, const mv_value *b, mv_value *result,
     return 0;
 }
 
+/* Whether a < b (op "<"), a <= b, a > b or a >= b holds, given how their
+   bytes compare (-1, 0, 1, as memcmp and then by length). */
+static bool ordered(const char *op, const unsigned char *a, size_t la,
+                    const unsigned char *b, size_t lb)
+{
+    int c = memcmp(a, b, la < lb ? la : lb);
+
+    if (c == 0)
+        c = la < lb ? -1 : la > lb;
+    return op[0] == '<' ? (op[1] ? c <= 0 : c < 0) : (op[1] ? c >= 0 : c > 0);
+}
+
 /* COMPARE-005: a < b, a <= b, a > b, a >= b (op "<", "<=", ">", ">=")
-   with a view on one side.  memoryview has no order; of the other
-   objects here only a bytearray (raw bytes) and a numpy array
-   (elementwise) would answer, which this library does not model. */
+   with a view on one side.  memoryview has no order: Python asks the other
+   side (reflected), and of the objects here only a bytearray answers,
+   comparing its bytes with the view's when the view is C-contiguous; a
+   numpy array would compare elementwise, which is not modelled. */
 int mv_order(const mv_value *a, const char *op, const mv_value *b,
              mv_value *result, mv_error *err)
 {
-    const mv_value *side[2] = { a, b };
+    static const char *const reflected[] = { ">", ">=", "<", "<=" };
+    mv_view *v = mv_as_view(a) ? mv_as_view(a) : mv_as_view(b);
+    const mv_value *other = mv_as_view(a) ? b : a;
+    mv_exporter *e = mv_as_exporter(other);
+    mv_error ignored;
+    mv_value bytes;
 
-    (void)result;
-    if (NEVER(mv_as_view(a) == NULL && mv_as_view(b) == NULL))
+    if (NEVER(v == NULL))
         return mv_unsupported(err, "ordering without a memoryview");
-    for (int i = 0; i < 2; i++) {
-        mv_exporter *e = mv_as_exporter(side[i]);
-        if (e != NULL && (e->base.type == MV_TYPE_BYTEARRAY
-                          || e->base.type == MV_TYPE_NUMPY))
-            return mv_unsupported(err, "%s's ordering", mv_type_name(side[i]));
-    }
-    return mv_raise(err, "TypeError", "'%s' not supported between instances "
-                    "of '%.100s' and '%.100s'", op, mv_type_qualname(a),
-                    mv_type_qualname(b));
+    if (e != NULL && e->base.type == MV_TYPE_NUMPY)
+        return mv_unsupported(err, "numpy's ordering");
+    if (e == NULL || e->base.type != MV_TYPE_BYTEARRAY
+        || mv_view_check_released(v, &ignored) < 0 || !(v->flags & MV_FLAG_C))
+        return mv_raise(err, "TypeError", "'%s' not supported between "
+                        "instances of '%.100s' and '%.100s'", op,
+                        mv_type_qualname(a), mv_type_qualname(b));
+    if (mv_buffer_tobytes(&v->view, 'C', &bytes, err) < 0)
+        return -1;
+    /* the bytearray's method, with the operator reflected if it is b */
+    *result = mv_bool(other == a
+        ? ordered(op, e->data, (size_t)e->size, bytes.as.bytes.data,
+                  bytes.as.bytes.len)
+        : ordered(reflected[(op[0] == '<' ? 0 : 2) + (op[1] != '\0')],
+                  e->data, (size_t)e->size, bytes.as.bytes.data,
+                  bytes.as.bytes.len));
+    mv_value_clear(&bytes);
+    return 0;
 }
 
 /* ---- hashing ----------------------------------------------------------------- */
@@ -378,7 +378,7 @@ static int exporter_hashable(const mv_value *obj, mv_error *err)
         return e->readonly ? 0 : mv_raise(err, "ValueError", "cannot hash "
                                           "writable ndarray object");
     return mv_raise(err, "TypeError", "unhashable type: '%s'",
-                    mv_exporter_qualname(e));
+                    mv_type_qualname(obj));
 }
 
 /* HASH-001 to HASH-005, RELEASE-007: the bytes hash(m) hashes, computed on

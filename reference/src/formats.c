@@ -93,7 +93,8 @@ int mv_adjust_format(const char *format, char *code, mv_error *err)
 {
     const char *f = format[0] == '@' ? format + 1 : format;
 
-    if (f[0] != '\0' && f[1] == '\0') {
+    assert(f[0] != '\0');   /* a format of no item has no itemsize either */
+    if (f[1] == '\0') {
         *code = f[0];
         return 0;
     }
@@ -176,13 +177,12 @@ static double bits_double(uint64_t u)
     return d;
 }
 
-/* m / 2**shift, rounded to nearest, ties to even. */
+/* m / 2**shift, rounded to nearest, ties to even (shift >= 1). */
 static uint64_t shift_round_even(uint64_t m, int shift)
 {
     uint64_t q, rest, half;
 
-    if (shift == 0)
-        return m;
+    assert(shift >= 1);
     if (shift >= 64)
         return 0;            /* m < 2**53: far below one half */
     q = m >> shift;

@@ -80,18 +80,17 @@ typedef int (*item_packer)(const mv_config *cfg, const char *format,
                            unsigned char *ptr, const mv_value *item,
                            mv_error *err);
 
+/* Pack the items in order; -1 for an item CPython refused (see above). */
 static int fill_items(mv_exporter *e, const mv_value *items, mv_ssize n,
                       item_packer pack, mv_error *err)
 {
-    for (mv_ssize i = 0; i < n; i++) {
-        const mv_value *item = items->kind == MV_LIST
-                                   ? &items->as.seq.items[i] : items;
-        int status = pack(e->base.cfg, e->format, e->data + i * e->itemsize,
-                          item, err);
-        if (NEVER(status < 0))   /* an item CPython refused: see above */
-            return -1;
-    }
-    return 0;
+    int status = 0;
+
+    for (mv_ssize i = 0; i < n && status == 0; i++)
+        status = pack(e->base.cfg, e->format, e->data + i * e->itemsize,
+                      items->kind == MV_LIST ? &items->as.seq.items[i] : items,
+                      err);
+    return status;
 }
 
 /* CONSTRUCT-005: the strides a numpy array lends.  numpy lends a buffer
@@ -124,6 +123,7 @@ static int build(const mv_config *cfg, mv_type type,
     mv_ssize nitems = spec->items->kind == MV_LIST
                           ? (mv_ssize)spec->items->as.seq.len : 1;
     mv_exporter *e;
+    int status;
 
     assert(spec->ndim >= 0 && spec->ndim <= MV_MAX_EXPORTER_NDIM);
     assert(itemsize > 0 && spec->offset >= 0);
@@ -147,8 +147,8 @@ static int build(const mv_config *cfg, mv_type type,
         mv_strides_from_shape(e->ndim, e->shape, itemsize,
                               fortran_strides(type, spec) ? 'F' : 'C',
                               e->strides);
-    if (fill_items(e, spec->items, nitems, pack, err) < 0
-        || (spec->pil && make_pil(e, err) < 0)) {
+    status = fill_items(e, spec->items, nitems, pack, err);
+    if (NEVER(status < 0) || (spec->pil && make_pil(e, err) < 0)) {
         mv_value_clear(out);
         return -1;
     }
@@ -180,8 +180,8 @@ static int pack_complex(const mv_config *cfg, const char *format,
     const mv_ssize size = format[1] == 'f' ? 4 : 8;
     const mv_value zero = mv_float(0.0);
 
-    return mv_struct_pack(cfg, part, ptr, item, err) < 0
-           || mv_struct_pack(cfg, part, ptr + size, &zero, err) < 0 ? -1 : 0;
+    mv_struct_pack(cfg, part, ptr + size, &zero, err);   /* cannot fail */
+    return mv_struct_pack(cfg, part, ptr, item, err);
 }
 
 /* U<n> ('<n>w'): the code points of a str, as UCS-4, padded with zeros. */

@@ -75,12 +75,12 @@ void mv_managed_decref(mv_managed *mb)
 /* ---- views ------------------------------------------------------------------- */
 
 /* RELEASE-001, RELEASE-006: every operation on a released view fails so,
-   before any other check.  A view is released when released itself, or
-   when its managed buffer gave the loan back (m.__release_buffer__(v) on
-   the view v was lent from, OBJECT-010). */
+   before any other check.  (Its managed buffer cannot have given its loan
+   back before it: the view counts in its exports until released.) */
 int mv_view_check_released(const mv_view *v, mv_error *err)
 {
-    if ((v->flags & MV_FLAG_RELEASED) || v->mbuf->released)
+    assert(!v->mbuf->released || (v->flags & MV_FLAG_RELEASED));
+    if (v->flags & MV_FLAG_RELEASED)
         return mv_raise(err, "ValueError",
                         "operation forbidden on released memoryview object");
     return 0;

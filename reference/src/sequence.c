@@ -304,7 +304,7 @@ int mv_contains(const mv_value *obj, const mv_value *value, mv_value *result,
     if (NEVER(v == NULL))
         return mv_unsupported(err, "in %s", mv_type_name(obj));
     if (start(v, "in", &it, err) < 0) {
-        if (err->failure == MV_RAISED && strcmp(err->type, "TypeError") == 0)
+        if (strcmp(err->type, "TypeError") == 0)
             mv_raise(err, "TypeError", "argument of type 'memoryview' is not "
                      "%s", v->base.cfg->behaviour.not_a_container
                      ? "a container or iterable" : "iterable");

@@ -54,8 +54,6 @@ int mv_view_tobytes(mv_view *v, const mv_value *order, mv_value *result,
     const char *s = NULL;
     char ord = 'C';
 
-    if (legacy && mv_view_check_released(v, err) < 0)
-        return -1;
     if (order != NULL && order->kind != MV_NONE) {   /* TOBYTES-006 */
         if (order->kind != MV_STR)
             return mv_raise(err, "TypeError", legacy
@@ -66,7 +64,7 @@ int mv_view_tobytes(mv_view *v, const mv_value *order, mv_value *result,
         if (strlen(s) != order->as.str.len)
             return mv_raise(err, "ValueError", "embedded null character");
     }
-    if (!legacy && mv_view_check_released(v, err) < 0)
+    if (mv_view_check_released(v, err) < 0)   /* 3.9 checked before binding */
         return -1;
     if (s != NULL) {   /* TOBYTES-005 */
         if (strcmp(s, "F") == 0 || strcmp(s, "A") == 0)
