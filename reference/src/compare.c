@@ -227,25 +227,48 @@ static int view_equal(mv_view *v, const mv_value *w, bool *out,
     return status;
 }
 
-/* bytearray.__eq__(x): raw bytes against any object that lends a
-   C-contiguous buffer; *not_implemented when x lends none. */
-static int bytearray_equal(mv_exporter *ba, const mv_value *x, bool *out,
-                           bool *not_implemented, mv_error *err)
+/* What a bytearray's comparisons see of x: its bytes, when x lends a
+   simple buffer (PyBUF_SIMPLE: C-contiguous, and for a view, one not
+   released); *ok is false when it lends none, and the bytearray's method
+   then returns NotImplemented. */
+static int simple_bytes(const mv_config *cfg, const mv_value *x,
+                        mv_value *out, bool *ok, mv_error *err)
 {
     mv_view *v = mv_as_view(x);
     mv_error ignored;
     mv_buffer b;
+    int status = 0;
 
-    *not_implemented = x->kind != MV_BYTES && mv_as_exporter(x) == NULL
-                       && (v == NULL || mv_view_check_released(v, &ignored) < 0
-                           || !(v->flags & MV_FLAG_C));
-    if (*not_implemented)
+    *ok = false;
+    if ((v == NULL && x->kind != MV_BYTES && mv_as_exporter(x) == NULL)
+        || (v != NULL && (mv_view_check_released(v, &ignored) < 0
+                          || !(v->flags & MV_FLAG_C))))
         return 0;
-    if (mv_getbuffer(ba->base.cfg, x, &b, MV_BUF_FULL_RO, err) < 0)
+    if (mv_getbuffer(cfg, x, &b, MV_BUF_FULL_RO, err) < 0)
         return -1;
-    *not_implemented = !mv_is_contiguous(&b, 'C');
-    *out = b.len == ba->size && memcmp(b.buf, ba->data, (size_t)b.len) == 0;
+    *ok = mv_is_contiguous(&b, 'C');
+    if (*ok)
+        status = mv_buffer_tobytes(&b, 'C', out, err);
     mv_releasebuffer(&b);
+    return status;
+}
+
+/* bytearray.__eq__(x): raw bytes against any object that lends a simple
+   buffer; *not_implemented when x lends none. */
+static int bytearray_equal(mv_exporter *ba, const mv_value *x, bool *out,
+                           bool *not_implemented, mv_error *err)
+{
+    mv_value bytes;
+    bool ok;
+
+    if (simple_bytes(ba->base.cfg, x, &bytes, &ok, err) < 0)
+        return -1;
+    *not_implemented = !ok;
+    if (ok) {
+        *out = bytes.as.bytes.len == (size_t)ba->size
+               && memcmp(bytes.as.bytes.data, ba->data, (size_t)ba->size) == 0;
+        mv_value_clear(&bytes);
+    }
     return 0;
 }
 
@@ -319,41 +342,43 @@ static bool ordered(const char *op, const unsigned char *a, size_t la,
     return op[0] == '<' ? (op[1] ? c <= 0 : c < 0) : (op[1] ? c >= 0 : c > 0);
 }
 
-/* COMPARE-005: a < b, a <= b, a > b, a >= b (op "<", "<=", ">", ">=")
-   with a view on one side.  memoryview has no order: Python asks the other
-   side (reflected), and of the objects here only a bytearray answers,
-   comparing its bytes with the view's when the view is C-contiguous; a
-   numpy array would compare elementwise, which is not modelled. */
+/* COMPARE-005: a < b, a <= b, a > b, a >= b (op "<", "<=", ">", ">="),
+   with an object of this library on one side at least.  memoryview has no
+   order; of the other objects here only a bytearray answers (comparing
+   raw bytes with any simple buffer), asked first when it is a and
+   reflected when it is b.  A numpy array would compare elementwise, which
+   is not modelled; otherwise the answer is a TypeError. */
 int mv_order(const mv_value *a, const char *op, const mv_value *b,
              mv_value *result, mv_error *err)
 {
     static const char *const reflected[] = { ">", ">=", "<", "<=" };
-    mv_view *v = mv_as_view(a) ? mv_as_view(a) : mv_as_view(b);
-    const mv_value *other = mv_as_view(a) ? b : a;
-    mv_exporter *e = mv_as_exporter(other);
-    mv_error ignored;
+    const mv_value *side[2] = { a, b };
+    const char *ops[2] = {
+        op, reflected[(op[0] == '<' ? 0 : 2) + (op[1] != '\0')]
+    };
     mv_value bytes;
+    bool ok;
 
-    if (NEVER(v == NULL))
-        return mv_unsupported(err, "ordering without a memoryview");
-    if (e != NULL && e->base.type == MV_TYPE_NUMPY)
-        return mv_unsupported(err, "numpy's ordering");
-    if (e == NULL || e->base.type != MV_TYPE_BYTEARRAY
-        || mv_view_check_released(v, &ignored) < 0 || !(v->flags & MV_FLAG_C))
-        return mv_raise(err, "TypeError", "'%s' not supported between "
-                        "instances of '%.100s' and '%.100s'", op,
-                        mv_type_qualname(a), mv_type_qualname(b));
-    if (mv_buffer_tobytes(&v->view, 'C', &bytes, err) < 0)
-        return -1;
-    /* the bytearray's method, with the operator reflected if it is b */
-    *result = mv_bool(other == a
-        ? ordered(op, e->data, (size_t)e->size, bytes.as.bytes.data,
-                  bytes.as.bytes.len)
-        : ordered(reflected[(op[0] == '<' ? 0 : 2) + (op[1] != '\0')],
-                  e->data, (size_t)e->size, bytes.as.bytes.data,
-                  bytes.as.bytes.len));
-    mv_value_clear(&bytes);
-    return 0;
+    if (a->kind != MV_OBJECT && b->kind != MV_OBJECT)
+        return mv_unsupported(err, "ordering of plain values");
+    for (int i = 0; i < 2; i++) {
+        mv_exporter *e = mv_as_exporter(side[i]);
+        if (e != NULL && e->base.type == MV_TYPE_NUMPY)
+            return mv_unsupported(err, "numpy's ordering");
+        if (e == NULL || e->base.type != MV_TYPE_BYTEARRAY)
+            continue;
+        if (simple_bytes(e->base.cfg, side[1 - i], &bytes, &ok, err) < 0)
+            return -1;
+        if (!ok)
+            continue;
+        *result = mv_bool(ordered(ops[i], e->data, (size_t)e->size,
+                                  bytes.as.bytes.data, bytes.as.bytes.len));
+        mv_value_clear(&bytes);
+        return 0;
+    }
+    return mv_raise(err, "TypeError", "'%s' not supported between instances "
+                    "of '%.100s' and '%.100s'", op, mv_type_qualname(a),
+                    mv_type_qualname(b));
 }
 
 /* ---- hashing ----------------------------------------------------------------- */

@@ -68,7 +68,10 @@ int mv_key_index(const mv_config *cfg, const mv_value *key, mv_ssize *out,
     status = mv_struct_unpack(cfg, e->format, e->data + e->offset, &item, err);
     if (NEVER(status < 0))   /* an integer unpacks without allocating */
         return -1;
-    return mv_as_ssize(cfg, &item, "IndexError", out, err);
+    if (mv_as_ssize(cfg, &item, "IndexError", out, err) < 0)   /* too big */
+        return mv_raise(err, "IndexError", "cannot fit '%s' into an "
+                        "index-sized integer", mv_type_qualname(key));
+    return 0;
 }
 
 bool mv_is_multi_index(const mv_value *key)
