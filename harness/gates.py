@@ -103,10 +103,13 @@ def suite_run(name: str, command: str, *extra: str, env: dict | None = None,
 def gate_warnings() -> None:
     # The build always adds -std=c11 -Wall -Wextra -Wpedantic -Werror. gcc's
     # flow analysis (maybe-uninitialized, ...) differs with the optimisation
-    # level, so each level the other gates use is built too.
+    # level, so each level the other gates use is built too, and a release
+    # build (NDEBUG: no asserts) and the coverage gate's (MV_COVERAGE).
     for cc, opt in (("gcc", "-O0"), ("gcc", "-O1"), ("gcc", "-O2"), ("gcc", "-O3"),
-                    ("clang", "-O0"), ("clang", "-O2")):
-        build(f"build/warnings-{cc}{opt}", cc, f"{opt} -g")
+                    ("gcc", "-O2 -DNDEBUG"), ("gcc", "-O0 -DNDEBUG -DMV_COVERAGE"),
+                    ("clang", "-O0"), ("clang", "-O2"), ("clang", "-O2 -DNDEBUG")):
+        build(f"build/warnings-{cc}{opt.replace(' ', '').replace('-D', '-')}", cc,
+              f"{opt} -g")
 
 
 def gate_cppcheck() -> None:

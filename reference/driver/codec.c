@@ -341,7 +341,7 @@ static int shortest_digits(double d, char *digits, int *exp)
 static void float_repr(double d, char *buf, size_t size)
 {
     char digits[24];
-    int exp, nd;
+    int exp = 0, nd;
 
     if (d == 0) {
         snprintf(buf, size, signbit(d) ? "-0.0" : "0.0");

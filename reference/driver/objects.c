@@ -264,8 +264,8 @@ static int bytearray_call(mv_exporter *e, const char *m,
                           mv_error *err)
 {
     const mv_config *cfg = e->base.cfg;
-    mv_ssize n = e->size, i;
-    unsigned char c;
+    mv_ssize n = e->size, i = 0;
+    unsigned char c = 0;
     int status;
 
     *result = mv_none();
@@ -577,7 +577,7 @@ static int bad_key(const mv_exporter *e, const mv_value *key, mv_error *err)
 static int item_index(const mv_exporter *e, const mv_value *key, mv_ssize n,
                       const char *message, mv_ssize *out, mv_error *err)
 {
-    mv_ssize i;
+    mv_ssize i = 0;
 
     if (mv_as_ssize(e->base.cfg, key, "IndexError", &i, err) < 0)
         return -1;
@@ -644,7 +644,7 @@ static int items_get(mv_exporter *e, const mv_value *key, mv_value *result,
         "index out of range", "bytearray index out of range",
         "array index out of range"
     };
-    mv_ssize n, i, start, stop, step, len;
+    mv_ssize n, i = 0, start = 0, stop = 0, step = 1, len;
     mv_value bytes;
     int status;
 
@@ -860,7 +860,7 @@ static int items_set(mv_exporter *e, const mv_value *key,
     const char *range = array ? "array assignment index out of range"
                               : "bytearray index out of range";
     unsigned char tmp[8];
-    mv_ssize i;
+    mv_ssize i = 0;
 
     if (e->base.type == MV_TYPE_BYTES)   /* "doesn't" for sequence indices */
         return mv_raise(err, "TypeError", value

@@ -157,7 +157,6 @@ static int unpack_one(const mv_config *cfg, const layout *l, char code,
 {
     unsigned char raw[8];
     mv_config sized = *cfg;
-    char native[2] = { code, 0 }, c;
 
     load(l, p, size, raw);
     if (code == '?') {   /* the struct module tests the byte itself */
@@ -167,9 +166,8 @@ static int unpack_one(const mv_config *cfg, const layout *l, char code,
     if (code == 'l' || code == 'L')   /* read at this size, whatever 'l' is */
         sized.platform.sizeof_long = size;
     sized.behaviour.half_float = true;  /* struct has always known 'e' */
-    /* under '=', '<', '>', '!' only the codes of standard size exist */
-    assert(mv_native_itemsize(&sized, native, &c) == size);
-    (void)c;
+    /* the native size of the code is the one laid out: under '=', '<',
+       '>', '!' only the codes of standard size exist, 'l' was set above */
     return mv_unpack_native(&sized, code, raw, out, err);
 }
 
