@@ -205,7 +205,6 @@ int decode_value(const json_t *j, const env *e, mv_value *out, problem *p)
 {
     mv_error err;
     const json_t *x;
-    const mv_value *bound;
 
     *out = mv_none();
     switch (json_typeof(j)) {
@@ -255,7 +254,7 @@ int decode_value(const json_t *j, const env *e, mv_value *out, problem *p)
     if ((x = json_object_get(j, "ref")) != NULL) {
         if (!json_is_string(x))
             return malformed(p, "ref");
-        bound = env_lookup(e, json_string_value(x));
+        const mv_value *bound = env_lookup(e, json_string_value(x));
         if (bound == NULL) {
             p->status = STEP_UNBOUND;
             snprintf(p->text, sizeof p->text, "%s", json_string_value(x));

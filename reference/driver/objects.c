@@ -266,7 +266,6 @@ static int bytearray_call(mv_exporter *e, const char *m,
     const mv_config *cfg = e->base.cfg;
     mv_ssize n = e->size, i = 0;
     unsigned char c = 0;
-    int status;
 
     *result = mv_none();
     if (strcmp(m, "append") == 0 && nargs == 1) {
@@ -322,7 +321,7 @@ static int bytearray_call(mv_exporter *e, const char *m,
         return 0;
     }
     if ((strcmp(m, "extend") == 0 || strcmp(m, "__iadd__") == 0) && nargs == 1) {
-        status = bytearray_extend(e, arg[0], m[0] == '_', err);
+        int status = bytearray_extend(e, arg[0], m[0] == '_', err);
         if (status == 0 && m[0] == '_')
             *result = mv_object_value(&e->base);   /* x += y returns x */
         return status;
@@ -1053,7 +1052,7 @@ const char *ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
                             bool numpy)
 {
     mv_error err;
-    mv_ssize n = 1, nitems, itemsize;
+    mv_ssize n = 1, count, itemsize;
 
     if (s->ndim > MV_MAX_EXPORTER_NDIM)
         return "more than 128 dimensions";
@@ -1064,14 +1063,14 @@ const char *ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
     }
     if (s->items->kind != MV_LIST && (s->ndim != 0 || numpy))
         return "items that are not a list";
-    nitems = s->items->kind == MV_LIST ? (mv_ssize)s->items->as.seq.len : 1;
+    count = s->items->kind == MV_LIST ? (mv_ssize)s->items->as.seq.len : 1;
     if (numpy)
         return cfg->platform.word_size != 64 ? "numpy on 32 bits"
                : s->pil || s->has_strides || s->offset != 0 ? "numpy flags"
-               : nitems != n ? "items that do not fill the shape" : NULL;
+               : count != n ? "items that do not fill the shape" : NULL;
     if (s->pil && s->ndim == 0)
         return "ND_PIL with no dimension";
-    if (nitems == 0 || (s->has_strides && s->fortran))
+    if (count == 0 || (s->has_strides && s->fortran))
         return "no items, or strides with ND_FORTRAN";
     itemsize = mv_struct_calcsize(cfg, s->format, &err);
     if (itemsize <= 0)
@@ -1082,11 +1081,11 @@ const char *ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
         mv_ssize strides[MV_MAX_EXPORTER_NDIM];
         mv_strides_from_shape(s->ndim, s->shape, itemsize,
                               s->fortran ? 'F' : 'C', strides);
-        return layout_fits(nitems * itemsize, itemsize, s->offset, s->ndim,
+        return layout_fits(count * itemsize, itemsize, s->offset, s->ndim,
                            s->shape, strides) ? NULL
                : "shape and offset beyond the items";
     }
-    return layout_fits(nitems * itemsize, itemsize, s->offset, s->ndim,
+    return layout_fits(count * itemsize, itemsize, s->offset, s->ndim,
                        s->shape, s->strides) ? NULL
            : "strides beyond the items";
 }

@@ -543,7 +543,7 @@ json_t *run_case(const mv_config *cfg, const json_t *c, const run_options *o)
         const json_t *step = json_array_get(steps, i);
         const char *as = string_field(step, "as");
         step_result r;
-        json_t *o;
+        json_t *outcome;
 
         memset(&p, 0, sizeof p);
         if (run_step(step, &e, &r, &p) < 0) {
@@ -559,13 +559,13 @@ json_t *run_case(const mv_config *cfg, const json_t *c, const run_options *o)
             p.status = STEP_OK;
             continue;
         }
-        o = outcome_of(&r, &e);   /* encoded before it is bound */
-        if (o == NULL) {
+        outcome = outcome_of(&r, &e);   /* encoded before it is bound */
+        if (outcome == NULL) {
             mv_value_clear(&r.value);
             fail(&p, STEP_UNSUPPORTED, "%s", "a result the driver cannot encode");
             goto end;
         }
-        json_array_append_new(outcomes, o);
+        json_array_append_new(outcomes, outcome);
         if (as != NULL && !r.raised && env_bind(&e, as, &r.value) < 0) {
             fail(&p, STEP_UNSUPPORTED, "%s", "driver out of memory");
             goto end;

@@ -154,7 +154,7 @@ int mv_parse_args(const mv_config *cfg, const mv_signature *sig,
     for (int i = 0; i < sig->nparams; i++) {
         bound[i] = (size_t)i < a->nargs ? &a->args[i]
                                         : find_keyword(a, sig->params[i], &used);
-        if (bound[i] == NULL && i < sig->nrequired)
+        if (i < sig->nrequired && bound[i] == NULL)
             return mv_raise(err, "TypeError", "%s%s missing required argument "
                             "'%s' (pos %d)", fname, paren, sig->params[i],
                             i + 1);

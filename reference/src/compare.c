@@ -406,29 +406,37 @@ static int exporter_hashable(const mv_value *obj, mv_error *err)
                     mv_type_qualname(obj));
 }
 
-/* HASH-001 to HASH-005, RELEASE-007: the bytes hash(m) hashes, computed on
-   first use and kept; the checks in CPython's order. */
-static int view_hash_key(mv_view *v, const mv_value **key, mv_error *err)
+/* HASH-001 to HASH-004: whether v may be hashed, checked in CPython's
+   order. */
+static int hashable(mv_view *v, mv_error *err)
 {
     const mv_buffer *b = &v->view;
     mv_value obj;
     char code;
     int status;
 
+    if (mv_view_check_released(v, err) < 0)
+        return -1;
+    if (!b->readonly)
+        return mv_raise(err, "ValueError",
+                        "cannot hash writable memoryview object");
+    if (mv_native_itemsize(v->base.cfg, b->format, &code) < 0
+        || !MV_IS_BYTE_FORMAT(code))
+        return mv_raise(err, "ValueError", "memoryview: hashing is "
+                        "restricted to formats 'B', 'b' or 'c'");
+    obj = mv_object_value(b->obj);
+    status = exporter_hashable(&obj, err);
+    mv_value_clear(&obj);
+    return status;
+}
+
+/* HASH-005, RELEASE-007: the bytes hash(m) hashes, computed on first use
+   and kept, so that a released view still has its hash. */
+static int view_hash_key(mv_view *v, const mv_value **key, mv_error *err)
+{
     if (!v->hashed) {
-        if (mv_view_check_released(v, err) < 0)
-            return -1;
-        if (!b->readonly)
-            return mv_raise(err, "ValueError",
-                            "cannot hash writable memoryview object");
-        if (mv_native_itemsize(v->base.cfg, b->format, &code) < 0
-            || !MV_IS_BYTE_FORMAT(code))
-            return mv_raise(err, "ValueError", "memoryview: hashing is "
-                            "restricted to formats 'B', 'b' or 'c'");
-        obj = mv_object_value(b->obj);
-        status = exporter_hashable(&obj, err);
-        mv_value_clear(&obj);
-        if (status < 0 || mv_buffer_tobytes(b, 'C', &v->hash_key, err) < 0)
+        if (hashable(v, err) < 0
+            || mv_buffer_tobytes(&v->view, 'C', &v->hash_key, err) < 0)
             return -1;
         v->hashed = true;
     }

@@ -202,6 +202,8 @@ static int pack_unicode(const mv_config *cfg, const char *format,
 /* longdouble ('g'): the x86-64 long double, 80 bits in 16 bytes; the six
    bytes of padding are zero.  struct has no code for it, so memoryview
    neither reads it (FORMAT-018) nor compares it (COMPARE-007). */
+_Static_assert(sizeof(long double) <= 16, "numpy's longdouble item is 16 bytes");
+
 static int pack_longdouble(const mv_config *cfg, const char *format,
                            unsigned char *ptr, const mv_value *item,
                            mv_error *err)
@@ -217,7 +219,7 @@ static int pack_longdouble(const mv_config *cfg, const char *format,
     memset(&u, 0, sizeof u);
     u.x = d;
     memset(ptr, 0, 16);
-    memcpy(ptr, u.bytes, sizeof u.bytes < 16 ? sizeof u.bytes : 16);
+    memcpy(ptr, u.bytes, sizeof u.bytes);
     return 0;
 }
 

@@ -143,14 +143,16 @@ static int hex_string(const unsigned char *bytes, mv_ssize len, char sep,
     char *s;
     int status;
 
+    if (group == 0)   /* no separator anywhere: nseps is 0 */
+        group = len + 1;
     s = mv_alloc((size_t)(2 * len + nseps + 1));
     if (s == NULL)
         return mv_no_memory(err);
     for (mv_ssize i = 0; i < len; i++) {
-        /* a separator goes before byte i when a group ends there */
-        mv_ssize from_end = len - i;
-        if (i > 0 && nseps > 0
-            && (per_sep > 0 ? from_end % group == 0 : i % group == 0))
+        /* a separator goes before byte i when a group ends there,
+           counting from the right (per_sep > 0) or from the left */
+        mv_ssize counted = per_sep > 0 ? len - i : i;
+        if (i > 0 && counted % group == 0)
             s[n++] = sep;
         s[n++] = digits[bytes[i] >> 4];
         s[n++] = digits[bytes[i] & 15];
