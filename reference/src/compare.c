@@ -136,7 +136,8 @@ static int read_item(const reader *r, const unsigned char *ptr, mv_value *out,
     return mv_struct_unpack(r->cfg, r->format, ptr, out, err);
 }
 
-/* COMPARE-001 to COMPARE-003: one pair of items, as Python values. */
+/* COMPARE-001, COMPARE-002, COMPARE-003: one pair of items, compared as
+   Python values. */
 static int items_equal(const reader *rv, const unsigned char *pv,
                        const reader *rw, const unsigned char *pw, bool *out,
                        mv_error *err)
@@ -175,7 +176,8 @@ static int compare_rec(const reader *rv, const mv_buffer *v, unsigned char *pv,
     return 0;
 }
 
-/* COMPARE-001 to COMPARE-007: v == w for a view v and a buffer w. */
+/* COMPARE-001, COMPARE-004, COMPARE-007: v == w for a view v and a
+   buffer w. */
 static int buffers_equal(mv_view *v, const mv_buffer *w, bool *out,
                          mv_error *err)
 {
@@ -417,14 +419,14 @@ static int hashable(mv_view *v, mv_error *err)
 
     if (mv_view_check_released(v, err) < 0)
         return -1;
-    if (!b->readonly)
+    if (!b->readonly)                                   /* HASH-002 */
         return mv_raise(err, "ValueError",
                         "cannot hash writable memoryview object");
     if (mv_native_itemsize(v->base.cfg, b->format, &code) < 0
-        || !MV_IS_BYTE_FORMAT(code))
+        || !MV_IS_BYTE_FORMAT(code))                    /* HASH-003 */
         return mv_raise(err, "ValueError", "memoryview: hashing is "
                         "restricted to formats 'B', 'b' or 'c'");
-    obj = mv_object_value(b->obj);
+    obj = mv_object_value(b->obj);                      /* HASH-004 */
     status = exporter_hashable(&obj, err);
     mv_value_clear(&obj);
     return status;
@@ -444,8 +446,8 @@ static int view_hash_key(mv_view *v, const mv_value **key, mv_error *err)
     return 0;
 }
 
-/* hash(obj) == hash(like): two bytes-like contents hash alike exactly when
-   they are the same bytes. */
+/* HASH-001: hash(obj) == hash(like): two bytes-like contents hash alike
+   exactly when they are the same bytes. */
 int mv_hash_equal(const mv_value *obj, const mv_value *like, mv_value *result,
                   mv_error *err)
 {

@@ -94,9 +94,10 @@ bool mv_is_multi_slice(const mv_value *key)
     return true;
 }
 
-/* INDEX-004, INDEX-005, INDEX-007 to INDEX-011: the address of
-   m[i0, ..., ik].  A tuple with fewer ints than dimensions would select a
-   sub-view, which memoryview does not do.
+/* INDEX-007, INDEX-010, INDEX-011: the address of m[i0, ..., ik], each
+   index converted (INDEX-004, INDEX-005) and checked against its own
+   dimension in turn.  A tuple with fewer ints than dimensions would select
+   a sub-view, which memoryview does not do.
    Assumes key is a tuple of keys with __index__. */
 int mv_tuple_address(mv_view *v, const mv_value *key, unsigned char **out,
                      mv_error *err)
@@ -107,10 +108,10 @@ int mv_tuple_address(mv_view *v, const mv_value *key, unsigned char **out,
     mv_ssize index;
 
     assert(mv_is_multi_index(key));
-    if ((mv_ssize)n < b->ndim)
+    if ((mv_ssize)n < b->ndim)   /* INDEX-009 */
         return mv_raise(err, "NotImplementedError",
                         "sub-views are not implemented");
-    if ((mv_ssize)n > b->ndim)
+    if ((mv_ssize)n > b->ndim)   /* INDEX-008 */
         return mv_raise(err, "TypeError", "cannot index %d-dimension view "
                         "with %zu-element tuple", b->ndim, n);
     for (size_t d = 0; d < n; d++) {
@@ -122,7 +123,9 @@ int mv_tuple_address(mv_view *v, const mv_value *key, unsigned char **out,
     return 0;
 }
 
-/* INDEX-014 to INDEX-016, SLICE-011: the keys of a 0-dim view. */
+/* The keys of a 0-dim view: () reads the item (INDEX-014), ... is the
+   view itself (INDEX-015), and nothing else is looked at (INDEX-016,
+   SLICE-011). */
 static int scalar_getitem(mv_view *v, const mv_value *key, mv_value *result,
                           mv_error *err)
 {
@@ -174,6 +177,7 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
     if (mv_is_multi_slice(key))   /* SLICE-010 */
         return mv_raise(err, "NotImplementedError",
                         "multi-dimensional slicing is not implemented");
+    /* INDEX-006, INDEX-013: no key, or a tuple mixing kinds */
     return mv_raise(err, "TypeError", "memoryview: invalid slice key");
 }
 

@@ -88,7 +88,8 @@ int mv_view_check_released(const mv_view *v, mv_error *err)
 
 /* RELEASE-002, RELEASE-008, EXPORT-005: give the view's share of the loan
    back.  Releasing twice is harmless; releasing a view that has lent its
-   own memory is refused, and the view stays usable. */
+   own memory is refused, and the view stays usable.  Views made from it
+   hold shares of their own, and keep working (RELEASE-009). */
 int mv_view_release(mv_view *v, mv_error *err)
 {
     if (v->flags & MV_FLAG_RELEASED)

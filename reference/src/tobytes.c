@@ -17,8 +17,8 @@
  */
 #include "mvint.h"
 
-/* TOBYTES-001 to TOBYTES-004, TOBYTES-008: a copy of b's items in order
-   'C', 'F' or 'A'. */
+/* TOBYTES-001, TOBYTES-008: a copy of b's items in order 'C', 'F' or 'A'
+   (layout.c). */
 int mv_buffer_tobytes(const mv_buffer *b, char order, mv_value *out,
                       mv_error *err)
 {
@@ -44,9 +44,10 @@ int mv_bytes(const mv_value *obj, mv_value *result, mv_error *err)
     return status;
 }
 
-/* TOBYTES-002 to TOBYTES-007: m.tobytes(order): the items' bytes in C
-   order (order 'C' or None), Fortran order ('F'), or memory order when
-   contiguous ('A'). */
+/* m.tobytes(order): the items' bytes in C order (order 'C' or None,
+   TOBYTES-002), Fortran order ('F', TOBYTES-003), or memory order when
+   contiguous ('A', TOBYTES-004).  The argument's type is checked with the
+   call (TOBYTES-006), its value after the view (TOBYTES-007). */
 int mv_view_tobytes(mv_view *v, const mv_value *order, mv_value *result,
                     mv_error *err)
 {
@@ -129,7 +130,7 @@ static int hex_separator(const mv_value *sep, char *out, mv_error *err)
     return 0;
 }
 
-/* HEX-001 to HEX-003: two lowercase hex digits per byte; with a
+/* HEX-001: two lowercase hex digits per byte; HEX-002, HEX-003: with a
    separator, one between every group of |per_sep| bytes, the groups
    counted from the right when per_sep > 0 and from the left when it is
    negative. */
@@ -162,8 +163,8 @@ static int hex_string(const unsigned char *bytes, mv_ssize len, char sep,
     return status;
 }
 
-/* HEX-001 to HEX-006: m.hex(sep, bytes_per_sep).  bytes_per_sep is
-   converted with the call; the separator is examined after the view. */
+/* m.hex(sep, bytes_per_sep): bytes_per_sep is converted with the call
+   (HEX-005), the separator examined after the view (HEX-006). */
 int mv_view_hex(mv_view *v, const mv_value *sep, const mv_value *per_sep,
                 mv_value *result, mv_error *err)
 {
