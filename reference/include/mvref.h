@@ -124,9 +124,15 @@ typedef struct mv_error {
     char message[MV_MESSAGE_MAX];   /* str(exception), exactly as CPython */
 } mv_error;
 
-/* Fill err and return -1, so that callers can write `return mv_raise(...)`. */
-int mv_raise(mv_error *err, const char *type, const char *fmt, ...);
-int mv_unsupported(mv_error *err, const char *fmt, ...);
+/* Fill err and return -1, so that callers can write `return mv_raise(...)`:
+   mv_raise(err, "IndexError", "index out of bounds on dimension %d", 1)
+   for a Python exception, mv_unsupported(err, "what", ...) for what is not
+   modelled.  Both are the one function mv_fail. */
+int mv_fail(mv_error *err, mv_failure failure, const char *type,
+            const char *fmt, ...);
+#define mv_raise(err, type, ...) mv_fail((err), MV_RAISED, (type), __VA_ARGS__)
+#define mv_unsupported(err, ...) \
+    mv_fail((err), MV_UNSUPPORTED, "unsupported", __VA_ARGS__)
 /* MemoryError with an empty message, as PyErr_NoMemory() gives. */
 int mv_no_memory(mv_error *err);
 

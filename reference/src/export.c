@@ -160,20 +160,20 @@ static int fill_characters(mv_exporter *e, const mv_value *items,
     return 0;
 }
 
-/* The items of a numeric array, each packed as its typecode's C type. */
+/* The items of a numeric array, each packed as its typecode's C type:
+   items array accepted when the case was recorded (ndarray.c says why). */
 static int fill_numbers(mv_exporter *e, const mv_value *items, mv_error *err)
 {
     mv_ssize n = (mv_ssize)items->as.seq.len;
     char code = e->format[0];
+    int status = mv_exporter_resize(e, n * e->itemsize, err);
 
-    if (mv_exporter_resize(e, n * e->itemsize, err) < 0)
-        return -1;
-    for (mv_ssize i = 0; i < n; i++)
-        if (mv_pack_native(e->base.cfg, code, e->data + i * e->itemsize,
-                           &items->as.seq.items[i], err) < 0)
-            return mv_unsupported(err, "array('%c') item %lld", code,
-                                  (long long)i);
-    return 0;
+    for (mv_ssize i = 0; i < n && status == 0; i++)
+        status = mv_pack_native(e->base.cfg, code, e->data + i * e->itemsize,
+                                &items->as.seq.items[i], err);
+    if (NEVER(status < 0 && strcmp(err->type, "MemoryError") != 0))
+        return mv_unsupported(err, "array('%c') items", code);
+    return status;
 }
 
 /* array.array(typecode, items).  The typecode and the kind of items are
