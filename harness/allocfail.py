@@ -1,122 +1,236 @@
-"""The allocation-failure gate: fail the n-th allocation, for every n.
+"""The allocation-failure gate: fail each allocation the cases make, in turn.
 
-The reference has one allocation wrapper (reference/src/alloc.c); the driver's
-`--fail-alloc N` makes the library's N-th allocation of every case fail. For a
-representative set of cases we first record the normal outcomes, then run the
-set again with N = 1, 2, 3, ... until no case is affected any more. Each run:
+The reference has one allocation wrapper (reference/src/alloc.c). The driver's
+`--fail-alloc N` makes the N-th allocation of each case's steps fail -- that
+one only: the setup is built first and never failed, and the allocations
+after the failed one succeed again. So a failure must surface as the
+MemoryError of the step that hit it, and the steps after it run on whatever
+state it left, which must be a consistent one. `--fail-setup-alloc N` fails
+the setup's N-th allocation instead: building an exporter is not
+memoryview's business, so the case must then be answered "unsupported" --
+cleanly.
 
-  * crashes nothing, hangs nothing, and ends with exit status 0 -- run under
-    Valgrind (memcheck, every leak kind an error) that means no invalid
-    access and no byte leaked on any error path; the library's asserts,
-    on in this build, check that no export is left counted when an exporter
-    is freed;
-  * where a case's outcomes differ from the normal run, the first step that
-    differs raised MemoryError: the failure surfaced as Python would show
-    it, and nothing before it changed.
+  1. Trace (no Valgrind, fast): the whole default suite runs with
+     `--trace-alloc`, which lists the call site of every allocation each
+     case's setup and steps make. Every allocation site of reference/src
+     must be reached by some case, or the gate fails and names the site.
+  2. Choose: for each site and each case template that reaches it, the
+     case of the template with the fewest allocations that reaches it (for
+     the setup, one case a site); for each case chosen, every one of its
+     allocations will fail in turn.
+  3. Fail, under the driver command given (Valgrind: memcheck, every leak
+     kind an error): first a run with no failure, then one run for each N,
+     each with the chosen cases that make at least N allocations. Each run
+     must end with exit status 0 (no invalid access, no leak on any error
+     path, no export left counted when an exporter is freed: the library's
+     asserts are on in this build); in each case the failure reached, the
+     first step whose outcome differs from the run without failures must be
+     that MemoryError (or, failing the setup, the case is unsupported).
 
-    python3 -m harness.allocfail --driver 'valgrind ... build/valgrind/bin/mvref-driver'
+    python3 -m harness.allocfail --driver 'valgrind ... build/valgrind/bin/mvref-driver' \\
+        --tracer build/bin/mvref-driver --python 3.11 --word-size 64
 """
 
 from __future__ import annotations
 
 import argparse
-import fnmatch
+import json
+import re
 import shlex
+import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from . import cases as casesmod
-from . import runner
 
-# Cases that walk the most allocation paths: every area's first cases, and
-# the ones that build views of views, slices, casts and lists.
-SAMPLE_GLOBS = ["seed/*", "export/release-unlocks/*", "export/*", "release/*",
-                "construct/*", "tolist/nested/*", "cast/nd-to-1d/*", "cast/round-trip/*",
-                "compare/format-pairs/*", "tobytes/orders/*", "slicing/slice-layout/x=array-i4*",
-                "assign/slice-*", "indexing/*", "readonly/toreadonly*"]
-PER_GLOB = 12
+ROOT = Path(__file__).resolve().parent.parent
+ALLOC_CALL = re.compile(r"\bmv_(alloc|alloc_zeroed|realloc|strdup)\(")
 
 
-def sample(suite: casesmod.Suite) -> list[dict]:
-    """Up to PER_GLOB cases per glob, spread evenly over what it matches."""
-    chosen: dict[str, dict] = {}
-    for glob in SAMPLE_GLOBS:
-        matching = [c for c in suite.cases if fnmatch.fnmatchcase(c["id"], glob)
-                    and "numpy" not in casesmod.needed_exporters(c)]
-        step = max(1, len(matching) // PER_GLOB)
-        for c in matching[::step][:PER_GLOB]:
-            chosen[c["id"]] = c
-    return list(chosen.values())
+def library_sites() -> set[str]:
+    """Every allocation call site in reference/src, as the driver names them."""
+    sites = set()
+    for path in sorted((ROOT / "reference" / "src").glob("*.c")):
+        if path.name == "alloc.c":
+            continue
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            if ALLOC_CALL.search(line) and not line.lstrip().startswith(("/*", "*")):
+                sites.add(f"reference/src/{path.name}:{n}")
+    return sites
 
 
-def run_with(argv: list[str], cases: list[dict], timeout: float) -> tuple[dict, str]:
-    """Outcomes by case id, and what went wrong at exit ('' if nothing)."""
-    adapter = runner.Adapter(argv, timeout=timeout)
-    adapter.start()
-    got = {}
+def run_driver(argv: list[str], cases: list[dict], timeout: float) -> tuple[dict, str]:
+    """Results by case id, and what went wrong with the process ('' if nothing)."""
+    lines = "".join(json.dumps({k: v for k, v in c.items() if k != "expect"}) + "\n"
+                    for c in cases)
     try:
-        for reply in adapter.run(cases):
-            got[reply.case_id] = reply
-    finally:
-        adapter.close()
-    return got, adapter.exit_problem
+        r = subprocess.run(argv, input=lines, capture_output=True, text=True,
+                           timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {}, f"did not finish within {timeout:g} s"
+    results = {}
+    for line in r.stdout.splitlines()[1:]:          # after the hello line
+        reply = json.loads(line)
+        results[reply["id"]] = reply
+    problem = ""
+    if r.returncode != 0:
+        problem = f"exit status {r.returncode}; stderr ends:\n{r.stderr[-2000:]}"
+    elif len(results) != len(cases):
+        problem = f"answered {len(results)} of {len(cases)} cases"
+    return results, problem
 
 
-def is_memory_error(outcome: dict) -> bool:
-    return "raises" in outcome and outcome["raises"]["type"] == "MemoryError"
+def template_of(case_id: str) -> str:
+    return case_id.rsplit("/", 1)[0]
 
 
-def check(n: int, base: dict, got: dict) -> tuple[int, list[str]]:
-    """(cases the failure reached, problems found) for one N."""
-    reached, problems = 0, []
+def choose(traced: dict[str, list[str]], by_template: bool) -> tuple[list[str], set[str]]:
+    """Case ids to fail, and the sites they reach: for each site and each
+    template (each kind of operation) that reaches it, the case of that
+    template reaching it with the fewest allocations. So a failure is met
+    by every operation that can meet it, and unwound through each path.
+    Without by_template, one case per site."""
+    best: dict[tuple[str, str], str] = {}
+    for cid, sites in traced.items():
+        for site in set(sites):
+            key = (template_of(cid) if by_template else "", site)
+            if key not in best or (len(sites), cid) < (len(traced[best[key]]), best[key]):
+                best[key] = cid
+    return sorted(set(best.values())), {site for _, site in best}
+
+
+def first_difference(got: list, normal: list) -> int | None:
+    return next((i for i, (a, b) in enumerate(zip(got, normal)) if a != b), None)
+
+
+def check_steps(n: int, base: dict, got: dict) -> list[str]:
+    """Problems of the runs failing the steps' allocation N."""
+    problems = []
     for cid, reply in got.items():
-        if reply.status != runner.ANSWERED:
-            problems.append(f"N={n} {cid}: {reply.status} {reply.detail}")
+        if "failed_alloc" not in reply:
             continue
-        normal = base[cid].outcomes
-        if reply.outcomes == normal:
+        site = reply["failed_alloc"]
+        if "outcomes" not in reply:
+            problems.append(f"N={n} {cid} ({site}): answered {reply}")
             continue
-        reached += 1
-        first = next(i for i, (a, b) in enumerate(zip(reply.outcomes, normal)) if a != b)
-        if not is_memory_error(reply.outcomes[first]):
-            problems.append(f"N={n} {cid}: step {first + 1} gave {reply.outcomes[first]} "
-                            f"where the normal run gave {normal[first]}, not a MemoryError")
-    return reached, problems
+        i = first_difference(reply["outcomes"], base[cid]["outcomes"])
+        if i is None:
+            problems.append(f"N={n} {cid} ({site}): the failure changed no outcome")
+            continue
+        o = reply["outcomes"][i]
+        if o.get("raises", {}).get("type") != "MemoryError":
+            problems.append(f"N={n} {cid} ({site}): step {i + 1} gave {o} where the "
+                            f"normal run gave {base[cid]['outcomes'][i]}, not a MemoryError")
+    return problems
+
+
+def check_setup(n: int, base: dict, got: dict) -> list[str]:
+    """Problems of the runs failing the setup's allocation N."""
+    return [f"setup N={n} {cid} ({reply['failed_alloc']}): answered {reply}"
+            for cid, reply in got.items()
+            if "failed_alloc" in reply and "unsupported" not in reply]
+
+
+def walk(driver: list[str], option: str, cases: list[dict], counts: dict[str, int],
+         base: dict, check, timeout: float, jobs: int) -> tuple[set[str], list[str]]:
+    """Fail allocation N = 1, 2, ... of each case in turn (`option N`), one
+    driver process per N, `jobs` at a time; the sites failed and the
+    problems found."""
+    failed: set[str] = set()
+    problems: list[str] = []
+
+    def one(n: int) -> tuple[int, int, dict, str]:
+        todo = [c for c in cases if counts[c["id"]] >= n]
+        return (n, len(todo)) + run_driver(driver + [option, str(n)], todo, timeout)
+
+    most = max((counts[c["id"]] for c in cases), default=0)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for n, total, got, problem in pool.map(one, range(1, most + 1)):
+            if problem:
+                problems.append(f"{option} {n}: {problem}")
+            found = check(n, base, got)
+            problems += found
+            failed |= {r["failed_alloc"] for r in got.values() if "failed_alloc" in r}
+            print(f"allocfail: {option} {n}: {sum('failed_alloc' in r for r in got.values())}"
+                  f" of {total} cases" + (f", {len(found)} problems" if found else ""),
+                  flush=True)
+    return failed, problems
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python3 -m harness.allocfail", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--driver", required=True, help="the driver command (e.g. under valgrind)")
+    p.add_argument("--tracer", help="a driver to trace allocations with (default: --driver)")
     p.add_argument("--python", default="3.11", help="language version for the driver")
-    p.add_argument("--timeout", type=float, default=120.0)
-    p.add_argument("--max-n", type=int, default=500, help="give up (and fail) beyond this N")
+    p.add_argument("--word-size", default="64")
+    p.add_argument("--timeout", type=float, default=900.0, help="seconds per driver run")
+    p.add_argument("-j", "--jobs", type=int, default=2, help="driver runs at a time")
+    p.add_argument("--walked", type=Path,
+                   help="a JSON file of the cases walked by earlier runs (other versions) "
+                        "and the allocations they made: a case that makes the very same "
+                        "allocations here is not walked again; this run's are added")
     args = p.parse_args(argv)
-    base_argv = shlex.split(args.driver) + ["--python", args.python]
-    cases = sample(casesmod.load_suite())
+    version = ["--python", args.python, "--word-size", args.word_size]
+    driver = shlex.split(args.driver) + version
+    tracer = shlex.split(args.tracer or args.driver) + version
     started = time.monotonic()
-    base, problem = run_with(base_argv, cases, args.timeout)
-    unanswered = [cid for cid, r in base.items() if r.status != runner.ANSWERED]
-    cases = [c for c in cases if c["id"] not in unanswered]
-    print(f"allocfail: {len(cases)} cases sampled"
-          + (f" ({len(unanswered)} left out: not answered normally)" if unanswered else ""))
-    problems = [f"normal run: {problem}"] if problem else []
-    n = 0
-    while True:
-        n += 1
-        if n > args.max_n:
-            problems.append(f"allocations still reached at N={args.max_n}: raise --max-n")
-            break
-        got, exit_problem = run_with(base_argv + ["--fail-alloc", str(n)], cases, args.timeout)
-        reached, found = check(n, base, got)
-        if exit_problem:
-            found.append(f"N={n}: the driver did not end cleanly: {exit_problem}")
-        problems += found
-        print(f"allocfail: N={n}: the failure reached {reached} cases"
-              + (f", {len(found)} problems" if found else ""), flush=True)
-        if reached == 0:
-            break
-    print(f"allocfail: N=1..{n - 1} over {len(cases)} cases in {time.monotonic() - started:.0f} s")
+
+    # the cases the harness would send this version on this platform: those
+    # its language satisfies and a CPython of the platform recorded
+    platform = f"{args.word_size}le"
+    suite = [c for c in casesmod.load_suite().cases
+             if casesmod.satisfies(c.get("requires"), args.python)
+             and any(o.endswith(f"-{platform}") for g in c.get("expect", [])
+                     for o in g["oracles"])]
+    replies, problem = run_driver(tracer + ["--trace-alloc"], suite, args.timeout)
+    if problem:
+        print(f"allocfail: tracing failed: {problem}")
+        return 1
+    steps = {cid: r["alloc_sites"] for cid, r in replies.items() if "alloc_sites" in r}
+    setup = {cid: r["setup_alloc_sites"] for cid, r in replies.items()
+             if "setup_alloc_sites" in r}
+    # a failing setup only unwinds the making of exporters: one case a site
+    step_ids, step_sites = choose(steps, by_template=True)
+    setup_ids, setup_sites = choose(setup, by_template=False)
+    walked = json.loads(args.walked.read_text()) if args.walked and args.walked.exists() else {}
+    earlier = bool(walked)
+    step_ids = [c for c in step_ids if walked.get(f"steps {c}") != steps[c]]
+    setup_ids = [c for c in setup_ids if walked.get(f"setup {c}") != setup[c]]
+    if args.walked:
+        walked.update({f"steps {c}": steps[c] for c in step_ids})
+        walked.update({f"setup {c}": setup[c] for c in setup_ids})
+        args.walked.write_text(json.dumps(walked))
+    reached = step_sites | setup_sites
+    problems = [f"no case reaches the allocation at {site}"
+                for site in sorted(library_sites() - reached)]
+    by_id = {c["id"]: c for c in suite}
+    print(f"allocfail {args.python} ({args.word_size}-bit): {len(reached)} allocation "
+          f"sites reached by {len(steps)} cases; failing each allocation of the steps "
+          f"of {len(step_ids)} and of the setup of {len(setup_ids)} of them"
+          + (" (the others' allocations were walked for another version)" if earlier else ""),
+          flush=True)
+
+    cases = [by_id[cid] for cid in sorted(set(step_ids) | set(setup_ids))]
+    base, problem = run_driver(driver, cases, args.timeout)
+    if problem:
+        problems.append(f"the run without failures: {problem}")
+    failed_sites, found = walk(driver, "--fail-alloc", [by_id[c] for c in step_ids],
+                               {c: len(s) for c, s in steps.items()}, base,
+                               check_steps, args.timeout, args.jobs)
+    problems += found
+    failed, found = walk(driver, "--fail-setup-alloc", [by_id[c] for c in setup_ids],
+                         {c: len(s) for c, s in setup.items()}, base, check_setup,
+                         args.timeout, args.jobs)
+    failed_sites |= failed
+    problems += found
+    problems += [f"the allocation at {site} was never made to fail"
+                 for site in sorted(reached - failed_sites)
+                 if not any(site in sites for sites in walked.values())]
+    print(f"allocfail {args.python} ({args.word_size}-bit): {len(failed_sites)} allocation "
+          f"sites failed, in {time.monotonic() - started:.0f} s")
     for line in problems[:50]:
         print(f"  {line}")
     if problems:

@@ -10,9 +10,14 @@
     coverage   lcov line/function/branch coverage of reference/src from the
                default suite, against coverage/thresholds.toml; HTML report
                in build/coverage/html
-    allocfail  the n-th allocation fails, for every n a representative set of
-               cases reaches, under Valgrind: a MemoryError, no leak, export
-               counts intact, no crash (harness/allocfail.py)
+    allocfail  each allocation the cases' steps make fails in turn, under
+               Valgrind: the step answers MemoryError, no leak, export
+               counts intact, no crash; every allocation site of the
+               library is reached (harness/allocfail.py)
+
+"The whole default suite" is run once for each CPython the suite records
+(each language version, on its platform), as `reference:all` does: the
+reference models each of them, and each has code of its own.
 
 Each gate builds its own copy of the reference under build/<gate>[-<cc>]/,
 says what it runs, and prints how long it took. The exit status is 0 only if
@@ -29,6 +34,8 @@ import sys
 import time
 import tomllib
 from pathlib import Path
+
+from .cases import CONFORMANCE_DIR, Oracle, read_oracles
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -62,12 +69,33 @@ def build(build_dir: str, cc: str = "cc", cflags: str = "-O2 -g", ldflags: str =
     return ROOT / build_dir / "bin" / "mvref-driver"
 
 
+def modelled() -> list[tuple[str, str, str]]:
+    """(language, word size, oracle) for each CPython the suite records, one
+    per language and platform (the oracle that ran the most exporters)."""
+    best: dict[tuple[str, str], Oracle] = {}
+    for o in read_oracles(CONFORMANCE_DIR):
+        key = (o.language, o.platform)
+        if key not in best or len(o.exporters) > len(best[key].exporters):
+            best[key] = o
+    return [(o.language, o.platform[:2], o.name)
+            for o in sorted(best.values(), key=lambda o: (o.language_tuple, o.platform))]
+
+
 def suite_run(name: str, command: str, *extra: str, env: dict | None = None,
               jobs: int = 2, timeout: float = 60.0) -> None:
-    """The whole default suite through an instrumented driver, strictly."""
-    sh([PY, "-m", "harness", "run", f"{name}={command}", "--strict-messages",
-        "--require-clean-exit", "-j", str(jobs), "--timeout", str(timeout),
-        "--summary-only", "--results", "build/results/gates", *extra], env=env)
+    """The whole default suite through an instrumented driver, strictly, once
+    per CPython modelled; every run is made, then any failure is reported."""
+    failed = []
+    for language, word, oracle in modelled():
+        r = sh([PY, "-m", "harness", "run",
+                f"{name}-{language}-{word}={command} --python {language} --word-size {word}",
+                "--oracle", oracle, "--strict-messages", "--require-clean-exit",
+                "-j", str(jobs), "--timeout", str(timeout), "--summary-only",
+                "--results", "build/results/gates", *extra], env=env, check=False)
+        if r.returncode != 0:
+            failed.append(f"{language} ({word}-bit) exited with {r.returncode}")
+    if failed:
+        raise GateFailed("the suite failed for " + ", ".join(failed))
 
 
 # ------------------------------------------------------------------ gates ---
@@ -75,10 +103,13 @@ def suite_run(name: str, command: str, *extra: str, env: dict | None = None,
 def gate_warnings() -> None:
     # The build always adds -std=c11 -Wall -Wextra -Wpedantic -Werror. gcc's
     # flow analysis (maybe-uninitialized, ...) differs with the optimisation
-    # level, so each level the other gates use is built too.
+    # level, so each level the other gates use is built too, and a release
+    # build (NDEBUG: no asserts) and the coverage gate's (MV_COVERAGE).
     for cc, opt in (("gcc", "-O0"), ("gcc", "-O1"), ("gcc", "-O2"), ("gcc", "-O3"),
-                    ("clang", "-O0"), ("clang", "-O2")):
-        build(f"build/warnings-{cc}{opt}", cc, f"{opt} -g")
+                    ("gcc", "-O2 -DNDEBUG"), ("gcc", "-O0 -DNDEBUG -DMV_COVERAGE"),
+                    ("clang", "-O0"), ("clang", "-O2"), ("clang", "-O2 -DNDEBUG")):
+        build(f"build/warnings-{cc}{opt.replace(' ', '').replace('-D', '-')}", cc,
+              f"{opt} -g")
 
 
 def gate_cppcheck() -> None:
@@ -97,12 +128,12 @@ def gate_sanitize() -> None:
                UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1")
     for cc in COMPILERS:
         driver = build(f"build/sanitize-{cc}", cc, f"-O1 -g {SANITIZE}", SANITIZE)
-        suite_run(f"reference-sanitize-{cc}", f"{driver} --python 3.11", env=env)
+        suite_run(f"reference-sanitize-{cc}", str(driver), env=env)
 
 
 def gate_valgrind() -> None:
     driver = build("build/valgrind", "cc", "-O1 -g")
-    suite_run("reference-valgrind", f"{VALGRIND} {driver} --python 3.11", timeout=300)
+    suite_run("reference-valgrind", f"{VALGRIND} {driver}", timeout=300)
 
 
 def coverage_summary(info: Path) -> dict[str, float]:
@@ -120,14 +151,22 @@ def gate_coverage() -> None:
     build_dir = "build/coverage-build"
     out = ROOT / "build" / "coverage"
     out.mkdir(parents=True, exist_ok=True)
-    driver = build(build_dir, "gcc", "-O0 -g --coverage", "--coverage")
+    # NDEBUG: an assert is an invariant, not a branch the suite should
+    # take both ways; MV_COVERAGE: ALWAYS()/NEVER() guards are constants
+    # and testcase() boundaries are branches (reference/src/mvint.h).
+    driver = build(build_dir, "gcc", "-O0 -g --coverage -DNDEBUG -DMV_COVERAGE",
+                   "--coverage")
     sh(["lcov", "--quiet", "--zerocounters", "--directory", build_dir])
     # Whether every case passes is the other gates' business; this one
     # measures what the suite exercises, so it goes on when some fail.
-    try:
-        suite_run("reference-coverage", f"{driver} --python 3.11")
-    except GateFailed as e:
-        print(f"  (the suite did not pass under coverage: {e}; measuring anyway)")
+    # The suite, and the allocation failures its cases can meet: the error
+    # paths of running out of memory are code the suite exercises too.
+    for run in (lambda: suite_run("reference-coverage", str(driver)),
+                lambda: allocfail_run(str(driver), driver)):
+        try:
+            run()
+        except GateFailed as e:
+            print(f"  (not every run passed under coverage: {e}; measuring anyway)")
     raw, lib = out / "all.info", out / "reference.info"
     sh(["lcov", "--quiet", "--capture", "--directory", f"{build_dir}/obj/ref",
         "--base-directory", str(ROOT), "--output-file", str(raw), *LCOV_RC])
@@ -146,9 +185,26 @@ def gate_coverage() -> None:
                          + ", ".join(short))
 
 
+def allocfail_run(driver: str, tracer: Path, walked: Path | None = None) -> None:
+    """harness/allocfail.py for each CPython modelled; every one is run,
+    then any failure is reported.  With `walked`, a case whose allocations
+    were all walked for an earlier version is not walked again."""
+    failed = []
+    if walked is not None:
+        walked.unlink(missing_ok=True)
+    for language, word, _ in modelled():
+        r = sh([PY, "-m", "harness.allocfail", "--driver", driver, "--tracer", str(tracer),
+                "--python", language, "--word-size", word]
+               + (["--walked", str(walked)] if walked else []), check=False)
+        if r.returncode != 0:
+            failed.append(f"{language} ({word}-bit)")
+    if failed:
+        raise GateFailed("allocation failures went wrong for " + ", ".join(failed))
+
+
 def gate_allocfail() -> None:
     driver = build("build/valgrind", "cc", "-O1 -g")
-    sh([PY, "-m", "harness.allocfail", "--driver", f"{VALGRIND} {driver}"])
+    allocfail_run(f"{VALGRIND} {driver}", driver, ROOT / "build" / "valgrind" / "walked.json")
 
 
 GATES = {"warnings": gate_warnings, "cppcheck": gate_cppcheck, "sanitize": gate_sanitize,

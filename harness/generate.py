@@ -62,6 +62,7 @@ def sugar(v: Any) -> Any:
       {range = [0, 12]}      a list of ints, as range(0, 12[, step])
       {int = "2**64"}        an int too big for TOML, also as a power of two
       1.5                    a TOML float becomes a float value
+      {float = "nan", bits = "7ff0000000000001"}   a NaN of these 64 bits
     """
     if isinstance(v, bool) or v is None or isinstance(v, str):
         return v
@@ -83,6 +84,8 @@ def sugar(v: Any) -> Any:
         return values.encode(list(range(*v["range"])))
     if "int" in v:
         return values.encode(parse_int(v["int"]))
+    if "float" in v and "bits" in v:     # a NaN with its payload, as is
+        return dict(v)
     if "float" in v:
         return values.encode(float(v["float"]))
     if "tuple" in v:

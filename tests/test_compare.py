@@ -62,3 +62,30 @@ def test_a_case_the_best_oracle_lacks_falls_back_to_the_next():
     case = {"expect": [{"oracles": ["cpython-3.9.18-64le"], "outcomes": [V]}]}
     ranking = compare.oracle_ranking(hello("3.13"), ORACLES)
     assert compare.expected_for(case, ranking) == ("cpython-3.9.18-64le", [V])
+
+
+def test_a_case_of_a_rule_that_changed_is_judged_only_by_its_own_language_version():
+    case = {"rules": ["FORMAT-007"],
+            "expect": [{"oracles": ["cpython-3.11.2-64le"], "outcomes": [V]}]}
+    ranking = compare.oracle_ranking(hello("3.13"), ORACLES)
+    assert compare.expected_for(case, ranking) == ("cpython-3.11.2-64le", [V])
+    assert compare.expected_for(case, ranking, frozenset({"FORMAT-007"})) is None
+    same = compare.oracle_ranking(hello("3.11", version="3.11.7"), ORACLES)
+    assert compare.expected_for(case, same, frozenset({"FORMAT-007"})) == \
+        ("cpython-3.11.2-64le", [V])
+
+
+def test_the_rules_with_a_versions_note_are_the_ones_that_changed():
+    from harness import spec
+    changing = spec.changing_rules()
+    assert {"FORMAT-007", "SEQ-002", "OBJECT-001"} <= changing
+    assert "INDEX-001" not in changing
+
+
+def test_a_case_no_oracle_of_the_platform_recorded_is_not_sent():
+    from harness import session
+    case = {"id": "a/b", "rules": ["INDEX-001"],
+            "expect": [{"oracles": ["cpython-3.14.2-32le"], "outcomes": [V]}]}
+    ranking = compare.oracle_ranking(hello("3.13"), ORACLES)
+    assert session.unrecorded(case, ranking) == "no oracle of platform 64le recorded this case"
+    assert session.unrecorded(case, compare.oracle_ranking(hello("3.14", "32le"), ORACLES)) is None

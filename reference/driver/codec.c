@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "driver.h"
+#include "mvint.h"   /* mv_bytes_of: a bytes object's contents, read as is */
 
 /* ---- names --------------------------------------------------------------- */
 
@@ -104,9 +105,13 @@ static int out_of_memory(problem *p)
     return -1;
 }
 
+/* A value the library could not make: out of memory (the allocation gate
+   fails one on purpose), which is the step's MemoryError, or not
+   modelled. */
 static int from_library(problem *p, const mv_error *err)
 {
-    p->status = STEP_UNSUPPORTED;
+    p->status = err->failure == MV_RAISED ? STEP_RAISED : STEP_UNSUPPORTED;
+    p->err = *err;
     snprintf(p->text, sizeof p->text, "%s", err->message);
     return -1;
 }
@@ -200,7 +205,6 @@ int decode_value(const json_t *j, const env *e, mv_value *out, problem *p)
 {
     mv_error err;
     const json_t *x;
-    const mv_value *bound;
 
     *out = mv_none();
     switch (json_typeof(j)) {
@@ -250,7 +254,7 @@ int decode_value(const json_t *j, const env *e, mv_value *out, problem *p)
     if ((x = json_object_get(j, "ref")) != NULL) {
         if (!json_is_string(x))
             return malformed(p, "ref");
-        bound = env_lookup(e, json_string_value(x));
+        const mv_value *bound = env_lookup(e, json_string_value(x));
         if (bound == NULL) {
             p->status = STEP_UNBOUND;
             snprintf(p->text, sizeof p->text, "%s", json_string_value(x));
@@ -336,7 +340,7 @@ static int shortest_digits(double d, char *digits, int *exp)
 static void float_repr(double d, char *buf, size_t size)
 {
     char digits[24];
-    int exp, nd;
+    int exp = 0, nd;
 
     if (d == 0) {
         snprintf(buf, size, signbit(d) ? "-0.0" : "0.0");
@@ -467,8 +471,8 @@ json_t *encode_value(const mv_value *v, const env *e)
 {
     const char *name;
     json_t *inner;
-    mv_value bytes;
-    mv_error err;
+    const unsigned char *data;
+    size_t len;
 
     switch (v->kind) {
     case MV_NONE: return json_null();
@@ -486,14 +490,10 @@ json_t *encode_value(const mv_value *v, const env *e)
     default:
         break;
     }
-    /* a bytes object is a bytes value, whatever its name */
-    if (v->kind == MV_OBJECT && mv_object_type(v->as.object) == MV_TYPE_BYTES) {
-        if (mv_bytes(v, &bytes, &err) < 0)
-            return NULL;
-        inner = encode_hex(bytes.as.bytes.data, bytes.as.bytes.len);
-        mv_value_clear(&bytes);
-        return inner;
-    }
+    /* a bytes object is a bytes value, whatever its name; reading it
+       allocates nothing in the library, which the allocation gate fails */
+    if (mv_bytes_of(v, &data, &len))
+        return encode_hex(data, len);
     name = name_of(v, e);
     if (name != NULL)
         return json_pack("{s:s}", "ref", name);

@@ -35,6 +35,8 @@ typedef struct env {
 typedef enum {
     STEP_OK = 0,
     STEP_UNBOUND,       /* a name is not bound: the step's outcome */
+    STEP_RAISED,        /* making an operand raised (MemoryError): the
+                           step's outcome; the error is in problem.err */
     STEP_UNSUPPORTED,   /* the whole case is unsupported */
     STEP_MALFORMED      /* the case is not well-formed */
 } step_status;
@@ -42,6 +44,7 @@ typedef enum {
 typedef struct problem {
     step_status status;
     char text[600];     /* the unbound name, or what is unsupported */
+    mv_error err;       /* STEP_RAISED: what was raised */
 } problem;
 
 /* codec.c */
@@ -65,8 +68,14 @@ int object_contents(const mv_value *obj, mv_value *result, mv_error *err);
 const char *ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
                             bool numpy);
 
-/* run.c: the result line's object for one case line; fail_alloc > 0 fails
-   the library's fail_alloc-th allocation during its steps */
-json_t *run_case(const mv_config *cfg, const json_t *c, long fail_alloc);
+/* How a case is run, for the allocation-failure gate (main.c says more). */
+typedef struct run_options {
+    long fail_alloc;    /* > 0: fail the steps' fail_alloc-th allocation */
+    long fail_setup_alloc;  /* > 0: fail the setup's one of that number */
+    bool trace_alloc;   /* list the call site of each of their allocations */
+} run_options;
+
+/* run.c: the result line's object for one case line */
+json_t *run_case(const mv_config *cfg, const json_t *c, const run_options *o);
 
 #endif

@@ -2,6 +2,7 @@
  * main.c -- mvref-driver: the reference library behind spec/protocol.md.
  *
  *     mvref-driver [--python 3.11] [--word-size 64] [--fail-alloc N]
+ *                  [--fail-setup-alloc N] [--trace-alloc]
  *
  * --fail-alloc N makes the N-th allocation the library makes during each
  * case's steps fail, that one only (alloc.c's test hook; the setup is
@@ -10,7 +11,13 @@
  * answer MemoryError, the steps after it run on a consistent state, and
  * nothing may crash or leak.  Each result line then says which allocation
  * failed, in an extra field the harness ignores: "failed_alloc":
- * "reference/src/view.c:123".
+ * "reference/src/view.c:123".  --fail-setup-alloc N fails the N-th
+ * allocation of the setup instead, which must make the case
+ * "unsupported", cleanly: building an exporter is not memoryview's
+ * business, but its error paths must not leak either.  --trace-alloc
+ * lists where each allocation is made ("setup_alloc_sites" and
+ * "alloc_sites": [...], in order), so that the gate can pick cases that
+ * reach every allocation site.
  *
  * It prints the hello line, then reads one case a line from standard input
  * and writes one result line for each, flushing after every line, until the
@@ -29,7 +36,7 @@
 static void usage(void)
 {
     fprintf(stderr, "usage: mvref-driver [--python X.Y] [--word-size 64|32]"
-            " [--fail-alloc N]\n");
+            " [--fail-alloc N] [--fail-setup-alloc N] [--trace-alloc]\n");
     exit(2);
 }
 
@@ -85,7 +92,7 @@ static void emit(json_t *result, const char *id)
     fflush(stdout);
 }
 
-static long fail_alloc;   /* --fail-alloc: 0, or which allocation fails */
+static run_options options;   /* --fail-alloc, --trace-alloc */
 
 static void handle_line(const mv_config *cfg, const char *line)
 {
@@ -104,7 +111,7 @@ static void handle_line(const mv_config *cfg, const char *line)
         return;
     }
     id = json_string_value(json_object_get(c, "id"));
-    result = run_case(cfg, c, fail_alloc);
+    result = run_case(cfg, c, &options);
     emit(result, id ? id : "");
     json_decref(result);
     json_decref(c);
@@ -144,7 +151,11 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--word-size") == 0 && i + 1 < argc)
             word_size = atoi(argv[++i]);
         else if (strcmp(argv[i], "--fail-alloc") == 0 && i + 1 < argc)
-            fail_alloc = atol(argv[++i]);
+            options.fail_alloc = atol(argv[++i]);
+        else if (strcmp(argv[i], "--fail-setup-alloc") == 0 && i + 1 < argc)
+            options.fail_setup_alloc = atol(argv[++i]);
+        else if (strcmp(argv[i], "--trace-alloc") == 0)
+            options.trace_alloc = true;
         else
             usage();
     }

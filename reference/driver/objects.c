@@ -264,9 +264,8 @@ static int bytearray_call(mv_exporter *e, const char *m,
                           mv_error *err)
 {
     const mv_config *cfg = e->base.cfg;
-    mv_ssize n = e->size, i;
-    unsigned char c;
-    int status;
+    mv_ssize n = e->size, i = 0;
+    unsigned char c = 0;
 
     *result = mv_none();
     if (strcmp(m, "append") == 0 && nargs == 1) {
@@ -322,7 +321,7 @@ static int bytearray_call(mv_exporter *e, const char *m,
         return 0;
     }
     if ((strcmp(m, "extend") == 0 || strcmp(m, "__iadd__") == 0) && nargs == 1) {
-        status = bytearray_extend(e, arg[0], m[0] == '_', err);
+        int status = bytearray_extend(e, arg[0], m[0] == '_', err);
         if (status == 0 && m[0] == '_')
             *result = mv_object_value(&e->base);   /* x += y returns x */
         return status;
@@ -530,14 +529,14 @@ static int methods_call(mv_exporter *e, const char *method, const mv_args *a,
 
     if (a->nkwargs > 0 || a->nargs > 4)
         return mv_unsupported(err, "keyword arguments to %s.%s",
-                              mv_exporter_name(e), method);
+                              mv_exporter_name(e, false), method);
     for (size_t i = 0; i < a->nargs; i++)
         arg[i] = &a->args[i];
     if (e->base.type == MV_TYPE_BYTEARRAY)
         return bytearray_call(e, method, arg, a->nargs, result, err);
     if (e->base.type == MV_TYPE_ARRAY)
         return array_call(e, method, arg, a->nargs, result, err);
-    return mv_unsupported(err, "%s.%s", mv_exporter_name(e), method);
+    return mv_unsupported(err, "%s.%s", mv_exporter_name(e, false), method);
 }
 
 /* A new array of e's typecode holding the items in bytes. */
@@ -577,7 +576,7 @@ static int bad_key(const mv_exporter *e, const mv_value *key, mv_error *err)
 static int item_index(const mv_exporter *e, const mv_value *key, mv_ssize n,
                       const char *message, mv_ssize *out, mv_error *err)
 {
-    mv_ssize i;
+    mv_ssize i = 0;
 
     if (mv_as_ssize(e->base.cfg, key, "IndexError", &i, err) < 0)
         return -1;
@@ -624,7 +623,7 @@ static int ndarray_getitem(mv_exporter *e, const mv_value *key,
     bool supported;
 
     if (e->base.type != MV_TYPE_NUMPY || c == NULL)
-        return mv_unsupported(err, "%s[...]", mv_exporter_name(e));
+        return mv_unsupported(err, "%s[...]", mv_exporter_name(e, false));
     if (ndarray_address(e, key, &ptr, &supported, err) < 0)
         return -1;
     if (!supported)
@@ -644,7 +643,7 @@ static int items_get(mv_exporter *e, const mv_value *key, mv_value *result,
         "index out of range", "bytearray index out of range",
         "array index out of range"
     };
-    mv_ssize n, i, start, stop, step, len;
+    mv_ssize n, i = 0, start = 0, stop = 0, step = 1, len;
     mv_value bytes;
     int status;
 
@@ -860,7 +859,7 @@ static int items_set(mv_exporter *e, const mv_value *key,
     const char *range = array ? "array assignment index out of range"
                               : "bytearray index out of range";
     unsigned char tmp[8];
-    mv_ssize i;
+    mv_ssize i = 0;
 
     if (e->base.type == MV_TYPE_BYTES)   /* "doesn't" for sequence indices */
         return mv_raise(err, "TypeError", value
@@ -1053,7 +1052,7 @@ const char *ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
                             bool numpy)
 {
     mv_error err;
-    mv_ssize n = 1, nitems, itemsize;
+    mv_ssize n = 1, count, itemsize;
 
     if (s->ndim > MV_MAX_EXPORTER_NDIM)
         return "more than 128 dimensions";
@@ -1064,14 +1063,14 @@ const char *ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
     }
     if (s->items->kind != MV_LIST && (s->ndim != 0 || numpy))
         return "items that are not a list";
-    nitems = s->items->kind == MV_LIST ? (mv_ssize)s->items->as.seq.len : 1;
+    count = s->items->kind == MV_LIST ? (mv_ssize)s->items->as.seq.len : 1;
     if (numpy)
         return cfg->platform.word_size != 64 ? "numpy on 32 bits"
                : s->pil || s->has_strides || s->offset != 0 ? "numpy flags"
-               : nitems != n ? "items that do not fill the shape" : NULL;
+               : count != n ? "items that do not fill the shape" : NULL;
     if (s->pil && s->ndim == 0)
         return "ND_PIL with no dimension";
-    if (nitems == 0 || (s->has_strides && s->fortran))
+    if (count == 0 || (s->has_strides && s->fortran))
         return "no items, or strides with ND_FORTRAN";
     itemsize = mv_struct_calcsize(cfg, s->format, &err);
     if (itemsize <= 0)
@@ -1082,11 +1081,11 @@ const char *ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
         mv_ssize strides[MV_MAX_EXPORTER_NDIM];
         mv_strides_from_shape(s->ndim, s->shape, itemsize,
                               s->fortran ? 'F' : 'C', strides);
-        return layout_fits(nitems * itemsize, itemsize, s->offset, s->ndim,
+        return layout_fits(count * itemsize, itemsize, s->offset, s->ndim,
                            s->shape, strides) ? NULL
                : "shape and offset beyond the items";
     }
-    return layout_fits(nitems * itemsize, itemsize, s->offset, s->ndim,
+    return layout_fits(count * itemsize, itemsize, s->offset, s->ndim,
                        s->shape, s->strides) ? NULL
            : "strides beyond the items";
 }

@@ -484,14 +484,24 @@ static json_t *answer(const char *id, const char *key, json_t *value)
     return json_pack("{s:s, s:o}", "id", id, key, value);
 }
 
-json_t *run_case(const mv_config *cfg, const json_t *c, long fail_alloc)
+/* mv_alloc_tracer: one more site in the list. */
+static void trace_site(void *sites, const char *file, int line)
+{
+    char site[300];
+
+    snprintf(site, sizeof site, "%s:%d", file, line);
+    json_array_append_new(sites, json_string(site));
+}
+
+json_t *run_case(const mv_config *cfg, const json_t *c, const run_options *o)
 {
     const char *id = string_field(c, "id");
     const json_t *setup = json_object_get(c, "setup");
     const json_t *steps = json_object_get(c, "steps");
     env e = { NULL, 0, cfg };
     problem p;
-    json_t *outcomes = json_array(), *result = NULL;
+    json_t *outcomes = json_array(), *result = NULL, *sites = json_array();
+    json_t *setup_sites = json_array();
     size_t i;
 
     memset(&p, 0, sizeof p);
@@ -500,6 +510,9 @@ json_t *run_case(const mv_config *cfg, const json_t *c, long fail_alloc)
         fail(&p, STEP_MALFORMED, "%s", "case without id, steps or setup");
         goto end;
     }
+    mv_alloc_fail_at(o->fail_setup_alloc);
+    if (o->trace_alloc)
+        mv_alloc_trace(trace_site, setup_sites);
     for (i = 0; i < json_array_size(setup); i++) {
         const json_t *spec = json_array_get(setup, i);
         const char *name = string_field(spec, "name");
@@ -522,28 +535,37 @@ json_t *run_case(const mv_config *cfg, const json_t *c, long fail_alloc)
             goto end;
         }
     }
-    mv_alloc_fail_at(fail_alloc);   /* the steps' allocations, not setup's */
+    /* the steps' allocations, not setup's */
+    mv_alloc_fail_at(o->fail_alloc);
+    if (o->trace_alloc)
+        mv_alloc_trace(trace_site, sites);
     for (i = 0; i < json_array_size(steps); i++) {
         const json_t *step = json_array_get(steps, i);
         const char *as = string_field(step, "as");
         step_result r;
-        json_t *o;
+        json_t *outcome;
 
         memset(&p, 0, sizeof p);
         if (run_step(step, &e, &r, &p) < 0) {
-            if (p.status != STEP_UNBOUND)
+            if (p.status == STEP_RAISED)
+                json_array_append_new(outcomes, json_pack(
+                    "{s:{s:s, s:s}}", "raises", "type", p.err.type,
+                    "message", p.err.message));
+            else if (p.status == STEP_UNBOUND)
+                json_array_append_new(outcomes, json_pack("{s:s}", "unbound",
+                                                          p.text));
+            else
                 goto end;
-            json_array_append_new(outcomes, json_pack("{s:s}", "unbound", p.text));
             p.status = STEP_OK;
             continue;
         }
-        o = outcome_of(&r, &e);   /* encoded before it is bound */
-        if (o == NULL) {
+        outcome = outcome_of(&r, &e);   /* encoded before it is bound */
+        if (outcome == NULL) {
             mv_value_clear(&r.value);
             fail(&p, STEP_UNSUPPORTED, "%s", "a result the driver cannot encode");
             goto end;
         }
-        json_array_append_new(outcomes, o);
+        json_array_append_new(outcomes, outcome);
         if (as != NULL && !r.raised && env_bind(&e, as, &r.value) < 0) {
             fail(&p, STEP_UNSUPPORTED, "%s", "driver out of memory");
             goto end;
@@ -554,9 +576,10 @@ end:
     if (p.status == STEP_OK) {
         result = answer(id, "outcomes", outcomes);
         outcomes = NULL;
-        if (result != NULL && mv_alloc_failed_site() != NULL)
-            json_object_set_new(result, "failed_alloc",
-                                json_string(mv_alloc_failed_site()));
+        if (result != NULL && o->trace_alloc) {
+            json_object_set(result, "setup_alloc_sites", setup_sites);
+            json_object_set(result, "alloc_sites", sites);
+        }
     } else {
         if (p.status == STEP_MALFORMED)
             fprintf(stderr, "mvref-driver: case %s: %s\n", id ? id : "(no id)",
@@ -565,8 +588,14 @@ end:
                         json_string(p.status == STEP_MALFORMED
                                     ? "malformed case" : p.text));
     }
+    if (result != NULL && mv_alloc_failed_site() != NULL)
+        json_object_set_new(result, "failed_alloc",
+                            json_string(mv_alloc_failed_site()));
     json_decref(outcomes);
-    env_clear(&e);
+    env_clear(&e);   /* freeing allocates nothing: no site is missed */
     mv_alloc_fail_at(0);
+    mv_alloc_trace(NULL, NULL);
+    json_decref(sites);
+    json_decref(setup_sites);
     return result;
 }

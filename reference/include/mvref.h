@@ -124,9 +124,15 @@ typedef struct mv_error {
     char message[MV_MESSAGE_MAX];   /* str(exception), exactly as CPython */
 } mv_error;
 
-/* Fill err and return -1, so that callers can write `return mv_raise(...)`. */
-int mv_raise(mv_error *err, const char *type, const char *fmt, ...);
-int mv_unsupported(mv_error *err, const char *fmt, ...);
+/* Fill err and return -1, so that callers can write `return mv_raise(...)`:
+   mv_raise(err, "IndexError", "index out of bounds on dimension %d", 1)
+   for a Python exception, mv_unsupported(err, "what", ...) for what is not
+   modelled.  Both are the one function mv_fail. */
+int mv_fail(mv_error *err, mv_failure failure, const char *type,
+            const char *fmt, ...);
+#define mv_raise(err, type, ...) mv_fail((err), MV_RAISED, (type), __VA_ARGS__)
+#define mv_unsupported(err, ...) \
+    mv_fail((err), MV_UNSUPPORTED, "unsupported", __VA_ARGS__)
 /* MemoryError with an empty message, as PyErr_NoMemory() gives. */
 int mv_no_memory(mv_error *err);
 
@@ -399,8 +405,12 @@ void mv_alloc_fail_at(long n);
 /* "reference/src/view.c:123", the call site of the allocation the hook
    made fail since it was armed; NULL if none failed yet. */
 const char *mv_alloc_failed_site(void);
-/* Allocations made since the process started, and those not yet freed. */
-long mv_alloc_count(void);
+/* Call fn(ctx, file, line) for every allocation from now on, with the
+   call site ("reference/src/view.c", 123); NULL stops it.  The gate that
+   fails allocations uses it to find which case reaches which site. */
+typedef void (*mv_alloc_tracer)(void *ctx, const char *file, int line);
+void mv_alloc_trace(mv_alloc_tracer fn, void *ctx);
+/* Allocations not yet freed: a leak check that needs no tool. */
 long mv_alloc_live(void);
 
 #endif /* MVREF_H */

@@ -37,6 +37,8 @@ static struct {
     long live;       /* made and not yet freed */
     long fail_at;    /* 0: never fail; else the number of the one to fail */
     char failed_site[128];  /* "reference/src/x.c:123": the one failed */
+    mv_alloc_tracer trace;  /* told of every allocation, if set */
+    void *trace_ctx;
 } alloc_state;
 
 void mv_alloc_fail_at(long n)
@@ -45,8 +47,13 @@ void mv_alloc_fail_at(long n)
     alloc_state.failed_site[0] = '\0';
 }
 
-long mv_alloc_count(void) { return alloc_state.made; }
 long mv_alloc_live(void) { return alloc_state.live; }
+
+void mv_alloc_trace(mv_alloc_tracer fn, void *ctx)
+{
+    alloc_state.trace = fn;
+    alloc_state.trace_ctx = ctx;
+}
 
 const char *mv_alloc_failed_site(void)
 {
@@ -56,6 +63,8 @@ const char *mv_alloc_failed_site(void)
 /* Count one allocation; true when the test hook says it must fail. */
 static bool injected_failure(const char *file, int line)
 {
+    if (alloc_state.trace != NULL)
+        alloc_state.trace(alloc_state.trace_ctx, file, line);
     if (++alloc_state.made != alloc_state.fail_at)
         return false;
     snprintf(alloc_state.failed_site, sizeof alloc_state.failed_site,

@@ -102,31 +102,33 @@ static bool is_parameter(const mv_signature *sig, const char *name)
     return false;
 }
 
-/* The keyword errors, once every parameter is bound. */
+/* The keyword errors, once every parameter is bound and some keyword was
+   left unused: it names an argument given by position too, or no
+   parameter at all (the first such keyword is reported). */
 static int extra_keywords(const mv_config *cfg, const mv_signature *sig,
                           const mv_args *a, const char *fname,
                           const char *paren, mv_error *err)
 {
-    for (size_t i = 0; i < a->nargs && i < (size_t)sig->nparams; i++)
-        for (size_t k = 0; k < a->nkwargs; k++)
-            if (strcmp(a->kwargs[k].name, sig->params[i]) == 0)
+    size_t k = 0;
+
+    assert(a->nargs <= (size_t)sig->nparams);
+    for (size_t i = 0; i < a->nargs; i++)
+        for (size_t j = 0; j < a->nkwargs; j++)
+            if (strcmp(a->kwargs[j].name, sig->params[i]) == 0)
                 return mv_raise(err, "TypeError", "argument for %s%s given by "
                                 "name ('%s') and position (%zu)", fname, paren,
                                 sig->params[i], i + 1);
-    for (size_t k = 0; k < a->nkwargs; k++) {
-        const char *kw = a->kwargs[k].name;
-        if (is_parameter(sig, kw))
-            continue;
-        if (sig->name == NULL)
-            return mv_raise(err, "TypeError", "'%s' is an invalid keyword "
-                            "argument for this function", kw);
-        if (cfg->behaviour.unexpected_keyword)
-            return mv_raise(err, "TypeError", "%s() got an unexpected keyword "
-                            "argument '%s'", fname, kw);
-        return mv_raise(err, "TypeError", "'%s' is an invalid keyword argument "
-                        "for %s()", kw, fname);
-    }
-    return 0;
+    while (is_parameter(sig, a->kwargs[k].name))
+        k++;   /* some keyword is unused, and not a duplicate: unknown */
+    assert(k < a->nkwargs);
+    if (sig->name == NULL)
+        return mv_raise(err, "TypeError", "'%s' is an invalid keyword "
+                        "argument for this function", a->kwargs[k].name);
+    if (cfg->behaviour.unexpected_keyword)
+        return mv_raise(err, "TypeError", "%s() got an unexpected keyword "
+                        "argument '%s'", fname, a->kwargs[k].name);
+    return mv_raise(err, "TypeError", "'%s' is an invalid keyword argument "
+                    "for %s()", a->kwargs[k].name, fname);
 }
 
 int mv_parse_args(const mv_config *cfg, const mv_signature *sig,
@@ -152,7 +154,7 @@ int mv_parse_args(const mv_config *cfg, const mv_signature *sig,
     for (int i = 0; i < sig->nparams; i++) {
         bound[i] = (size_t)i < a->nargs ? &a->args[i]
                                         : find_keyword(a, sig->params[i], &used);
-        if (bound[i] == NULL && i < sig->nrequired)
+        if (i < sig->nrequired && bound[i] == NULL)
             return mv_raise(err, "TypeError", "%s%s missing required argument "
                             "'%s' (pos %d)", fname, paren, sig->params[i],
                             i + 1);

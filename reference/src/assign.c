@@ -92,8 +92,8 @@ static int scalar_setitem(mv_view *v, char code, const mv_value *key,
     return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
 }
 
-/* ASSIGN-015, steps 6 to 10: the key of a view of one or more dimensions,
-   which is not a numpy array. */
+/* ASSIGN-015, steps 6 to 10: the key of a view of one or more
+   dimensions. */
 static int view_setitem(mv_view *v, char code, const mv_value *key,
                         const mv_value *value, mv_error *err)
 {
@@ -102,11 +102,11 @@ static int view_setitem(mv_view *v, char code, const mv_value *key,
     unsigned char *ptr;
     mv_ssize index;
 
-    if (mv_is_index(key)) {
+    if (mv_has_index(key)) {
         if (b->ndim > 1)   /* ASSIGN-007: before the key is converted */
             return mv_raise(err, "NotImplementedError",
                             "sub-views are not implemented");
-        if (mv_as_ssize(cfg, key, "IndexError", &index, err) < 0
+        if (mv_key_index(cfg, key, &index, err) < 0
             || mv_lookup_dimension(b, b->buf, 0, index, &ptr, err) < 0)
             return -1;
         return mv_pack_native(cfg, code, ptr, value, err);
@@ -130,9 +130,7 @@ static int setitem(const mv_value *obj, const mv_value *key,
                    const mv_value *value, mv_error *err)
 {
     mv_view *v = mv_as_view(obj);
-    mv_value tmp = mv_none();
     char code;
-    int status;
 
     if (NEVER(v == NULL))
         return mv_unsupported(err, "%s[...] = ...", mv_type_name(obj));
@@ -144,11 +142,7 @@ static int setitem(const mv_value *obj, const mv_value *key,
         return mv_raise(err, "TypeError", "cannot delete memory");
     if (v->view.ndim == 0)
         return scalar_setitem(v, code, key, value, err);
-    if (mv_index_key(key, &tmp, &key, err) < 0)
-        return -1;
-    status = view_setitem(v, code, key, value, err);
-    mv_value_clear(&tmp);
-    return status;
+    return view_setitem(v, code, key, value, err);
 }
 
 /* obj[key] = value */

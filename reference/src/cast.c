@@ -47,35 +47,25 @@ static bool zero_in_shape(const mv_buffer *b)
     return false;
 }
 
-/* The format as C text, cut at an embedded NUL as CPython's C string is;
-   *native is false when it is too long to be a native format. */
+/* CAST-008: the format as C text, cut at an embedded NUL as CPython's C
+   string is; *native is false when it is too long to be a native format.
+   A format that is not ASCII cannot be encoded to one. */
 static int ascii_format(const mv_value *format, char out[3], bool *native,
                         mv_error *err)
 {
-    const char *s = format->as.str.data;
+    uint32_t cp;
+    long at = mv_str_non_ascii(format, &cp);
 
-    for (size_t i = 0; i < format->as.str.len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        unsigned long cp;
-        int extra;
-
-        if (c < 0x80)
-            continue;
-        /* decode the UTF-8 sequence to name the code point; every byte
-           before it was ASCII, so i is also its position in code points */
-        extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
-        cp = c & (0x3Fu >> extra);
-        for (int k = 1; k <= extra && i + (size_t)k < format->as.str.len; k++)
-            cp = cp << 6 | ((unsigned char)s[i + (size_t)k] & 0x3F);
+    if (at >= 0)
         return mv_raise(err, "UnicodeEncodeError", "'ascii' codec can't "
-                        "encode character '%s%0*lx' in position %zu: ordinal "
+                        "encode character '%s%0*lx' in position %ld: ordinal "
                         "not in range(128)",
                         cp <= 0xff ? "\\x" : cp <= 0xffff ? "\\u" : "\\U",
-                        cp <= 0xff ? 2 : cp <= 0xffff ? 4 : 8, cp, i);
-    }
-    *native = strlen(s) <= 2;
+                        cp <= 0xff ? 2 : cp <= 0xffff ? 4 : 8,
+                        (unsigned long)cp, at);
+    *native = strlen(format->as.str.data) <= 2;
     if (*native)
-        strcpy(out, s);
+        strcpy(out, format->as.str.data);
     return 0;
 }
 
@@ -168,15 +158,13 @@ int mv_view_cast(mv_view *v, const mv_value *format, const mv_value *shape,
     const mv_buffer *b = &v->view;
     mv_view *c;
 
-    if (legacy && mv_view_check_released(v, err) < 0)
-        return -1;
     if (format->kind != MV_STR)
         return mv_raise(err, "TypeError", legacy
                         ? "memoryview: format argument must be a string"
                         : "cast() argument 'format' must be str, not %.50s",
                         format->kind == MV_NONE ? "None"   /* clinic's way */
                                                 : mv_type_qualname(format));
-    if (!legacy && mv_view_check_released(v, err) < 0)
+    if (mv_view_check_released(v, err) < 0)   /* 3.9 checked before binding */
         return -1;
     if (!(v->flags & MV_FLAG_C))
         return mv_raise(err, "TypeError",

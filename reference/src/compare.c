@@ -34,37 +34,37 @@
  * comparing what was hashed.
  */
 #include <math.h>
+#include <stdio.h>
 
 #include "mvint.h"
 
 /* ---- equality of plain values ------------------------------------------ */
 
-static int sequences_equal(const mv_value *a, const mv_value *b, bool *out,
-                           mv_error *err)
+/* COMPARE-002: two numbers, exactly, as Python compares them: two floats
+   as floats, anything else by its exact decimal value -- an int's digits,
+   an integral float's "%.0f" (exact: C prints every digit of an integral
+   double), and a float with a fraction equals no int. */
+static void numbers_equal(const mv_value *a, const mv_value *b, bool *out)
 {
-    *out = a->as.seq.len == b->as.seq.len;
-    for (size_t i = 0; *out && i < a->as.seq.len; i++)
-        if (mv_values_equal(&a->as.seq.items[i], &b->as.seq.items[i], out,
-                            err) < 0)
-            return -1;
-    return 0;
-}
+    char text[2][400];
+    const mv_value *side[2] = { a, b };
 
-/* int == float, exactly: a float equals an int only when it is integral
-   and the same number.  A huge int is beyond every float this compares
-   with: items are at most 64 bits wide. */
-static void int_equals_float(const mv_value *i, double d, bool *out)
-{
-    int64_t s;
-    uint64_t u;
-
-    *out = false;
-    if (isnan(d) || isinf(d) || d != floor(d))
+    if (a->kind == MV_FLOAT && b->kind == MV_FLOAT) {
+        *out = a->as.real == b->as.real;
         return;
-    if (d >= 0 && d < 18446744073709551616.0 && mv_int_to_u64(i, &u))
-        *out = (double)u == d && (uint64_t)d == u;
-    else if (d < 0 && d >= -9223372036854775808.0 && mv_int_to_i64(i, &s))
-        *out = (int64_t)d == s;
+    }
+    for (int i = 0; i < 2; i++) {
+        const mv_value *v = side[i];
+        if (v->kind == MV_BOOL)
+            snprintf(text[i], sizeof text[i], "%d", v->as.boolean);
+        else if (v->kind == MV_INT)
+            mv_int_text(&v->as.integer, text[i], sizeof text[i]);
+        else if (isfinite(v->as.real) && v->as.real == floor(v->as.real))
+            snprintf(text[i], sizeof text[i], "%.0f", v->as.real + 0.0);
+        else
+            snprintf(text[i], sizeof text[i], "not an integer");
+    }
+    *out = strcmp(text[0], text[1]) == 0;
 }
 
 static bool is_number(const mv_value *v)
@@ -72,56 +72,36 @@ static bool is_number(const mv_value *v)
     return v->kind == MV_BOOL || v->kind == MV_INT || v->kind == MV_FLOAT;
 }
 
-/* COMPARE-002: numbers of any two kinds compare by value. */
-static void numbers_equal(const mv_value *a, const mv_value *b, bool *out)
-{
-    char ta[32], tb[32];
-    int64_t ia, ib;
-
-    if (a->kind == MV_FLOAT && b->kind == MV_FLOAT)
-        *out = a->as.real == b->as.real;
-    else if (a->kind == MV_FLOAT)
-        int_equals_float(b, a->as.real, out);
-    else if (b->kind == MV_FLOAT)
-        int_equals_float(a, b->as.real, out);
-    else if (mv_int_to_i64(a, &ia) && mv_int_to_i64(b, &ib))
-        *out = ia == ib;
-    else if (a->kind == MV_BOOL || b->kind == MV_BOOL)
-        *out = false;   /* the other is beyond int64 */
-    else   /* at least one beyond int64: compare signs and digits */
-        *out = strcmp(mv_int_text(&a->as.integer, ta, sizeof ta),
-                      mv_int_text(&b->as.integer, tb, sizeof tb)) == 0;
-}
-
-/* a == b when neither side has an __eq__ that answered: numbers across
-   types, then values of the same kind, then identity. */
+/* a == b when neither side has an __eq__ that answered: identity for
+   objects, numbers across types, bytes, and the tuples the struct module
+   gives; values of different kinds are unequal.  (The values compared
+   here are a view's items, and what they are compared with.) */
 static int plain_equal(const mv_value *a, const mv_value *b, bool *out,
                        mv_error *err)
 {
+    const unsigned char *da, *db;
+    size_t la, lb;
+
     *out = false;
-    if (a->kind == MV_OBJECT || b->kind == MV_OBJECT) {
+    if (mv_bytes_of(a, &da, &la) && mv_bytes_of(b, &db, &lb))
+        *out = la == lb && memcmp(da, db, la) == 0;
+    else if (a->kind == MV_OBJECT || b->kind == MV_OBJECT)
         *out = mv_same_object(a, b);
-        return 0;
-    }
-    if (is_number(a) && is_number(b)) {
+    else if (is_number(a) && is_number(b))
         numbers_equal(a, b, out);
-        return 0;
-    }
-    if (a->kind != b->kind)
-        return 0;
-    switch (a->kind) {
-    case MV_NONE: case MV_ELLIPSIS:
+    else if (a->kind == MV_TUPLE && b->kind == MV_TUPLE
+             && a->as.seq.len == b->as.seq.len) {
         *out = true;
-        return 0;
-    case MV_STR:
-        *out = a->as.str.len == b->as.str.len
-               && memcmp(a->as.str.data, b->as.str.data, a->as.str.len) == 0;
-        return 0;
-    case MV_LIST: case MV_TUPLE: case MV_SLICE:
-        return sequences_equal(a, b, out, err);
-    default:
+        for (size_t i = 0; i < a->as.seq.len && *out; i++) {
+            int status = plain_equal(&a->as.seq.items[i], &b->as.seq.items[i],
+                                     out, err);
+            if (NEVER(status < 0))   /* struct's items are numbers, bytes */
+                return -1;
+        }
+    } else if (a->kind == b->kind && a->kind != MV_TUPLE) {
         return mv_unsupported(err, "== between %s values", mv_type_name(a));
     }
+    return 0;
 }
 
 /* ---- views ------------------------------------------------------------------ */
@@ -156,7 +136,8 @@ static int read_item(const reader *r, const unsigned char *ptr, mv_value *out,
     return mv_struct_unpack(r->cfg, r->format, ptr, out, err);
 }
 
-/* COMPARE-001 to COMPARE-003: one pair of items, as Python values. */
+/* COMPARE-001, COMPARE-002, COMPARE-003: one pair of items, compared as
+   Python values. */
 static int items_equal(const reader *rv, const unsigned char *pv,
                        const reader *rw, const unsigned char *pw, bool *out,
                        mv_error *err)
@@ -195,7 +176,8 @@ static int compare_rec(const reader *rv, const mv_buffer *v, unsigned char *pv,
     return 0;
 }
 
-/* COMPARE-001 to COMPARE-007: v == w for a view v and a buffer w. */
+/* COMPARE-001, COMPARE-004, COMPARE-007: v == w for a view v and a
+   buffer w. */
 static int buffers_equal(mv_view *v, const mv_buffer *w, bool *out,
                          mv_error *err)
 {
@@ -247,25 +229,48 @@ static int view_equal(mv_view *v, const mv_value *w, bool *out,
     return status;
 }
 
-/* bytearray.__eq__(x): raw bytes against any object that lends a
-   C-contiguous buffer; *not_implemented when x lends none. */
-static int bytearray_equal(mv_exporter *ba, const mv_value *x, bool *out,
-                           bool *not_implemented, mv_error *err)
+/* What a bytearray's comparisons see of x: its bytes, when x lends a
+   simple buffer (PyBUF_SIMPLE: C-contiguous, and for a view, one not
+   released); *ok is false when it lends none, and the bytearray's method
+   then returns NotImplemented. */
+static int simple_bytes(const mv_config *cfg, const mv_value *x,
+                        mv_value *out, bool *ok, mv_error *err)
 {
     mv_view *v = mv_as_view(x);
     mv_error ignored;
     mv_buffer b;
+    int status = 0;
 
-    *not_implemented = x->kind != MV_BYTES && mv_as_exporter(x) == NULL
-                       && (v == NULL || mv_view_check_released(v, &ignored) < 0
-                           || !(v->flags & MV_FLAG_C));
-    if (*not_implemented)
+    *ok = false;
+    if ((v == NULL && x->kind != MV_BYTES && mv_as_exporter(x) == NULL)
+        || (v != NULL && (mv_view_check_released(v, &ignored) < 0
+                          || !(v->flags & MV_FLAG_C))))
         return 0;
-    if (mv_getbuffer(ba->base.cfg, x, &b, MV_BUF_FULL_RO, err) < 0)
+    if (mv_getbuffer(cfg, x, &b, MV_BUF_FULL_RO, err) < 0)
         return -1;
-    *not_implemented = !mv_is_contiguous(&b, 'C');
-    *out = b.len == ba->size && memcmp(b.buf, ba->data, (size_t)b.len) == 0;
+    *ok = mv_is_contiguous(&b, 'C');
+    if (*ok)
+        status = mv_buffer_tobytes(&b, 'C', out, err);
     mv_releasebuffer(&b);
+    return status;
+}
+
+/* bytearray.__eq__(x): raw bytes against any object that lends a simple
+   buffer; *not_implemented when x lends none. */
+static int bytearray_equal(mv_exporter *ba, const mv_value *x, bool *out,
+                           bool *not_implemented, mv_error *err)
+{
+    mv_value bytes;
+    bool ok;
+
+    if (simple_bytes(ba->base.cfg, x, &bytes, &ok, err) < 0)
+        return -1;
+    *not_implemented = !ok;
+    if (ok) {
+        *out = bytes.as.bytes.len == (size_t)ba->size
+               && memcmp(bytes.as.bytes.data, ba->data, (size_t)ba->size) == 0;
+        mv_value_clear(&bytes);
+    }
     return 0;
 }
 
@@ -291,8 +296,6 @@ static int side_equal(const mv_value *a, const mv_value *b, bool *out,
 int mv_values_equal(const mv_value *a, const mv_value *b, bool *out,
                     mv_error *err)
 {
-    const unsigned char *da, *db;
-    size_t la, lb;
     bool not_implemented;
 
     if (side_equal(a, b, out, &not_implemented, err) < 0)
@@ -303,10 +306,6 @@ int mv_values_equal(const mv_value *a, const mv_value *b, bool *out,
         return -1;
     if (!not_implemented)
         return 0;
-    if (mv_bytes_of(a, &da, &la) && mv_bytes_of(b, &db, &lb)) {
-        *out = la == lb && (la == 0 || memcmp(da, db, la) == 0);
-        return 0;
-    }
     return plain_equal(a, b, out, err);
 }
 
@@ -333,23 +332,51 @@ int mv_ne(const mv_value *a, const mv_value *b, mv_value *result,
     return 0;
 }
 
-/* COMPARE-005: a < b, a <= b, a > b, a >= b (op "<", "<=", ">", ">=")
-   with a view on one side.  memoryview has no order; of the other
-   objects here only a bytearray (raw bytes) and a numpy array
-   (elementwise) would answer, which this library does not model. */
+/* Whether a < b (op "<"), a <= b, a > b or a >= b holds, given how their
+   bytes compare (-1, 0, 1, as memcmp and then by length). */
+static bool ordered(const char *op, const unsigned char *a, size_t la,
+                    const unsigned char *b, size_t lb)
+{
+    int c = memcmp(a, b, la < lb ? la : lb);
+
+    if (c == 0)
+        c = la < lb ? -1 : la > lb;
+    return op[0] == '<' ? (op[1] ? c <= 0 : c < 0) : (op[1] ? c >= 0 : c > 0);
+}
+
+/* COMPARE-005: a < b, a <= b, a > b, a >= b (op "<", "<=", ">", ">="),
+   with an object of this library on one side at least.  memoryview has no
+   order; of the other objects here only a bytearray answers (comparing
+   raw bytes with any simple buffer), asked first when it is a and
+   reflected when it is b.  A numpy array would compare elementwise, which
+   is not modelled; otherwise the answer is a TypeError. */
 int mv_order(const mv_value *a, const char *op, const mv_value *b,
              mv_value *result, mv_error *err)
 {
+    static const char *const reflected[] = { ">", ">=", "<", "<=" };
     const mv_value *side[2] = { a, b };
+    const char *ops[2] = {
+        op, reflected[(op[0] == '<' ? 0 : 2) + (op[1] != '\0')]
+    };
+    mv_value bytes;
+    bool ok;
 
-    (void)result;
-    if (NEVER(mv_as_view(a) == NULL && mv_as_view(b) == NULL))
-        return mv_unsupported(err, "ordering without a memoryview");
+    if (a->kind != MV_OBJECT && b->kind != MV_OBJECT)
+        return mv_unsupported(err, "ordering of plain values");
     for (int i = 0; i < 2; i++) {
         mv_exporter *e = mv_as_exporter(side[i]);
-        if (e != NULL && (e->base.type == MV_TYPE_BYTEARRAY
-                          || e->base.type == MV_TYPE_NUMPY))
-            return mv_unsupported(err, "%s's ordering", mv_type_name(side[i]));
+        if (e != NULL && e->base.type == MV_TYPE_NUMPY)
+            return mv_unsupported(err, "numpy's ordering");
+        if (e == NULL || e->base.type != MV_TYPE_BYTEARRAY)
+            continue;
+        if (simple_bytes(e->base.cfg, side[1 - i], &bytes, &ok, err) < 0)
+            return -1;
+        if (!ok)
+            continue;
+        *result = mv_bool(ordered(ops[i], e->data, (size_t)e->size,
+                                  bytes.as.bytes.data, bytes.as.bytes.len));
+        mv_value_clear(&bytes);
+        return 0;
     }
     return mv_raise(err, "TypeError", "'%s' not supported between instances "
                     "of '%.100s' and '%.100s'", op, mv_type_qualname(a),
@@ -378,32 +405,40 @@ static int exporter_hashable(const mv_value *obj, mv_error *err)
         return e->readonly ? 0 : mv_raise(err, "ValueError", "cannot hash "
                                           "writable ndarray object");
     return mv_raise(err, "TypeError", "unhashable type: '%s'",
-                    mv_exporter_qualname(e));
+                    mv_type_qualname(obj));
 }
 
-/* HASH-001 to HASH-005, RELEASE-007: the bytes hash(m) hashes, computed on
-   first use and kept; the checks in CPython's order. */
-static int view_hash_key(mv_view *v, const mv_value **key, mv_error *err)
+/* HASH-001 to HASH-004: whether v may be hashed, checked in CPython's
+   order. */
+static int hashable(mv_view *v, mv_error *err)
 {
     const mv_buffer *b = &v->view;
     mv_value obj;
     char code;
     int status;
 
+    if (mv_view_check_released(v, err) < 0)
+        return -1;
+    if (!b->readonly)                                   /* HASH-002 */
+        return mv_raise(err, "ValueError",
+                        "cannot hash writable memoryview object");
+    if (mv_native_itemsize(v->base.cfg, b->format, &code) < 0
+        || !MV_IS_BYTE_FORMAT(code))                    /* HASH-003 */
+        return mv_raise(err, "ValueError", "memoryview: hashing is "
+                        "restricted to formats 'B', 'b' or 'c'");
+    obj = mv_object_value(b->obj);                      /* HASH-004 */
+    status = exporter_hashable(&obj, err);
+    mv_value_clear(&obj);
+    return status;
+}
+
+/* HASH-005, RELEASE-007: the bytes hash(m) hashes, computed on first use
+   and kept, so that a released view still has its hash. */
+static int view_hash_key(mv_view *v, const mv_value **key, mv_error *err)
+{
     if (!v->hashed) {
-        if (mv_view_check_released(v, err) < 0)
-            return -1;
-        if (!b->readonly)
-            return mv_raise(err, "ValueError",
-                            "cannot hash writable memoryview object");
-        if (mv_native_itemsize(v->base.cfg, b->format, &code) < 0
-            || !MV_IS_BYTE_FORMAT(code))
-            return mv_raise(err, "ValueError", "memoryview: hashing is "
-                            "restricted to formats 'B', 'b' or 'c'");
-        obj = mv_object_value(b->obj);
-        status = exporter_hashable(&obj, err);
-        mv_value_clear(&obj);
-        if (status < 0 || mv_buffer_tobytes(b, 'C', &v->hash_key, err) < 0)
+        if (hashable(v, err) < 0
+            || mv_buffer_tobytes(&v->view, 'C', &v->hash_key, err) < 0)
             return -1;
         v->hashed = true;
     }
@@ -411,8 +446,8 @@ static int view_hash_key(mv_view *v, const mv_value **key, mv_error *err)
     return 0;
 }
 
-/* hash(obj) == hash(like): two bytes-like contents hash alike exactly when
-   they are the same bytes. */
+/* HASH-001: hash(obj) == hash(like): two bytes-like contents hash alike
+   exactly when they are the same bytes. */
 int mv_hash_equal(const mv_value *obj, const mv_value *like, mv_value *result,
                   mv_error *err)
 {

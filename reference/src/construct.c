@@ -161,14 +161,15 @@ int mv_getbuffer(const mv_config *cfg, const mv_value *v, mv_buffer *b,
 {
     mv_view *view = mv_as_view(v);
     mv_exporter *e = mv_as_exporter(v);
-    mv_value bytes;
-    int status;
 
     if (view != NULL)
         return mv_view_getbuffer(view, b, flags, err);
     if (e != NULL)
         return mv_exporter_getbuffer(e, b, flags, err);
     if (v->kind == MV_BYTES) {
+        mv_value bytes;
+        int status;
+
         if (mv_bytes_object(cfg, v->as.bytes.data, v->as.bytes.len, &bytes,
                             err) < 0)
             return -1;

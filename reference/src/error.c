@@ -23,30 +23,16 @@
 
 #include "mvint.h"
 
-static int fill(mv_error *err, mv_failure failure, const char *type,
-                const char *fmt, va_list ap)
+int mv_fail(mv_error *err, mv_failure failure, const char *type,
+            const char *fmt, ...)
 {
+    va_list ap;
+
     assert(err != NULL);
     err->failure = failure;
     err->type = type;
+    va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
-    return -1;
-}
-
-int mv_raise(mv_error *err, const char *type, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fill(err, MV_RAISED, type, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-int mv_unsupported(mv_error *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fill(err, MV_UNSUPPORTED, "unsupported", fmt, ap);
     va_end(ap);
     return -1;
 }

@@ -142,7 +142,7 @@ static const char *array_format(const mv_config *cfg, char typecode)
     if (typecode == 'u' || (typecode == 'w'
                             && cfg->behaviour.array_w_and_clear))
         return "w";
-    if (typecode != '\0' && strchr("bBhHiIlLqQfd", typecode) != NULL)
+    if (strchr("bBhHiIlLqQfd", typecode) != NULL)
         return mv_native_format(typecode, false);
     return NULL;
 }
@@ -160,36 +160,35 @@ static int fill_characters(mv_exporter *e, const mv_value *items,
     return 0;
 }
 
-/* The items of a numeric array, each packed as its typecode's C type. */
+/* The items of a numeric array, each packed as its typecode's C type:
+   items array accepted when the case was recorded (ndarray.c says why). */
 static int fill_numbers(mv_exporter *e, const mv_value *items, mv_error *err)
 {
     mv_ssize n = (mv_ssize)items->as.seq.len;
     char code = e->format[0];
+    int status = mv_exporter_resize(e, n * e->itemsize, err);
 
-    if (mv_exporter_resize(e, n * e->itemsize, err) < 0)
-        return -1;
-    for (mv_ssize i = 0; i < n; i++)
-        if (mv_pack_native(e->base.cfg, code, e->data + i * e->itemsize,
-                           &items->as.seq.items[i], err) < 0)
-            return mv_unsupported(err, "array('%c') item %lld", code,
-                                  (long long)i);
-    return 0;
+    for (mv_ssize i = 0; i < n && status == 0; i++)
+        status = mv_pack_native(e->base.cfg, code, e->data + i * e->itemsize,
+                                &items->as.seq.items[i], err);
+    if (NEVER(status < 0 && strcmp(err->type, "MemoryError") != 0))
+        return mv_unsupported(err, "array('%c') items", code);
+    return status;
 }
 
-/* array.array(typecode, items) */
+/* array.array(typecode, items).  The typecode and the kind of items are
+   ones array accepted when the case was recorded (ndarray.c says why). */
 int mv_array_object(const mv_config *cfg, const char *typecode,
                     const mv_value *items, mv_value *out, mv_error *err)
 {
-    const char *format = strlen(typecode) == 1
-                             ? array_format(cfg, typecode[0]) : NULL;
+    const char *format = array_format(cfg, typecode[0]);
     bool characters = format != NULL && format[0] == 'w';
     mv_exporter *e = NULL;
     char code;
     int status;
 
-    if (format == NULL)
-        return mv_unsupported(err, "array typecode '%s'", typecode);
-    if (items->kind != (characters ? MV_STR : MV_LIST))
+    if (NEVER(format == NULL || typecode[1] != '\0'
+              || items->kind != (characters ? MV_STR : MV_LIST)))
         return mv_unsupported(err, "array('%s') from %s", typecode,
                               mv_type_name(items));
     if (one_dimensional(cfg, MV_TYPE_ARRAY, format,
@@ -210,17 +209,15 @@ int mv_array_object(const mv_config *cfg, const char *typecode,
 /* ---- the buffer interface --------------------------------------------- */
 
 /* CONSTRUCT-001, CONSTRUCT-004, READONLY-003: lend the memory, described
-   as a buffer.  memoryview() asks for everything (MV_BUF_FULL_RO), which
-   every exporter here can give, so flags only matter for a request to
-   write (a slice assignment's source asks for none). */
+   as a buffer.  The library asks for everything, read-only
+   (MV_BUF_FULL_RO), which every exporter here can give: whether the memory
+   may be written is the buffer's readonly flag.  So lending never fails. */
 int mv_exporter_getbuffer(mv_exporter *e, mv_buffer *b, int flags,
                           mv_error *err)
 {
-    if ((flags & MV_BUF_WRITABLE) && e->readonly) {
-        if (e->base.type == MV_TYPE_NDARRAY)
-            return mv_raise(err, "BufferError", "ndarray is not writable");
-        return mv_raise(err, "BufferError", "Object is not writable.");
-    }
+    assert(flags == MV_BUF_FULL_RO);
+    (void)flags;
+    (void)err;
     if (e->base.type <= MV_TYPE_ARRAY) {
         /* one dimension, as long as the contents are now */
         e->shape[0] = e->size / e->itemsize;
@@ -284,20 +281,14 @@ int mv_exporter_resize(mv_exporter *e, mv_ssize size, mv_error *err)
 
 /* ---- names -------------------------------------------------------------- */
 
-/* type(x).__name__ */
-const char *mv_exporter_name(const mv_exporter *e)
+/* type(x).__name__, or the tp_name CPython's messages use (qualified:
+   CONSTRUCT-002, HASH-004). */
+const char *mv_exporter_name(const mv_exporter *e, bool qualified)
 {
-    static const char *const names[] = {
-        "bytes", "bytearray", "array", "ndarray", "ndarray"
+    static const char *const names[][2] = {
+        { "bytes", "bytes" }, { "bytearray", "bytearray" },
+        { "array", "array.array" }, { "ndarray", "ndarray" },
+        { "ndarray", "numpy.ndarray" }
     };
-    return names[e->base.type];
-}
-
-/* The tp_name CPython's messages use (CONSTRUCT-002, HASH-004). */
-const char *mv_exporter_qualname(const mv_exporter *e)
-{
-    static const char *const names[] = {
-        "bytes", "bytearray", "array.array", "ndarray", "numpy.ndarray"
-    };
-    return names[e->base.type];
+    return names[e->base.type][qualified];
 }

@@ -93,7 +93,8 @@ int mv_adjust_format(const char *format, char *code, mv_error *err)
 {
     const char *f = format[0] == '@' ? format + 1 : format;
 
-    if (f[0] != '\0' && f[1] == '\0') {
+    assert(f[0] != '\0');   /* a format of no item has no itemsize either */
+    if (f[1] == '\0') {
         *code = f[0];
         return 0;
     }
@@ -176,13 +177,12 @@ static double bits_double(uint64_t u)
     return d;
 }
 
-/* m / 2**shift, rounded to nearest, ties to even. */
+/* m / 2**shift, rounded to nearest, ties to even (shift >= 1). */
 static uint64_t shift_round_even(uint64_t m, int shift)
 {
     uint64_t q, rest, half;
 
-    if (shift == 0)
-        return m;
+    assert(shift >= 1);
     if (shift >= 64)
         return 0;            /* m < 2**53: far below one half */
     q = m >> shift;
@@ -274,8 +274,9 @@ static float narrow_to_float(double d)
 
 /* ---- unpack: memory to a Python value ------------------------------ */
 
-/* FORMAT-003 to FORMAT-008, FORMAT-018: the item at ptr, read under a
-   native code (INDEX-001, TOLIST-005). */
+/* FORMAT-003, FORMAT-004, FORMAT-005, FORMAT-006, FORMAT-007, FORMAT-008,
+   FORMAT-018: the item at ptr, read under a native code (INDEX-001,
+   TOLIST-005). */
 int mv_unpack_native(const mv_config *cfg, char code,
                      const unsigned char *ptr, mv_value *out, mv_error *err)
 {
@@ -301,9 +302,9 @@ int mv_unpack_native(const mv_config *cfg, char code,
                    reads it; C leaves bytes other than 0 and 1 undefined */
         *out = mv_bool(*ptr != 0);
         return 0;
-    case 'c':
+    case 'c':   /* FORMAT-005 */
         return mv_bytes_new(out, ptr, 1, err);
-    case 'f':
+    case 'f':   /* FORMAT-006: every float is exactly a double */
         memcpy(&f, ptr, 4);
         *out = mv_float(f);
         return 0;
@@ -396,8 +397,8 @@ static int pack_real(const mv_config *cfg, char code, unsigned char *ptr,
     return 0;
 }
 
-/* ASSIGN-001 to ASSIGN-003, FORMAT-017, FORMAT-018: write item at ptr
-   under a native code.  On error nothing is written. */
+/* ASSIGN-001, ASSIGN-002, ASSIGN-003, FORMAT-017, FORMAT-018: write item
+   at ptr under a native code.  On error nothing is written. */
 int mv_pack_native(const mv_config *cfg, char code, unsigned char *ptr,
                    const mv_value *item, mv_error *err)
 {

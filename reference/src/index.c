@@ -40,12 +40,46 @@ int mv_lookup_dimension(const mv_buffer *b, unsigned char *ptr, int dim,
     return 0;
 }
 
+/* INDEX-004: whether a key has __index__: an int, a bool, or a numpy
+   array -- numpy gives every array the slot, and only a 0-dim array of
+   integers converts. */
+bool mv_has_index(const mv_value *key)
+{
+    mv_exporter *e = mv_as_exporter(key);
+
+    return mv_is_index(key) || (e != NULL && e->base.type == MV_TYPE_NUMPY);
+}
+
+/* INDEX-004, INDEX-005: operator.index(key) as a Py_ssize_t, for a key
+   that has __index__; an int beyond a Py_ssize_t is an IndexError. */
+int mv_key_index(const mv_config *cfg, const mv_value *key, mv_ssize *out,
+                 mv_error *err)
+{
+    mv_exporter *e = mv_as_exporter(key);
+    mv_value item;
+    int status;
+
+    if (e == NULL)
+        return mv_as_ssize(cfg, key, "IndexError", out, err);
+    if (e->ndim != 0 || strchr("bBhHiIlLqQ", e->format[0]) == NULL
+        || e->format[1] != '\0')
+        return mv_raise(err, "TypeError", "only integer scalar arrays can be "
+                        "converted to a scalar index");
+    status = mv_struct_unpack(cfg, e->format, e->data + e->offset, &item, err);
+    if (NEVER(status < 0))   /* an integer unpacks without allocating */
+        return -1;
+    if (mv_as_ssize(cfg, &item, "IndexError", out, err) < 0)   /* too big */
+        return mv_raise(err, "IndexError", "cannot fit '%s' into an "
+                        "index-sized integer", mv_type_qualname(key));
+    return 0;
+}
+
 bool mv_is_multi_index(const mv_value *key)
 {
     if (key->kind != MV_TUPLE)
         return false;
     for (size_t i = 0; i < key->as.seq.len; i++)
-        if (!mv_is_index(&key->as.seq.items[i]))
+        if (!mv_has_index(&key->as.seq.items[i]))
             return false;
     return true;
 }
@@ -60,10 +94,11 @@ bool mv_is_multi_slice(const mv_value *key)
     return true;
 }
 
-/* INDEX-004, INDEX-005, INDEX-007 to INDEX-011: the address of
-   m[i0, ..., ik].  A tuple with fewer ints than dimensions would select a
-   sub-view, which memoryview does not do.
-   Assumes key is a tuple of ints (or bools). */
+/* INDEX-007, INDEX-010, INDEX-011: the address of m[i0, ..., ik], each
+   index converted (INDEX-004, INDEX-005) and checked against its own
+   dimension in turn.  A tuple with fewer ints than dimensions would select
+   a sub-view, which memoryview does not do.
+   Assumes key is a tuple of keys with __index__. */
 int mv_tuple_address(mv_view *v, const mv_value *key, unsigned char **out,
                      mv_error *err)
 {
@@ -73,15 +108,14 @@ int mv_tuple_address(mv_view *v, const mv_value *key, unsigned char **out,
     mv_ssize index;
 
     assert(mv_is_multi_index(key));
-    if ((mv_ssize)n < b->ndim)
+    if ((mv_ssize)n < b->ndim)   /* INDEX-009 */
         return mv_raise(err, "NotImplementedError",
                         "sub-views are not implemented");
-    if ((mv_ssize)n > b->ndim)
+    if ((mv_ssize)n > b->ndim)   /* INDEX-008 */
         return mv_raise(err, "TypeError", "cannot index %d-dimension view "
                         "with %zu-element tuple", b->ndim, n);
     for (size_t d = 0; d < n; d++) {
-        if (mv_as_ssize(v->base.cfg, &key->as.seq.items[d], "IndexError",
-                        &index, err) < 0
+        if (mv_key_index(v->base.cfg, &key->as.seq.items[d], &index, err) < 0
             || mv_lookup_dimension(b, ptr, (int)d, index, &ptr, err) < 0)
             return -1;
     }
@@ -89,30 +123,9 @@ int mv_tuple_address(mv_view *v, const mv_value *key, unsigned char **out,
     return 0;
 }
 
-/* INDEX-004: a key with __index__ is an integer.  Besides int and bool,
-   the one such key here is a numpy array, which only a 0-dim array of
-   integers honours: the key becomes that int in *tmp, or the conversion
-   raises numpy's TypeError.  Other keys are returned as they are. */
-int mv_index_key(const mv_value *key, mv_value *tmp, const mv_value **out,
-                 mv_error *err)
-{
-    mv_exporter *e = mv_as_exporter(key);
-
-    *out = key;
-    if (e == NULL || e->base.type != MV_TYPE_NUMPY)
-        return 0;
-    if (e->ndim != 0 || strchr("bBhHiIlLqQ", e->format[0]) == NULL
-        || e->format[1] != '\0')
-        return mv_raise(err, "TypeError", "only integer scalar arrays can be "
-                        "converted to a scalar index");
-    if (mv_struct_unpack(e->base.cfg, e->format, e->data + e->offset, tmp,
-                         err) < 0)
-        return -1;
-    *out = tmp;
-    return 0;
-}
-
-/* INDEX-014 to INDEX-016, SLICE-011: the keys of a 0-dim view. */
+/* The keys of a 0-dim view: () reads the item (INDEX-014), ... is the
+   view itself (INDEX-015), and nothing else is looked at (INDEX-016,
+   SLICE-011). */
 static int scalar_getitem(mv_view *v, const mv_value *key, mv_value *result,
                           mv_error *err)
 {
@@ -130,7 +143,7 @@ static int scalar_getitem(mv_view *v, const mv_value *key, mv_value *result,
     return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
 }
 
-/* INDEX-017: m[key], given a key that is not a numpy array. */
+/* INDEX-017: m[key] for a view of one or more dimensions. */
 static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
                         mv_error *err)
 {
@@ -139,10 +152,11 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
     mv_ssize index;
     char code;
 
-    if (mv_is_index(key)) {
-        /* INDEX-005, FORMAT-019, INDEX-012, INDEX-001..003: the key is
-           converted first, then the format is checked */
-        if (mv_as_ssize(v->base.cfg, key, "IndexError", &index, err) < 0
+    if (mv_has_index(key)) {
+        /* INDEX-005, FORMAT-019, INDEX-012, INDEX-001, INDEX-002,
+           INDEX-003: the key is converted first, then the format is
+           checked */
+        if (mv_key_index(v->base.cfg, key, &index, err) < 0
             || mv_adjust_format(b->format, &code, err) < 0)
             return -1;
         if (b->ndim > 1)
@@ -163,6 +177,7 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
     if (mv_is_multi_slice(key))   /* SLICE-010 */
         return mv_raise(err, "NotImplementedError",
                         "multi-dimensional slicing is not implemented");
+    /* INDEX-006, INDEX-013: no key, or a tuple mixing kinds */
     return mv_raise(err, "TypeError", "memoryview: invalid slice key");
 }
 
@@ -171,8 +186,6 @@ int mv_getitem(const mv_value *obj, const mv_value *key, mv_value *result,
                mv_error *err)
 {
     mv_view *v = mv_as_view(obj);
-    mv_value tmp = mv_none();
-    int status;
 
     if (NEVER(v == NULL))
         return mv_unsupported(err, "%s[...]", mv_type_name(obj));
@@ -180,9 +193,5 @@ int mv_getitem(const mv_value *obj, const mv_value *key, mv_value *result,
         return -1;
     if (v->view.ndim == 0)
         return scalar_getitem(v, key, result, err);
-    if (mv_index_key(key, &tmp, &key, err) < 0)
-        return -1;
-    status = view_getitem(v, key, result, err);
-    mv_value_clear(&tmp);
-    return status;
+    return view_getitem(v, key, result, err);
 }

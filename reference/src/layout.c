@@ -174,9 +174,9 @@ static void copy_rec(int ndim, const mv_ssize *shape, mv_ssize itemsize,
     }
 }
 
-/* TOBYTES-002 to TOBYTES-004: the items of b packed into dst in order 'C'
-   or 'F'; 'A' means the memory as it lies when b is contiguous either
-   way, else C order (PyBuffer_ToContiguous). */
+/* TOBYTES-002, TOBYTES-003, TOBYTES-004: the items of b packed into dst
+   in order 'C' or 'F'; 'A' means the memory as it lies when b is
+   contiguous either way, else C order (PyBuffer_ToContiguous). */
 void mv_to_contiguous(unsigned char *dst, const mv_buffer *b, char order)
 {
     mv_ssize dstrides[MV_MAX_EXPORTER_NDIM];
@@ -228,8 +228,8 @@ static int ssize_tuple(const mv_ssize *items, int n, mv_value *out,
     return 0;
 }
 
-/* ATTR-001 to ATTR-013, READONLY-003: the attributes of a view; all
-   refuse a released view (RELEASE-004). */
+/* The attributes of a view (ATTR-001 to ATTR-013, each below); all refuse
+   a released view (RELEASE-004). */
 int mv_view_getattr(mv_view *v, const char *name, mv_value *result,
                     mv_error *err)
 {
@@ -237,27 +237,27 @@ int mv_view_getattr(mv_view *v, const char *name, mv_value *result,
 
     if (mv_view_check_released(v, err) < 0)
         return -1;
-    if (strcmp(name, "obj") == 0)
+    if (strcmp(name, "obj") == 0)                        /* ATTR-001 */
         *result = mv_object_value(b->obj);
-    else if (strcmp(name, "nbytes") == 0)
+    else if (strcmp(name, "nbytes") == 0)                /* ATTR-007 */
         *result = mv_int_from_i64(b->len);
-    else if (strcmp(name, "readonly") == 0)
+    else if (strcmp(name, "readonly") == 0)              /* READONLY-003 */
         *result = mv_bool(b->readonly);
-    else if (strcmp(name, "itemsize") == 0)
+    else if (strcmp(name, "itemsize") == 0)              /* ATTR-003 */
         *result = mv_int_from_i64(b->itemsize);
-    else if (strcmp(name, "format") == 0)
+    else if (strcmp(name, "format") == 0)                /* ATTR-002 */
         return mv_str_new(result, b->format, strlen(b->format), err);
-    else if (strcmp(name, "ndim") == 0)
+    else if (strcmp(name, "ndim") == 0)                  /* ATTR-004 */
         *result = mv_int_from_i64(b->ndim);
-    else if (strcmp(name, "shape") == 0)
+    else if (strcmp(name, "shape") == 0)                 /* ATTR-004 */
         return ssize_tuple(b->shape, b->ndim, result, err);
-    else if (strcmp(name, "strides") == 0)
+    else if (strcmp(name, "strides") == 0)               /* ATTR-005 */
         return ssize_tuple(b->strides, b->ndim, result, err);
-    else if (strcmp(name, "suboffsets") == 0)
+    else if (strcmp(name, "suboffsets") == 0)            /* ATTR-006 */
         return ssize_tuple(b->suboffsets, b->ndim, result, err);
-    else if (strcmp(name, "c_contiguous") == 0)
+    else if (strcmp(name, "c_contiguous") == 0)          /* ATTR-010 */
         *result = mv_bool(v->flags & MV_FLAG_C);
-    else if (strcmp(name, "f_contiguous") == 0)
+    else if (strcmp(name, "f_contiguous") == 0)          /* ATTR-011 */
         *result = mv_bool(v->flags & MV_FLAG_F);
     else if (strcmp(name, "contiguous") == 0)   /* ATTR-013 */
         *result = mv_bool(v->flags & (MV_FLAG_C | MV_FLAG_F));

@@ -54,10 +54,13 @@
 
    testcase(X) marks a boundary value the suite must reach: in coverage
    builds it is a branch of its own, so lcov shows whether some case makes
-   X true; elsewhere it is nothing. */
+   X true; elsewhere it is nothing.
+
+   None of the three may have side effects: X is not evaluated in every
+   build. */
 #if defined(MV_COVERAGE)
-# define ALWAYS(X) (1)
-# define NEVER(X) (0)
+# define ALWAYS(X) (1 || (X))
+# define NEVER(X) (0 && (X))
 extern unsigned mv_testcase_hits;
 # define testcase(X) do { if (X) mv_testcase_hits += (unsigned)__LINE__; } while (0)
 #elif !defined(NDEBUG)
@@ -164,8 +167,7 @@ int mv_exporter_getbuffer(mv_exporter *e, mv_buffer *b, int flags,
                           mv_error *err);
 void mv_exporter_releasebuffer(mv_exporter *e);
 void mv_exporter_dealloc(mv_exporter *e);
-const char *mv_exporter_name(const mv_exporter *e);
-const char *mv_exporter_qualname(const mv_exporter *e);
+const char *mv_exporter_name(const mv_exporter *e, bool qualified);
 /* EXPORT-003, EXPORT-004: the question every resize asks first. */
 int mv_exporter_can_resize(const mv_exporter *e, mv_error *err);
 /* Resize after mv_exporter_can_resize() said yes; new bytes are zero. */
@@ -275,9 +277,10 @@ int mv_struct_pack(const mv_config *cfg, const char *format,
 /* ------------------------------------------------------------------ */
 
 /* index.c */
-int mv_index_key(const mv_value *key, mv_value *tmp, const mv_value **out,
+bool mv_has_index(const mv_value *key);        /* an int, a numpy array */
+int mv_key_index(const mv_config *cfg, const mv_value *key, mv_ssize *out,
                  mv_error *err);
-bool mv_is_multi_index(const mv_value *key);   /* a tuple of ints */
+bool mv_is_multi_index(const mv_value *key);   /* a tuple of those */
 bool mv_is_multi_slice(const mv_value *key);   /* a tuple of slices */
 int mv_tuple_address(mv_view *v, const mv_value *key, unsigned char **out,
                      mv_error *err);
@@ -347,6 +350,9 @@ int mv_bytes_zeroed(mv_value *out, size_t len, mv_error *err);
 /* The code points of a str (UTF-8) as UCS-4, into out (n of them at
    most); the number of code points. */
 size_t mv_str_code_points(const mv_value *s, uint32_t *out, size_t n);
+/* The position of the first code point of a str beyond ASCII, setting
+   *cp; -1 when the str is all ASCII. */
+long mv_str_non_ascii(const mv_value *s, uint32_t *cp);
 
 /* args.c: argument parsing as CPython's method wrappers do it */
 typedef struct mv_signature {

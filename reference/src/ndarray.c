@@ -80,17 +80,17 @@ typedef int (*item_packer)(const mv_config *cfg, const char *format,
                            unsigned char *ptr, const mv_value *item,
                            mv_error *err);
 
+/* Pack the items in order; -1 for an item CPython refused (see above). */
 static int fill_items(mv_exporter *e, const mv_value *items, mv_ssize n,
                       item_packer pack, mv_error *err)
 {
-    for (mv_ssize i = 0; i < n; i++) {
-        const mv_value *item = items->kind == MV_LIST
-                                   ? &items->as.seq.items[i] : items;
-        if (NEVER(pack(e->base.cfg, e->format, e->data + i * e->itemsize,
-                       item, err) < 0))
-            return -1;
-    }
-    return 0;
+    int status = 0;
+
+    for (mv_ssize i = 0; i < n && status == 0; i++)
+        status = pack(e->base.cfg, e->format, e->data + i * e->itemsize,
+                      items->kind == MV_LIST ? &items->as.seq.items[i] : items,
+                      err);
+    return status;
 }
 
 /* CONSTRUCT-005: the strides a numpy array lends.  numpy lends a buffer
@@ -123,6 +123,7 @@ static int build(const mv_config *cfg, mv_type type,
     mv_ssize nitems = spec->items->kind == MV_LIST
                           ? (mv_ssize)spec->items->as.seq.len : 1;
     mv_exporter *e;
+    int status;
 
     assert(spec->ndim >= 0 && spec->ndim <= MV_MAX_EXPORTER_NDIM);
     assert(itemsize > 0 && spec->offset >= 0);
@@ -146,8 +147,8 @@ static int build(const mv_config *cfg, mv_type type,
         mv_strides_from_shape(e->ndim, e->shape, itemsize,
                               fortran_strides(type, spec) ? 'F' : 'C',
                               e->strides);
-    if (fill_items(e, spec->items, nitems, pack, err) < 0
-        || (spec->pil && make_pil(e, err) < 0)) {
+    status = fill_items(e, spec->items, nitems, pack, err);
+    if (NEVER(status < 0) || (spec->pil && make_pil(e, err) < 0)) {
         mv_value_clear(out);
         return -1;
     }
@@ -179,8 +180,8 @@ static int pack_complex(const mv_config *cfg, const char *format,
     const mv_ssize size = format[1] == 'f' ? 4 : 8;
     const mv_value zero = mv_float(0.0);
 
-    return mv_struct_pack(cfg, part, ptr, item, err) < 0
-           || mv_struct_pack(cfg, part, ptr + size, &zero, err) < 0 ? -1 : 0;
+    mv_struct_pack(cfg, part, ptr + size, &zero, err);   /* cannot fail */
+    return mv_struct_pack(cfg, part, ptr, item, err);
 }
 
 /* U<n> ('<n>w'): the code points of a str, as UCS-4, padded with zeros. */
@@ -201,21 +202,24 @@ static int pack_unicode(const mv_config *cfg, const char *format,
 /* longdouble ('g'): the x86-64 long double, 80 bits in 16 bytes; the six
    bytes of padding are zero.  struct has no code for it, so memoryview
    neither reads it (FORMAT-018) nor compares it (COMPARE-007). */
+_Static_assert(sizeof(long double) <= 16, "numpy's longdouble item is 16 bytes");
+
 static int pack_longdouble(const mv_config *cfg, const char *format,
                            unsigned char *ptr, const mv_value *item,
                            mv_error *err)
 {
     union { long double x; unsigned char bytes[sizeof(long double)]; } u;
-    double d;
+    double d = 0;
+    int status = mv_as_double(item, &d, err);
 
     (void)cfg;
     (void)format;
-    if (NEVER(mv_as_double(item, &d, err) < 0))
+    if (NEVER(status < 0))
         return -1;
     memset(&u, 0, sizeof u);
     u.x = d;
     memset(ptr, 0, 16);
-    memcpy(ptr, u.bytes, sizeof u.bytes < 16 ? sizeof u.bytes : 16);
+    memcpy(ptr, u.bytes, sizeof u.bytes);
     return 0;
 }
 

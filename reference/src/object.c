@@ -47,11 +47,13 @@ int mv_copy(const mv_value *obj, bool deep, mv_value *result, mv_error *err)
     return mv_pickle(obj, 4, result, err);
 }
 
-/* a is b */
+/* a is b, for objects of this library (views, exporters, iterators);
+   what plain values are identical to is not modelled. */
 int mv_is(const mv_value *a, const mv_value *b, mv_value *result,
           mv_error *err)
 {
-    (void)err;
+    if (a->kind != MV_OBJECT || b->kind != MV_OBJECT)
+        return mv_unsupported(err, "identity of plain values");
     *result = mv_bool(mv_same_object(a, b));
     return 0;
 }

@@ -75,12 +75,12 @@ void mv_managed_decref(mv_managed *mb)
 /* ---- views ------------------------------------------------------------------- */
 
 /* RELEASE-001, RELEASE-006: every operation on a released view fails so,
-   before any other check.  A view is released when released itself, or
-   when its managed buffer gave the loan back (m.__release_buffer__(v) on
-   the view v was lent from, OBJECT-010). */
+   before any other check.  (Its managed buffer cannot have given its loan
+   back before it: the view counts in its exports until released.) */
 int mv_view_check_released(const mv_view *v, mv_error *err)
 {
-    if ((v->flags & MV_FLAG_RELEASED) || v->mbuf->released)
+    assert(!v->mbuf->released || (v->flags & MV_FLAG_RELEASED));
+    if (v->flags & MV_FLAG_RELEASED)
         return mv_raise(err, "ValueError",
                         "operation forbidden on released memoryview object");
     return 0;
@@ -88,7 +88,8 @@ int mv_view_check_released(const mv_view *v, mv_error *err)
 
 /* RELEASE-002, RELEASE-008, EXPORT-005: give the view's share of the loan
    back.  Releasing twice is harmless; releasing a view that has lent its
-   own memory is refused, and the view stays usable. */
+   own memory is refused, and the view stays usable.  Views made from it
+   hold shares of their own, and keep working (RELEASE-009). */
 int mv_view_release(mv_view *v, mv_error *err)
 {
     if (v->flags & MV_FLAG_RELEASED)

@@ -76,7 +76,7 @@ void mv_iterator_dealloc(mv_object *obj)
     mv_free(it);
 }
 
-/* SEQ-005 to SEQ-007, SEQ-011: the checks iter(m) makes from 3.10.
+/* SEQ-005, SEQ-006, SEQ-007, SEQ-011: the checks iter(m) makes from 3.10.
    *released says that m was released before them; 3.10 to 3.13 go on
    regardless, and their iterator then refuses it (see start()). */
 static int iter_checks(mv_view *v, char *code, bool *released, mv_error *err)
@@ -86,12 +86,12 @@ static int iter_checks(mv_view *v, char *code, bool *released, mv_error *err)
     *released = mv_view_check_released(v, err) < 0;
     if (*released && v->base.cfg->behaviour.iter_released_first)
         return -1;
-    if (b->ndim == 0)
+    if (b->ndim == 0)   /* SEQ-005 */
         return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
-    if (b->ndim > 1)
+    if (b->ndim > 1)    /* SEQ-006 */
         return mv_raise(err, "NotImplementedError",
                         "multi-dimensional sub-views are not implemented");
-    return mv_adjust_format(b->format, code, err);
+    return mv_adjust_format(b->format, code, err);   /* SEQ-007 */
 }
 
 /* iter(m), as the iteration of `what` needs it: "iter" for iter(m) alone,
@@ -142,9 +142,10 @@ static int stop_iteration(mv_error *err)
     return mv_raise(err, "StopIteration", "%s", "");
 }
 
-/* SEQ-005 to SEQ-008 in 3.9: m[index], as memory_item reads it (the
-   release, the format, the dimensions, the bounds); an IndexError ends
-   the iteration, and index moves on only past an item read. */
+/* SEQ-005, SEQ-006, SEQ-007, SEQ-008 in 3.9: m[index], as memory_item
+   reads it (the release, the format, the dimensions, the bounds); an
+   IndexError ends the iteration, and index moves on only past an item
+   read. */
 static int legacy_next(mv_iterator *it, mv_value *result, mv_error *err)
 {
     mv_view *v = it->seq;
@@ -251,7 +252,7 @@ static int append_item(void *list, mv_value *item, mv_error *err)
     return mv_list_append(list, &taken, err);
 }
 
-/* SEQ-004 to SEQ-007, SEQ-011: list(m) */
+/* SEQ-004, SEQ-011: list(m), by iterating */
 int mv_list(const mv_value *obj, mv_value *result, mv_error *err)
 {
     mv_view *v = mv_as_view(obj);
@@ -304,7 +305,7 @@ int mv_contains(const mv_value *obj, const mv_value *value, mv_value *result,
     if (NEVER(v == NULL))
         return mv_unsupported(err, "in %s", mv_type_name(obj));
     if (start(v, "in", &it, err) < 0) {
-        if (err->failure == MV_RAISED && strcmp(err->type, "TypeError") == 0)
+        if (strcmp(err->type, "TypeError") == 0)
             mv_raise(err, "TypeError", "argument of type 'memoryview' is not "
                      "%s", v->base.cfg->behaviour.not_a_container
                      ? "a container or iterable" : "iterable");

@@ -1,6 +1,6 @@
 /*
  * struct.c -- just enough of Python's struct module: formats memoryview
- * cannot read itself but must still compare (COMPARE-?), and the formats
+ * cannot read itself but must still compare (COMPARE-007), and the formats
  * of _testbuffer.ndarray and numpy arrays, which are built and read with
  * struct.pack_into and struct.unpack_from.
  *
@@ -123,12 +123,15 @@ bool mv_struct_known(const mv_config *cfg, const char *format)
     return parse(cfg, format, &l);
 }
 
+/* The size of an item of a format struct knows (a caller asks
+   mv_struct_known() first, or has the format from a recorded case). */
 mv_ssize mv_struct_calcsize(const mv_config *cfg, const char *format,
                             mv_error *err)
 {
     layout l;
+    bool known = parse(cfg, format, &l);
 
-    if (!parse(cfg, format, &l))
+    if (NEVER(!known))
         return mv_unsupported(err, "struct format '%s'", format);
     return l.size;
 }
@@ -154,7 +157,6 @@ static int unpack_one(const mv_config *cfg, const layout *l, char code,
 {
     unsigned char raw[8];
     mv_config sized = *cfg;
-    char native[2] = { code, 0 }, c;
 
     load(l, p, size, raw);
     if (code == '?') {   /* the struct module tests the byte itself */
@@ -164,8 +166,8 @@ static int unpack_one(const mv_config *cfg, const layout *l, char code,
     if (code == 'l' || code == 'L')   /* read at this size, whatever 'l' is */
         sized.platform.sizeof_long = size;
     sized.behaviour.half_float = true;  /* struct has always known 'e' */
-    if (mv_native_itemsize(&sized, native, &c) != size)
-        return mv_unsupported(err, "struct code '%c'", code);
+    /* the native size of the code is the one laid out: under '=', '<',
+       '>', '!' only the codes of standard size exist, 'l' was set above */
     return mv_unpack_native(&sized, code, raw, out, err);
 }
 
@@ -185,14 +187,17 @@ static int pack_one(const mv_config *cfg, const layout *l, char code,
     return 0;
 }
 
+/* struct.unpack_from(format, ptr)[0], or the whole tuple when the format
+   has several items; the format is one struct knows. */
 int mv_struct_unpack(const mv_config *cfg, const char *format,
                      const unsigned char *ptr, mv_value *out, mv_error *err)
 {
     layout l;
     mv_value tuple;
     size_t k = 0;
+    bool known = parse(cfg, format, &l);
 
-    if (!parse(cfg, format, &l))
+    if (NEVER(!known))
         return mv_unsupported(err, "struct format '%s'", format);
     if (mv_seq_new(&tuple, MV_TUPLE, (size_t)l.nitems, err) < 0)
         return -1;
@@ -232,39 +237,36 @@ int mv_struct_unpack(const mv_config *cfg, const char *format,
     return 0;
 }
 
-/* Pack one item; item is a tuple when the format has several values.
-   Errors are not struct's exact ones: only ndarray construction packs, and
-   a construction that fails is reported as unsupported. */
+/* struct.pack_into(format, ptr, *item): item is a tuple (or a list) when
+   the format has several values.  The format and the item are ones struct
+   accepted when the case was recorded (ndarray.c says why), so a failure
+   here is a malformed case, reported as unsupported. */
 int mv_struct_pack(const mv_config *cfg, const char *format,
                    unsigned char *ptr, const mv_value *item, mv_error *err)
 {
     layout l;
+    bool known = parse(cfg, format, &l);
+    bool many = known && l.nitems != 1;
     const mv_value *values = item;
     size_t k = 0;
 
-    if (!parse(cfg, format, &l))
-        return mv_unsupported(err, "struct format '%s'", format);
-    if (l.nitems != 1) {
-        if (item->kind != MV_TUPLE && item->kind != MV_LIST)
-            return mv_unsupported(err, "a %d-item struct from one value",
-                                  l.nitems);
-        if (item->as.seq.len != (size_t)l.nitems)
-            return mv_unsupported(err, "struct item count");
+    if (NEVER(!known || (many && ((item->kind != MV_TUPLE
+                                   && item->kind != MV_LIST)
+                                  || item->as.seq.len != (size_t)l.nitems))))
+        return mv_unsupported(err, "struct.pack('%s', ...)", format);
+    if (many)
         values = item->as.seq.items;
-    }
     memset(ptr, 0, (size_t)l.size);
     for (int f = 0; f < l.nfields; f++) {
         const field *fd = &l.fields[f];
         unsigned char *p = ptr + fd->offset;
+        int status = 0;
 
-        if (fd->code == 'x')
-            continue;
         if (fd->code == 's' || fd->code == 'p') {
             const mv_value *v = &values[k++];
             mv_ssize n = fd->count - (fd->code == 'p');
-            if (v->kind != MV_BYTES)
-                return mv_unsupported(err, "struct string from %s",
-                                      mv_type_name(v));
+            if (NEVER(v->kind != MV_BYTES))
+                return mv_unsupported(err, "struct.pack('%s', ...)", format);
             if ((mv_ssize)v->as.bytes.len < n)
                 n = (mv_ssize)v->as.bytes.len;
             if (fd->code == 'p' && fd->count > 0)
@@ -273,10 +275,11 @@ int mv_struct_pack(const mv_config *cfg, const char *format,
                 memcpy(p, v->as.bytes.data, (size_t)n);
             continue;
         }
-        for (mv_ssize i = 0; i < fd->count; i++)
-            if (pack_one(cfg, &l, fd->code, fd->size, p + i * fd->size,
-                         &values[k++], err) < 0)
-                return mv_unsupported(err, "struct.pack of an item failed");
+        for (mv_ssize i = 0; fd->code != 'x' && i < fd->count; i++)
+            status |= pack_one(cfg, &l, fd->code, fd->size, p + i * fd->size,
+                               &values[k++], err);
+        if (NEVER(status < 0))
+            return mv_unsupported(err, "struct.pack('%s', ...)", format);
     }
     return 0;
 }

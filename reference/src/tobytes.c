@@ -17,8 +17,8 @@
  */
 #include "mvint.h"
 
-/* TOBYTES-001 to TOBYTES-004, TOBYTES-008: a copy of b's items in order
-   'C', 'F' or 'A'. */
+/* TOBYTES-001, TOBYTES-008: a copy of b's items in order 'C', 'F' or 'A'
+   (layout.c). */
 int mv_buffer_tobytes(const mv_buffer *b, char order, mv_value *out,
                       mv_error *err)
 {
@@ -44,9 +44,10 @@ int mv_bytes(const mv_value *obj, mv_value *result, mv_error *err)
     return status;
 }
 
-/* TOBYTES-002 to TOBYTES-007: m.tobytes(order): the items' bytes in C
-   order (order 'C' or None), Fortran order ('F'), or memory order when
-   contiguous ('A'). */
+/* m.tobytes(order): the items' bytes in C order (order 'C' or None,
+   TOBYTES-002), Fortran order ('F', TOBYTES-003), or memory order when
+   contiguous ('A', TOBYTES-004).  The argument's type is checked with the
+   call (TOBYTES-006), its value after the view (TOBYTES-007). */
 int mv_view_tobytes(mv_view *v, const mv_value *order, mv_value *result,
                     mv_error *err)
 {
@@ -54,8 +55,6 @@ int mv_view_tobytes(mv_view *v, const mv_value *order, mv_value *result,
     const char *s = NULL;
     char ord = 'C';
 
-    if (legacy && mv_view_check_released(v, err) < 0)
-        return -1;
     if (order != NULL && order->kind != MV_NONE) {   /* TOBYTES-006 */
         if (order->kind != MV_STR)
             return mv_raise(err, "TypeError", legacy
@@ -66,7 +65,7 @@ int mv_view_tobytes(mv_view *v, const mv_value *order, mv_value *result,
         if (strlen(s) != order->as.str.len)
             return mv_raise(err, "ValueError", "embedded null character");
     }
-    if (!legacy && mv_view_check_released(v, err) < 0)
+    if (mv_view_check_released(v, err) < 0)   /* 3.9 checked before binding */
         return -1;
     if (s != NULL) {   /* TOBYTES-005 */
         if (strcmp(s, "F") == 0 || strcmp(s, "A") == 0)
@@ -131,7 +130,7 @@ static int hex_separator(const mv_value *sep, char *out, mv_error *err)
     return 0;
 }
 
-/* HEX-001 to HEX-003: two lowercase hex digits per byte; with a
+/* HEX-001: two lowercase hex digits per byte; HEX-002, HEX-003: with a
    separator, one between every group of |per_sep| bytes, the groups
    counted from the right when per_sep > 0 and from the left when it is
    negative. */
@@ -145,14 +144,16 @@ static int hex_string(const unsigned char *bytes, mv_ssize len, char sep,
     char *s;
     int status;
 
+    if (group == 0)   /* no separator anywhere: nseps is 0 */
+        group = len + 1;
     s = mv_alloc((size_t)(2 * len + nseps + 1));
     if (s == NULL)
         return mv_no_memory(err);
     for (mv_ssize i = 0; i < len; i++) {
-        /* a separator goes before byte i when a group ends there */
-        mv_ssize from_end = len - i;
-        if (i > 0 && nseps > 0
-            && (per_sep > 0 ? from_end % group == 0 : i % group == 0))
+        /* a separator goes before byte i when a group ends there,
+           counting from the right (per_sep > 0) or from the left */
+        mv_ssize counted = per_sep > 0 ? len - i : i;
+        if (i > 0 && counted % group == 0)
             s[n++] = sep;
         s[n++] = digits[bytes[i] >> 4];
         s[n++] = digits[bytes[i] & 15];
@@ -162,8 +163,8 @@ static int hex_string(const unsigned char *bytes, mv_ssize len, char sep,
     return status;
 }
 
-/* HEX-001 to HEX-006: m.hex(sep, bytes_per_sep).  bytes_per_sep is
-   converted with the call; the separator is examined after the view. */
+/* m.hex(sep, bytes_per_sep): bytes_per_sep is converted with the call
+   (HEX-005), the separator examined after the view (HEX-006). */
 int mv_view_hex(mv_view *v, const mv_value *sep, const mv_value *per_sep,
                 mv_value *result, mv_error *err)
 {

@@ -167,28 +167,21 @@ int mv_list_append(mv_value *list, mv_value *item, mv_error *err)
     return 0;
 }
 
-/* Decimal text to an int: exact below 2**64, "huge" text above. */
+/* Decimal text to an int ("-123", as Python's str() writes ints): exact
+   below 2**64, "huge" text above. */
 int mv_int_from_text(mv_value *out, const char *text, mv_error *err)
 {
-    bool negative = false;
+    bool negative = text[0] == '-';
+    const char *digits = text + negative;
     uint64_t mag = 0;
     bool huge = false;
-    const char *p = text;
 
-    if (*p == '-' || *p == '+')
-        negative = *p++ == '-';
-    while (*p == '0' && p[1] != '\0')
-        p++;                               /* "007" is 7 */
-    if (*p == '\0')
+    if (digits[0] == '\0' || strspn(digits, "0123456789") != strlen(digits))
         return mv_unsupported(err, "int text '%s'", text);
-    for (const char *q = p; *q; q++) {
+    for (const char *q = digits; *q; q++) {
         unsigned d = (unsigned)(*q - '0');
-        if (d > 9)
-            return mv_unsupported(err, "int text '%s'", text);
-        if (mag > (UINT64_MAX - d) / 10)
-            huge = true;
-        else if (!huge)
-            mag = mag * 10 + d;
+        huge = huge || mag > (UINT64_MAX - d) / 10;
+        mag = mag * 10 + d;   /* meaningless once huge, and then unused */
     }
     *out = mv_none();
     out->kind = MV_INT;
@@ -196,7 +189,7 @@ int mv_int_from_text(mv_value *out, const char *text, mv_error *err)
     out->as.integer.huge = huge;
     out->as.integer.magnitude = huge ? 0 : mag;
     if (huge) {
-        out->as.integer.digits = mv_strdup(p);
+        out->as.integer.digits = mv_strdup(digits);
         if (out->as.integer.digits == NULL) {
             *out = mv_none();
             return mv_no_memory(err);
@@ -261,12 +254,10 @@ int mv_value_copy(mv_value *dst, const mv_value *src, mv_error *err)
             }
         }
         return 0;
-    case MV_STR:
-        return mv_str_new(dst, src->as.str.data, src->as.str.len, err);
-    case MV_OPAQUE:
+    case MV_STR: case MV_OPAQUE:
         if (mv_str_new(dst, src->as.str.data, src->as.str.len, err) < 0)
             return -1;
-        dst->kind = MV_OPAQUE;
+        dst->kind = src->kind;
         return 0;
     case MV_BYTES:
         return mv_bytes_new(dst, src->as.bytes.data, src->as.bytes.len, err);
@@ -306,8 +297,7 @@ static const char *object_name(const mv_object *obj, bool qualified)
     if (obj->type == MV_TYPE_ITERATOR)
         return obj->cfg->behaviour.iter_protocol ? "memory_iterator"
                                                  : "iterator";
-    return qualified ? mv_exporter_qualname((const mv_exporter *)obj)
-                     : mv_exporter_name((const mv_exporter *)obj);
+    return mv_exporter_name((const mv_exporter *)obj, qualified);
 }
 
 const char *mv_type_name(const mv_value *v)
@@ -389,11 +379,12 @@ int mv_as_ssize(const mv_config *cfg, const mv_value *v,
     return 0;
 }
 
-/* PyFloat_AsDouble for the values that have __float__ or __index__. */
+/* PyFloat_AsDouble for a float, int or bool. */
 int mv_as_double(const mv_value *v, double *out, mv_error *err)
 {
     const mv_int *i;
 
+    assert(v->kind == MV_FLOAT || mv_is_index(v));
     switch (v->kind) {
     case MV_FLOAT:
         *out = v->as.real;
@@ -401,7 +392,7 @@ int mv_as_double(const mv_value *v, double *out, mv_error *err)
     case MV_BOOL:
         *out = v->as.boolean;
         return 0;
-    case MV_INT:
+    default:
         i = &v->as.integer;
         if (!i->huge) {
             /* C rounds to nearest, ties to even: as int.__float__ does */
@@ -411,25 +402,40 @@ int mv_as_double(const mv_value *v, double *out, mv_error *err)
                exactly when the rounded value would not be finite */
             errno = 0;
             *out = strtod(i->digits, NULL);
-            if (errno == ERANGE || isinf(*out))
+            if (errno == ERANGE)
                 return mv_raise(err, "OverflowError",
                                 "int too large to convert to float");
         }
         if (i->negative)
             *out = -*out;
         return 0;
-    default:
-        return mv_raise(err, "TypeError", "must be real number, not %.50s",
-                        mv_type_qualname(v));
     }
 }
 
-/* bool(v): PyObject_IsTrue, for plain values and views (FORMAT-012); a
-   view is true when its length is not zero (SEQ-003). */
-int mv_truthy(const mv_value *v, bool *out, mv_error *err)
+/* bool(obj) for an object: len(obj) != 0 for a view (SEQ-003) and the
+   one-dimensional exporters; numpy's (elementwise) is not modelled. */
+static int object_truth(const mv_value *v, bool *out, mv_error *err)
 {
+    const mv_exporter *e = mv_as_exporter(v);
     mv_value n;
 
+    /* the driver passes no MV_OPAQUE value as an operand */
+    assert(v->kind == MV_OBJECT);
+    if (mv_as_view(v) != NULL) {
+        if (mv_len(v, &n, err) < 0)
+            return -1;
+        *out = n.as.integer.magnitude != 0;
+        return 0;
+    }
+    if (e == NULL || e->base.type > MV_TYPE_ARRAY)
+        return mv_unsupported(err, "bool() of %s", mv_type_name(v));
+    *out = e->size != 0;
+    return 0;
+}
+
+/* bool(v): PyObject_IsTrue, for plain values and objects (FORMAT-012). */
+int mv_truthy(const mv_value *v, bool *out, mv_error *err)
+{
     switch (v->kind) {
     case MV_NONE: *out = false; return 0;
     case MV_BOOL: *out = v->as.boolean; return 0;
@@ -440,53 +446,59 @@ int mv_truthy(const mv_value *v, bool *out, mv_error *err)
     case MV_BYTES: *out = v->as.bytes.len != 0; return 0;
     case MV_LIST: case MV_TUPLE: *out = v->as.seq.len != 0; return 0;
     case MV_SLICE: case MV_ELLIPSIS: *out = true; return 0;
-    case MV_OBJECT:
-        if (mv_as_view(v) == NULL)
-            return mv_unsupported(err, "bool() of %s", mv_type_name(v));
-        if (mv_len(v, &n, err) < 0)
-            return -1;
-        *out = n.as.integer.magnitude != 0;
-        return 0;
     default:
-        assert(v->kind == MV_OPAQUE);
-        return mv_unsupported(err, "bool() of %s", v->as.str.data);
+        return object_truth(v, out, err);
     }
 }
 
-/* The code points of UTF-8 text; n of them at most are stored in out. */
+/* The code point of UTF-8 text at byte i, moving i past it: a lead byte
+   says how many continuation bytes follow.  A str holds valid UTF-8
+   (mvref.h), so a sequence is never cut short. */
+static uint32_t decode(const unsigned char *p, size_t *i)
+{
+    uint32_t cp = p[(*i)++];
+    int extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+
+    if (extra > 0)
+        cp &= 0x3Fu >> extra;
+    for (; extra > 0; extra--)
+        cp = cp << 6 | (p[(*i)++] & 0x3Fu);
+    return cp;
+}
+
+/* The code points of a str; n of them at most are stored in out. */
 size_t mv_str_code_points(const mv_value *s, uint32_t *out, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s->as.str.data;
     size_t i = 0, k = 0;
 
     assert(s->kind == MV_STR);
-    while (i < s->as.str.len) {
-        /* a lead byte says how many continuation bytes follow */
-        uint32_t cp = p[i++];
-        int extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
-        if (extra > 0)
-            cp &= 0x3Fu >> extra;
-        for (; extra > 0 && i < s->as.str.len; extra--)
-            cp = cp << 6 | (p[i++] & 0x3Fu);
+    for (; i < s->as.str.len; k++) {
+        uint32_t cp = decode(p, &i);
         if (k < n)
             out[k] = cp;
-        k++;
     }
     return k;
 }
 
+/* The position of the first code point of a str beyond ASCII, setting
+   *cp; -1 when it is all ASCII. */
+long mv_str_non_ascii(const mv_value *s, uint32_t *cp)
+{
+    const unsigned char *p = (const unsigned char *)s->as.str.data;
+    size_t i = 0;
+
+    for (long k = 0; i < s->as.str.len; k++)
+        if ((*cp = decode(p, &i)) > 127)
+            return k;
+    return -1;
+}
+
+/* a is b, for objects; a plain value is no object of this library. */
 bool mv_same_object(const mv_value *a, const mv_value *b)
 {
-    if (a->kind == MV_OBJECT && b->kind == MV_OBJECT)
-        return a->as.object == b->as.object;
-    /* the singletons: None, True, False, Ellipsis */
-    if (a->kind != b->kind)
-        return false;
-    if (a->kind == MV_NONE || a->kind == MV_ELLIPSIS)
-        return true;
-    if (a->kind == MV_BOOL)
-        return a->as.boolean == b->as.boolean;
-    return false;
+    return a->kind == MV_OBJECT && b->kind == MV_OBJECT
+           && a->as.object == b->as.object;
 }
 
 bool mv_bytes_of(const mv_value *v, const unsigned char **data, size_t *len)

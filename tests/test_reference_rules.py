@@ -1,0 +1,65 @@
+"""The C reference names the spec's rules where it realises them.
+
+Every rule ID that reference/ cites (`/* SLICE-004 */`) exists in
+spec/memoryview.md, and every rule of the spec is cited somewhere in
+reference/, or its entry in the spec says in a line `**Outside the
+library.** <why>` that the library has nothing to do with it. So from any
+rule one can find the code that realises it, and from any code the rule
+it answers to.
+"""
+
+import re
+from pathlib import Path
+
+from harness import spec
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "reference"
+RULE_ID = re.compile(r"\b([A-Z]+-\d{3})\b")
+UNNAMED = re.compile(r"\b[A-Z]+-\?")
+OUTSIDE = "**Outside the library.**"
+
+
+def reference_sources():
+    return sorted(p for p in REFERENCE.rglob("*") if p.suffix in (".c", ".h"))
+
+
+def citations() -> dict[str, list[str]]:
+    """Rule ID -> the places in reference/ that cite it (file:line)."""
+    found: dict[str, list[str]] = {}
+    for path in reference_sources():
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for rule_id in RULE_ID.findall(line):
+                found.setdefault(rule_id, []).append(f"{path.relative_to(ROOT)}:{n}")
+    return found
+
+
+def test_every_rule_the_reference_cites_exists_in_the_spec():
+    known = spec.rule_ids(spec.parse())
+    unknown = {r: where for r, where in citations().items() if r not in known}
+    assert not unknown, f"cited in reference/ but not rules of the spec: {unknown}"
+
+
+def test_every_rule_of_the_spec_is_cited_by_the_reference_or_said_to_be_outside_it():
+    cited = citations()
+    missing = [r.id for r in spec.parse() if r.id not in cited and OUTSIDE not in r.text]
+    assert not missing, f"rules that reference/ never cites: {missing}"
+
+
+def test_a_rule_said_to_be_outside_the_library_says_why_and_is_not_cited():
+    cited = citations()
+    for rule in spec.parse():
+        if OUTSIDE not in rule.text:
+            continue
+        why = rule.text.split(OUTSIDE, 1)[1].strip()
+        assert why, f"{rule.id}: {OUTSIDE} without a reason"
+        assert rule.id not in cited, (f"{rule.id} is said to be outside the library "
+                                      f"but cited at {cited[rule.id]}")
+
+
+def test_the_reference_leaves_no_rule_unnamed():
+    unnamed = [f"{p.relative_to(ROOT)}:{n}"
+               for p in reference_sources()
+               for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+               if UNNAMED.search(line)]
+    assert not unnamed, f"placeholders (AREA-?) instead of rule IDs: {unnamed}"
