@@ -378,6 +378,11 @@ void mv_external_detach(mv_object *obj);
 
 /* The exporter at the bottom of a view, through views of views. */
 mv_object *mv_view_exporter(const mv_object *view);
+/* iter(view): the checks making the iterator makes; *length is how many
+   items it gives, read one by one as view[i] (after a release check), or
+   -1 when the version has no iterator of its own (before 3.10): then
+   view[0], view[1], ... until IndexError. */
+int mv_view_iter(const mv_value *view, mv_ssize *length, mv_error *err);
 /* hash(view) is the host's hash of these bytes: the library decides whether
    hashing is allowed, and what is hashed (a copy, in *key). */
 int mv_view_hash_bytes(const mv_value *view, mv_value *key, mv_error *err);

@@ -3,18 +3,21 @@
  *
  * CPython's memoryview has no `in` of its own: `x in m` walks an iterator
  * comparing each item with ==, so iteration is all there is to model.  How
- * it goes depends on the version (the library's iter_protocol, SEQ-?):
+ * it goes depends on the version (SEQ-?), and the library says which
+ * (mv_view_iter):
  *
- *   3.10+  iter(m) is a memory_iterator.  Making it checks what list(m)
- *          checks (dimensions, format, release), so mvref asks the library
- *          for list(m) and keeps only its length.  Each next() then reads
- *          m[i] through the library, lazily, so that writes made between
- *          two next() calls are seen, and a view released meanwhile refuses.
+ *   3.10+  iter(m) is a memory_iterator.  Making it checks dimensions,
+ *          format and release (the library's mv_view_iter); each next()
+ *          then checks the release, moves on, and reads the item, so that
+ *          writes made between two next() calls are seen, a view released
+ *          meanwhile refuses, and an item that cannot be read (format 's')
+ *          raises and is passed over, as in CPython.
  *   3.9    iter(m) is the sequence protocol's iterator: it checks nothing,
  *          and next() reads m[0], m[1], ... until m[i] raises IndexError.
  *          Other errors pass through, and the next call tries again.
  *
- * Both hold the mvref view alive, and let it go when exhausted.
+ * Items are read as m[i] is, by the library.  Both iterators hold the mvref
+ * view alive, and let it go when exhausted.
  */
 #include "mvrefpy.h"
 
@@ -29,21 +32,14 @@ static PyTypeObject *memory_iterator, *sequence_iterator;
 
 PyObject *mvpy_iter_new(mvpy_view *v)
 {
-    const mv_config *cfg = mvpy_lease_config(v->lease);
-    PyTypeObject *type = sequence_iterator;
-    mv_value items = mv_none();
-    Py_ssize_t length = -1;
+    Py_ssize_t length;
     mv_error err;
     mvpy_iter *it;
 
-    if (cfg->behaviour.iter_protocol) {
-        if (mv_list(&v->view, &items, &err) < 0)
-            return mvpy_raise(&err);
-        length = (Py_ssize_t)items.as.seq.len;
-        mv_value_clear(&items);
-        type = memory_iterator;
-    }
-    it = PyObject_New(mvpy_iter, type);
+    if (mv_view_iter(&v->view, &length, &err) < 0)
+        return mvpy_raise(&err);
+    it = PyObject_New(mvpy_iter, length < 0 ? sequence_iterator
+                                            : memory_iterator);
     if (it == NULL)
         return NULL;
     Py_INCREF(v);
@@ -53,11 +49,11 @@ PyObject *mvpy_iter_new(mvpy_view *v)
     return (PyObject *)it;
 }
 
-/* m[i] through the library; *stop when it says IndexError (the sequence
-   protocol's end). */
-static PyObject *item(mvpy_iter *it, bool *stop)
+/* m[index] through the library; *stop when it says IndexError (the end,
+   for the sequence iterator). */
+static PyObject *item(mvpy_iter *it, Py_ssize_t index, bool *stop)
 {
-    mv_value key = mv_int_from_i64(it->index), result = mv_none();
+    mv_value key = mv_int_from_i64(index), result = mv_none();
     mv_error err;
     PyObject *out;
 
@@ -69,6 +65,30 @@ static PyObject *item(mvpy_iter *it, bool *stop)
     }
     out = mvpy_from_value(&result);
     mv_value_clear(&result);
+    return out;
+}
+
+/* memory_iterator: the release check (len(m) refuses exactly a released
+   view, the view being one-dimensional), then the index moves on, then the
+   item is read. */
+static PyObject *next_of_view(mvpy_iter *it, bool *stop)
+{
+    mv_value n = mv_none();
+    mv_error err;
+
+    if (it->index >= it->length)
+        return NULL;   /* *stop: the end */
+    *stop = false;
+    if (mv_len(&((mvpy_view *)it->view)->view, &n, &err) < 0)
+        return mvpy_raise(&err);
+    return item(it, it->index++, stop);
+}
+
+/* the sequence iterator: the index moves on only past an item read */
+static PyObject *next_of_sequence(mvpy_iter *it, bool *stop)
+{
+    PyObject *out = item(it, it->index, stop);
+
     if (out != NULL)
         it->index++;
     return out;
@@ -77,13 +97,12 @@ static PyObject *item(mvpy_iter *it, bool *stop)
 static PyObject *iter_next(PyObject *op)
 {
     mvpy_iter *it = (mvpy_iter *)op;
-    PyObject *out = NULL;
     bool stop = true;
+    PyObject *out;
 
     if (it->view == NULL)
         return NULL;
-    if (it->length < 0 || it->index < it->length)
-        out = item(it, &stop);
+    out = it->length < 0 ? next_of_sequence(it, &stop) : next_of_view(it, &stop);
     if (out == NULL && stop)
         Py_CLEAR(it->view);   /* exhausted: StopIteration, and for good */
     return out;

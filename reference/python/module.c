@@ -64,6 +64,45 @@ static int choose(const char *version)
     return 0;
 }
 
+/* A UnicodeEncodeError is made from its parts, not from a message
+   (encoding, object, start, end, reason), and str() of it puts them
+   together again.  The library gives the message CPython's str() gives;
+   rebuild parts that say the same: the offending character at `start` of
+   an otherwise plain object.  Both of CPython's wordings are read. */
+static PyObject *unicode_encode_error(const char *message)
+{
+    char encoding[64];
+    unsigned long bad = '?';
+    Py_ssize_t start, end;
+    PyObject *object, *error;
+    int reason = 0;
+
+    if (sscanf(message, "'%63[^']' codec can't encode character '\\%*1[xuU]%lx' "
+               "in position %zd: %n", encoding, &bad, &start, &reason) == 3
+        && reason > 0)
+        end = start + 1;
+    else if (sscanf(message, "'%63[^']' codec can't encode characters in "
+                    "position %zd-%zd: %n", encoding, &start, &end,
+                    &reason) == 3 && reason > 0)
+        end += 1;
+    else
+        return PyErr_Format(PyExc_SystemError, "mvref: cannot rebuild "
+                            "UnicodeEncodeError(%s)", message);
+    object = PyUnicode_New(end, 0x10ffff);
+    if (object == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < end; i++)
+        PyUnicode_WriteChar(object, i, i < start ? '?' : (Py_UCS4)bad);
+    error = PyObject_CallFunction(PyExc_UnicodeEncodeError, "sOnns", encoding,
+                                  object, start, end, message + reason);
+    Py_DECREF(object);
+    if (error != NULL) {
+        PyErr_SetObject(PyExc_UnicodeEncodeError, error);
+        Py_DECREF(error);
+    }
+    return NULL;
+}
+
 PyObject *mvpy_raise(const mv_error *err)
 {
     PyObject *type, *message;
@@ -72,6 +111,8 @@ PyObject *mvpy_raise(const mv_error *err)
         PyErr_SetString(mvpy_Unsupported, err->message);
         return NULL;
     }
+    if (strcmp(err->type, "UnicodeEncodeError") == 0)
+        return unicode_encode_error(err->message);
     type = PyObject_GetAttrString(builtins, err->type);
     if (type == NULL || !PyExceptionClass_Check(type)) {
         Py_XDECREF(type);
