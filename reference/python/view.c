@@ -223,6 +223,8 @@ static PyObject *m_reduce(PyObject *self, PyObject *args)
     return finish(status, &result, &err, &s, VIEW(self));
 }
 
+static PyObject *m_dir(PyObject *self, PyObject *unused);
+
 #define KW (METH_VARARGS | METH_KEYWORDS)
 #define FN(f) (PyCFunction)(void (*)(void))(f)
 
@@ -252,6 +254,7 @@ static PyMethodDef view_methods[] = {
      "underlying memory of the object (Python 3.12+)."},
     {"__release_buffer__", FN(m_release_buffer), KW, "Release the buffer "
      "object that exposes the underlying memory of the object (Python 3.12+)."},
+    {"__dir__", FN(m_dir), METH_NOARGS, NULL},
     {"__reduce__", FN(m_reduce), METH_VARARGS, NULL},
     {"__reduce_ex__", FN(m_reduce), METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL}
@@ -270,6 +273,26 @@ static bool absent(const mvpy_view *self, const char *name)
         || strcmp(name, "__release_buffer__") == 0)
         return !b->has_buffer_methods;
     return false;
+}
+
+/* dir(m): what getattr(m, name) finds, so without the absent methods */
+static PyObject *m_dir(PyObject *self, PyObject *unused)
+{
+    PyObject *names = PyObject_CallMethod((PyObject *)&PyBaseObject_Type,
+                                          "__dir__", "O", self);
+    PyObject *kept = names ? PyList_New(0) : NULL;
+    Py_ssize_t n = names ? PyList_Size(names) : 0;
+
+    (void)unused;
+    for (Py_ssize_t i = 0; kept != NULL && i < n; i++) {
+        PyObject *name = PyList_GET_ITEM(names, i);
+        const char *text = PyUnicode_AsUTF8(name);
+        if (text == NULL || (!absent(VIEW(self), text)
+                             && PyList_Append(kept, name) < 0))
+            Py_CLEAR(kept);
+    }
+    Py_XDECREF(names);
+    return kept;
 }
 
 static PyObject *view_getattro(PyObject *self, PyObject *name)
@@ -446,11 +469,12 @@ static PyObject *view_richcompare(PyObject *self, PyObject *other, int op)
 
     if (mvpy_to_value(other, MVPY_VALUE, &s, &w) < 0) {
         mvpy_scratch_end(&s);
-        /* COMPARE-?: an object that lends no buffer is no operand of
-           memoryview's ==; Python goes on to its own __eq__, then to
-           identity.  The library's value model has no such object. */
-        if (!PyErr_ExceptionMatches(mvpy_Unsupported)
-            || PyObject_CheckBuffer(other))
+        /* COMPARE-?: an object that lends no buffer -- one the library's
+           value model has no value for, or an exporter that refuses to
+           lend -- is no operand of memoryview's ==: NotImplemented, and
+           Python goes on to its own __eq__, then to identity. */
+        if (PyObject_CheckBuffer(other)
+            == PyErr_ExceptionMatches(mvpy_Unsupported))
             return NULL;
         PyErr_Clear();
         Py_RETURN_NOTIMPLEMENTED;
