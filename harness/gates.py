@@ -8,8 +8,9 @@
     valgrind   the whole default suite through the driver under memcheck,
                every leak kind an error: zero errors, zero bytes lost
     coverage   lcov line/function/branch coverage of reference/src from the
-               default suite, against coverage/thresholds.toml; HTML report
-               in build/coverage/html
+               default suite, run through the driver and through mvref (the
+               library as a Python module: external.c is its alone), against
+               coverage/thresholds.toml; HTML report in build/coverage/html
     allocfail  the n-th allocation fails, for every n a representative set of
                cases reaches, under Valgrind: a MemoryError, no leak, export
                counts intact, no crash (harness/allocfail.py)
@@ -60,6 +61,15 @@ def build(build_dir: str, cc: str = "cc", cflags: str = "-O2 -g", ldflags: str =
     sh(["make", "--no-print-directory", "-s", f"REF_BUILD={build_dir}", f"CC={cc}",
         f"CFLAGS={cflags}", f"LDFLAGS={ldflags}", f"{build_dir}/bin/mvref-driver"])
     return ROOT / build_dir / "bin" / "mvref-driver"
+
+
+def build_mvref(pic_dir: str, module_dir: str, cc: str, cflags: str, ldflags: str = "") -> Path:
+    """Build the mvref module into module_dir, its library objects into
+    pic_dir, with these flags; the directory to import it from."""
+    sh(["make", "--no-print-directory", "-s", f"MVREF_PIC={pic_dir}",
+        f"MVREF_PY_BUILD={module_dir}", f"CC={cc}", f"CFLAGS={cflags}",
+        f"LDFLAGS={ldflags}", "mvref-module"])
+    return ROOT / module_dir
 
 
 def suite_run(name: str, command: str, *extra: str, env: dict | None = None,
@@ -120,16 +130,26 @@ def gate_coverage() -> None:
     build_dir = "build/coverage-build"
     out = ROOT / "build" / "coverage"
     out.mkdir(parents=True, exist_ok=True)
+    pic_dir = "build/coverage-pic"
     driver = build(build_dir, "gcc", "-O0 -g --coverage", "--coverage")
-    sh(["lcov", "--quiet", "--zerocounters", "--directory", build_dir])
+    module = build_mvref(pic_dir, "build/coverage-python", "gcc", "-O0 -g --coverage",
+                         "--coverage")
+    for d in (build_dir, pic_dir):
+        sh(["lcov", "--quiet", "--zerocounters", "--directory", d])
+    mvref_env = dict(os.environ, MVSPEC_MEMORYVIEW="mvref", MVSPEC_MVREF_PATH=str(module))
     # Whether every case passes is the other gates' business; this one
     # measures what the suite exercises, so it goes on when some fail.
-    try:
-        suite_run("reference-coverage", f"{driver} --python 3.11")
-    except GateFailed as e:
-        print(f"  (the suite did not pass under coverage: {e}; measuring anyway)")
+    for name, command, env in (
+            ("reference-coverage", f"{driver} --python 3.11", None),
+            ("mvref-coverage", f"/usr/bin/python3 -I {ROOT / 'harness/adapters/mvadapter.py'}",
+             mvref_env)):
+        try:
+            suite_run(name, command, env=env)
+        except GateFailed as e:
+            print(f"  (the suite did not pass under coverage: {e}; measuring anyway)")
     raw, lib = out / "all.info", out / "reference.info"
     sh(["lcov", "--quiet", "--capture", "--directory", f"{build_dir}/obj/ref",
+        "--directory", f"{pic_dir}/obj/ref",
         "--base-directory", str(ROOT), "--output-file", str(raw), *LCOV_RC])
     sh(["lcov", "--quiet", "--extract", str(raw), f"{ROOT}/reference/src/*",
         "--output-file", str(lib), *LCOV_RC])
