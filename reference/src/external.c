@@ -152,16 +152,19 @@ mv_object *mv_view_exporter(const mv_object *view)
 }
 
 /* HASH-?: the bytes hash(view) hashes, when hashing is allowed: a copy, so
-   that the host can hash them with its own bytes hash. */
+   that the host can hash them with its own bytes hash.  The library's
+   hash(view) == hash(view) decides, and keeps what it hashed in the view
+   (the hash survives release()). */
 int mv_view_hash_bytes(const mv_value *view, mv_value *key, mv_error *err)
 {
-    const mv_value *kept;
     mv_view *v = mv_as_view(view);
+    mv_value same;
 
     assert(v != NULL);
-    if (mv_view_hash_key(v, &kept, err) < 0)
+    if (mv_hash_equal(view, view, &same, err) < 0)
         return -1;
-    return mv_value_copy(key, kept, err);
+    assert(v->hashed && v->hash_key.kind == MV_BYTES);
+    return mv_value_copy(key, &v->hash_key, err);
 }
 
 /* SEQ-?: iter(m).  From 3.10 a view has its own iterator, and making it
