@@ -35,19 +35,27 @@ def oracle_ranking(hello: Hello, oracles: list[Oracle], prefer: str | None = Non
     return sorted(oracles, key=distance)
 
 
-def expected_for(case: dict, ranking: list[Oracle]) -> tuple[str, list] | None:
+def expected_for(case: dict, ranking: list[Oracle],
+                 changing_rules: frozenset[str] = frozenset()) -> tuple[str, list] | None:
     """(oracle name, outcomes) from the best-ranked oracle that ran the case.
 
     Only oracles of the best one's platform are candidates: a 32-bit answer
     is not the expectation for a 64-bit implementation, nor the reverse.
+    Nor is a 3.11 answer the expectation for 3.12 where the case exercises a
+    rule that changed between versions: a case citing one of
+    `changing_rules` (the spec's rules with a **Versions.** note) falls back
+    only to oracles of the best one's language version.
     """
     groups = case.get("expect") or []
     if not ranking:
         return None
-    platform = ranking[0].platform
+    best = ranking[0]
+    pinned = not changing_rules.isdisjoint(case.get("rules", ()))
     for o in ranking:
-        if o.platform != platform:
+        if o.platform != best.platform:
             break
+        if pinned and o.language_tuple[:2] != best.language_tuple[:2]:
+            continue
         for g in groups:
             if o.name in g["oracles"]:
                 return o.name, g["outcomes"]

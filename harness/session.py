@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import compare, runner
+from . import compare, runner, spec
 from .cases import Suite, area_of, needed_exporters, satisfies
 from .impls import Impl
 
@@ -66,15 +66,32 @@ def why_unsupported(case: dict, hello: runner.Hello) -> str | None:
     return None
 
 
+def unrecorded(case: dict, ranking) -> str | None:
+    """Why no recorded outcome can judge this case here, or None.
+
+    No oracle of the implementation's platform recorded it (CPython could
+    not build its setup there, say), or the only ones that did are of
+    another language version and the case's rules changed between
+    versions. Such a case is not sent: nothing could judge the answer.
+    """
+    if compare.expected_for(case, ranking, spec.changing_rules()) is not None:
+        return None
+    best = ranking[0]
+    if compare.expected_for(case, ranking) is not None:
+        return (f"no oracle of language {best.language} ({best.platform}) recorded "
+                f"this case, whose rules changed between versions")
+    return f"no oracle of platform {best.platform} recorded this case"
+
+
 def judge(case: dict, reply: runner.Reply, ranking, strict: bool) -> CaseResult:
     result = CaseResult(case["id"], reply.status, case["rules"], detail=reply.detail,
                         seconds=reply.seconds)
     if reply.status != runner.ANSWERED:
         return result
-    expected = compare.expected_for(case, ranking)
+    expected = compare.expected_for(case, ranking, spec.changing_rules())
     if expected is None:
         result.status = UNSUPPORTED
-        result.detail = f"no oracle of platform {ranking[0].platform} recorded this case"
+        result.detail = unrecorded(case, ranking) or "no recorded outcome"
         return result
     result.oracle, outcomes = expected
     verdict = compare.compare(outcomes, reply.outcomes, strict)
@@ -120,7 +137,7 @@ def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
 
     to_run = []
     for case in cases:
-        why = why_unsupported(case, hello)
+        why = why_unsupported(case, hello) or unrecorded(case, ranking)
         if why:
             add(CaseResult(case["id"], UNSUPPORTED, case["rules"], detail=why))
         else:

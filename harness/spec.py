@@ -13,6 +13,7 @@ The checks that `make check` runs:
 from __future__ import annotations
 
 import doctest
+import functools
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -85,6 +86,13 @@ def parse(path: Path = SPEC_FILE) -> list[Rule]:
         current.text = "\n".join(body)
         rules.append(current)
     return rules
+
+
+@functools.lru_cache(maxsize=None)
+def changing_rules(path: Path = SPEC_FILE) -> frozenset[str]:
+    """The rules whose behaviour changed between CPython versions: those
+    with a **Versions.** note."""
+    return frozenset(r.id for r in parse(path) if "**Versions.**" in r.text)
 
 
 def rule_ids(rules: list[Rule]) -> set[str]:

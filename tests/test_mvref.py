@@ -92,8 +92,11 @@ EXPORTERS = {
     "ndarray-negative-strides": lambda: ndarray(list(range(6)), shape=[2, 3],
                                                 strides=[-6, -2], offset=10,
                                                 format="h", flags=ND_WRITABLE),
-    "ndarray-suboffsets": lambda: ndarray(list(range(6)), shape=[2, 3], format="i",
-                                          flags=ND_PIL | ND_WRITABLE),
+    "ndarray-suboffsets": pytest.param(
+        lambda: ndarray(list(range(6)), shape=[2, 3], format="i", flags=ND_PIL | ND_WRITABLE),
+        marks=pytest.mark.xfail(raises=mvref.Unsupported, strict=True,
+                                reason="layout.c: pointer slots hold distances; a host's "
+                                       "hold addresses")),
     "ndarray-0-dim": lambda: ndarray(7, shape=[], format="q"),
     "numpy-fortran": lambda: numpy_or_skip().arange(12, dtype="int16").reshape(
         (3, 4), order="F"),
@@ -122,9 +125,9 @@ READS = {
 
 
 @pytest.mark.parametrize("read", list(READS))
-@pytest.mark.parametrize("exporter", list(EXPORTERS))
-def test_every_read_agrees_with_the_builtin_for_every_exporter(exporter, read):
-    agree(EXPORTERS[exporter], READS[read])
+@pytest.mark.parametrize("make", list(EXPORTERS.values()), ids=list(EXPORTERS))
+def test_every_read_agrees_with_the_builtin_for_every_exporter(make, read):
+    agree(make, READS[read])
 
 
 def test_an_mmap_is_an_exporter_like_any_other():
@@ -480,11 +483,11 @@ def test_MVREF_PYTHON_chooses_the_version_at_import():
 def a_round_of_everything():
     np = numpy
     for make in EXPORTERS.values():
+        make = getattr(make, "values", [make])[0]   # a pytest.param's
         try:
-            x = make()
-        except pytest.skip.Exception:
+            m = mvref.memoryview(make())
+        except (pytest.skip.Exception, mvref.Unsupported):
             continue
-        m = mvref.memoryview(x)
         for read in READS.values():
             outcome(lambda: read(m))
         for err in ERRORS.values():

@@ -4,10 +4,12 @@
  *   main.c    the process: options, the hello line, one result line per case
  *   codec.c   protocol values (spec/protocol.md §3) to mv_value and back
  *   run.c     a case: build the setup, run each step, collect outcomes
+ *   objects.c what cases do to exporters themselves (ba.append(1)), which
+ *             is theirs and not memoryview's
  *
- * The driver holds no Python semantics: every operation is one call into
- * the reference library.  Its own concerns are the protocol's: names, the
- * encoding of values, and outcomes.
+ * Every operation on a view is one call into the reference library.  The
+ * driver's own concerns are the protocol's -- names, the encoding of
+ * values, outcomes -- and, in objects.c, the exporters' own methods.
  */
 #ifndef MVREF_DRIVER_H
 #define MVREF_DRIVER_H
@@ -50,7 +52,21 @@ int env_bind(env *e, const char *name, mv_value *value);  /* takes value */
 void env_drop(env *e, const char *name);
 void env_clear(env *e);
 
-/* run.c: the result line's object for one case line */
-json_t *run_case(const mv_config *cfg, const json_t *c);
+/* objects.c: operations on exporters (not views) */
+int exporter_call(const mv_value *obj, const char *method, const mv_args *a,
+                  mv_value *result, mv_error *err);
+int exporter_getitem(const mv_value *obj, const mv_value *key,
+                     mv_value *result, mv_error *err);
+/* value NULL: del obj[key] */
+int exporter_setitem(const mv_value *obj, const mv_value *key,
+                     const mv_value *value, mv_error *err);
+int object_contents(const mv_value *obj, mv_value *result, mv_error *err);
+/* Why _testbuffer.ndarray (or numpy) would refuse to build s, or NULL */
+const char *ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
+                            bool numpy);
+
+/* run.c: the result line's object for one case line; fail_alloc > 0 fails
+   the library's fail_alloc-th allocation during its steps */
+json_t *run_case(const mv_config *cfg, const json_t *c, long fail_alloc);
 
 #endif

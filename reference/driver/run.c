@@ -144,21 +144,154 @@ static const char *order_of(const char *op)
     return NULL;
 }
 
+/* The type of the object a value holds; -1 for a plain value. */
+static int object_type(const mv_value *v)
+{
+    return v->kind == MV_OBJECT ? (int)mv_object_type(v->as.object) : -1;
+}
+
+/* The ops of two values, a and b: ==, !=, the orderings, `is`. */
+static int binary_op(const char *op, const json_t *step, env *e,
+                     step_result *r, problem *p)
+{
+    mv_value a = mv_none(), b = mv_none();
+    int status = -1;
+
+    if (operand(step, "a", e, &a, p) == 0 && operand(step, "b", e, &b, p) == 0)
+        status = library(order_of(op) != NULL
+                         ? mv_order(&a, order_of(op), &b, &r->value, &r->err)
+                         : op[0] == 'i' ? mv_is(&a, &b, &r->value, &r->err)
+                         : op[0] == 'e' ? mv_eq(&a, &b, &r->value, &r->err)
+                         : mv_ne(&a, &b, &r->value, &r->err), r, p);
+    mv_value_clear(&a);
+    mv_value_clear(&b);
+    return status;
+}
+
+/* obj[key], obj[key] = value, del obj[key]: the library's for a view, the
+   exporter's own otherwise (objects.c). */
+static int item_op(const char *op, const json_t *step, const mv_value *obj,
+                   env *e, step_result *r, problem *p)
+{
+    bool view = object_type(obj) == MV_TYPE_MEMORYVIEW;
+    mv_value key = mv_none(), value = mv_none();
+    int status = -1;
+
+    /* a setitem's value is evaluated before its key, as in Python */
+    if (op[0] == 's' && operand(step, "value", e, &value, p) < 0)
+        return -1;
+    if (operand(step, "key", e, &key, p) == 0) {
+        if (op[0] == 'g')
+            status = library(view ? mv_getitem(obj, &key, &r->value, &r->err)
+                             : exporter_getitem(obj, &key, &r->value, &r->err),
+                             r, p);
+        else if (op[0] == 's')
+            status = library(view ? mv_setitem(obj, &key, &value, &r->err)
+                             : exporter_setitem(obj, &key, &value, &r->err),
+                             r, p);
+        else
+            status = library(view ? mv_delitem(obj, &key, &r->err)
+                             : exporter_setitem(obj, &key, NULL, &r->err),
+                             r, p);
+    }
+    mv_value_clear(&key);
+    mv_value_clear(&value);
+    return status;
+}
+
+static int call_op(const json_t *step, const mv_value *obj, env *e,
+                   step_result *r, problem *p)
+{
+    const char *method = string_field(step, "method");
+    call_args c;
+    mv_args args;
+    int status;
+
+    if (method == NULL)
+        return fail(p, STEP_MALFORMED, "%s", "call without a method");
+    if (decode_args(step, e, &c, p) < 0)
+        return -1;
+    args = as_args(&c);
+    status = library(object_type(obj) == MV_TYPE_MEMORYVIEW
+                     ? mv_call(obj, method, &args, &r->value, &r->err)
+                     : exporter_call(obj, method, &args, &r->value, &r->err),
+                     r, p);
+    args_clear(&c);
+    return status;
+}
+
+/* hash(obj) == hash(like): hash(obj) is computed before `like` is looked
+   at, so hashing obj with itself raises what hash(obj) raises. */
+static int hash_op(const json_t *step, const mv_value *obj, env *e,
+                   step_result *r, problem *p)
+{
+    mv_value like = mv_none();
+    int status = library(mv_hash_equal(obj, obj, &r->value, &r->err), r, p);
+
+    if (status < 0 || r->raised)
+        return status;
+    if (operand(step, "like", e, &like, p) < 0)
+        return -1;
+    status = library(mv_hash_equal(obj, &like, &r->value, &r->err), r, p);
+    mv_value_clear(&like);
+    return status;
+}
+
+/* pickle.dumps(obj[, protocol]), copy.copy(obj), copy.deepcopy(obj) */
+static int pickle_op(const char *op, const json_t *step, const mv_value *obj,
+                     env *e, step_result *r, problem *p)
+{
+    const json_t *protocol = json_object_get(step, "protocol");
+    /* pickle.DEFAULT_PROTOCOL: 4 until 3.13, 5 from 3.14 */
+    int n = e->cfg->behaviour.minor >= 14 ? 5 : 4;
+
+    if (op[0] == 'c')
+        return library(mv_copy(obj, json_is_true(json_object_get(step, "deep")),
+                               &r->value, &r->err), r, p);
+    if (protocol != NULL) {
+        if (!json_is_integer(protocol) || json_integer_value(protocol) > 5
+            || json_integer_value(protocol) < -1)
+            return fail(p, STEP_UNSUPPORTED, "%s", "pickle protocol");
+        n = (int)json_integer_value(protocol);
+    }
+    return library(mv_pickle(obj, n, &r->value, &r->err), r, p);
+}
+
+/* The ops of one object and nothing else. */
+static int unary_op(const char *op, const mv_value *obj, step_result *r,
+                    problem *p)
+{
+    static const struct {
+        const char *op;
+        int (*fn)(const mv_value *, mv_value *, mv_error *);
+    } ops[] = {
+        { "len", mv_len }, { "bool", mv_truth }, { "list", mv_list },
+        { "bytes", mv_bytes }, { "iter", mv_iter }, { "next", mv_next },
+    };
+
+    if (strcmp(op, "contents") == 0)
+        return library(object_contents(obj, &r->value, &r->err), r, p);
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (strcmp(op, ops[i].op) == 0)
+            return library(ops[i].fn(obj, &r->value, &r->err), r, p);
+    return fail(p, STEP_UNSUPPORTED, "op %s", op);
+}
+
 /* Run one step; on success r holds its value or its exception. */
 static int run_step(const json_t *step, env *e, step_result *r, problem *p)
 {
     const char *op = string_field(step, "op");
     const mv_value *obj = NULL;
-    mv_value a = mv_none(), b = mv_none();
+    int type;
     call_args c;
     mv_args args;
-    int status = -1;
+    mv_value value = mv_none();
+    int status;
 
     r->value = mv_none();
     r->raised = false;
     if (op == NULL)
         return fail(p, STEP_MALFORMED, "%s", "step without an op");
-
     if (strcmp(op, "memoryview") == 0) {
         if (decode_args(step, e, &c, p) < 0)
             return -1;
@@ -168,83 +301,46 @@ static int run_step(const json_t *step, env *e, step_result *r, problem *p)
         return status;
     }
     if (strcmp(op, "eq") == 0 || strcmp(op, "ne") == 0 || strcmp(op, "is") == 0
-        || order_of(op) != NULL) {
-        if (operand(step, "a", e, &a, p) == 0 && operand(step, "b", e, &b, p) == 0)
-            status = library(order_of(op) != NULL
-                             ? mv_order(&a, order_of(op), &b, &r->value, &r->err)
-                             : op[0] == 'i' ? mv_is(&a, &b, &r->value, &r->err)
-                             : op[0] == 'e' ? mv_eq(&a, &b, &r->value, &r->err)
-                             : mv_ne(&a, &b, &r->value, &r->err), r, p);
-        mv_value_clear(&a);
-        mv_value_clear(&b);
-        return status;
-    }
+        || order_of(op) != NULL)
+        return binary_op(op, step, e, r, p);
     if (strcmp(op, "drop") == 0) {
         if (named(step, "name", e, &obj, p) < 0)
             return -1;
         env_drop(e, string_field(step, "name"));
         return 0;
     }
-    if (strcmp(op, "getitem") != 0 && strcmp(op, "setitem") != 0
-        && strcmp(op, "delitem") != 0 && strcmp(op, "getattr") != 0
-        && strcmp(op, "call") != 0 && strcmp(op, "len") != 0
-        && strcmp(op, "bool") != 0 && strcmp(op, "list") != 0
-        && strcmp(op, "bytes") != 0 && strcmp(op, "hash") != 0
-        && strcmp(op, "contents") != 0 && strcmp(op, "pickle") != 0)
-        return fail(p, STEP_UNSUPPORTED, "op %s", op);
-
     if (named(step, "obj", e, &obj, p) < 0)
         return -1;
-    /* a setitem's value is evaluated before its key, as in Python */
-    if (strcmp(op, "setitem") == 0 && operand(step, "value", e, &b, p) < 0)
-        goto done;
+    type = object_type(obj);
     if (strcmp(op, "getitem") == 0 || strcmp(op, "setitem") == 0
-        || strcmp(op, "delitem") == 0) {
-        if (operand(step, "key", e, &a, p) < 0)
-            goto done;
-        if (op[0] == 'g')
-            status = library(mv_getitem(obj, &a, &r->value, &r->err), r, p);
-        else if (op[0] == 's')
-            status = library(mv_setitem(obj, &a, &b, &r->err), r, p);
-        else
-            status = library(mv_delitem(obj, &a, &r->err), r, p);
-    } else if (strcmp(op, "getattr") == 0) {
+        || strcmp(op, "delitem") == 0)
+        return item_op(op, step, obj, e, r, p);
+    if (strcmp(op, "call") == 0)
+        return call_op(step, obj, e, r, p);
+    if (strcmp(op, "contents") == 0)
+        return unary_op(op, obj, r, p);
+    /* the rest are the library's, and only for its own objects */
+    if (type != (strcmp(op, "next") == 0 ? MV_TYPE_ITERATOR
+                                          : MV_TYPE_MEMORYVIEW))
+        return fail(p, STEP_UNSUPPORTED, "%s of this object", op);
+    if (strcmp(op, "getattr") == 0) {
         const char *name = string_field(step, "name");
         if (name == NULL)
-            fail(p, STEP_MALFORMED, "%s", "getattr without a name");
-        else
-            status = library(mv_getattr(obj, name, &r->value, &r->err), r, p);
-    } else if (strcmp(op, "call") == 0) {
-        const char *method = string_field(step, "method");
-        if (method == NULL)
-            fail(p, STEP_MALFORMED, "%s", "call without a method");
-        else if (decode_args(step, e, &c, p) == 0) {
-            args = as_args(&c);
-            status = library(mv_call(obj, method, &args, &r->value, &r->err),
-                             r, p);
-            args_clear(&c);
-        }
-    } else if (strcmp(op, "hash") == 0) {
-        /* hash(obj) is computed before `like` is looked at: hashing obj
-           with itself raises what hash(obj) raises */
-        status = library(mv_hash_equal(obj, obj, &r->value, &r->err), r, p);
-        if (status == 0 && !r->raised && operand(step, "like", e, &a, p) == 0)
-            status = library(mv_hash_equal(obj, &a, &r->value, &r->err), r, p);
-        else if (status == 0 && !r->raised)
-            status = -1;
-    } else {
-        int (*fn)(const mv_value *, mv_value *, mv_error *) =
-            strcmp(op, "len") == 0 ? mv_len
-            : strcmp(op, "bool") == 0 ? mv_truth
-            : strcmp(op, "list") == 0 ? mv_list
-            : strcmp(op, "bytes") == 0 ? mv_bytes
-            : strcmp(op, "contents") == 0 ? mv_contents : mv_pickle;
-        status = library(fn(obj, &r->value, &r->err), r, p);
+            return fail(p, STEP_MALFORMED, "%s", "getattr without a name");
+        return library(mv_getattr(obj, name, &r->value, &r->err), r, p);
     }
-done:
-    mv_value_clear(&a);
-    mv_value_clear(&b);
-    return status;
+    if (strcmp(op, "hash") == 0)
+        return hash_op(step, obj, e, r, p);
+    if (strcmp(op, "pickle") == 0 || strcmp(op, "copy") == 0)
+        return pickle_op(op, step, obj, e, r, p);
+    if (strcmp(op, "contains") == 0) {
+        if (operand(step, "value", e, &value, p) < 0)
+            return -1;
+        status = library(mv_contains(obj, &value, &r->value, &r->err), r, p);
+        mv_value_clear(&value);
+        return status;
+    }
+    return unary_op(op, obj, r, p);
 }
 
 /* ---- setup ---------------------------------------------------------------------- */
@@ -303,13 +399,18 @@ static int build_ndarray(const mv_config *cfg, const json_t *spec,
             return fail(p, STEP_UNSUPPORTED, "numpy order %s", order);
         if (string_field(spec, "dtype") == NULL)
             return fail(p, STEP_MALFORMED, "%s", "numpy without a dtype");
-        return mv_numpy_object(cfg, string_field(spec, "dtype"), &s, out, err);
+    } else {
+        s.readonly = flag(spec, "readonly", true);
+        s.fortran = flag(spec, "fortran", false);
+        s.format = string_field(spec, "format");
+        if (s.format == NULL)
+            return fail(p, STEP_MALFORMED, "%s", "ndarray without a format");
     }
-    s.readonly = flag(spec, "readonly", true);
-    s.fortran = flag(spec, "fortran", false);
-    s.format = string_field(spec, "format");
-    if (s.format == NULL)
-        return fail(p, STEP_MALFORMED, "%s", "ndarray without a format");
+    if (ndarray_refused(cfg, &s, numpy) != NULL)
+        return fail(p, STEP_UNSUPPORTED, "setup failed: %s",
+                    ndarray_refused(cfg, &s, numpy));
+    if (numpy)
+        return mv_numpy_object(cfg, string_field(spec, "dtype"), &s, out, err);
     return mv_ndarray_object(cfg, &s, out, err);
 }
 
@@ -383,7 +484,7 @@ static json_t *answer(const char *id, const char *key, json_t *value)
     return json_pack("{s:s, s:o}", "id", id, key, value);
 }
 
-json_t *run_case(const mv_config *cfg, const json_t *c)
+json_t *run_case(const mv_config *cfg, const json_t *c, long fail_alloc)
 {
     const char *id = string_field(c, "id");
     const json_t *setup = json_object_get(c, "setup");
@@ -421,6 +522,7 @@ json_t *run_case(const mv_config *cfg, const json_t *c)
             goto end;
         }
     }
+    mv_alloc_fail_at(fail_alloc);   /* the steps' allocations, not setup's */
     for (i = 0; i < json_array_size(steps); i++) {
         const json_t *step = json_array_get(steps, i);
         const char *as = string_field(step, "as");
@@ -452,6 +554,9 @@ end:
     if (p.status == STEP_OK) {
         result = answer(id, "outcomes", outcomes);
         outcomes = NULL;
+        if (result != NULL && mv_alloc_failed_site() != NULL)
+            json_object_set_new(result, "failed_alloc",
+                                json_string(mv_alloc_failed_site()));
     } else {
         if (p.status == STEP_MALFORMED)
             fprintf(stderr, "mvref-driver: case %s: %s\n", id ? id : "(no id)",
@@ -462,5 +567,6 @@ end:
     }
     json_decref(outcomes);
     env_clear(&e);
+    mv_alloc_fail_at(0);
     return result;
 }

@@ -3,73 +3,93 @@
  *
  * This header reads top to bottom like a manual:
  *
- *   1. Concepts        what an exporter, a buffer, a managed buffer and a view are
+ *   1. Concepts        what an exporter, a buffer, a managed buffer and a
+ *                      view are
  *   2. Ownership       who frees what, and when a pointer stops being valid
  *   3. Errors          how a failing operation reports itself
  *   4. Configuration   the Python version and platform being modelled
  *   5. Values          the Python values that flow in and out
- *   6. Objects         exporters and views, and the operations on them
- *   7. Test hooks      failing the n-th allocation on purpose
- *   8. Embedding       views over a host's memory, and lending to a host
+ *   6. Objects         exporters, views and iterators
+ *   7. Operations      what a Python program does with a view
+ *   8. Test hooks      failing an allocation on purpose
+ *   9. Embedding       views over a host's memory, and lending to a host
  *
- * The library is written to be read and taught from, not to be fast.  Every
- * function that realises a rule of spec/memoryview.md names the rule in a
- * comment (INDEX-001); the behaviour, down to each exception's type and
- * message, is CPython's.
+ * The library is written to be read and taught from, not to be fast.
+ * Every function that realises a rule of spec/memoryview.md names the rule
+ * in a comment (INDEX-001); the behaviour, down to each exception's type
+ * and message, is CPython's.  The source files follow the spec's chapters;
+ * reference/src/mvint.h lists them.
+ *
+ * A short session, memoryview(b'Hello')[1]:
+ *
+ *     mv_config cfg;  mv_error err;  mv_value x, m, key, item;
+ *     mv_config_init(&cfg, "3.12", 64, &err);
+ *     mv_bytes_object(&cfg, (const unsigned char *)"Hello", 5, &x, &err);
+ *     mv_args a = { &x, 1, NULL, 0 };
+ *     mv_memoryview(&cfg, &a, &m, &err);         m = memoryview(x)
+ *     key = mv_int_from_i64(1);
+ *     mv_getitem(&m, &key, &item, &err);         item = m[1]: the int 101
+ *     mv_value_clear(&item);  mv_value_clear(&m);  mv_value_clear(&x);
+ *
+ * (each call returns 0, or -1 with err filled in: see 3.)
  *
  * ---------------------------------------------------------------------------
  * 1. Concepts (named as in the buffer protocol, PEP 3118)
  * ---------------------------------------------------------------------------
  *
  *   exporter         an object that owns memory and lends it out: bytes,
- *                    bytearray, array.array, _testbuffer.ndarray, numpy.ndarray.
- *                    It counts the buffers it has lent ("exports") and refuses
- *                    to move or resize its memory while any is outstanding.
+ *                    bytearray, array.array, _testbuffer.ndarray,
+ *                    numpy.ndarray.  It counts the buffers it has lent
+ *                    ("exports") and refuses to move or resize its memory
+ *                    while any is outstanding.
  *
- *   buffer           one loan: where the memory is (buf), how long it is (len),
- *                    and how to read it (itemsize, format, ndim, shape,
- *                    strides, suboffsets, readonly).  See layout.c for a
- *                    picture.
+ *   buffer           one loan: where the memory is (buf), how long it is
+ *                    (len), and how to read it (itemsize, format, ndim,
+ *                    shape, strides, suboffsets, readonly).  layout.c draws
+ *                    one.
  *
- *   managed buffer   one buffer obtained from an exporter and shared by every
- *                    view derived from it (slices, casts, toreadonly, views of
- *                    views).  It gives the buffer back to the exporter when
- *                    the last of those views is released.
+ *   managed buffer   one buffer obtained from an exporter and shared by
+ *                    every view derived from it (slices, casts,
+ *                    toreadonly(), views of views).  It gives the buffer
+ *                    back to the exporter when the last of those views is
+ *                    released.
  *
  *   view             a memoryview: a managed buffer plus its own shape,
- *                    strides, suboffsets and format, which slicing and casting
- *                    change without touching the memory.
+ *                    strides, suboffsets and format, which slicing and
+ *                    casting change without touching the memory.
  *
  * ---------------------------------------------------------------------------
  * 2. Ownership
  * ---------------------------------------------------------------------------
  *
- *   Objects (exporters and views) are reference counted.  A function that
- *   returns an object in an mv_value hands the caller one reference; the
- *   caller drops it with mv_value_clear().  A view holds its managed buffer,
- *   and the managed buffer holds its exporter, so an exporter lives at least
- *   as long as any view of it.
+ *   Objects (exporters, views, iterators) are reference counted.  A
+ *   function that returns an object in an mv_value hands the caller one
+ *   reference; the caller drops it with mv_value_clear().  A view holds its
+ *   managed buffer, and the managed buffer holds its exporter, so an
+ *   exporter lives at least as long as any view of it.
  *
  *   An mv_value owns everything inside it (strings, bytes, list items, and
- *   one reference to an object).  Clear every value you were given, exactly
- *   once; clearing an MV_NONE value is harmless, so a zero-initialised value
- *   may always be cleared.
+ *   one reference to an object).  Clear every value you were given,
+ *   exactly once; clearing an MV_NONE value is harmless, so a
+ *   zero-initialised value may always be cleared.  Arguments are borrowed:
+ *   no operation keeps or clears what it was passed.
  *
- *   On error, an operation has changed nothing, and any output value is left
- *   as MV_NONE.
+ *   On error an operation has changed nothing that a later operation can
+ *   see, and any output value is left as MV_NONE.
  *
  * ---------------------------------------------------------------------------
  * 3. Errors
  * ---------------------------------------------------------------------------
  *
- *   Errors a Python program can cause are returned, never kept in a global:
- *   a fallible function returns 0 on success and -1 on failure, and fills
- *   the mv_error its caller passed in.  The error carries CPython's
- *   exception type name and its exact message.  A second kind of failure,
- *   MV_UNSUPPORTED, says "this reference does not model that yet": a driver
- *   must report it as such, never as a Python outcome.
+ *   Errors a Python program can cause are returned, never kept in a
+ *   global: a fallible function returns 0 on success and -1 on failure,
+ *   and fills the mv_error its caller passed in.  The error carries
+ *   CPython's exception type name and its exact message.  A second kind of
+ *   failure, MV_UNSUPPORTED, says "this reference does not model that": a
+ *   caller must report it as such, never as a Python outcome.
  *
- *   Broken invariants (bugs in this library) are assert()s, never errors.
+ *   Broken invariants (bugs in this library, or a caller breaking a rule
+ *   of this header) are assert()s, never errors.
  */
 #ifndef MVREF_H
 #define MVREF_H
@@ -78,12 +98,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A Py_ssize_t.  Always 64 bits wide here, so that one build can model both
+/* A Py_ssize_t.  Always 64 bits wide here, so that one build models both
    64-bit and 32-bit platforms; the modelled platform's limits are checked
    explicitly where CPython would overflow (see mv_platform). */
 typedef int64_t mv_ssize;
 
-/* CPython's PyBUF_MAX_NDIM: no view has more dimensions. */
+/* CPython's PyBUF_MAX_NDIM: no view has more dimensions (CONSTRUCT-009). */
 #define MV_MAX_NDIM 64
 /* _testbuffer.ndarray allows twice as many, so that a view can refuse them. */
 #define MV_MAX_EXPORTER_NDIM 128
@@ -116,44 +136,51 @@ int mv_no_memory(mv_error *err);
 /* --------------------------------------------------------------------- */
 
 /* Native sizes of the modelled C platform.  The sizes of the struct codes
-   l L n N P, and the bounds of Py_ssize_t, come from here and nowhere else. */
+   l L n N P, and the bounds of Py_ssize_t, come from here and nowhere
+   else. */
 typedef struct mv_platform {
     int word_size;          /* 64 or 32 */
     mv_ssize sizeof_long;   /* 'l' 'L' */
     mv_ssize sizeof_ssize;  /* 'n' 'N' */
-    mv_ssize sizeof_ptr;    /* 'P' */
+    mv_ssize sizeof_ptr;    /* 'P', and the slots of suboffsets */
     mv_ssize ssize_max;     /* PY_SSIZE_T_MAX */
-    /* FORMAT-?: a '?' byte other than 0 or 1 is undefined in C, and each
-       compiler reads it its own way: gcc on x86-64 keeps the byte (any
-       nonzero byte is True, and equal items are equal bytes), clang for
-       wasm32 keeps its lowest bit. */
-    bool bool_reads_low_bit;
 } mv_platform;
 
-/* Everything that differs between CPython versions, in one table (version.c).
-   Each field names the rule it decides. */
+/* Everything that differs between CPython versions (version.c).  Each
+   field names the rule whose **Versions.** note it follows. */
 typedef struct mv_behaviour {
     int minor;                  /* 3.minor */
-    bool half_float;            /* FORMAT-?: 'e' is a native format (3.12+) */
-    bool zero_dim_len_raises;   /* ATTR-?: len() of a 0-dim view raises (3.12+) */
-    bool has_count_index;       /* ITER-?: memoryview.count/index (3.14+) */
-    bool has_buffer_methods;    /* EXPORT-?: __buffer__/__release_buffer__ (3.12+) */
-    bool iter_protocol;         /* ITER-?: a real iterator, not __getitem__ (3.10+) */
-    bool iter_released_first;   /* ITER-?: the iterator checks release first (3.14+) */
-    bool bytearray_value_first; /* EXPORT-?: ba[i] = x converts x before checking
-                                   i (3.10+) */
-    bool array_w_and_clear;     /* EXPORT-?: array typecode 'w' and array.clear()
-                                   (3.13+) */
-    bool own_reduce;            /* pickling refused by memoryview itself, "cannot
-                                   pickle memoryview objects" (3.11+) */
-    /* How argument errors read (args.c); no rule of their own, but part
+    bool half_float;            /* FORMAT-007: 'e' is a native format (3.12+) */
+    bool half_nan_payload;      /* FORMAT-007: 'e' NaNs keep their payload
+                                   (3.14+) */
+    bool zero_dim_len_raises;   /* SEQ-002: len() of a 0-dim view raises
+                                   (3.12+) */
+    bool has_count_index;       /* SEQ-010: count() and index() (3.14+) */
+    bool has_buffer_methods;    /* OBJECT-004: __buffer__ and
+                                   __release_buffer__ (3.12+) */
+    bool iter_protocol;         /* SEQ-005: a memory_iterator, not the
+                                   sequence iterator (3.10+) */
+    bool iter_released_first;   /* SEQ-011: the iterator checks release
+                                   first (3.14+) */
+    bool not_a_container;       /* SEQ-009: "is not a container or
+                                   iterable" (3.14+) */
+    bool bytearray_value_first; /* ba[i] = x converts x before checking i
+                                   (3.10+): bytearray's own, for drivers */
+    bool array_w_and_clear;     /* CONSTRUCT-004: array typecode 'w', and
+                                   array.clear() (3.13+) */
+    bool own_reduce;            /* OBJECT-001: "cannot pickle memoryview
+                                   objects" from protocol 2 (3.11+) */
+    /* How argument errors read (args.c): no rule of their own, but part
        of every method's exact messages. */
-    bool legacy_parse;          /* tobytes, cast: PyArg_ParseTupleAndKeywords,
-                                   after the released check (3.9) */
-    bool legacy_int_message;    /* "integer argument expected, got float" (3.9) */
+    bool legacy_parse;          /* TOBYTES-007, CAST-014: tobytes and cast
+                                   parse after the released check (3.9) */
+    bool legacy_int_message;    /* HEX-005: "integer argument expected,
+                                   got float" (3.9) */
     bool qualified_varargs;     /* "memoryview.__exit__() takes..." (3.11+) */
-    bool unexpected_keyword;    /* "got an unexpected keyword argument" (3.13+) */
-    bool named_wrappers;        /* "__buffer__ expected 1 argument" (3.14+) */
+    bool unexpected_keyword;    /* "got an unexpected keyword argument"
+                                   (3.13+) */
+    bool named_wrappers;        /* OBJECT-009: "__buffer__ expected 1
+                                   argument" (3.14+) */
 } mv_behaviour;
 
 typedef struct mv_config {
@@ -161,8 +188,10 @@ typedef struct mv_config {
     mv_behaviour behaviour;
 } mv_config;
 
-/* Fill cfg for Python "3.minor" on a platform of word_size bits.
-   Fails (MV_UNSUPPORTED) for versions or word sizes not modelled. */
+/* Fill cfg for Python "3.minor" (3.9 to 3.14) on a platform of word_size
+   bits (64 or 32).  Fails (MV_UNSUPPORTED) for anything else.  Objects
+   keep a pointer to the config they were made with: it must outlive
+   them. */
 int mv_config_init(mv_config *cfg, const char *python_version, int word_size,
                    mv_error *err);
 
@@ -170,7 +199,7 @@ int mv_config_init(mv_config *cfg, const char *python_version, int word_size,
 /* 5. Values                                                              */
 /* --------------------------------------------------------------------- */
 
-typedef struct mv_object mv_object;   /* an exporter or a view: see 6. */
+typedef struct mv_object mv_object;   /* an exporter, a view, an iterator */
 
 typedef enum mv_kind {
     MV_NONE, MV_BOOL, MV_INT, MV_FLOAT, MV_STR, MV_BYTES,
@@ -199,7 +228,8 @@ struct mv_value {
         struct { char *data; size_t len; } str;            /* MV_STR, UTF-8;
                                                               MV_OPAQUE */
         struct { unsigned char *data; size_t len; } bytes; /* MV_BYTES */
-        struct { mv_value *items; size_t len; } seq;       /* LIST, TUPLE, SLICE (3) */
+        struct { mv_value *items; size_t len; } seq;       /* LIST, TUPLE,
+                                                              SLICE (3) */
         mv_object *object;                                 /* MV_OBJECT */
     } as;
 };
@@ -222,39 +252,45 @@ int mv_bytes_new(mv_value *out, const unsigned char *data, size_t len,
 int mv_int_from_text(mv_value *out, const char *text, mv_error *err);
 /* A list, tuple or slice of len items, all MV_NONE, to be filled in. */
 int mv_seq_new(mv_value *out, mv_kind kind, size_t len, mv_error *err);
+/* Append item (taking it over, even on failure) to a list. */
+int mv_list_append(mv_value *list, mv_value *item, mv_error *err);
 
 void mv_value_clear(mv_value *v);
 int mv_value_copy(mv_value *dst, const mv_value *src, mv_error *err);
 
-/* Decimal text of an int, into buf (at least 24 bytes) or, when huge, the
-   int's own digits: the returned pointer is valid while the value is. */
+/* Decimal text of an int, into buf (at least 24 bytes; more for a huge
+   int, whose digits are copied and cut to fit). */
 const char *mv_int_text(const mv_int *i, char *buf, size_t size);
 
-/* type(v).__name__ and the C-level tp_name CPython puts in messages
-   ("array" and "array.array"). */
+/* type(v).__name__ ("array", "memory_iterator") and the C-level tp_name
+   CPython puts in messages ("array.array"). */
 const char *mv_type_name(const mv_value *v);
 const char *mv_type_qualname(const mv_value *v);
 
 /* --------------------------------------------------------------------- */
-/* 6. Objects and operations                                              */
+/* 6. Objects                                                             */
 /* --------------------------------------------------------------------- */
 
 typedef enum mv_type {
     MV_TYPE_BYTES, MV_TYPE_BYTEARRAY, MV_TYPE_ARRAY,
-    MV_TYPE_NDARRAY, MV_TYPE_NUMPY, MV_TYPE_MEMORYVIEW
+    MV_TYPE_NDARRAY, MV_TYPE_NUMPY, MV_TYPE_MEMORYVIEW,
+    MV_TYPE_ITERATOR   /* what iter(m) returns */
 } mv_type;
 
 mv_type mv_object_type(const mv_object *obj);
 void mv_object_incref(mv_object *obj);
 void mv_object_decref(mv_object *obj);
 
-/* -- Making exporters (exporter.c).  Each returns a new object in *out. -- */
+/* -- Making exporters (export.c, ndarray.c).  Each returns a new object in
+   *out.  A case's setup builds these; a failure there is MV_UNSUPPORTED,
+   since it is not memoryview's to report. -- */
 
 int mv_bytes_object(const mv_config *cfg, const unsigned char *data,
                     size_t len, mv_value *out, mv_error *err);
 int mv_bytearray_object(const mv_config *cfg, const unsigned char *data,
                         size_t len, mv_value *out, mv_error *err);
-/* array.array(typecode, items) */
+/* array.array(typecode, items): items a list of numbers, or for 'u' and
+   'w' a str. */
 int mv_array_object(const mv_config *cfg, const char *typecode,
                     const mv_value *items, mv_value *out, mv_error *err);
 
@@ -272,15 +308,23 @@ typedef struct mv_ndarray_spec {
     bool pil;               /* ndarray: ND_PIL (suboffsets) */
 } mv_ndarray_spec;
 
+/* _testbuffer.ndarray(items, shape, strides, offset, format, flags) */
 int mv_ndarray_object(const mv_config *cfg, const mv_ndarray_spec *spec,
                       mv_value *out, mv_error *err);
-/* numpy.array(items, dtype).reshape(shape, order); dtype like "int64". */
+/* numpy.array(items, dtype).reshape(shape, order); dtype like "int64".
+   Modelled on 64-bit platforms only (64-bit Linux's dtype formats). */
 int mv_numpy_object(const mv_config *cfg, const char *dtype,
                     const mv_ndarray_spec *spec, mv_value *out,
                     mv_error *err);
 
-/* -- Python-level operations on any value (object.c).  Each behaves as the
-   Python expression in its comment, and fills *result on success. -- */
+/* --------------------------------------------------------------------- */
+/* 7. Operations                                                          */
+/* --------------------------------------------------------------------- */
+
+/* Each behaves as the Python expression in its comment and fills *result
+   on success.  Unless it says otherwise, obj must hold a memoryview:
+   what other objects do (bytearray.append, ba[0] = 1) is not memoryview's
+   behaviour, and is left to the caller. */
 
 typedef struct mv_kwarg {
     const char *name;
@@ -294,7 +338,7 @@ typedef struct mv_args {
     size_t nkwargs;
 } mv_args;
 
-/* memoryview(*args, **kwargs) */
+/* memoryview(*args, **kwargs), of any object */
 int mv_memoryview(const mv_config *cfg, const mv_args *a, mv_value *result,
                   mv_error *err);
 int mv_getitem(const mv_value *obj, const mv_value *key, mv_value *result,
@@ -305,43 +349,63 @@ int mv_delitem(const mv_value *obj, const mv_value *key,
                mv_error *err);                          /* del obj[key] */
 int mv_getattr(const mv_value *obj, const char *name, mv_value *result,
                mv_error *err);                          /* obj.name */
+/* obj.method(*args, **kwargs): tolist, tobytes, hex, cast, release,
+   toreadonly, __enter__, __exit__, count, index, __buffer__,
+   __release_buffer__; any other name is an AttributeError */
 int mv_call(const mv_value *obj, const char *method, const mv_args *a,
-            mv_value *result, mv_error *err);           /* obj.method(...) */
+            mv_value *result, mv_error *err);
 int mv_len(const mv_value *obj, mv_value *result, mv_error *err);   /* len(obj) */
 int mv_truth(const mv_value *obj, mv_value *result, mv_error *err); /* bool(obj) */
 int mv_list(const mv_value *obj, mv_value *result, mv_error *err);  /* list(obj) */
-int mv_bytes(const mv_value *obj, mv_value *result, mv_error *err); /* bytes(obj) */
-/* hash(obj) == hash(like) */
+/* bytes(obj), of any object that exports a buffer */
+int mv_bytes(const mv_value *obj, mv_value *result, mv_error *err);
+int mv_iter(const mv_value *obj, mv_value *result, mv_error *err);  /* iter(obj) */
+/* next(it), it an iterator from mv_iter; an exhausted iterator raises
+   StopIteration (message "") */
+int mv_next(const mv_value *it, mv_value *result, mv_error *err);
+/* value in obj */
+int mv_contains(const mv_value *obj, const mv_value *value, mv_value *result,
+                mv_error *err);
+/* hash(obj) == hash(like), like any value */
 int mv_hash_equal(const mv_value *obj, const mv_value *like, mv_value *result,
                   mv_error *err);
+/* a == b and a != b, of any values */
 int mv_eq(const mv_value *a, const mv_value *b, mv_value *result,
-          mv_error *err);                               /* a == b */
+          mv_error *err);
 int mv_ne(const mv_value *a, const mv_value *b, mv_value *result,
-          mv_error *err);                               /* a != b */
-/* a < b, a <= b, a > b, a >= b, for op "<", "<=", ">", ">=" */
+          mv_error *err);
+/* a < b, a <= b, a > b, a >= b for op "<", "<=", ">", ">=", with a view
+   on at least one side */
 int mv_order(const mv_value *a, const char *op, const mv_value *b,
              mv_value *result, mv_error *err);
+/* a is b, of any values */
 int mv_is(const mv_value *a, const mv_value *b, mv_value *result,
-          mv_error *err);                               /* a is b */
-/* bytes(obj) for bytes and bytearray; obj.tolist() for the others */
-int mv_contents(const mv_value *obj, mv_value *result, mv_error *err);
-/* pickle.dumps(obj) succeeds: result True */
-int mv_pickle(const mv_value *obj, mv_value *result, mv_error *err);
+          mv_error *err);
+/* pickle.dumps(obj, protocol) succeeds: result True.  protocol is one of
+   pickle's (0 to 5), or negative for the highest. */
+int mv_pickle(const mv_value *obj, int protocol, mv_value *result,
+              mv_error *err);
+/* copy.copy(obj), or copy.deepcopy(obj) when deep */
+int mv_copy(const mv_value *obj, bool deep, mv_value *result, mv_error *err);
 
 /* --------------------------------------------------------------------- */
-/* 7. Test hooks (alloc.c)                                                */
+/* 8. Test hooks (alloc.c)                                                */
 /* --------------------------------------------------------------------- */
 
-/* Make the n-th allocation from now fail (n >= 1), and every one after it
-   too; n = 0 turns failures off.  Process-wide: a test facility, like
-   SQLite's fault injector, not something a program would use. */
+/* Make the n-th allocation from now fail (n >= 1), and only that one: the
+   allocations after it succeed again.  n = 0 turns failures off.
+   Process-wide: a test facility, like SQLite's fault injector, not
+   something a program would use. */
 void mv_alloc_fail_at(long n);
+/* "reference/src/view.c:123", the call site of the allocation the hook
+   made fail since it was armed; NULL if none failed yet. */
+const char *mv_alloc_failed_site(void);
 /* Allocations made since the process started, and those not yet freed. */
 long mv_alloc_count(void);
 long mv_alloc_live(void);
 
 /* --------------------------------------------------------------------- */
-/* 8. Embedding: the library inside a host such as CPython (external.c)  */
+/* 9. Embedding: the library inside a host such as CPython (external.c)  */
 /* --------------------------------------------------------------------- */
 
 /* Memory a host owns and lends to the library, described as PEP 3118 does
@@ -378,11 +442,6 @@ void mv_external_detach(mv_object *obj);
 
 /* The exporter at the bottom of a view, through views of views. */
 mv_object *mv_view_exporter(const mv_object *view);
-/* iter(view): the checks making the iterator makes; *length is how many
-   items it gives, read one by one as view[i] (after a release check), or
-   -1 when the version has no iterator of its own (before 3.10): then
-   view[0], view[1], ... until IndexError. */
-int mv_view_iter(const mv_value *view, mv_ssize *length, mv_error *err);
 /* hash(view) is the host's hash of these bytes: the library decides whether
    hashing is allowed, and what is hashed (a copy, in *key). */
 int mv_view_hash_bytes(const mv_value *view, mv_value *key, mv_error *err);

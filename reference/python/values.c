@@ -282,6 +282,10 @@ static PyObject *object_of(const mv_value *v)
         copy = mv_object_value(v->as.object);
         return mvpy_view_wrap(&copy);
     }
+    if (mv_object_type(v->as.object) == MV_TYPE_ITERATOR) {
+        PyErr_SetString(mvpy_Unsupported, "an iterator as a value");
+        return NULL;
+    }
     /* every exporter mvref meets is one it leased: a view's m.obj */
     obj = mvpy_lease_object(mv_external_context(v->as.object));
     Py_INCREF(obj);

@@ -205,22 +205,39 @@ static PyObject *m_buffer(PyObject *self, PyObject *args, PyObject *kwargs)
     return out;
 }
 
-/* OBJECT-?: pickle.dumps(m), copy.copy(m) and copy.deepcopy(m) all ask for
-   a reduction, which the library refuses with the words of the version. */
-static PyObject *m_reduce(PyObject *self, PyObject *args)
+/* OBJECT-001, OBJECT-002: pickle.dumps(m, protocol) asks m.__reduce_ex__
+   (protocol), copy.copy(m) and copy.deepcopy(m) ask it of protocol 4; the
+   library refuses each with the words of the version and protocol.
+   m.__reduce__() is what __reduce_ex__ calls from protocol 2. */
+static PyObject *reduce_by(PyObject *self, int protocol)
 {
     mvpy_scratch s = MVPY_SCRATCH_INIT;
     mv_value result = mv_none();
     mv_error err;
-    int status = mv_pickle(&VIEW(self)->view, &result, &err);
+    int status = mv_pickle(&VIEW(self)->view, protocol, &result, &err);
 
-    (void)args;
     if (status == 0) {   /* a reduction the library would allow: none is */
         mv_value_clear(&result);
         PyErr_SetString(mvpy_Unsupported, "a memoryview that pickles");
         return NULL;
     }
     return finish(status, &result, &err, &s, VIEW(self));
+}
+
+static PyObject *m_reduce_ex(PyObject *self, PyObject *arg)
+{
+    long protocol = PyLong_AsLong(arg);
+
+    if (protocol == -1 && PyErr_Occurred())
+        return NULL;
+    /* pickle's own protocols are 0 to 5, negative for the highest */
+    return reduce_by(self, protocol < -1 || protocol > 5 ? -1 : (int)protocol);
+}
+
+static PyObject *m_reduce(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    return reduce_by(self, 2);
 }
 
 static PyObject *m_dir(PyObject *self, PyObject *unused);
@@ -255,8 +272,8 @@ static PyMethodDef view_methods[] = {
     {"__release_buffer__", FN(m_release_buffer), KW, "Release the buffer "
      "object that exposes the underlying memory of the object (Python 3.12+)."},
     {"__dir__", FN(m_dir), METH_NOARGS, NULL},
-    {"__reduce__", FN(m_reduce), METH_VARARGS, NULL},
-    {"__reduce_ex__", FN(m_reduce), METH_VARARGS, NULL},
+    {"__reduce__", FN(m_reduce), METH_NOARGS, NULL},
+    {"__reduce_ex__", FN(m_reduce_ex), METH_O, NULL},
     {NULL, NULL, 0, NULL}
 };
 
@@ -426,6 +443,25 @@ static int view_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
     return finish_int(status, &err, &s, VIEW(self));
 }
 
+/* SEQ-009: value in m */
+static int view_contains(PyObject *self, PyObject *value)
+{
+    mvpy_scratch s = MVPY_SCRATCH_INIT;
+    mv_value v = mv_none(), result = mv_none();
+    mv_error err;
+    int status;
+
+    if (mvpy_to_value(value, MVPY_VALUE, &s, &v) < 0) {
+        mvpy_scratch_end(&s);
+        return -1;
+    }
+    status = mv_contains(&VIEW(self)->view, &v, &result, &err);
+    mv_value_clear(&v);
+    if (finish_int(status, &err, &s, VIEW(self)) < 0)
+        return -1;
+    return result.as.boolean;
+}
+
 static int view_bool(PyObject *self)
 {
     mv_value b = mv_none();
@@ -488,9 +524,12 @@ static PyObject *view_richcompare(PyObject *self, PyObject *other, int op)
     mv_value_clear(&w);
     /* COMPARE-005: no order.  Python raises the TypeError itself, naming
        the operands in the order they were written, which this slot cannot
-       know (it may have been called for `5 < m`). */
+       know (it may have been called for `5 < m`).  Where the other operand
+       could order them (a bytearray, a numpy array), the library leaves it
+       to that object (MV_UNSUPPORTED), and so does this slot: Python asks
+       the real object next. */
     if (status < 0 && op != Py_EQ && op != Py_NE
-        && err.failure == MV_RAISED && strcmp(err.type, "TypeError") == 0) {
+        && (err.failure == MV_UNSUPPORTED || strcmp(err.type, "TypeError") == 0)) {
         mvpy_scratch_end(&s);
         Py_RETURN_NOTIMPLEMENTED;
     }
@@ -600,6 +639,7 @@ static PyType_Slot view_slots[] = {
     {Py_mp_ass_subscript, (void *)view_ass_subscript},
     {Py_sq_length, (void *)view_length},
     {Py_sq_item, (void *)view_item},
+    {Py_sq_contains, (void *)view_contains},
     {Py_nb_bool, (void *)view_bool},
     {Py_bf_getbuffer, (void *)view_getbuffer},
     {Py_bf_releasebuffer, (void *)view_releasebuffer},

@@ -4,74 +4,108 @@
  * Every byte the library takes from the heap goes through mv_alloc() and
  * comes back through mv_free().  Two things follow from having one door:
  *
- *   - a test can make the n-th allocation fail (mv_alloc_fail_at), and so
- *     walk every error path that an out-of-memory condition opens, while
+ *   - a test can make one chosen allocation fail (mv_alloc_fail_at), and so
+ *     walk every error path that running out of memory opens, while
  *     Valgrind checks that each path gives back what it took;
  *   - the count of live allocations is a leak check that needs no tool.
+ *
+ * The failure is one-shot: the n-th allocation after the hook is armed
+ * fails, and every later one succeeds again, as memory does when a large
+ * request was refused.  So a failure surfaces as the MemoryError of the
+ * one operation that hit it, and the operations after it run normally on
+ * whatever state that failure left -- which must be a consistent one.
+ * Each allocation names its call site (the macros in mvint.h), and the
+ * site of the failed one can be asked for, so that a gate can tell which
+ * sites it has walked.
  *
  * The counters are process-wide.  That is a deliberate exception to "no
  * globals": they belong to the test harness, not to any Python semantics,
  * just as SQLite's fault injector is global.  Nothing a Python program can
  * do reaches them.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "mvint.h"
 
+#if defined(MV_COVERAGE)
+unsigned mv_testcase_hits;   /* testcase(): see mvint.h */
+#endif
+
 static struct {
-    long made;      /* allocations made so far */
-    long live;      /* made and not yet freed */
-    long fail_at;   /* 0: never fail; else fail the allocation numbered so */
+    long made;       /* allocations made so far */
+    long live;       /* made and not yet freed */
+    long fail_at;    /* 0: never fail; else the number of the one to fail */
+    char failed_site[128];  /* "reference/src/x.c:123": the one failed */
 } alloc_state;
 
 void mv_alloc_fail_at(long n)
 {
     alloc_state.fail_at = n > 0 ? alloc_state.made + n : 0;
+    alloc_state.failed_site[0] = '\0';
 }
 
 long mv_alloc_count(void) { return alloc_state.made; }
 long mv_alloc_live(void) { return alloc_state.live; }
 
-/* True when the test hook says this allocation must fail.  Once the
-   chosen allocation has failed, all later ones fail too, so that code
-   which retries cannot slip past the fault. */
-static bool injected_failure(void)
+const char *mv_alloc_failed_site(void)
 {
-    alloc_state.made++;
-    return alloc_state.fail_at != 0 && alloc_state.made >= alloc_state.fail_at;
+    return alloc_state.failed_site[0] ? alloc_state.failed_site : NULL;
 }
 
-void *mv_alloc(size_t size)
+/* Count one allocation; true when the test hook says it must fail. */
+static bool injected_failure(const char *file, int line)
+{
+    if (++alloc_state.made != alloc_state.fail_at)
+        return false;
+    snprintf(alloc_state.failed_site, sizeof alloc_state.failed_site,
+             "%s:%d", file, line);
+    return true;
+}
+
+void *mv_alloc_at(size_t size, const char *file, int line)
 {
     void *p;
-    if (injected_failure())
+
+    if (injected_failure(file, line))
         return NULL;
-    p = malloc(size ? size : 1);   /* malloc(0) may return NULL: not a failure */
-    if (p != NULL)
-        alloc_state.live++;
+    /* malloc(0) may answer NULL, which is no failure: ask for a byte
+       at least (!size is 1 exactly when size is 0) */
+    p = malloc(size + !size);
+    alloc_state.live += p != NULL;
     return p;
 }
 
-void *mv_alloc_zeroed(size_t count, size_t size)
+void *mv_alloc_zeroed_at(size_t count, size_t size, const char *file,
+                         int line)
 {
     void *p;
-    if (injected_failure())
+
+    if (injected_failure(file, line))
         return NULL;
-    p = calloc(count ? count : 1, size ? size : 1);
-    if (p != NULL)
-        alloc_state.live++;
+    assert(size > 0);
+    p = calloc(count + !count, size);   /* at least one, as mv_alloc */
+    alloc_state.live += p != NULL;
     return p;
 }
 
-void *mv_realloc(void *ptr, size_t size)
+void *mv_realloc_at(void *ptr, size_t size, const char *file, int line)
 {
-    void *p;
-    if (ptr == NULL)
-        return mv_alloc(size);
-    if (injected_failure())
+    assert(ptr != NULL);   /* growing starts from a block, never from none */
+    if (injected_failure(file, line))
         return NULL;
-    p = realloc(ptr, size ? size : 1);
-    return p;   /* live count unchanged: one block replaces another */
+    assert(size > 0);
+    return realloc(ptr, size);   /* one block replaces another */
+}
+
+char *mv_strdup_at(const char *s, const char *file, int line)
+{
+    size_t n = strlen(s) + 1;
+    char *p = mv_alloc_at(n, file, line);
+
+    if (p != NULL)
+        memcpy(p, s, n);
+    return p;
 }
 
 void mv_free(void *ptr)
@@ -80,13 +114,4 @@ void mv_free(void *ptr)
         return;
     alloc_state.live--;
     free(ptr);
-}
-
-char *mv_strdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = mv_alloc(n);
-    if (p != NULL)
-        memcpy(p, s, n);
-    return p;
 }

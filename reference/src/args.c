@@ -11,6 +11,8 @@
  *   MV_SIG_O        m.count(x): exactly one positional argument;
  *   MV_SIG_POSITIONAL  m.index(x[, start[, stop]]): positional only, the
  *                   first nrequired of them required;
+ *   MV_SIG_WRAPPER  m.__buffer__(flags): a slot wrapper of 3.12+, exactly
+ *                   one positional argument;
  *   MV_SIG_CLINIC   m.hex(sep, bytes_per_sep): positional-or-keyword
  *                   parameters, the first nrequired of them required.  The
  *                   checks go: too many arguments in all; each parameter,
@@ -20,6 +22,8 @@
  *
  * 3.9 parsed tobytes() and cast() with PyArg_ParseTupleAndKeywords, whose
  * messages call the method "function"; the signature's name is then NULL.
+ * Before 3.14 a slot wrapper's messages had an empty name where 3.14 names
+ * it: " expected 1 argument, got 0", with its leading space.
  * Conversions of the bound values (an int, a str) are the methods' own, and
  * come after binding, as in CPython; mv_arg_int() is the shared one.
  */
@@ -60,6 +64,21 @@ static int positional_only(const mv_signature *sig, const mv_args *a,
                         sig->nparams == 1 ? "" : "s", a->nargs);
     for (size_t i = 0; i < a->nargs; i++)
         bound[i] = &a->args[i];
+    return 0;
+}
+
+/* OBJECT-009: the slot wrappers of 3.12+, one positional argument. */
+static int wrapper(const mv_config *cfg, const mv_signature *sig,
+                   const mv_args *a, const mv_value *bound[], mv_error *err)
+{
+    if (a->nkwargs > 0)
+        return mv_raise(err, "TypeError", "wrapper %s() takes no keyword "
+                        "arguments", sig->name);
+    if (a->nargs != 1)
+        return mv_raise(err, "TypeError", "%s expected 1 argument, got %zu",
+                        cfg->behaviour.named_wrappers ? sig->name : "",
+                        a->nargs);
+    bound[0] = &a->args[0];
     return 0;
 }
 
@@ -123,6 +142,8 @@ int mv_parse_args(const mv_config *cfg, const mv_signature *sig,
         return no_arguments(sig, a, cfg->behaviour.qualified_varargs, err);
     if (sig->kind == MV_SIG_O || sig->kind == MV_SIG_POSITIONAL)
         return positional_only(sig, a, bound, err);
+    if (sig->kind == MV_SIG_WRAPPER)
+        return wrapper(cfg, sig, a, bound, err);
     if (given > (size_t)sig->nparams)
         return mv_raise(err, "TypeError", "%s%s takes at most %d %sargument%s "
                         "(%zu given)", fname, paren, sig->nparams,

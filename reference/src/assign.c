@@ -1,30 +1,42 @@
 /*
- * assign.c -- writing through a view: m[key] = value, and del m[key].
+ * assign.c -- chapter 6 of the spec: writing through a view,
+ * m[key] = value, and refusing del m[key].
  *
  * A view never changes its size, so assignment replaces items in place:
- * one item packed from a Python value (m[i] = x), or, for a slice of a
- * one-dimensional view, as many items as the slice selects, copied from
- * another buffer of the same format and length (m[a:b] = other).
- * Deletion is always refused.
+ * one item packed from a Python value (m[i] = x, formats.c), or, for a
+ * slice of a one-dimensional view, as many items as the slice selects,
+ * copied from another buffer of the same format and shape
+ * (m[a:b] = other).  Deletion is always refused (ASSIGN-004).
  *
- * The checks, in CPython's order (each decides which error comes first):
+ *     ba = bytearray(b'abcdef');  m = memoryview(ba)
+ *     m[1:] = m[:-1]            source  a b c d e     (read before the write)
+ *                               target    ↓ ↓ ↓ ↓ ↓
+ *                               ba  =   a a b c d e   (as memmove would)
  *
- *   released?                 ValueError               (RELEASE-001)
- *   format one character?     NotImplementedError      (FORMAT-?)
- *   read-only?                TypeError                (READONLY-001)
- *   deleting?                 TypeError                (ASSIGN-004,
- *                                                        READONLY-002)
- *   then by key, as in index.c.
+ * The checks, in the order of ASSIGN-015 (each decides which error comes
+ * first):
  *
- * Failing assignments change nothing: an item is packed only after its
- * value converted, and slice copies go through a temporary (layout.c), so
- * overlapping source and destination (m[1:] = m[:-1]) behave as if the
- * source had been copied first.
+ *   released?                       ValueError           RELEASE-006
+ *   format one character?           NotImplementedError  FORMAT-019
+ *   read-only?                      TypeError            READONLY-001
+ *   deleting?                       TypeError            ASSIGN-004
+ *   0-dim view: only () and ...     TypeError            ASSIGN-008
+ *   an int: N-D refused, converted, bounds, then packed  ASSIGN-007, 001
+ *   a slice of a 1-D view: source, slice, structures     ASSIGN-010..012
+ *   a tuple of ints: length, each index, then packed     ASSIGN-006
+ *   a slice of an N-D view, a tuple of slices            ASSIGN-009
+ *   anything else                   TypeError            INDEX-006
+ *
+ * Failing assignments change nothing (ASSIGN-016): an item is packed only
+ * after its value converted (FORMAT-017), and a slice is copied through a
+ * temporary (layout.c), so overlapping source and destination behave as
+ * if the source had been copied first (ASSIGN-014).
  */
 #include "mvint.h"
 
-/* ASSIGN-005: the source's format, ignoring '@', and itemsize must equal
-   the destination's, and so must its shape. */
+/* ASSIGN-011, ASSIGN-012: the source's format, ignoring one '@' on either
+   side, and its itemsize must be the destination's, and so must its
+   shape, up to a first dimension of length 0. */
 static bool same_structure(const mv_buffer *dst, const mv_buffer *src)
 {
     const char *df = dst->format[0] == '@' ? dst->format + 1 : dst->format;
@@ -42,25 +54,21 @@ static bool same_structure(const mv_buffer *dst, const mv_buffer *src)
     return true;
 }
 
-/* ASSIGN-005: m[a:b:c] = value for a one-dimensional view. */
+/* ASSIGN-005, ASSIGN-010 to ASSIGN-014: m[a:b:c] = value for a
+   one-dimensional view.  The value must lend memory: that is checked
+   before the slice is read. */
 static int assign_slice(mv_view *v, const mv_value *key, const mv_value *value,
                         mv_error *err)
 {
     mv_buffer src, dst = v->view;
-    mv_ssize shape, strides, suboffsets;
+    mv_ssize shape = dst.shape[0], strides = dst.strides[0];
     int status = -1;
 
     if (mv_getbuffer(v->base.cfg, value, &src, MV_BUF_FULL_RO, err) < 0)
-        return -1;   /* the value must lend memory: checked before the key */
-    shape = dst.shape[0];
-    strides = dst.strides[0];
+        return -1;
     dst.shape = &shape;
     dst.strides = &strides;
-    if (dst.suboffsets) {
-        suboffsets = dst.suboffsets[0];
-        dst.suboffsets = &suboffsets;
-    }
-    if (mv_slice_dimension(v->base.cfg, &dst, key, 0, err) < 0)
+    if (mv_slice_first_dimension(v->base.cfg, &dst, key, err) < 0)
         goto done;
     dst.len = dst.shape[0] * dst.itemsize;
     if (!same_structure(&dst, &src)) {
@@ -74,47 +82,28 @@ done:
     return status;
 }
 
-static int view_setitem(mv_view *v, const mv_value *key, const mv_value *value,
-                        mv_value *tmp, mv_error *err);
-
-/* ASSIGN-001, EXPORT-001: m[key] = value writes the exporter's memory;
-   value NULL means del m[key] (ASSIGN-004). */
-int mv_view_setitem(mv_view *v, const mv_value *key, const mv_value *value,
-                    mv_error *err)
+/* ASSIGN-008: the keys of a 0-dim view. */
+static int scalar_setitem(mv_view *v, char code, const mv_value *key,
+                          const mv_value *value, mv_error *err)
 {
-    mv_value tmp = mv_none();
-    int status = view_setitem(v, key, value, &tmp, err);
-
-    mv_value_clear(&tmp);
-    return status;
+    if (key->kind == MV_ELLIPSIS
+        || (key->kind == MV_TUPLE && key->as.seq.len == 0))
+        return mv_pack_native(v->base.cfg, code, v->view.buf, value, err);
+    return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
 }
 
-static int view_setitem(mv_view *v, const mv_value *key, const mv_value *value,
-                        mv_value *tmp, mv_error *err)
+/* ASSIGN-015, steps 6 to 10: the key of a view of one or more dimensions,
+   which is not a numpy array. */
+static int view_setitem(mv_view *v, char code, const mv_value *key,
+                        const mv_value *value, mv_error *err)
 {
     const mv_buffer *b = &v->view;
     const mv_config *cfg = v->base.cfg;
     unsigned char *ptr;
     mv_ssize index;
-    char code;
 
-    if (mv_view_check_released(v, err) < 0
-        || mv_adjust_format(b->format, &code, err) < 0)
-        return -1;
-    if (b->readonly)                    /* READONLY-001, READONLY-002 */
-        return mv_raise(err, "TypeError", "cannot modify read-only memory");
-    if (value == NULL)
-        return mv_raise(err, "TypeError", "cannot delete memory");
-    if (b->ndim == 0) {
-        if (key->kind == MV_ELLIPSIS
-            || (key->kind == MV_TUPLE && key->as.seq.len == 0))
-            return mv_pack_native(cfg, code, b->buf, value, err);
-        return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
-    }
-    if (mv_index_key(key, tmp, &key, err) < 0)
-        return -1;
     if (mv_is_index(key)) {
-        if (b->ndim > 1)
+        if (b->ndim > 1)   /* ASSIGN-007: before the key is converted */
             return mv_raise(err, "NotImplementedError",
                             "sub-views are not implemented");
         if (mv_as_ssize(cfg, key, "IndexError", &index, err) < 0
@@ -124,13 +113,54 @@ static int view_setitem(mv_view *v, const mv_value *key, const mv_value *value,
     }
     if (key->kind == MV_SLICE && b->ndim == 1)
         return assign_slice(v, key, value, err);
-    if (mv_is_multi_index(key)) {
+    if (mv_is_multi_index(key)) {   /* ASSIGN-006 */
         if (mv_tuple_address(v, key, &ptr, err) < 0)
             return -1;
         return mv_pack_native(cfg, code, ptr, value, err);
     }
-    if (key->kind == MV_SLICE || mv_is_multi_slice(key))
+    if (key->kind == MV_SLICE || mv_is_multi_slice(key))   /* ASSIGN-009 */
         return mv_raise(err, "NotImplementedError", "memoryview slice "
                         "assignments are currently restricted to ndim = 1");
     return mv_raise(err, "TypeError", "memoryview: invalid slice key");
+}
+
+/* ASSIGN-001, ASSIGN-015, EXPORT-001: m[key] = value writes the exporter's
+   memory; value NULL means del m[key] (ASSIGN-004, READONLY-002). */
+static int setitem(const mv_value *obj, const mv_value *key,
+                   const mv_value *value, mv_error *err)
+{
+    mv_view *v = mv_as_view(obj);
+    mv_value tmp = mv_none();
+    char code;
+    int status;
+
+    if (NEVER(v == NULL))
+        return mv_unsupported(err, "%s[...] = ...", mv_type_name(obj));
+    if (mv_view_check_released(v, err) < 0
+        || mv_adjust_format(v->view.format, &code, err) < 0
+        || mv_check_writable(v, err) < 0)
+        return -1;
+    if (value == NULL)
+        return mv_raise(err, "TypeError", "cannot delete memory");
+    if (v->view.ndim == 0)
+        return scalar_setitem(v, code, key, value, err);
+    if (mv_index_key(key, &tmp, &key, err) < 0)
+        return -1;
+    status = view_setitem(v, code, key, value, err);
+    mv_value_clear(&tmp);
+    return status;
+}
+
+/* obj[key] = value */
+int mv_setitem(const mv_value *obj, const mv_value *key,
+               const mv_value *value, mv_error *err)
+{
+    assert(value != NULL);
+    return setitem(obj, key, value, err);
+}
+
+/* del obj[key] */
+int mv_delitem(const mv_value *obj, const mv_value *key, mv_error *err)
+{
+    return setitem(obj, key, NULL, err);
 }

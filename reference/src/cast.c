@@ -1,9 +1,11 @@
 /*
- * cast.c -- m.cast(format[, shape]): the same memory, read another way.
+ * cast.c -- chapter 12 of the spec: m.cast(format[, shape]), the same
+ * memory read another way.
  *
- * A cast never copies.  It relabels a C-contiguous view: first as a flat
- * run of items of the new format (cast_to_1d), then, when a shape is
- * given, as an N-dimensional C-ordered block of that shape (cast_to_nd).
+ * A cast never copies (CAST-002).  It relabels a C-contiguous view: first
+ * as a flat run of items of the new format (cast_to_1d, CAST-001), then,
+ * when a shape is given, as an N-dimensional C-ordered block of that
+ * shape (cast_to_nd, CAST-013).
  *
  *     m = memoryview(b'abcdefgh')          format 'B', shape [8]
  *     m.cast('i')                          format 'i', shape [2]
@@ -15,19 +17,20 @@
  * which error a doubly-wrong cast reports.  The checks below follow it,
  * one rule each:
  *
- *   format is a str                      TypeError    (CAST-?)
- *   view not released                    ValueError   (RELEASE-001)
- *   view C-contiguous                    TypeError    (CAST-?)
- *   no zero in the shape (N-D or shape)  TypeError    (CAST-?)
- *   shape a list or tuple                TypeError    (CAST-?)
- *   at most 64 dimensions                ValueError   (CAST-?)
- *   1-D -> N-D or N-D -> 1-D             TypeError    (CAST-?)
- *   format ASCII                         UnicodeEncodeError
- *   format native, one character         ValueError   (CAST-?)
- *   one side a byte format (b B c)       TypeError    (CAST-?)
- *   length a multiple of the itemsize    TypeError    (CAST-?)
- *   each shape element an int > 0 ...    TypeError, OverflowError, ValueError
- *   product(shape) * itemsize == len     TypeError    (CAST-?)
+ *   format is a str                      TypeError    (CAST-015)
+ *   view not released                    ValueError   (CAST-014)
+ *   view C-contiguous                    TypeError    (CAST-003)
+ *   no zero in the shape (N-D or shape)  TypeError    (CAST-004)
+ *   shape a list or tuple                TypeError    (CAST-005)
+ *   at most 64 dimensions                ValueError   (CAST-006)
+ *   1-D -> N-D or N-D -> 1-D             TypeError    (CAST-007)
+ *   format ASCII                         UnicodeEncodeError (CAST-008)
+ *   format native, one character         ValueError   (CAST-008)
+ *   one side a byte format (b B c)       TypeError    (CAST-009, CAST-016)
+ *   length a multiple of the itemsize    TypeError    (CAST-010)
+ *   each shape element an int > 0 ...    TypeError, OverflowError,
+ *                                        ValueError   (CAST-011)
+ *   product(shape) * itemsize == len     TypeError    (CAST-012)
  *
  * In 3.9 the released check came first, and a non-str format was reported
  * by memoryview itself, after the released check.
@@ -76,18 +79,21 @@ static int ascii_format(const mv_value *format, char out[3], bool *native,
     return 0;
 }
 
-/* CAST-?: relabel v (a fresh copy of the view) as a flat run of items. */
+/* CAST-001, CAST-008 to CAST-010: relabel v (a fresh copy of the view)
+   as a flat run of items. */
 static int cast_to_1d(mv_view *v, const mv_value *format, mv_error *err)
 {
     const mv_config *cfg = v->base.cfg;
     mv_buffer *b = &v->view;
-    char text[3], dest, src;
-    mv_ssize itemsize;
-    bool native;
+    char text[3] = "", dest = 0, src;
+    mv_ssize itemsize = -1;
+    bool native = false;
 
     if (ascii_format(format, text, &native, err) < 0)
         return -1;
-    if (!native || (itemsize = mv_native_itemsize(cfg, text, &dest)) < 0)
+    if (native)
+        itemsize = mv_native_itemsize(cfg, text, &dest);
+    if (itemsize < 0)
         return mv_raise(err, "ValueError", "memoryview: destination format "
                         "must be a native single character format prefixed "
                         "with an optional '@'");
@@ -109,7 +115,7 @@ static int cast_to_1d(mv_view *v, const mv_value *format, mv_error *err)
     return 0;
 }
 
-/* CAST-?: one element of the new shape, and the running product. */
+/* CAST-011: one element of the new shape, and the running product. */
 static int shape_element(const mv_config *cfg, const mv_value *x,
                          mv_ssize *len, mv_ssize *out, mv_error *err)
 {
@@ -133,7 +139,8 @@ static int shape_element(const mv_config *cfg, const mv_value *x,
     return 0;
 }
 
-/* CAST-?: relabel the flat view as a C-ordered block of the given shape. */
+/* CAST-012, CAST-013: relabel the flat view as a C-ordered block of the
+   given shape. */
 static int cast_to_nd(mv_view *v, const mv_value *shape, mv_error *err)
 {
     mv_buffer *b = &v->view;
@@ -153,6 +160,7 @@ static int cast_to_nd(mv_view *v, const mv_value *shape, mv_error *err)
     return 0;
 }
 
+/* CAST-001 to CAST-016: m.cast(format, shape), its checks in order. */
 int mv_view_cast(mv_view *v, const mv_value *format, const mv_value *shape,
                  mv_value *result, mv_error *err)
 {
@@ -193,8 +201,6 @@ int mv_view_cast(mv_view *v, const mv_value *format, const mv_value *shape,
         mv_object_decref(&c->base);
         return -1;
     }
-    *result = mv_none();
-    result->kind = MV_OBJECT;
-    result->as.object = &c->base;
+    *result = mv_view_value(c);
     return 0;
 }

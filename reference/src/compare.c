@@ -1,37 +1,39 @@
 /*
- * compare.c -- equality and hashing: m == x, m != x, hash(m).
+ * compare.c -- chapter 13 of the spec: m == x, m != x, the orderings, and
+ * hash(m).
  *
  * Two views are equal when they have the same shape and their items are
- * equal as Python values, item by item (COMPARE-?).  The formats need not
- * match: memoryview(array('i', [1])) == memoryview(array('q', [1])).  What
- * is compared is values, not bytes, so a NaN item makes a view unequal even
- * to itself (COMPARE-?), while -0.0 equals 0.0.
+ * equal as Python values, item by item in logical order (COMPARE-001).
+ * The formats need not match (COMPARE-002): memoryview(array('i', [1]))
+ * == memoryview(array('q', [1])).  What is compared is values, not bytes,
+ * so a NaN item makes a view unequal even to itself (COMPARE-003), while
+ * -0.0 equals 0.0.  The items are read in one of two ways, as in CPython:
  *
- * The items are read in one of two ways, as in CPython:
+ *     both formats the same native code     read natively (formats.c)
+ *     otherwise                             read with the struct module
+ *                                           (struct.c, COMPARE-007); a
+ *                                           format struct does not know
+ *                                           makes the views unequal
  *
- *   both formats the same native code      read natively (format.c);
- *   otherwise                              read with the struct module
- *                                          (struct.c).  A format the struct
- *                                          module does not know makes the
- *                                          views unequal (COMPARE-?), even
- *                                          a view and itself.
+ *     v: '<i' [1, 2]    w: 'i' [1, 2]    ->  struct: (1, 2) == (1, 2): equal
+ *     v: 'd' [nan]      v                ->  native: nan != nan: unequal
  *
  * Any object that lends a buffer can be compared with a view; any other
- * object makes == fall back to identity (COMPARE-?).  A released view is
- * equal only to itself (COMPARE-?).
+ * object makes == fall back to identity (COMPARE-005), and so does a
+ * released view (COMPARE-006, RELEASE-005).  Python asks the left
+ * operand first and the right one reflected after, so `ba == m` with a
+ * bytearray on the left compares raw bytes: bytearray's own __eq__, which
+ * answers for any C-contiguous buffer.  Views have no order.
  *
- * Hashing (HASH-?) is allowed only for read-only views of byte formats
- * whose exporter is itself hashable, and equals hash(m.tobytes()): so a
- * view and the bytes it shows hash alike.  The hash is computed once and
- * kept, so it survives release().
- *
- * Hash *values* are not portable (str and bytes hashes are salted per
- * process), so the library answers the portable question, "does hash(a)
- * equal hash(b)?", by comparing what was hashed.  Numbers hash by the
- * documented rule: n mod 2**61 - 1, with -1 replaced by -2.
+ * Hashing (HASH-001 to HASH-005) is allowed only for read-only views of
+ * byte formats whose exporter is itself hashable, and equals
+ * hash(m.tobytes()): a view and the bytes it shows hash alike.  The hash is
+ * computed once and kept, so it survives release().  Hash *values* are
+ * not portable (bytes hashes are salted per process), so the library
+ * answers the portable question, "does hash(a) equal hash(b)?", by
+ * comparing what was hashed.
  */
 #include <math.h>
-#include <stdio.h>
 
 #include "mvint.h"
 
@@ -40,39 +42,29 @@
 static int sequences_equal(const mv_value *a, const mv_value *b, bool *out,
                            mv_error *err)
 {
-    *out = false;
-    if (a->as.seq.len != b->as.seq.len)
-        return 0;
-    for (size_t i = 0; i < a->as.seq.len; i++) {
+    *out = a->as.seq.len == b->as.seq.len;
+    for (size_t i = 0; *out && i < a->as.seq.len; i++)
         if (mv_values_equal(&a->as.seq.items[i], &b->as.seq.items[i], out,
                             err) < 0)
             return -1;
-        if (!*out)
-            return 0;
-    }
-    *out = true;
     return 0;
 }
 
 /* int == float, exactly: a float equals an int only when it is integral
-   and the same number. */
-static int int_equals_float(const mv_value *i, double d, bool *out,
-                            mv_error *err)
+   and the same number.  A huge int is beyond every float this compares
+   with: items are at most 64 bits wide. */
+static void int_equals_float(const mv_value *i, double d, bool *out)
 {
     int64_t s;
     uint64_t u;
 
     *out = false;
     if (isnan(d) || isinf(d) || d != floor(d))
-        return 0;
-    if (i->kind == MV_INT && i->as.integer.huge)
-        return fabs(d) < 18446744073709551616.0 ? 0
-               : mv_unsupported(err, "comparing a huge int with a float");
+        return;
     if (d >= 0 && d < 18446744073709551616.0 && mv_int_to_u64(i, &u))
         *out = (double)u == d && (uint64_t)d == u;
     else if (d < 0 && d >= -9223372036854775808.0 && mv_int_to_i64(i, &s))
         *out = (int64_t)d == s;
-    return 0;
 }
 
 static bool is_number(const mv_value *v)
@@ -80,161 +72,41 @@ static bool is_number(const mv_value *v)
     return v->kind == MV_BOOL || v->kind == MV_INT || v->kind == MV_FLOAT;
 }
 
-static int numbers_equal(const mv_value *a, const mv_value *b, bool *out,
-                         mv_error *err)
+/* COMPARE-002: numbers of any two kinds compare by value. */
+static void numbers_equal(const mv_value *a, const mv_value *b, bool *out)
 {
     char ta[32], tb[32];
     int64_t ia, ib;
 
-    if (a->kind == MV_FLOAT && b->kind == MV_FLOAT) {
+    if (a->kind == MV_FLOAT && b->kind == MV_FLOAT)
         *out = a->as.real == b->as.real;
-        return 0;
-    }
-    if (a->kind == MV_FLOAT)
-        return int_equals_float(b, a->as.real, out, err);
-    if (b->kind == MV_FLOAT)
-        return int_equals_float(a, b->as.real, out, err);
-    if (mv_int_to_i64(a, &ia) && mv_int_to_i64(b, &ib)) {
+    else if (a->kind == MV_FLOAT)
+        int_equals_float(b, a->as.real, out);
+    else if (b->kind == MV_FLOAT)
+        int_equals_float(a, b->as.real, out);
+    else if (mv_int_to_i64(a, &ia) && mv_int_to_i64(b, &ib))
         *out = ia == ib;
-        return 0;
-    }
-    /* at least one is beyond int64: compare signs and digits */
-    if (a->kind == MV_BOOL || b->kind == MV_BOOL) {
-        *out = false;
-        return 0;
-    }
-    *out = strcmp(mv_int_text(&a->as.integer, ta, sizeof ta),
-                  mv_int_text(&b->as.integer, tb, sizeof tb)) == 0;
-    return 0;
+    else if (a->kind == MV_BOOL || b->kind == MV_BOOL)
+        *out = false;   /* the other is beyond int64 */
+    else   /* at least one beyond int64: compare signs and digits */
+        *out = strcmp(mv_int_text(&a->as.integer, ta, sizeof ta),
+                      mv_int_text(&b->as.integer, tb, sizeof tb)) == 0;
 }
 
-/* The bytes a value holds, if it is bytes (a literal or a bytes object). */
-static bool bytes_of(const mv_value *v, const unsigned char **data,
-                     size_t *len)
+/* a == b when neither side has an __eq__ that answered: numbers across
+   types, then values of the same kind, then identity. */
+static int plain_equal(const mv_value *a, const mv_value *b, bool *out,
+                       mv_error *err)
 {
-    const mv_exporter *e = mv_as_exporter(v);
-
-    if (v->kind == MV_BYTES) {
-        *data = v->as.bytes.data;
-        *len = v->as.bytes.len;
-        return true;
-    }
-    if (e != NULL && e->base.type == MV_TYPE_BYTES) {
-        *data = e->data;
-        *len = (size_t)e->size;
-        return true;
-    }
-    return false;
-}
-
-/* COMPARE-?: bytearray == x compares raw bytes with any object that lends
-   a C-contiguous buffer; *not_impl when x lends none. */
-static int bytearray_equal(const mv_config *cfg, mv_exporter *ba,
-                           const mv_value *x, bool *out, bool *not_impl,
-                           mv_error *err)
-{
-    mv_buffer b;
-    mv_view *v = mv_as_view(x);
-
-    *not_impl = false;
-    if (v != NULL && (mv_view_check_released(v, err) < 0
-                      || !(v->flags & MV_FLAG_C))) {
-        *not_impl = true;   /* PyBUF_SIMPLE refused */
-        return 0;
-    }
-    if (x->kind != MV_BYTES && mv_as_exporter(x) == NULL && v == NULL) {
-        *not_impl = true;
-        return 0;
-    }
-    if (mv_getbuffer(cfg, x, &b, MV_BUF_FULL_RO, err) < 0)
-        return -1;
-    if (!mv_is_contiguous(&b, 'C')) {
-        mv_releasebuffer(&b);
-        *not_impl = true;
-        return 0;
-    }
-    *out = b.len == ba->size && (b.len == 0
-                                 || memcmp(b.buf, ba->data, (size_t)b.len) == 0);
-    mv_releasebuffer(&b);
-    return 0;
-}
-
-static int arrays_equal(mv_exporter *a, mv_exporter *b, bool *out,
-                        mv_error *err)
-{
-    mv_value la, lb;
-    int status;
-
-    if (mv_exporter_contents(a, &la, err) < 0)
-        return -1;
-    if (mv_exporter_contents(b, &lb, err) < 0) {
-        mv_value_clear(&la);
-        return -1;
-    }
-    status = sequences_equal(&la, &lb, out, err);
-    mv_value_clear(&la);
-    mv_value_clear(&lb);
-    return status;
-}
-
-/* COMPARE-?: a == b for any two values, by Python's rules: a.__eq__(b),
-   then b.__eq__(a), then identity. */
-int mv_values_equal(const mv_value *a, const mv_value *b, bool *out,
-                    mv_error *err)
-{
-    const unsigned char *da, *db;
-    size_t la, lb;
-    mv_exporter *ea = mv_as_exporter(a), *eb = mv_as_exporter(b);
-    bool not_impl = true;
-    int eq;
-
     *out = false;
-    if (mv_as_view(a) != NULL) {
-        eq = mv_view_richcompare(mv_as_view(a), b, &not_impl, err);
-        if (eq < 0)
-            return -1;
-        if (!not_impl) {
-            *out = eq;
-            return 0;
-        }
-    }
-    if (ea != NULL && ea->base.type == MV_TYPE_BYTEARRAY) {
-        if (bytearray_equal(a->as.object->cfg, ea, b, out, &not_impl, err) < 0)
-            return -1;
-        if (!not_impl)
-            return 0;
-    }
-    if ((ea && ea->base.type == MV_TYPE_NUMPY)
-        || (eb && eb->base.type == MV_TYPE_NUMPY && mv_as_view(b) == NULL))
-        return mv_unsupported(err, "== with a numpy array");
-    if (mv_as_view(b) != NULL) {
-        eq = mv_view_richcompare(mv_as_view(b), a, &not_impl, err);
-        if (eq < 0)
-            return -1;
-        if (!not_impl) {
-            *out = eq;
-            return 0;
-        }
-    }
-    if (eb != NULL && eb->base.type == MV_TYPE_BYTEARRAY) {
-        if (bytearray_equal(b->as.object->cfg, eb, a, out, &not_impl, err) < 0)
-            return -1;
-        if (!not_impl)
-            return 0;
-    }
-    if (bytes_of(a, &da, &la) && bytes_of(b, &db, &lb)) {
-        *out = la == lb && (la == 0 || memcmp(da, db, la) == 0);
-        return 0;
-    }
-    if (ea && eb && ea->base.type == MV_TYPE_ARRAY
-        && eb->base.type == MV_TYPE_ARRAY)
-        return arrays_equal(ea, eb, out, err);
     if (a->kind == MV_OBJECT || b->kind == MV_OBJECT) {
-        *out = mv_same_object(a, b);   /* no __eq__ took it: identity */
+        *out = mv_same_object(a, b);
         return 0;
     }
-    if (is_number(a) && is_number(b))
-        return numbers_equal(a, b, out, err);
+    if (is_number(a) && is_number(b)) {
+        numbers_equal(a, b, out);
+        return 0;
+    }
     if (a->kind != b->kind)
         return 0;
     switch (a->kind) {
@@ -252,119 +124,10 @@ int mv_values_equal(const mv_value *a, const mv_value *b, bool *out,
     }
 }
 
-/* ---- ordering ----------------------------------------------------------- */
-
-/* -1, 0, 1 as memcmp, then by length. */
-static int compare_bytes(const unsigned char *a, size_t la,
-                         const unsigned char *b, size_t lb)
-{
-    int c = memcmp(a, b, la < lb ? la : lb);
-
-    if (c != 0)
-        return c < 0 ? -1 : 1;
-    return la < lb ? -1 : la > lb;
-}
-
-static bool ordered(int cmp, const char *op)
-{
-    if (op[0] == '<')
-        return op[1] ? cmp <= 0 : cmp < 0;
-    return op[1] ? cmp >= 0 : cmp > 0;
-}
-
-/* The bytes a bytearray comparison sees in x: any C-contiguous buffer. */
-static int simple_bytes(const mv_config *cfg, const mv_value *x, mv_value *out,
-                        bool *ok, mv_error *err)
-{
-    mv_view *v = mv_as_view(x);
-    mv_buffer b;
-    int status;
-
-    *ok = false;
-    if ((v != NULL && (mv_view_check_released(v, err) < 0
-                       || !(v->flags & MV_FLAG_C)))
-        || (v == NULL && x->kind != MV_BYTES && mv_as_exporter(x) == NULL))
-        return 0;
-    if (mv_getbuffer(cfg, x, &b, MV_BUF_FULL_RO, err) < 0)
-        return -1;
-    *ok = mv_is_contiguous(&b, 'C');
-    status = *ok ? mv_buffer_tobytes(&b, out, err) : 0;
-    mv_releasebuffer(&b);
-    return status;
-}
-
-/* COMPARE-005: a < b, a <= b, a > b, a >= b (op "<", "<=", ">", ">=").
-   memoryview has no order, so with a view on either side only a bytearray
-   on the other can answer, comparing raw bytes; otherwise TypeError. */
-int mv_order(const mv_value *a, const char *op, const mv_value *b,
-             mv_value *result, mv_error *err)
-{
-    static const char *const swapped[] = { ">", ">=", "<", "<=" };
-    const mv_value *side[2] = { a, b };
-    const unsigned char *da, *db;
-    size_t la, lb;
-    double x, y;
-    int which = (op[0] == '<' ? 0 : 2) + (op[1] != '\0');
-
-    for (int i = 0; i < 2; i++) {   /* a's method first, then b's reflected */
-        mv_exporter *e = mv_as_exporter(side[i]);
-        mv_value mine, theirs;
-        bool ok;
-        if (e == NULL || e->base.type != MV_TYPE_BYTEARRAY)
-            continue;
-        if (simple_bytes(e->base.cfg, side[1 - i], &theirs, &ok, err) < 0)
-            return -1;
-        if (!ok)
-            continue;
-        if (mv_bytes_new(&mine, e->data, (size_t)e->size, err) < 0) {
-            mv_value_clear(&theirs);
-            return -1;
-        }
-        *result = mv_bool(ordered(compare_bytes(mine.as.bytes.data,
-                                                mine.as.bytes.len,
-                                                theirs.as.bytes.data,
-                                                theirs.as.bytes.len),
-                                  i == 0 ? op : swapped[which]));
-        mv_value_clear(&mine);
-        mv_value_clear(&theirs);
-        return 0;
-    }
-    if (mv_as_view(a) == NULL && mv_as_view(b) == NULL) {
-        if (is_number(a) && is_number(b)) {
-            if ((a->kind == MV_INT && a->as.integer.huge)
-                || (b->kind == MV_INT && b->as.integer.huge)
-                || mv_as_double(a, &x, err) < 0 || mv_as_double(b, &y, err) < 0)
-                return mv_unsupported(err, "ordering of large ints");
-            if ((a->kind != MV_FLOAT && fabs(x) > 9007199254740992.0)
-                || (b->kind != MV_FLOAT && fabs(y) > 9007199254740992.0))
-                return mv_unsupported(err, "ordering of large ints");
-            *result = mv_bool(x != x || y != y ? false
-                              : ordered(x < y ? -1 : x > y, op));
-            return 0;
-        }
-        if (bytes_of(a, &da, &la) && bytes_of(b, &db, &lb)) {
-            *result = mv_bool(ordered(compare_bytes(da, la, db, lb), op));
-            return 0;
-        }
-        if (a->kind == MV_STR && b->kind == MV_STR) {   /* UTF-8 keeps order */
-            *result = mv_bool(ordered(compare_bytes(
-                (const unsigned char *)a->as.str.data, a->as.str.len,
-                (const unsigned char *)b->as.str.data, b->as.str.len), op));
-            return 0;
-        }
-        if ((a->kind == MV_OBJECT || b->kind == MV_OBJECT
-             || a->kind == MV_LIST || a->kind == MV_TUPLE)
-            && !(mv_as_view(a) || mv_as_view(b)))
-            return mv_unsupported(err, "ordering of %s and %s",
-                                  mv_type_name(a), mv_type_name(b));
-    }
-    return mv_raise(err, "TypeError", "'%s' not supported between instances "
-                    "of '%.100s' and '%.100s'", op, mv_type_qualname(a),
-                    mv_type_qualname(b));
-}
-
 /* ---- views ------------------------------------------------------------------ */
 
+/* COMPARE-004: the same number of dimensions and the same lengths, up to
+   the first dimension of length 0. */
 static bool same_shape(const mv_buffer *a, const mv_buffer *b)
 {
     if (a->ndim != b->ndim)
@@ -393,6 +156,7 @@ static int read_item(const reader *r, const unsigned char *ptr, mv_value *out,
     return mv_struct_unpack(r->cfg, r->format, ptr, out, err);
 }
 
+/* COMPARE-001 to COMPARE-003: one pair of items, as Python values. */
 static int items_equal(const reader *rv, const unsigned char *pv,
                        const reader *rw, const unsigned char *pw, bool *out,
                        mv_error *err)
@@ -400,13 +164,6 @@ static int items_equal(const reader *rv, const unsigned char *pv,
     mv_value x, y;
     int status;
 
-    if (rv->code == '?' && rw->code == '?') {
-        /* C compares the two _Bool objects: as bytes with gcc on x86-64,
-           by their lowest bits with clang on wasm32 (see mv_platform) */
-        *out = rv->cfg->platform.bool_reads_low_bit ? ((*pv ^ *pw) & 1) == 0
-                                                    : *pv == *pw;
-        return 0;
-    }
     if (read_item(rv, pv, &x, err) < 0)
         return -1;
     if (read_item(rw, pw, &y, err) < 0) {
@@ -438,58 +195,200 @@ static int compare_rec(const reader *rv, const mv_buffer *v, unsigned char *pv,
     return 0;
 }
 
-/* COMPARE-?: v == w for a view v.  Returns 1 or 0, or -1 on error;
-   *not_implemented when w lends no buffer. */
-int mv_view_richcompare(mv_view *v, const mv_value *w, bool *not_implemented,
-                        mv_error *err)
+/* COMPARE-001 to COMPARE-007: v == w for a view v and a buffer w. */
+static int buffers_equal(mv_view *v, const mv_buffer *w, bool *out,
+                         mv_error *err)
 {
     const mv_config *cfg = v->base.cfg;
-    mv_view *wv = mv_as_view(w);
-    mv_buffer wb;
-    reader rv = { cfg, 0, v->view.format }, rw = { cfg, 0, NULL };
+    reader rv = { cfg, 0, v->view.format }, rw = { cfg, 0, w->format };
     char cv, cw;
-    bool equal = false;
-    int status = 0;
 
-    *not_implemented = false;
-    if (mv_view_check_released(v, err) < 0
-        || (wv != NULL && mv_view_check_released(wv, err) < 0))
-        return w->kind == MV_OBJECT && w->as.object == &v->base;
-    if (w->kind != MV_BYTES && mv_as_exporter(w) == NULL && wv == NULL) {
-        *not_implemented = true;
+    *out = false;
+    if (!same_shape(&v->view, w))
         return 0;
-    }
-    if (wv != NULL)
-        wb = wv->view;
-    else if (mv_getbuffer(cfg, w, &wb, MV_BUF_FULL_RO, err) < 0)
-        return -1;
-    rw.format = wb.format;
-    if (!same_shape(&v->view, &wb))
-        goto done;
     if (mv_native_itemsize(cfg, v->view.format, &cv) >= 0
-        && mv_native_itemsize(cfg, wb.format, &cw) >= 0 && cv == cw) {
+        && mv_native_itemsize(cfg, w->format, &cw) >= 0 && cv == cw) {
         rv.code = cv;
         rw.code = cw;
     } else if (!mv_struct_known(cfg, v->view.format)
-               || !mv_struct_known(cfg, wb.format)) {
-        goto done;   /* a format the struct module refuses: unequal */
+               || !mv_struct_known(cfg, w->format)) {
+        return 0;   /* a format the struct module refuses: unequal */
     }
-    status = compare_rec(&rv, &v->view, v->view.buf, &rw, &wb, wb.buf, 0,
-                         &equal, err);
-done:
-    if (wv == NULL)
-        mv_releasebuffer(&wb);
-    return status < 0 ? -1 : equal;
+    return compare_rec(&rv, &v->view, v->view.buf, &rw, w, w->buf, 0, out,
+                       err);
+}
+
+/* memoryview.__eq__(w): *not_implemented when w lends no buffer.  A
+   released view on either side equals only itself (COMPARE-006). */
+static int view_equal(mv_view *v, const mv_value *w, bool *out,
+                      bool *not_implemented, mv_error *err)
+{
+    mv_view *wv = mv_as_view(w);
+    mv_buffer wb;
+    mv_error ignored;
+    int status;
+
+    *not_implemented = false;
+    if (mv_view_check_released(v, &ignored) < 0
+        || (wv != NULL && mv_view_check_released(wv, &ignored) < 0)) {
+        *out = w->kind == MV_OBJECT && w->as.object == &v->base;
+        return 0;
+    }
+    if (wv != NULL)
+        return buffers_equal(v, &wv->view, out, err);
+    if (w->kind != MV_BYTES && mv_as_exporter(w) == NULL) {
+        *not_implemented = true;   /* COMPARE-005 */
+        return 0;
+    }
+    if (mv_getbuffer(v->base.cfg, w, &wb, MV_BUF_FULL_RO, err) < 0)
+        return -1;
+    status = buffers_equal(v, &wb, out, err);
+    mv_releasebuffer(&wb);
+    return status;
+}
+
+/* bytearray.__eq__(x): raw bytes against any object that lends a
+   C-contiguous buffer; *not_implemented when x lends none. */
+static int bytearray_equal(mv_exporter *ba, const mv_value *x, bool *out,
+                           bool *not_implemented, mv_error *err)
+{
+    mv_view *v = mv_as_view(x);
+    mv_error ignored;
+    mv_buffer b;
+
+    *not_implemented = x->kind != MV_BYTES && mv_as_exporter(x) == NULL
+                       && (v == NULL || mv_view_check_released(v, &ignored) < 0
+                           || !(v->flags & MV_FLAG_C));
+    if (*not_implemented)
+        return 0;
+    if (mv_getbuffer(ba->base.cfg, x, &b, MV_BUF_FULL_RO, err) < 0)
+        return -1;
+    *not_implemented = !mv_is_contiguous(&b, 'C');
+    *out = b.len == ba->size && memcmp(b.buf, ba->data, (size_t)b.len) == 0;
+    mv_releasebuffer(&b);
+    return 0;
+}
+
+/* One side's __eq__, if it has one that answers. */
+static int side_equal(const mv_value *a, const mv_value *b, bool *out,
+                      bool *not_implemented, mv_error *err)
+{
+    mv_view *v = mv_as_view(a);
+    mv_exporter *e = mv_as_exporter(a);
+
+    *not_implemented = true;
+    if (v != NULL)
+        return view_equal(v, b, out, not_implemented, err);
+    if (e != NULL && e->base.type == MV_TYPE_BYTEARRAY)
+        return bytearray_equal(e, b, out, not_implemented, err);
+    if (e != NULL && e->base.type == MV_TYPE_NUMPY)
+        return mv_unsupported(err, "numpy's ==");   /* elementwise */
+    return 0;
+}
+
+/* a == b for any two values, by Python's rules: a.__eq__(b), then
+   b.__eq__(a), then what plain values do. */
+int mv_values_equal(const mv_value *a, const mv_value *b, bool *out,
+                    mv_error *err)
+{
+    const unsigned char *da, *db;
+    size_t la, lb;
+    bool not_implemented;
+
+    if (side_equal(a, b, out, &not_implemented, err) < 0)
+        return -1;
+    if (!not_implemented)
+        return 0;
+    if (side_equal(b, a, out, &not_implemented, err) < 0)
+        return -1;
+    if (!not_implemented)
+        return 0;
+    if (mv_bytes_of(a, &da, &la) && mv_bytes_of(b, &db, &lb)) {
+        *out = la == lb && (la == 0 || memcmp(da, db, la) == 0);
+        return 0;
+    }
+    return plain_equal(a, b, out, err);
+}
+
+int mv_eq(const mv_value *a, const mv_value *b, mv_value *result,
+          mv_error *err)
+{
+    bool eq;
+
+    if (mv_values_equal(a, b, &eq, err) < 0)
+        return -1;
+    *result = mv_bool(eq);
+    return 0;
+}
+
+/* COMPARE-001: != is the negation of ==. */
+int mv_ne(const mv_value *a, const mv_value *b, mv_value *result,
+          mv_error *err)
+{
+    bool eq;
+
+    if (mv_values_equal(a, b, &eq, err) < 0)
+        return -1;
+    *result = mv_bool(!eq);
+    return 0;
+}
+
+/* COMPARE-005: a < b, a <= b, a > b, a >= b (op "<", "<=", ">", ">=")
+   with a view on one side.  memoryview has no order; of the other
+   objects here only a bytearray (raw bytes) and a numpy array
+   (elementwise) would answer, which this library does not model. */
+int mv_order(const mv_value *a, const char *op, const mv_value *b,
+             mv_value *result, mv_error *err)
+{
+    const mv_value *side[2] = { a, b };
+
+    (void)result;
+    if (NEVER(mv_as_view(a) == NULL && mv_as_view(b) == NULL))
+        return mv_unsupported(err, "ordering without a memoryview");
+    for (int i = 0; i < 2; i++) {
+        mv_exporter *e = mv_as_exporter(side[i]);
+        if (e != NULL && (e->base.type == MV_TYPE_BYTEARRAY
+                          || e->base.type == MV_TYPE_NUMPY))
+            return mv_unsupported(err, "%s's ordering", mv_type_name(side[i]));
+    }
+    return mv_raise(err, "TypeError", "'%s' not supported between instances "
+                    "of '%.100s' and '%.100s'", op, mv_type_qualname(a),
+                    mv_type_qualname(b));
 }
 
 /* ---- hashing ----------------------------------------------------------------- */
 
-/* HASH-?: the bytes hash(m) hashes, computed on first use and kept. */
-int mv_view_hash_key(mv_view *v, const mv_value **key, mv_error *err)
+static int view_hash_key(mv_view *v, const mv_value **key, mv_error *err);
+
+/* HASH-004: hash(exporter) must succeed too.  bytes hashes; bytearray,
+   array and numpy arrays are unhashable; a _testbuffer.ndarray hashes when
+   read-only; a view (the exporter of a view's __buffer__) as hash(m)
+   says. */
+static int exporter_hashable(const mv_value *obj, mv_error *err)
+{
+    mv_view *v = mv_as_view(obj);
+    mv_exporter *e = mv_as_exporter(obj);
+    const mv_value *ignored;
+
+    if (v != NULL)
+        return view_hash_key(v, &ignored, err);
+    if (e->base.type == MV_TYPE_BYTES)
+        return 0;
+    if (e->base.type == MV_TYPE_NDARRAY)
+        return e->readonly ? 0 : mv_raise(err, "ValueError", "cannot hash "
+                                          "writable ndarray object");
+    return mv_raise(err, "TypeError", "unhashable type: '%s'",
+                    mv_exporter_qualname(e));
+}
+
+/* HASH-001 to HASH-005, RELEASE-007: the bytes hash(m) hashes, computed on
+   first use and kept; the checks in CPython's order. */
+static int view_hash_key(mv_view *v, const mv_value **key, mv_error *err)
 {
     const mv_buffer *b = &v->view;
-    mv_value obj, ignored;
+    mv_value obj;
     char code;
+    int status;
 
     if (!v->hashed) {
         if (mv_view_check_released(v, err) < 0)
@@ -501,13 +400,10 @@ int mv_view_hash_key(mv_view *v, const mv_value **key, mv_error *err)
             || !MV_IS_BYTE_FORMAT(code))
             return mv_raise(err, "ValueError", "memoryview: hashing is "
                             "restricted to formats 'B', 'b' or 'c'");
-        obj = mv_object_value(b->obj);   /* the exporter must be hashable */
-        if (mv_hash_equal(&obj, &obj, &ignored, err) < 0) {
-            mv_value_clear(&obj);
-            return -1;
-        }
+        obj = mv_object_value(b->obj);
+        status = exporter_hashable(&obj, err);
         mv_value_clear(&obj);
-        if (mv_buffer_tobytes(b, &v->hash_key, err) < 0)
+        if (status < 0 || mv_buffer_tobytes(b, 'C', &v->hash_key, err) < 0)
             return -1;
         v->hashed = true;
     }
@@ -515,164 +411,25 @@ int mv_view_hash_key(mv_view *v, const mv_value **key, mv_error *err)
     return 0;
 }
 
-/* What a hash is computed from, reduced to what decides equality. */
-typedef struct hash_of {
-    enum { HASH_NUMBER, HASH_BYTES } kind;
-    uint64_t number;                 /* the hash value, for numbers */
-    const unsigned char *bytes;      /* for bytes-like content */
-    size_t len;
-    mv_value owned;                  /* bytes made for the purpose */
-} hash_of;
-
-#define HASH_MODULUS ((UINT64_C(1) << 61) - 1)
-
-/* (a * b) mod 2**61 - 1, for a, b < 2**61 - 1 */
-static uint64_t mul_mod(uint64_t a, uint64_t b)
-{
-    uint64_t r = 0;
-    a %= HASH_MODULUS;
-    while (b) {   /* shift-and-add: no 128-bit arithmetic in C11 */
-        if (b & 1)
-            r = (r + a) % HASH_MODULUS;
-        a = (a << 1) % HASH_MODULUS;
-        b >>= 1;
-    }
-    return r;
-}
-
-/* The documented hash of a non-negative integer magnitude given in decimal. */
-static uint64_t hash_decimal(const char *digits)
-{
-    uint64_t r = 0;
-    for (; *digits; digits++)
-        r = (mul_mod(r, 10) + (uint64_t)(*digits - '0')) % HASH_MODULUS;
-    return r;
-}
-
-static uint64_t signed_hash(bool negative, uint64_t h)
-{
-    int64_t s = negative ? -(int64_t)h : (int64_t)h;
-    if (s == -1)
-        s = -2;
-    return (uint64_t)s;
-}
-
-/* HASH-?: hash(x) for a finite float: x = m * 2**e with integer m, and
-   2**61 = 1 modulo 2**61 - 1, so 2**e is 2**(e mod 61). */
-static uint64_t hash_double(double d)
-{
-    int e;
-    double m = frexp(fabs(d), &e);      /* |d| = m * 2**e, 0.5 <= m < 1 */
-    uint64_t mant = (uint64_t)ldexp(m, 53);
-    int shift = ((e - 53) % 61 + 61) % 61;
-
-    return signed_hash(d < 0, mul_mod(mant, UINT64_C(1) << shift));
-}
-
-/* HASH-?: a _testbuffer.ndarray hashes like bytes of its items, and only
-   when read-only. */
-static int ndarray_hash(mv_exporter *e, hash_of *h, mv_error *err)
-{
-    mv_buffer b;
-    int status;
-
-    if (!e->readonly)
-        return mv_raise(err, "ValueError",
-                        "cannot hash writable ndarray object");
-    if (mv_exporter_getbuffer(e, &b, MV_BUF_FULL_RO, err) < 0)
-        return -1;
-    status = mv_buffer_tobytes(&b, &h->owned, err);
-    mv_releasebuffer(&b);
-    if (status < 0)
-        return -1;
-    h->kind = HASH_BYTES;
-    h->bytes = h->owned.as.bytes.data;
-    h->len = h->owned.as.bytes.len;
-    if (h->len == 0) {
-        h->kind = HASH_NUMBER;
-        h->number = 0;
-    }
-    return 0;
-}
-
-static int describe_hash(const mv_value *v, hash_of *h, mv_error *err)
-{
-    const mv_value *key;
-    mv_view *view = mv_as_view(v);
-    mv_exporter *e = mv_as_exporter(v);
-
-    memset(h, 0, sizeof *h);
-    h->kind = HASH_NUMBER;
-    switch (v->kind) {
-    case MV_BOOL:
-        h->number = v->as.boolean;
-        return 0;
-    case MV_INT:
-        h->number = signed_hash(v->as.integer.negative, v->as.integer.huge
-                                ? hash_decimal(v->as.integer.digits)
-                                : v->as.integer.magnitude % HASH_MODULUS);
-        return 0;
-    case MV_FLOAT:
-        if (isnan(v->as.real))
-            return mv_unsupported(err, "hash of a NaN");
-        if (isinf(v->as.real))
-            h->number = signed_hash(v->as.real < 0, 314159);
-        else
-            h->number = hash_double(v->as.real);
-        return 0;
-    case MV_BYTES:
-        h->kind = HASH_BYTES;
-        h->bytes = v->as.bytes.data;
-        h->len = v->as.bytes.len;
-        break;
-    case MV_LIST:
-        return mv_raise(err, "TypeError", "unhashable type: 'list'");
-    case MV_OBJECT:
-        if (view != NULL) {
-            if (mv_view_hash_key(view, &key, err) < 0)
-                return -1;
-            return describe_hash(key, h, err);
-        }
-        if (e->base.type == MV_TYPE_BYTES) {
-            h->kind = HASH_BYTES;
-            h->bytes = e->data;
-            h->len = (size_t)e->size;
-            break;
-        }
-        if (e->base.type == MV_TYPE_NDARRAY)
-            return ndarray_hash(e, h, err);
-        return mv_raise(err, "TypeError", "unhashable type: '%s'",
-                        mv_exporter_qualname(e));
-    default:
-        return mv_unsupported(err, "hash of %s", mv_type_name(v));
-    }
-    if (h->len == 0) {   /* the hash of empty bytes is 0 */
-        h->kind = HASH_NUMBER;
-        h->number = 0;
-    }
-    return 0;
-}
-
-/* HASH-?: hash(obj) == hash(like). */
+/* hash(obj) == hash(like): two bytes-like contents hash alike exactly when
+   they are the same bytes. */
 int mv_hash_equal(const mv_value *obj, const mv_value *like, mv_value *result,
                   mv_error *err)
 {
-    hash_of a, b;
-    int status = -1;
+    mv_view *v = mv_as_view(obj), *lv = mv_as_view(like);
+    const mv_value *key;
+    const unsigned char *data;
+    size_t len;
 
-    memset(&b, 0, sizeof b);
-    if (describe_hash(obj, &a, err) < 0 || describe_hash(like, &b, err) < 0)
-        goto done;
-    if (a.kind != b.kind)
-        *result = mv_bool(false);   /* a salted hash meets a number: 2**-64 */
-    else if (a.kind == HASH_NUMBER)
-        *result = mv_bool(a.number == b.number);
-    else
-        *result = mv_bool(a.len == b.len
-                          && memcmp(a.bytes, b.bytes, a.len) == 0);
-    status = 0;
-done:
-    mv_value_clear(&a.owned);
-    mv_value_clear(&b.owned);
-    return status;
+    if (NEVER(v == NULL))
+        return mv_unsupported(err, "hash() of %s", mv_type_name(obj));
+    if (view_hash_key(v, &key, err) < 0)
+        return -1;
+    if (lv != NULL && view_hash_key(lv, &like, err) < 0)
+        return -1;
+    if (!mv_bytes_of(like, &data, &len))
+        return mv_unsupported(err, "hash() of %s", mv_type_name(like));
+    *result = mv_bool(len == key->as.bytes.len
+                      && memcmp(data, key->as.bytes.data, len) == 0);
+    return 0;
 }

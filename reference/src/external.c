@@ -75,6 +75,12 @@ int mv_external_object(const mv_config *cfg, mv_type like, char typecode,
     assert(like != MV_TYPE_MEMORYVIEW && b->itemsize >= 0 && b->ndim >= 0);
     if (b->ndim > MV_MAX_EXPORTER_NDIM)
         return mv_unsupported(err, "an exporter of %d dimensions", b->ndim);
+    /* layout.c keeps, in a pointer slot, the distance to its row, not an
+       address (one build models 32- and 64-bit pointers): a host's slots
+       hold real addresses, which this library cannot follow yet. */
+    if (b->suboffsets != NULL)
+        return mv_unsupported(err, "a host buffer with suboffsets (its pointer "
+                              "slots hold addresses; layout.c reads distances)");
     if (!fits_like(like, b))
         return mv_unsupported(err, "a %s-like exporter whose buffer is not "
                               "one dimension of packed items",
@@ -165,35 +171,6 @@ int mv_view_hash_bytes(const mv_value *view, mv_value *key, mv_error *err)
         return -1;
     assert(v->hashed && v->hash_key.kind == MV_BYTES);
     return mv_value_copy(key, &v->hash_key, err);
-}
-
-/* SEQ-?: iter(m).  From 3.10 a view has its own iterator, and making it
-   checks what list(m) checks before list() reads an item, in the same
-   order (convert.c); next() then reads the items one at a time.  Rather
-   than repeat those checks here, ask list() of a copy of the view cut to
-   no items: the copy shares all else (flags, managed buffer, format) and
-   is never registered anywhere.  *length is how many items next() gives;
-   -1 before 3.10, when iter(m) checked nothing and iteration was m[0],
-   m[1], ... until IndexError. */
-int mv_view_iter(const mv_value *view, mv_ssize *length, mv_error *err)
-{
-    mv_view *v = mv_as_view(view), cut;
-    mv_ssize no_items[1] = { 0 };
-    mv_value empty;
-
-    assert(v != NULL);
-    if (!v->base.cfg->behaviour.iter_protocol) {
-        *length = -1;
-        return 0;
-    }
-    cut = *v;
-    if (cut.view.ndim == 1)
-        cut.view.shape = no_items;
-    if (mv_view_iterate(&cut, &empty, err) < 0)
-        return -1;
-    mv_value_clear(&empty);
-    *length = v->view.shape[0];
-    return 0;
 }
 
 /* EXPORT-?: lend obj's memory (a view's, or any exporter's) to the host, as

@@ -1,162 +1,44 @@
 /*
- * index.c -- reading through a view: m[i], m[i, j], m[a:b:c], m[()], m[...].
+ * index.c -- chapter 4 of the spec: reading one item through a view,
+ * m[i], m[i, j], m[()], and m[...].
  *
- * The key decides what m[key] means, and the checks come in this order,
- * which is CPython's and decides which error a bad key meets first:
+ * The key decides what m[key] means, and the checks come in the order of
+ * INDEX-017, which is CPython's and decides which error a key that is
+ * wrong in several ways meets first:
  *
- *   released view?                       ValueError (RELEASE-001)
- *   0-dim view: () reads the item, ... is the view itself, anything
- *               else is a TypeError      (INDEX-?)
- *   an int (or bool)                     one item; 1-D only   (INDEX-001)
- *   a slice                              a new view           (SLICE-001)
- *   a tuple of ints                      one item of an N-D view (INDEX-007)
- *   a tuple of slices                    NotImplementedError  (SLICE-?)
- *   anything else                        TypeError            (INDEX-006)
+ *   released view?                            ValueError     RELEASE-006
+ *   0-dim view: () reads the item, ... is the view itself,
+ *               anything else is refused      TypeError      INDEX-014..016
+ *   an int (or bool): converted, format, 1-D only, bounds    INDEX-001..005,
+ *                                                            INDEX-012
+ *   a slice: a new view                                      slice.c
+ *   a tuple of ints: format, length, each index in order     INDEX-007..011
+ *   a tuple of slices                         NotImplementedError SLICE-010
+ *   anything else                             TypeError      INDEX-006, 013
  *
- * Slices never copy memory: a slice is a view of the same managed buffer
- * whose buf, shape and strides have been moved (see layout.c).
+ *     m = memoryview(ndarray(range(12), shape=[3, 4], format='h'))
+ *     m[1, 2]  ->  buf + 1*strides[0] + 2*strides[1] = buf + 12  ->  6
+ *
+ * An index reads memory through the strides, whatever their order
+ * (INDEX-018), following a pointer where a suboffset says so.
  */
 #include "mvint.h"
 
-/* ---- slices ---------------------------------------------------------------- */
-
-/* SLICE-005, SLICE-007: an int as a slice bound, with ints beyond
-   Py_ssize_t clamped; anything else is a TypeError whose message says
-   whether None would have done (it does in a slice, not in index()). */
-int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
-                     mv_ssize *out, mv_error *err)
+/* INDEX-002, INDEX-003, INDEX-011: the address of index along dimension
+   dim, starting at ptr; negative indexes count from the end. */
+int mv_lookup_dimension(const mv_buffer *b, unsigned char *ptr, int dim,
+                        mv_ssize index, unsigned char **out, mv_error *err)
 {
-    int64_t i;
-    mv_ssize max = cfg->platform.ssize_max;
+    mv_ssize nitems = b->shape[dim];
 
-    if (!mv_is_index(v))
-        return mv_raise(err, "TypeError", "slice indices must be integers or "
-                        "%shave an __index__ method", none_ok ? "None or " : "");
-    if (!mv_int_to_i64(v, &i))
-        i = v->as.integer.negative ? INT64_MIN : INT64_MAX;
-    *out = i > max ? max : i < -max - 1 ? -max - 1 : i;
+    if (index < 0)
+        index += nitems;
+    if (index < 0 || index >= nitems)
+        return mv_raise(err, "IndexError",
+                        "index out of bounds on dimension %d", dim + 1);
+    *out = mv_adjust_ptr(ptr + b->strides[dim] * index, b->suboffsets, dim);
     return 0;
 }
-
-static int slice_index(const mv_config *cfg, const mv_value *v, mv_ssize *out,
-                       mv_error *err)
-{
-    return mv_clamped_index(cfg, v, true, out, err);
-}
-
-/* SLICE-004: PySlice_Unpack.  The step is read first, so slice(x, y, 0)
-   is a ValueError whatever x and y are. */
-int mv_slice_unpack(const mv_config *cfg, const mv_value *slice,
-                    mv_ssize *start, mv_ssize *stop, mv_ssize *step,
-                    mv_error *err)
-{
-    const mv_value *s = slice->as.seq.items;
-    mv_ssize max = cfg->platform.ssize_max;
-
-    assert(slice->kind == MV_SLICE);
-    if (s[2].kind == MV_NONE)
-        *step = 1;
-    else {
-        if (slice_index(cfg, &s[2], step, err) < 0)
-            return -1;
-        if (*step == 0)
-            return mv_raise(err, "ValueError", "slice step cannot be zero");
-        if (*step < -max)
-            *step = -max;   /* so that -step cannot overflow */
-    }
-    if (s[0].kind == MV_NONE)
-        *start = *step < 0 ? max : 0;
-    else if (slice_index(cfg, &s[0], start, err) < 0)
-        return -1;
-    if (s[1].kind == MV_NONE)
-        *stop = *step < 0 ? -max - 1 : max;
-    else if (slice_index(cfg, &s[1], stop, err) < 0)
-        return -1;
-    return 0;
-}
-
-/* SLICE-002, SLICE-003: clamp start and stop to a sequence of `length` items, and
-   return how many items the slice selects. */
-mv_ssize mv_slice_adjust(mv_ssize length, mv_ssize *start, mv_ssize *stop,
-                         mv_ssize step)
-{
-    mv_ssize *bound[2] = { start, stop };
-
-    for (int i = 0; i < 2; i++) {
-        mv_ssize *b = bound[i];
-        if (*b < 0) {
-            *b += length;
-            if (*b < 0)
-                *b = step < 0 ? -1 : 0;
-        } else if (*b >= length) {
-            *b = step < 0 ? length - 1 : length;
-        }
-    }
-    if (step < 0)
-        return *stop < *start ? (*start - *stop - 1) / -step + 1 : 0;
-    return *start < *stop ? (*stop - *start - 1) / step + 1 : 0;
-}
-
-/* SLICE-008: stride * step, wrapped to the platform's Py_ssize_t.  A huge
-   step (m[::2**70]) selects one item, and CPython's multiplication
-   overflows; the wrapped stride shows in m.strides, so it is reproduced
-   here, in unsigned arithmetic where wrapping is defined. */
-static mv_ssize wrapping_multiply(const mv_config *cfg, mv_ssize a, mv_ssize b)
-{
-    uint64_t product = (uint64_t)a * (uint64_t)b;
-
-    if (cfg->platform.sizeof_ssize == 4)
-        return (int32_t)(uint32_t)product;   /* the low 32 bits, signed */
-    return (int64_t)product;                 /* two's complement, as gcc and
-                                                clang define the conversion */
-}
-
-/* SLICE-006, SLICE-008: narrow dimension dim of b to the slice.  Under suboffsets the
-   start moves the last indirect dimension before dim instead of buf,
-   because buf is where the pointers are, not the items. */
-int mv_slice_dimension(const mv_config *cfg, mv_buffer *b,
-                           const mv_value *slice, int dim, mv_error *err)
-{
-    mv_ssize start, stop, step, n;
-    int d;
-
-    if (mv_slice_unpack(cfg, slice, &start, &stop, &step, err) < 0)
-        return -1;
-    n = mv_slice_adjust(b->shape[dim], &start, &stop, step);
-    for (d = dim - 1; b->suboffsets != NULL && d >= 0; d--)
-        if (b->suboffsets[d] >= 0)
-            break;
-    if (b->suboffsets == NULL || d < 0)
-        b->buf += b->strides[dim] * start;
-    else
-        b->suboffsets[d] += b->strides[dim] * start;
-    b->shape[dim] = n;
-    b->strides[dim] = wrapping_multiply(cfg, b->strides[dim], step);
-    return 0;
-}
-
-static int view_slice(mv_view *v, const mv_value *key, mv_value *result,
-                      mv_error *err)
-{
-    mv_view *s;
-
-    if (mv_view_derive(v, &s, err) < 0)
-        return -1;
-    if (mv_slice_dimension(v->base.cfg, &s->view, key, 0, err) < 0) {
-        mv_object_decref(&s->base);
-        return -1;
-    }
-    s->view.len = s->view.itemsize;
-    for (int d = 0; d < s->view.ndim; d++)
-        s->view.len *= s->view.shape[d];
-    mv_view_init_flags(s);
-    *result = mv_none();
-    result->kind = MV_OBJECT;
-    result->as.object = &s->base;
-    return 0;
-}
-
-/* ---- items ------------------------------------------------------------------- */
 
 bool mv_is_multi_index(const mv_value *key)
 {
@@ -178,8 +60,10 @@ bool mv_is_multi_slice(const mv_value *key)
     return true;
 }
 
-/* INDEX-007, INDEX-008, INDEX-009: the address of m[i0, ..., ik].  A tuple with fewer ints than
-   dimensions would select a sub-view, which memoryview does not do. */
+/* INDEX-004, INDEX-005, INDEX-007 to INDEX-011: the address of
+   m[i0, ..., ik].  A tuple with fewer ints than dimensions would select a
+   sub-view, which memoryview does not do.
+   Assumes key is a tuple of ints (or bools). */
 int mv_tuple_address(mv_view *v, const mv_value *key, unsigned char **out,
                      mv_error *err)
 {
@@ -205,11 +89,9 @@ int mv_tuple_address(mv_view *v, const mv_value *key, unsigned char **out,
     return 0;
 }
 
-static int view_getitem(mv_view *v, const mv_value *key, mv_value *tmp,
-                        mv_value *result, mv_error *err);
-
-/* INDEX-?: a numpy array has __index__, which only a 0-dim array of
-   integers honours.  The key becomes that int in *tmp, or the conversion
+/* INDEX-004: a key with __index__ is an integer.  Besides int and bool,
+   the one such key here is a numpy array, which only a 0-dim array of
+   integers honours: the key becomes that int in *tmp, or the conversion
    raises numpy's TypeError.  Other keys are returned as they are. */
 int mv_index_key(const mv_value *key, mv_value *tmp, const mv_value **out,
                  mv_error *err)
@@ -230,43 +112,36 @@ int mv_index_key(const mv_value *key, mv_value *tmp, const mv_value **out,
     return 0;
 }
 
-/* INDEX-001, INDEX-004, INDEX-005, INDEX-006, SLICE-001: m[key]. */
-int mv_view_getitem(mv_view *v, const mv_value *key, mv_value *result,
-                    mv_error *err)
+/* INDEX-014 to INDEX-016, SLICE-011: the keys of a 0-dim view. */
+static int scalar_getitem(mv_view *v, const mv_value *key, mv_value *result,
+                          mv_error *err)
 {
-    mv_value tmp = mv_none();
-    int status = view_getitem(v, key, &tmp, result, err);
+    char code;
 
-    mv_value_clear(&tmp);
-    return status;
+    if (key->kind == MV_TUPLE && key->as.seq.len == 0) {
+        if (mv_adjust_format(v->view.format, &code, err) < 0)
+            return -1;
+        return mv_unpack_native(v->base.cfg, code, v->view.buf, result, err);
+    }
+    if (key->kind == MV_ELLIPSIS) {
+        *result = mv_object_value(&v->base);
+        return 0;
+    }
+    return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
 }
 
-static int view_getitem(mv_view *v, const mv_value *key, mv_value *tmp,
-                        mv_value *result, mv_error *err)
+/* INDEX-017: m[key], given a key that is not a numpy array. */
+static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
+                        mv_error *err)
 {
     const mv_buffer *b = &v->view;
-    unsigned char *ptr;
+    unsigned char *ptr = NULL;
     mv_ssize index;
     char code;
 
-    if (mv_view_check_released(v, err) < 0)
-        return -1;
-    if (b->ndim == 0) {
-        if (key->kind == MV_TUPLE && key->as.seq.len == 0) {
-            if (mv_adjust_format(b->format, &code, err) < 0)
-                return -1;
-            return mv_unpack_native(v->base.cfg, code, b->buf, result, err);
-        }
-        if (key->kind == MV_ELLIPSIS) {
-            *result = mv_object_value(&v->base);
-            return 0;
-        }
-        return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
-    }
-    if (mv_index_key(key, tmp, &key, err) < 0)
-        return -1;
     if (mv_is_index(key)) {
-        /* the key is converted first, then the format is checked */
+        /* INDEX-005, FORMAT-019, INDEX-012, INDEX-001..003: the key is
+           converted first, then the format is checked */
         if (mv_as_ssize(v->base.cfg, key, "IndexError", &index, err) < 0
             || mv_adjust_format(b->format, &code, err) < 0)
             return -1;
@@ -278,15 +153,36 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *tmp,
         return mv_unpack_native(v->base.cfg, code, ptr, result, err);
     }
     if (key->kind == MV_SLICE)
-        return view_slice(v, key, result, err);
+        return mv_view_slice(v, key, result, err);
     if (mv_is_multi_index(key)) {
         if (mv_adjust_format(b->format, &code, err) < 0
             || mv_tuple_address(v, key, &ptr, err) < 0)
             return -1;
         return mv_unpack_native(v->base.cfg, code, ptr, result, err);
     }
-    if (mv_is_multi_slice(key))
+    if (mv_is_multi_slice(key))   /* SLICE-010 */
         return mv_raise(err, "NotImplementedError",
                         "multi-dimensional slicing is not implemented");
     return mv_raise(err, "TypeError", "memoryview: invalid slice key");
+}
+
+/* obj[key] */
+int mv_getitem(const mv_value *obj, const mv_value *key, mv_value *result,
+               mv_error *err)
+{
+    mv_view *v = mv_as_view(obj);
+    mv_value tmp = mv_none();
+    int status;
+
+    if (NEVER(v == NULL))
+        return mv_unsupported(err, "%s[...]", mv_type_name(obj));
+    if (mv_view_check_released(v, err) < 0)
+        return -1;
+    if (v->view.ndim == 0)
+        return scalar_getitem(v, key, result, err);
+    if (mv_index_key(key, &tmp, &key, err) < 0)
+        return -1;
+    status = view_getitem(v, key, result, err);
+    mv_value_clear(&tmp);
+    return status;
 }

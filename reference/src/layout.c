@@ -1,5 +1,7 @@
 /*
- * layout.c -- where the items of a buffer are: shape, strides, suboffsets.
+ * layout.c -- chapter 2 of the spec: where the items of a buffer are
+ * (shape, strides, suboffsets), what a view says about its layout, and
+ * how items are copied between layouts.
  *
  * A buffer names memory by `buf`, the address of item [0, ..., 0], not by
  * its lowest address: with negative strides the items lie *before* buf.
@@ -13,14 +15,14 @@
  *     memory:  a b c d e f            C:  [[a b c]      F:  [[a c e]
  *              ^buf                         [d e f]]          [b d f]]
  *
- * Slicing never copies: m[::-1] of `a b c` keeps the memory and sets
- * buf to `c`, shape [3], strides [-1].
+ * Slicing never copies: m[::-1] of `a b c` keeps the memory and sets buf
+ * to `c`, shape [3], strides [-1].
  *
- * Suboffsets (PIL style) add indirection.  Where suboffsets[d] >= 0, the
- * address reached after applying strides[d] holds a *pointer*; follow it and
- * add suboffsets[d] to get the start of the next dimension:
+ * Suboffsets (PIL style, ATTR-006) add indirection.  Where suboffsets[d]
+ * >= 0, the address reached after applying strides[d] holds a *pointer*;
+ * follow it and add suboffsets[d] to get the start of the next dimension:
  *
- *     buf ──▶ ┌──────┬──────┐   strides[0] = sizeof(char *)
+ *     buf ──▶ ┌──────┬──────┐   strides[0] = the pointer size
  *             │ ptr0 │ ptr1 │   suboffsets[0] = 0
  *             └──┬───┴──┬───┘
  *                │      └─────────▶ ┌───┬───┬───┐ row 1
@@ -28,66 +30,54 @@
  *                    └───┴───┴───┘ row 0          strides[1] = itemsize
  *                                                 suboffsets[1] = -1
  *
- * Contiguity (ATTR-?): a buffer is C-contiguous when its items are packed
- * in row-major order with no gaps, Fortran-contiguous when packed in
- * column-major order; dimensions of length 1 may have any stride, and a
- * buffer with no items is both.  A buffer with suboffsets is neither.
+ * What a pointer slot holds is this library's choice, since no Python
+ * program can read one (every reader follows it).  A slot is as wide as
+ * the modelled platform's pointer, which strides[d] shows, but one build
+ * models 32-bit and 64-bit CPythons alike, so a slot cannot hold a host
+ * address.  It holds the distance from the slot to its row, as a 32-bit
+ * integer in its first four bytes (the rest of a wider slot is zero): a
+ * row is always within the same allocation as its pointer.
+ *
+ * Contiguity (ATTR-008 to ATTR-013): a buffer is C-contiguous when its
+ * items are packed in row-major order with no gaps, Fortran-contiguous
+ * when packed in column-major order; dimensions of length 1 may have any
+ * stride, and a buffer with no items is both.  A buffer with suboffsets is
+ * neither.
  */
 #include "mvint.h"
+
+/* ---- pointers of indirect dimensions -------------------------------------- */
+
+void mv_store_pointer(unsigned char *slot, mv_ssize width,
+                      const unsigned char *target)
+{
+    int32_t distance = (int32_t)(target - slot);
+
+    memset(slot, 0, (size_t)width);
+    memcpy(slot, &distance, sizeof distance);
+}
 
 /* Follow the pointer at ptr when dimension dim is indirect. */
 unsigned char *mv_adjust_ptr(unsigned char *ptr, const mv_ssize *suboffsets,
                              int dim)
 {
-    unsigned char *target;
+    int32_t distance;
 
     if (suboffsets == NULL || suboffsets[dim] < 0)
         return ptr;
-    memcpy(&target, ptr, sizeof target);
-    return target + suboffsets[dim];
+    memcpy(&distance, ptr, sizeof distance);
+    return ptr + distance + suboffsets[dim];
 }
 
-static bool is_c_contiguous(const mv_buffer *b)
+/* ---- shapes and strides ----------------------------------------------------- */
+
+mv_ssize mv_nitems(int ndim, const mv_ssize *shape)
 {
-    mv_ssize expected = b->itemsize;
-    int d;
+    mv_ssize n = 1;
 
-    if (b->len == 0 || b->strides == NULL)
-        return true;
-    for (d = b->ndim - 1; d >= 0; d--) {
-        if (b->shape[d] > 1 && b->strides[d] != expected)
-            return false;
-        expected *= b->shape[d];
-    }
-    return true;
-}
-
-static bool is_f_contiguous(const mv_buffer *b)
-{
-    mv_ssize expected = b->itemsize;
-    int d;
-
-    if (b->len == 0 || b->strides == NULL)
-        return true;
-    for (d = 0; d < b->ndim; d++) {
-        if (b->shape[d] > 1 && b->strides[d] != expected)
-            return false;
-        expected *= b->shape[d];
-    }
-    return true;
-}
-
-/* PyBuffer_IsContiguous: order 'C', 'F', or 'A' for either. */
-bool mv_is_contiguous(const mv_buffer *b, char order)
-{
-    if (b->suboffsets != NULL)
-        return false;
-    if (order == 'C')
-        return is_c_contiguous(b);
-    if (order == 'F')
-        return is_f_contiguous(b);
-    assert(order == 'A');
-    return is_c_contiguous(b) || is_f_contiguous(b);
+    for (int d = 0; d < ndim; d++)
+        n *= shape[d];
+    return n;
 }
 
 /* The strides of a contiguous buffer of this shape, in order 'C' or 'F'. */
@@ -95,47 +85,87 @@ void mv_strides_from_shape(int ndim, const mv_ssize *shape, mv_ssize itemsize,
                            char order, mv_ssize *strides)
 {
     mv_ssize step = itemsize;
-    int i;
 
-    for (i = 0; i < ndim; i++) {
+    for (int i = 0; i < ndim; i++) {
         int d = order == 'C' ? ndim - 1 - i : i;
         strides[d] = step;
         step *= shape[d];
     }
 }
 
-/* INDEX-002, INDEX-003: the address of index along dimension dim, starting at ptr;
-   negative indices count from the end. */
-int mv_lookup_dimension(const mv_buffer *b, unsigned char *ptr, int dim,
-                        mv_ssize index, unsigned char **out, mv_error *err)
+/* ATTR-010 (first = ndim - 1, step -1) and ATTR-011 (first = 0, step 1):
+   walking the dimensions from the fastest-varying one, every dimension
+   longer than 1 has the stride of a packed block. */
+static bool packed(const mv_buffer *b, int first, int step)
 {
-    mv_ssize nitems = b->shape[dim];
+    mv_ssize expected = b->itemsize;
 
-    if (index < 0)
-        index += nitems;
-    if (index < 0 || index >= nitems)
-        return mv_raise(err, "IndexError",
-                        "index out of bounds on dimension %d", dim + 1);
-    *out = mv_adjust_ptr(ptr + b->strides[dim] * index, b->suboffsets, dim);
-    return 0;
+    if (b->len == 0)
+        return true;
+    for (int i = 0, d = first; i < b->ndim; i++, d += step) {
+        if (b->shape[d] > 1 && b->strides[d] != expected)
+            return false;
+        expected *= b->shape[d];
+    }
+    return true;
 }
 
-/* Copy every item of an n-dimensional block between two layouts; the
-   walk is the same whichever side is contiguous.  dst and src must not
-   overlap (callers copy through a temporary when they might). */
+/* PyBuffer_IsContiguous: order 'C', 'F', or 'A' for either (ATTR-012: a
+   buffer with suboffsets is neither). */
+bool mv_is_contiguous(const mv_buffer *b, char order)
+{
+    if (b->suboffsets != NULL)
+        return false;
+    if (order == 'C')
+        return packed(b, b->ndim - 1, -1);
+    if (order == 'F')
+        return packed(b, 0, 1);
+    assert(order == 'A');
+    return packed(b, b->ndim - 1, -1) || packed(b, 0, 1);
+}
+
+/* ATTR-008, ATTR-009, ATTR-012: contiguity flags, computed once per
+   layout.  One-dimensional views use a simpler test than
+   PyBuffer_IsContiguous: the stride must equal the itemsize unless there
+   is exactly one item, so an empty view with a step (m[0:0:2]) is not
+   contiguous. */
+void mv_view_init_flags(mv_view *v)
+{
+    const mv_buffer *b = &v->view;
+    unsigned flags = v->flags & MV_FLAG_RELEASED;
+
+    if (b->suboffsets != NULL)
+        flags |= MV_FLAG_PIL;
+    else if (b->ndim == 0)
+        flags |= MV_FLAG_C | MV_FLAG_F;
+    else if (b->ndim == 1) {
+        if (b->shape[0] == 1 || b->strides[0] == b->itemsize)
+            flags |= MV_FLAG_C | MV_FLAG_F;
+    } else {
+        if (mv_is_contiguous(b, 'C'))
+            flags |= MV_FLAG_C;
+        if (mv_is_contiguous(b, 'F'))
+            flags |= MV_FLAG_F;
+    }
+    v->flags = flags;
+}
+
+/* ---- copying items ---------------------------------------------------------- */
+
+/* Copy every item of an n-dimensional block between two layouts; the walk
+   is the same whichever side is contiguous.  dst and src must not overlap
+   (callers copy through a temporary when they might). */
 static void copy_rec(int ndim, const mv_ssize *shape, mv_ssize itemsize,
                      unsigned char *dst, const mv_ssize *dstrides,
                      const mv_ssize *dsub,
                      unsigned char *src, const mv_ssize *sstrides,
                      const mv_ssize *ssub)
 {
-    mv_ssize i;
-
     if (ndim == 0) {
         memcpy(dst, src, (size_t)itemsize);
         return;
     }
-    for (i = 0; i < shape[0]; i++) {
+    for (mv_ssize i = 0; i < shape[0]; i++) {
         unsigned char *d = mv_adjust_ptr(dst + i * dstrides[0], dsub, 0);
         unsigned char *s = mv_adjust_ptr(src + i * sstrides[0], ssub, 0);
         copy_rec(ndim - 1, shape + 1, itemsize, d, dstrides + 1,
@@ -144,9 +174,9 @@ static void copy_rec(int ndim, const mv_ssize *shape, mv_ssize itemsize,
     }
 }
 
-/* TOBYTES-001: the items of b packed into dst in order 'C' or 'F'.
-   'A' means: the memory as it lies when b is contiguous either way,
-   else C order (PyBuffer_ToContiguous). */
+/* TOBYTES-002 to TOBYTES-004: the items of b packed into dst in order 'C'
+   or 'F'; 'A' means the memory as it lies when b is contiguous either
+   way, else C order (PyBuffer_ToContiguous). */
 void mv_to_contiguous(unsigned char *dst, const mv_buffer *b, char order)
 {
     mv_ssize dstrides[MV_MAX_EXPORTER_NDIM];
@@ -162,9 +192,11 @@ void mv_to_contiguous(unsigned char *dst, const mv_buffer *b, char order)
              b->buf, b->strides, b->suboffsets);
 }
 
-/* ASSIGN-?: copy src's items to dst's places; shapes and itemsizes agree.
-   The copy goes through a temporary, so overlapping views of one memory
-   (m[1:] = m[:-1]) get the items as they were before the copy began. */
+/* ASSIGN-005, ASSIGN-013, ASSIGN-014: copy src's items to dst's places;
+   shapes and itemsizes agree.  The copy goes through a temporary, so
+   overlapping views of one memory (m[1:] = m[:-1]) get the items as they
+   were before the copy began.  On failure nothing was written
+   (ASSIGN-016). */
 int mv_copy_items(const mv_buffer *dst, const mv_buffer *src, mv_error *err)
 {
     mv_ssize cstrides[MV_MAX_EXPORTER_NDIM];
@@ -180,4 +212,68 @@ int mv_copy_items(const mv_buffer *dst, const mv_buffer *src, mv_error *err)
              dst->suboffsets, tmp, cstrides, NULL);
     mv_free(tmp);
     return 0;
+}
+
+/* ---- attributes ---------------------------------------------------------------- */
+
+/* ATTR-004, ATTR-005, ATTR-006: a tuple of ndim ints, or () when the
+   buffer has none of them. */
+static int ssize_tuple(const mv_ssize *items, int n, mv_value *out,
+                       mv_error *err)
+{
+    if (mv_seq_new(out, MV_TUPLE, items ? (size_t)n : 0, err) < 0)
+        return -1;
+    for (int i = 0; items && i < n; i++)
+        out->as.seq.items[i] = mv_int_from_i64(items[i]);
+    return 0;
+}
+
+/* ATTR-001 to ATTR-013, READONLY-003: the attributes of a view; all
+   refuse a released view (RELEASE-004). */
+int mv_view_getattr(mv_view *v, const char *name, mv_value *result,
+                    mv_error *err)
+{
+    const mv_buffer *b = &v->view;
+
+    if (mv_view_check_released(v, err) < 0)
+        return -1;
+    if (strcmp(name, "obj") == 0)
+        *result = mv_object_value(b->obj);
+    else if (strcmp(name, "nbytes") == 0)
+        *result = mv_int_from_i64(b->len);
+    else if (strcmp(name, "readonly") == 0)
+        *result = mv_bool(b->readonly);
+    else if (strcmp(name, "itemsize") == 0)
+        *result = mv_int_from_i64(b->itemsize);
+    else if (strcmp(name, "format") == 0)
+        return mv_str_new(result, b->format, strlen(b->format), err);
+    else if (strcmp(name, "ndim") == 0)
+        *result = mv_int_from_i64(b->ndim);
+    else if (strcmp(name, "shape") == 0)
+        return ssize_tuple(b->shape, b->ndim, result, err);
+    else if (strcmp(name, "strides") == 0)
+        return ssize_tuple(b->strides, b->ndim, result, err);
+    else if (strcmp(name, "suboffsets") == 0)
+        return ssize_tuple(b->suboffsets, b->ndim, result, err);
+    else if (strcmp(name, "c_contiguous") == 0)
+        *result = mv_bool(v->flags & MV_FLAG_C);
+    else if (strcmp(name, "f_contiguous") == 0)
+        *result = mv_bool(v->flags & MV_FLAG_F);
+    else if (strcmp(name, "contiguous") == 0)   /* ATTR-013 */
+        *result = mv_bool(v->flags & (MV_FLAG_C | MV_FLAG_F));
+    else
+        return mv_raise(err, "AttributeError", "'memoryview' object has no "
+                        "attribute '%.400s'", name);
+    return 0;
+}
+
+/* obj.name */
+int mv_getattr(const mv_value *obj, const char *name, mv_value *result,
+               mv_error *err)
+{
+    mv_view *v = mv_as_view(obj);
+
+    if (NEVER(v == NULL))
+        return mv_unsupported(err, "%s.%s", mv_type_name(obj), name);
+    return mv_view_getattr(v, name, result, err);
 }

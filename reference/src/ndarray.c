@@ -1,60 +1,42 @@
 /*
- * ndarray.c -- N-dimensional exporters: _testbuffer.ndarray, the test
- * exporter CPython's own suite uses, and numpy.ndarray, modelled by the same
- * structure because a memoryview sees nothing of numpy but its buffer.
+ * ndarray.c -- N-dimensional exporters (chapter 1): _testbuffer.ndarray,
+ * the test exporter CPython's own suite uses, and numpy.ndarray, modelled
+ * by the same structure because a memoryview sees nothing of numpy but its
+ * buffer.
  *
  * An ndarray is a block of memory filled with its items in order, plus a
  * fixed layout (format, shape, strides, offset) that says where item
- * [i0, ..., ik] is.  The layout must stay inside the block: an ndarray whose
- * strides would reach outside it cannot be made.  Strides default to C
- * order, or Fortran order when asked.
+ * [i0, ..., ik] is (CONSTRUCT-006).  Strides default to C order, or
+ * Fortran order when asked (ND_FORTRAN, order='F').
  *
  * PIL-style arrays (ND_PIL) add one level of indirection to the first
- * dimension: the block is preceded by an array of pointers, one per index of
- * dimension 0, and suboffsets[0] says what to add to each pointer (see the
- * picture in layout.c).  The pointers are real addresses, so PIL arrays are
- * modelled only when the modelled pointer is as wide as the host's.
+ * dimension (ATTR-006): the block is preceded by an array of pointers, one
+ * per index of dimension 0, and suboffsets[0] says what to add to each
+ * pointer; layout.c draws it and says what a pointer slot holds.
+ *
+ * Setup is data a CPython has accepted: a case whose setup CPython
+ * refuses is never recorded (spec/protocol.md, section 8).  So the spec
+ * given here describes an ndarray that _testbuffer or numpy accepts (the
+ * caller checks the shape of the data: reference/driver/run.c), and an
+ * item that cannot be packed is a malformed case, not a Python outcome.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "mvint.h"
 
-/* The layout must address only the items' memory ([0, memlen)). */
-static bool layout_fits(mv_ssize memlen, mv_ssize itemsize, mv_ssize offset,
-                        int ndim, const mv_ssize *shape,
-                        const mv_ssize *strides)
-{
-    mv_ssize lo = 0, hi = 0;
-
-    if (ndim == 0)
-        return offset >= 0 && offset + itemsize <= memlen;
-    for (int d = 0; d < ndim; d++)
-        if (strides[d] % itemsize)
-            return false;
-    for (int d = 0; d < ndim; d++)
-        if (shape[d] == 0)
-            return true;
-    for (int d = 0; d < ndim; d++) {
-        if (strides[d] <= 0)
-            lo += (shape[d] - 1) * strides[d];
-        else
-            hi += (shape[d] - 1) * strides[d];
-    }
-    return lo + offset >= 0 && hi + offset + itemsize <= memlen;
-}
-
-/* EXPORT-?: turn dimension 0 into an indirect one, as _testbuffer's ND_PIL
-   does: prepend a pointer per index, point each at its sub-array. */
+/* ATTR-006: turn dimension 0 into an indirect one, as _testbuffer's ND_PIL
+   does (init_suboffsets): prepend a pointer per index, aligned to 8
+   bytes, point each at its sub-array, and move what the dimensions after
+   the first add below the start into suboffsets[0]. */
 static int make_pil(mv_exporter *e, mv_error *err)
 {
-    const mv_ssize ptrsize = (mv_ssize)sizeof(unsigned char *);
-    mv_ssize addsize = (e->shape[0] * ptrsize + 7) / 8 * 8;
+    const mv_ssize ptrsize = e->base.cfg->platform.sizeof_ptr;
+    const mv_ssize addsize = (e->shape[0] * ptrsize + 7) / 8 * 8;
     mv_ssize lo = 0, sub0 = 0, start, step;
     unsigned char *data;
 
-    if (e->base.cfg->platform.sizeof_ptr != ptrsize || e->ndim == 0)
-        return mv_unsupported(err, "PIL arrays on this platform");
+    assert(e->ndim > 0);
     data = mv_alloc_zeroed((size_t)(e->size + addsize), 1);
     e->suboffsets = mv_alloc((size_t)e->ndim * sizeof *e->suboffsets);
     if (data == NULL || e->suboffsets == NULL) {
@@ -77,10 +59,8 @@ static int make_pil(mv_exporter *e, mv_error *err)
     }
     start = addsize + e->offset + lo;
     step = e->strides[0] < 0 ? -e->strides[0] : e->strides[0];
-    for (mv_ssize i = 0; i < e->shape[0]; i++) {
-        unsigned char *target = data + start + i * step;
-        memcpy(data + i * ptrsize, &target, sizeof target);
-    }
+    for (mv_ssize i = 0; i < e->shape[0]; i++)
+        mv_store_pointer(data + i * ptrsize, ptrsize, data + start + i * step);
     e->suboffsets[0] = sub0;
     for (int d = 1; d < e->ndim; d++)
         e->suboffsets[d] = -1;
@@ -95,23 +75,28 @@ static int make_pil(mv_exporter *e, mv_error *err)
     return 0;
 }
 
+/* How one item is written into an array under construction. */
+typedef int (*item_packer)(const mv_config *cfg, const char *format,
+                           unsigned char *ptr, const mv_value *item,
+                           mv_error *err);
+
 static int fill_items(mv_exporter *e, const mv_value *items, mv_ssize n,
-                      mv_item_packer pack, mv_error *err)
+                      item_packer pack, mv_error *err)
 {
     for (mv_ssize i = 0; i < n; i++) {
-        const mv_value *item = e->ndim == 0 && items->kind != MV_LIST
-                                   ? items : &items->as.seq.items[i];
-        if (pack(e->base.cfg, e->format, e->data + i * e->itemsize, item,
-                 err) < 0)
+        const mv_value *item = items->kind == MV_LIST
+                                   ? &items->as.seq.items[i] : items;
+        if (NEVER(pack(e->base.cfg, e->format, e->data + i * e->itemsize,
+                       item, err) < 0))
             return -1;
     }
     return 0;
 }
 
-/* Fortran strides were asked for, and are what the buffer shows.  numpy
-   lends a buffer that is C-contiguous by its own test -- at most one
-   dimension longer than 1, or no items at all -- with C strides even when
-   it was made in Fortran order (EXPORT-?). */
+/* CONSTRUCT-005: the strides a numpy array lends.  numpy lends a buffer
+   that is C-contiguous by its own test -- at most one dimension longer
+   than 1, or no items at all -- with C strides, even when it was made in
+   Fortran order. */
 static bool fortran_strides(mv_type type, const mv_ndarray_spec *spec)
 {
     int longer = 0;
@@ -128,72 +113,39 @@ static bool fortran_strides(mv_type type, const mv_ndarray_spec *spec)
     return longer > 1;
 }
 
-/* Build an ndarray (or numpy array) of items of `itemsize` bytes (0: the
-   struct size of the format), each written by pack. */
+/* Build an ndarray (or numpy array) of items of itemsize bytes, each
+   written by pack.  The items fill the memory in order; the layout then
+   picks from it (CONSTRUCT-006). */
 static int build(const mv_config *cfg, mv_type type,
                  const mv_ndarray_spec *spec, mv_ssize itemsize,
-                 mv_item_packer pack, mv_value *out, mv_error *err)
+                 item_packer pack, mv_value *out, mv_error *err)
 {
-    mv_ssize nitems;
+    mv_ssize nitems = spec->items->kind == MV_LIST
+                          ? (mv_ssize)spec->items->as.seq.len : 1;
     mv_exporter *e;
 
-    if (itemsize == 0)
-        itemsize = mv_struct_calcsize(cfg, spec->format, err);
-    if (itemsize < 0)
-        return -1;
-    if (itemsize == 0 || spec->ndim > MV_MAX_EXPORTER_NDIM || spec->ndim < 0)
-        return mv_unsupported(err, "ndarray format or ndim");
-    nitems = spec->ndim == 0 && spec->items->kind != MV_LIST
-                 ? 1 : (mv_ssize)spec->items->as.seq.len;
-    if (spec->items->kind != MV_LIST && spec->ndim != 0)
-        return mv_unsupported(err, "ndarray items must be a list");
-    if (type == MV_TYPE_NDARRAY
-        && (nitems == 0 || spec->offset < 0 || spec->offset % itemsize
-            || spec->offset + itemsize > nitems * itemsize
-            || (spec->has_strides && spec->fortran)))
-        return mv_unsupported(err, "ndarray items, offset or strides");
-    e = mv_alloc_zeroed(1, sizeof *e);
+    assert(spec->ndim >= 0 && spec->ndim <= MV_MAX_EXPORTER_NDIM);
+    assert(itemsize > 0 && spec->offset >= 0);
+    e = mv_exporter_new(cfg, type, nitems * itemsize, spec->ndim, err);
     if (e == NULL)
-        return mv_no_memory(err);
-    e->base.type = type;
-    e->base.refcount = 1;
-    e->base.cfg = cfg;
-    e->ndim = spec->ndim;
-    e->size = nitems * itemsize;
+        return -1;
+    *out = mv_exporter_value(e);   /* cleared on failure: frees e */
     e->itemsize = itemsize;
     e->offset = spec->offset;
     e->readonly = spec->readonly;
-    e->data = mv_alloc_zeroed((size_t)e->size, 1);
     e->format = mv_strdup(spec->format);
-    e->shape = mv_alloc((size_t)(spec->ndim + 1) * sizeof *e->shape);
-    e->strides = mv_alloc((size_t)(spec->ndim + 1) * sizeof *e->strides);
-    *out = mv_none();
-    out->kind = MV_OBJECT;
-    out->as.object = &e->base;
-    if (e->data == NULL || e->format == NULL || e->shape == NULL
-        || e->strides == NULL) {
+    if (e->format == NULL) {
         mv_value_clear(out);
         return mv_no_memory(err);
     }
-    for (int d = 0; d < spec->ndim; d++) {
-        if (spec->shape[d] < 0) {
-            mv_value_clear(out);
-            return mv_unsupported(err, "negative shape");
-        }
-        e->shape[d] = spec->shape[d];
-    }
+    memcpy(e->shape, spec->shape, (size_t)spec->ndim * sizeof *e->shape);
     if (spec->has_strides)
-        memcpy(e->strides, spec->strides, (size_t)spec->ndim * sizeof *e->strides);
+        memcpy(e->strides, spec->strides,
+               (size_t)spec->ndim * sizeof *e->strides);
     else
         mv_strides_from_shape(e->ndim, e->shape, itemsize,
                               fortran_strides(type, spec) ? 'F' : 'C',
                               e->strides);
-    if (!layout_fits(e->size, itemsize, e->offset, e->ndim, e->shape,
-                     e->strides)) {
-        mv_value_clear(out);
-        return mv_unsupported(err, "ndarray: invalid combination of buffer, "
-                              "shape and strides");
-    }
     if (fill_items(e, spec->items, nitems, pack, err) < 0
         || (spec->pil && make_pil(e, err) < 0)) {
         mv_value_clear(out);
@@ -202,10 +154,17 @@ static int build(const mv_config *cfg, mv_type type,
     return 0;
 }
 
+/* _testbuffer.ndarray(items, shape=..., strides=..., offset=...,
+   format=..., flags=...): items packed as struct.pack_into does. */
 int mv_ndarray_object(const mv_config *cfg, const mv_ndarray_spec *spec,
                       mv_value *out, mv_error *err)
 {
-    return build(cfg, MV_TYPE_NDARRAY, spec, 0, mv_struct_pack, out, err);
+    mv_ssize itemsize = mv_struct_calcsize(cfg, spec->format, err);
+
+    if (NEVER(itemsize <= 0))   /* a format _testbuffer refuses */
+        return mv_unsupported(err, "ndarray format '%s'", spec->format);
+    return build(cfg, MV_TYPE_NDARRAY, spec, itemsize, mv_struct_pack, out,
+                 err);
 }
 
 /* ---- numpy dtypes ----------------------------------------------------------- */
@@ -216,15 +175,12 @@ static int pack_complex(const mv_config *cfg, const char *format,
                         unsigned char *ptr, const mv_value *item,
                         mv_error *err)
 {
-    char part[2] = { format[1], '\0' };
-    mv_ssize size = format[1] == 'f' ? 4 : 8;
-    mv_value zero = mv_float(0.0);
+    const char part[2] = { format[1], '\0' };
+    const mv_ssize size = format[1] == 'f' ? 4 : 8;
+    const mv_value zero = mv_float(0.0);
 
-    if (item->kind != MV_INT && item->kind != MV_FLOAT)
-        return mv_unsupported(err, "a complex from %s", mv_type_name(item));
-    if (mv_struct_pack(cfg, part, ptr, item, err) < 0)
-        return -1;
-    return mv_struct_pack(cfg, part, ptr + size, &zero, err);
+    return mv_struct_pack(cfg, part, ptr, item, err) < 0
+           || mv_struct_pack(cfg, part, ptr + size, &zero, err) < 0 ? -1 : 0;
 }
 
 /* U<n> ('<n>w'): the code points of a str, as UCS-4, padded with zeros. */
@@ -232,29 +188,40 @@ static int pack_unicode(const mv_config *cfg, const char *format,
                         unsigned char *ptr, const mv_value *item,
                         mv_error *err)
 {
-    long n = strtol(format, NULL, 10), k = 0;
-    const unsigned char *s;
+    size_t width = (size_t)strtol(format, NULL, 10);
 
     (void)cfg;
-    if (item->kind != MV_STR)
-        return mv_unsupported(err, "a numpy str from %s", mv_type_name(item));
-    s = (const unsigned char *)item->as.str.data;
-    memset(ptr, 0, (size_t)(4 * n));
-    for (size_t i = 0; i < item->as.str.len; k++) {
-        uint32_t cp = s[i++];
-        int extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
-        cp &= 0x3Fu >> extra;
-        while (extra-- > 0 && i < item->as.str.len)
-            cp = cp << 6 | (s[i++] & 0x3F);
-        if (k >= n)
-            return mv_unsupported(err, "a str longer than its dtype");
-        memcpy(ptr + 4 * k, &cp, 4);   /* native order: little-endian */
-    }
+    if (NEVER(item->kind != MV_STR
+              || mv_str_code_points(item, NULL, 0) > width))
+        return mv_unsupported(err, "a numpy U%zu item", width);
+    mv_str_code_points(item, (uint32_t *)(void *)ptr, width);
     return 0;
 }
 
-/* numpy.array(items, dtype).reshape(shape, order): the dtypes modelled,
-   with the buffer format numpy lends them under on 64-bit Linux. */
+/* longdouble ('g'): the x86-64 long double, 80 bits in 16 bytes; the six
+   bytes of padding are zero.  struct has no code for it, so memoryview
+   neither reads it (FORMAT-018) nor compares it (COMPARE-007). */
+static int pack_longdouble(const mv_config *cfg, const char *format,
+                           unsigned char *ptr, const mv_value *item,
+                           mv_error *err)
+{
+    union { long double x; unsigned char bytes[sizeof(long double)]; } u;
+    double d;
+
+    (void)cfg;
+    (void)format;
+    if (NEVER(mv_as_double(item, &d, err) < 0))
+        return -1;
+    memset(&u, 0, sizeof u);
+    u.x = d;
+    memset(ptr, 0, 16);
+    memcpy(ptr, u.bytes, sizeof u.bytes < 16 ? sizeof u.bytes : 16);
+    return 0;
+}
+
+/* CONSTRUCT-005: numpy.array(items, dtype).reshape(shape, order): the
+   dtypes modelled, with the buffer format numpy lends them under on
+   64-bit Linux ('l' for int64, because long is 64 bits there). */
 int mv_numpy_object(const mv_config *cfg, const char *dtype,
                     const mv_ndarray_spec *spec, mv_value *out,
                     mv_error *err)
@@ -263,20 +230,19 @@ int mv_numpy_object(const mv_config *cfg, const char *dtype,
         { "bool", "?" }, { "int8", "b" }, { "uint8", "B" },
         { "int16", "h" }, { "uint16", "H" }, { "int32", "i" },
         { "uint32", "I" }, { "int64", "l" }, { "uint64", "L" },
+        { "intp", "l" }, { "uintp", "L" },
         { "float16", "e" }, { "float32", "f" }, { "float64", "d" },
         { "longlong", "q" }, { "ulonglong", "Q" }, { "<i4", "i" },
         { ">i2", ">h" }, { ">i4", ">i" }, { ">i8", ">q" }, { ">f8", ">d" },
         { "complex64", "Zf" }, { "complex128", "Zd" },
     };
     mv_ndarray_spec s = *spec;
-    mv_item_packer pack = mv_struct_pack;
-    mv_ssize n = 1, itemsize = 0;
+    item_packer pack = mv_struct_pack;
+    mv_ssize itemsize = 0;
     char format[32];
     long width;
 
-    if (cfg->platform.word_size != 64)
-        return mv_unsupported(err, "numpy on a %d-bit platform",
-                              cfg->platform.word_size);
+    assert(cfg->platform.word_size == 64 && !spec->pil && !spec->has_strides);
     s.format = NULL;
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (strcmp(types[i].dtype, dtype) == 0)
@@ -284,55 +250,22 @@ int mv_numpy_object(const mv_config *cfg, const char *dtype,
     if (s.format != NULL && s.format[0] == 'Z') {
         pack = pack_complex;
         itemsize = s.format[1] == 'f' ? 8 : 16;
-    } else if (s.format == NULL && (dtype[0] == 'S' || dtype[0] == 'U')
+    } else if (strcmp(dtype, "longdouble") == 0) {
+        s.format = "g";
+        pack = pack_longdouble;
+        itemsize = 16;
+    } else if (s.format != NULL) {
+        itemsize = mv_struct_calcsize(cfg, s.format, err);
+    } else if ((dtype[0] == 'S' || dtype[0] == 'U')
                && (width = strtol(dtype + 1, NULL, 10)) > 0 && width < 1000) {
         /* bytes of a fixed width lend as '<n>s', str as UCS-4 '<n>w' */
         snprintf(format, sizeof format, "%ld%c", width,
                  dtype[0] == 'S' ? 's' : 'w');
         s.format = format;
-        if (dtype[0] == 'U') {
-            pack = pack_unicode;
-            itemsize = 4 * width;
-        }
-    }
-    if (s.format == NULL)
+        pack = dtype[0] == 'S' ? mv_struct_pack : pack_unicode;
+        itemsize = dtype[0] == 'S' ? width : 4 * width;
+    } else {
         return mv_unsupported(err, "numpy dtype '%s'", dtype);
-    for (int d = 0; d < s.ndim; d++)
-        n *= s.shape[d];
-    if (spec->items->kind != MV_LIST || (mv_ssize)spec->items->as.seq.len != n
-        || s.pil || s.has_strides || s.offset != 0)
-        return mv_unsupported(err, "numpy array of this shape");
-    return build(cfg, MV_TYPE_NUMPY, &s, itemsize, pack, out, err);
-}
-
-/* ---- tolist ---------------------------------------------------------- */
-
-static int tolist_rec(mv_exporter *e, unsigned char *ptr, int dim,
-                      mv_value *out, mv_error *err)
-{
-    mv_value item;
-
-    if (dim == e->ndim)
-        return mv_struct_unpack(e->base.cfg, e->format, ptr, out, err);
-    if (mv_seq_new(out, MV_LIST, 0, err) < 0)
-        return -1;
-    for (mv_ssize i = 0; i < e->shape[dim]; i++) {
-        unsigned char *p = mv_adjust_ptr(ptr + i * e->strides[dim],
-                                         e->suboffsets, dim);
-        if (tolist_rec(e, p, dim + 1, &item, err) < 0
-            || mv_list_append(out, &item, err) < 0) {
-            mv_value_clear(out);
-            return -1;
-        }
     }
-    return 0;
-}
-
-/* ndarray.tolist(): the items, nested by dimension. */
-int mv_ndarray_tolist(mv_exporter *e, mv_value *result, mv_error *err)
-{
-    if (!mv_struct_known(e->base.cfg, e->format))   /* complex, str */
-        return mv_unsupported(err, "the items of a numpy array of format %s",
-                              e->format);
-    return tolist_rec(e, e->data + e->offset, 0, result, err);
+    return build(cfg, MV_TYPE_NUMPY, &s, itemsize, pack, out, err);
 }

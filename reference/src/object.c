@@ -1,42 +1,169 @@
 /*
- * object.c -- the Python-level operations of mvref.h: obj[key], obj.name,
- * obj.method(...), len(obj), list(obj), ... for any value, dispatched by
- * type to the chapter that defines them.
+ * object.c -- chapter 15 of the spec: the view as an object: its methods,
+ * pickling and copying, and its own buffer (PEP 688's __buffer__ and
+ * __release_buffer__).
  *
- * This is the only file that knows every type.  It also holds what belongs
- * to all objects: reference counting, and the method table of memoryview,
- * which binds each method's arguments (args.c) before calling the chapter
- * that implements it.
+ * The method table binds each method's arguments the way CPython's
+ * argument parsers do (args.c), so that a wrong call fails as CPython's
+ * fails, before the method runs (RELEASE-006, TOLIST-007), and then calls
+ * the chapter that implements it.
+ *
+ * A view is an exporter too: a consumer can ask it for a buffer, with
+ * flags that say how much of the layout it can take (OBJECT-005 to
+ * OBJECT-008).  What it lends is its own view of the memory, counted in
+ * view.exports, and while any such loan is out the view cannot be
+ * released (RELEASE-008):
+ *
+ *     m = memoryview(b'abc')
+ *     b = m.__buffer__(0)      b.obj is m; m.exports == 1
+ *     m.release()              BufferError: memoryview has 1 exported buffer
+ *     m.__release_buffer__(b)  b is released; m.exports == 0
  */
-#include <stdio.h>
-
 #include "mvint.h"
 
-/* ---- objects --------------------------------------------------------------- */
+/* ---- pickling and copying -------------------------------------------------- */
 
-mv_type mv_object_type(const mv_object *obj)
+/* OBJECT-001: pickle.dumps(m, protocol) refuses every view.  Protocols 0
+   and 1 reduce through copyreg, whose message quotes the type; from 3.11
+   memoryview refuses protocols 2 and up itself. */
+int mv_pickle(const mv_value *obj, int protocol, mv_value *result,
+              mv_error *err)
 {
-    return obj->type;
+    mv_view *v = mv_as_view(obj);
+
+    (void)result;
+    if (NEVER(v == NULL))
+        return mv_unsupported(err, "pickling %s", mv_type_name(obj));
+    if (v->base.cfg->behaviour.own_reduce && (protocol < 0 || protocol >= 2))
+        return mv_raise(err, "TypeError", "cannot pickle memoryview objects");
+    return mv_raise(err, "TypeError", "cannot pickle 'memoryview' object");
 }
 
-void mv_object_incref(mv_object *obj)
+/* OBJECT-002: copy.copy(m) and copy.deepcopy(m) reduce as protocol 4
+   pickling does, and so refuse as it does. */
+int mv_copy(const mv_value *obj, bool deep, mv_value *result, mv_error *err)
 {
-    assert(obj->refcount > 0);
-    obj->refcount++;
+    (void)deep;
+    return mv_pickle(obj, 4, result, err);
 }
 
-void mv_object_decref(mv_object *obj)
+/* a is b */
+int mv_is(const mv_value *a, const mv_value *b, mv_value *result,
+          mv_error *err)
 {
-    assert(obj->refcount > 0);
-    if (--obj->refcount > 0)
-        return;
-    if (obj->type == MV_TYPE_MEMORYVIEW)
-        mv_view_dealloc((mv_view *)obj);
-    else
-        mv_exporter_dealloc((mv_exporter *)obj);
+    (void)err;
+    *result = mv_bool(mv_same_object(a, b));
+    return 0;
 }
 
-/* ---- memoryview's methods ---------------------------------------------------- */
+/* ---- the view as an exporter ---------------------------------------------- */
+
+/* OBJECT-005 to OBJECT-008: a view lends its memory as it sees it, as much
+   of it as the consumer asks for (flags: the MV_BUF_* requests), and
+   refuses requests its layout cannot meet.  The checks, in CPython's
+   order: */
+static int narrow_request(const mv_view *v, mv_buffer *b, int flags,
+                          mv_error *err)
+{
+    unsigned vf = v->flags;
+
+    if ((flags & MV_BUF_WRITABLE) && v->view.readonly)   /* OBJECT-005 */
+        return mv_raise(err, "BufferError",
+                        "memoryview: underlying buffer is not writable");
+    if (!(flags & MV_BUF_FORMAT))                        /* OBJECT-006 */
+        b->format = NULL;   /* read as unsigned bytes; itemsize unchanged */
+    if ((flags & MV_BUF_C_CONTIGUOUS) == MV_BUF_C_CONTIGUOUS
+        && !(vf & MV_FLAG_C))
+        return mv_raise(err, "BufferError",
+                        "memoryview: underlying buffer is not C-contiguous");
+    if ((flags & MV_BUF_F_CONTIGUOUS) == MV_BUF_F_CONTIGUOUS
+        && !(vf & MV_FLAG_F))
+        return mv_raise(err, "BufferError", "memoryview: underlying buffer "
+                        "is not Fortran contiguous");
+    if ((flags & MV_BUF_ANY_CONTIGUOUS) == MV_BUF_ANY_CONTIGUOUS
+        && !(vf & (MV_FLAG_C | MV_FLAG_F)))
+        return mv_raise(err, "BufferError",
+                        "memoryview: underlying buffer is not contiguous");
+    if ((flags & MV_BUF_INDIRECT) != MV_BUF_INDIRECT && (vf & MV_FLAG_PIL))
+        return mv_raise(err, "BufferError",
+                        "memoryview: underlying buffer requires suboffsets");
+    if ((flags & MV_BUF_STRIDES) != MV_BUF_STRIDES) {    /* OBJECT-007 */
+        if (!(vf & MV_FLAG_C))
+            return mv_raise(err, "BufferError",
+                            "memoryview: underlying buffer is not C-contiguous");
+        b->strides = NULL;
+    }
+    if ((flags & MV_BUF_ND) != MV_BUF_ND) {
+        if (b->format != NULL)
+            return mv_raise(err, "BufferError", "memoryview: cannot cast to "
+                            "unsigned bytes if the format flag is present");
+        b->ndim = 1;
+        b->shape = NULL;
+    }
+    return 0;
+}
+
+/* RELEASE-008: lend v's memory, counting the loan in v. */
+int mv_view_getbuffer(mv_view *v, mv_buffer *b, int flags, mv_error *err)
+{
+    if (mv_view_check_released(v, err) < 0)
+        return -1;
+    *b = v->view;
+    if (narrow_request(v, b, flags, err) < 0)
+        return -1;
+    b->obj = &v->base;
+    mv_object_incref(&v->base);
+    v->exports++;
+    return 0;
+}
+
+void mv_view_releasebuffer(mv_view *v)
+{
+    assert(v->exports > 0);
+    v->exports--;
+}
+
+/* OBJECT-004, OBJECT-009: m.__buffer__(flags) (3.12+): a new view on a
+   buffer lent by m itself.  The flags become a C int, whose bits a
+   negative int keeps. */
+static int dunder_buffer(mv_view *v, const mv_value *arg, mv_value *result,
+                         mv_error *err)
+{
+    mv_ssize flags;
+    mv_buffer b;
+    mv_view *out;
+
+    if (mv_as_ssize(v->base.cfg, arg, "OverflowError", &flags, err) < 0)
+        return -1;
+    if (flags > INT32_MAX)
+        return mv_raise(err, "OverflowError", "buffer flags too large");
+    if (mv_view_getbuffer(v, &b, (int)flags, err) < 0
+        || mv_view_from_buffer(&b, &out, err) < 0)
+        return -1;
+    *result = mv_view_value(out);
+    return 0;
+}
+
+/* OBJECT-010: m.__release_buffer__(view): release a view whose buffer m
+   lent. */
+static int dunder_release_buffer(mv_view *v, const mv_value *arg,
+                                 mv_value *result, mv_error *err)
+{
+    mv_view *view = mv_as_view(arg);
+
+    *result = mv_none();
+    if (view == NULL)
+        return mv_raise(err, "TypeError", "expected a memoryview object");
+    if (view->view.obj != &v->base)
+        return mv_raise(err, "ValueError",
+                        "memoryview's buffer is not this object");
+    if (view->flags & MV_FLAG_RELEASED)
+        return mv_raise(err, "ValueError",
+                        "memoryview's buffer has already been released");
+    return mv_view_release(view, err);
+}
+
+/* ---- the method table ---------------------------------------------------------- */
 
 typedef int (*method_fn)(mv_view *v, const mv_value *bound[], mv_value *result,
                          mv_error *err);
@@ -62,7 +189,7 @@ static int m_cast(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
     return mv_view_cast(v, b[0], b[1], r, e);
 }
 
-/* RELEASE-001, EXPORT-005 */
+/* RELEASE-002 */
 static int m_release(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
 {
     (void)b;
@@ -77,60 +204,16 @@ static int m_toreadonly(mv_view *v, const mv_value *b[], mv_value *r,
     return mv_view_toreadonly(v, r, e);
 }
 
-/* RELEASE-?: `with m as x:` binds the view itself, if not released. */
 static int m_enter(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
 {
     (void)b;
-    if (mv_view_check_released(v, e) < 0)
-        return -1;
-    *r = mv_object_value(&v->base);
-    return 0;
+    return mv_view_enter(v, r, e);
 }
 
-/* RELEASE-?: leaving the block releases the view, whatever the arguments. */
 static int m_exit(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
 {
     (void)b;
-    *r = mv_none();
-    return mv_view_release(v, e);
-}
-
-/* The slot wrappers of 3.12+: one positional argument, no keywords. */
-static int one_argument(const mv_config *cfg, const char *name,
-                        const mv_args *a, mv_error *err)
-{
-    if (a->nkwargs > 0)
-        return mv_raise(err, "TypeError", "wrapper %s() takes no keyword "
-                        "arguments", name);
-    /* before 3.14 the wrapper's name was empty: hence the leading space */
-    if (a->nargs != 1)
-        return mv_raise(err, "TypeError", "%s expected 1 argument, got %zu",
-                        cfg->behaviour.named_wrappers ? name : "", a->nargs);
-    return 0;
-}
-
-/* EXPORT-?: m.__buffer__(flags) */
-static int m_buffer(mv_view *v, const mv_args *a, mv_value *r, mv_error *e)
-{
-    mv_ssize flags;
-
-    if (one_argument(v->base.cfg, "__buffer__", a, e) < 0
-        || mv_as_ssize(v->base.cfg, &a->args[0], "OverflowError", &flags, e) < 0)
-        return -1;
-    if (flags > INT32_MAX)
-        return mv_raise(e, "OverflowError", "buffer flags too large");
-    /* the flags become a C int: negative ones keep their bits */
-    return mv_view_dunder_buffer(v, (int)flags, r, e);
-}
-
-/* EXPORT-?: m.__release_buffer__(view) */
-static int m_release_buffer(mv_view *v, const mv_args *a, mv_value *r,
-                            mv_error *e)
-{
-    *r = mv_none();
-    if (one_argument(v->base.cfg, "__release_buffer__", a, e) < 0)
-        return -1;
-    return mv_view_dunder_release_buffer(v, &a->args[0], e);
+    return mv_view_exit(v, r, e);
 }
 
 static int m_count(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
@@ -143,412 +226,91 @@ static int m_index(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
     return mv_view_index(v, b[0], b[1], b[2], r, e);
 }
 
+static int m_buffer(mv_view *v, const mv_value *b[], mv_value *r, mv_error *e)
+{
+    return dunder_buffer(v, b[0], r, e);
+}
+
+static int m_release_buffer(mv_view *v, const mv_value *b[], mv_value *r,
+                            mv_error *e)
+{
+    return dunder_release_buffer(v, b[0], r, e);
+}
+
 typedef struct method {
     mv_signature sig;
     method_fn fn;
-    bool legacy_variant;   /* replaced by the 3.9 signature below it */
+    bool (*exists)(const mv_behaviour *b);   /* NULL: in every version */
 } method;
 
+static bool since_3_12(const mv_behaviour *b) { return b->has_buffer_methods; }
+static bool since_3_14(const mv_behaviour *b) { return b->has_count_index; }
+
 static const method methods[] = {
-    { { "tolist", "memoryview.tolist", MV_SIG_NOARGS, 0, 0, { 0 } }, m_tolist, false },
-    { { "tobytes", "memoryview.tobytes", MV_SIG_CLINIC, 0, 1, { "order" } }, m_tobytes, true },
-    { { NULL, "memoryview.tobytes", MV_SIG_CLINIC, 0, 1, { "order" } }, m_tobytes, false },
-    { { "hex", "memoryview.hex", MV_SIG_CLINIC, 0, 2, { "sep", "bytes_per_sep" } }, m_hex, false },
-    { { "cast", "memoryview.cast", MV_SIG_CLINIC, 1, 2, { "format", "shape" } }, m_cast, true },
-    { { NULL, "memoryview.cast", MV_SIG_CLINIC, 1, 2, { "format", "shape" } }, m_cast, false },
-    { { "release", "memoryview.release", MV_SIG_NOARGS, 0, 0, { 0 } }, m_release, false },
-    { { "toreadonly", "memoryview.toreadonly", MV_SIG_NOARGS, 0, 0, { 0 } }, m_toreadonly, false },
-    { { "__enter__", "memoryview.__enter__", MV_SIG_NOARGS, 0, 0, { 0 } }, m_enter, false },
-    { { "__exit__", "memoryview.__exit__", MV_SIG_VARARGS, 0, 0, { 0 } }, m_exit, false },
-    { { "count", "memoryview.count", MV_SIG_O, 1, 1, { 0 } }, m_count, false },
-    { { "index", "memoryview.index", MV_SIG_POSITIONAL, 1, 3, { 0 } }, m_index, false },
+    { { "tolist", "memoryview.tolist", MV_SIG_NOARGS, 0, 0, { 0 } },
+      m_tolist, NULL },
+    { { "tobytes", "memoryview.tobytes", MV_SIG_CLINIC, 0, 1, { "order" } },
+      m_tobytes, NULL },
+    { { "hex", "memoryview.hex", MV_SIG_CLINIC, 0, 2,
+        { "sep", "bytes_per_sep" } }, m_hex, NULL },
+    { { "cast", "memoryview.cast", MV_SIG_CLINIC, 1, 2, { "format", "shape" } },
+      m_cast, NULL },
+    { { "release", "memoryview.release", MV_SIG_NOARGS, 0, 0, { 0 } },
+      m_release, NULL },
+    { { "toreadonly", "memoryview.toreadonly", MV_SIG_NOARGS, 0, 0, { 0 } },
+      m_toreadonly, NULL },
+    { { "__enter__", "memoryview.__enter__", MV_SIG_NOARGS, 0, 0, { 0 } },
+      m_enter, NULL },
+    { { "__exit__", "memoryview.__exit__", MV_SIG_VARARGS, 0, 0, { 0 } },
+      m_exit, NULL },
+    { { "count", "memoryview.count", MV_SIG_O, 1, 1, { 0 } },
+      m_count, since_3_14 },
+    { { "index", "memoryview.index", MV_SIG_POSITIONAL, 1, 3, { 0 } },
+      m_index, since_3_14 },
+    { { "__buffer__", "memoryview.__buffer__", MV_SIG_WRAPPER, 1, 1, { 0 } },
+      m_buffer, since_3_12 },
+    { { "__release_buffer__", "memoryview.__release_buffer__",
+        MV_SIG_WRAPPER, 1, 1, { 0 } }, m_release_buffer, since_3_12 },
 };
 
-static const method *find_method(const mv_config *cfg, const char *name)
+/* SEQ-010, OBJECT-004: v.name(...), a method of the table; any other name,
+   or one of a later version, is an AttributeError. */
+int mv_view_call(mv_view *v, const char *name, const mv_args *a,
+                 mv_value *result, mv_error *err)
 {
-    size_t n = sizeof methods / sizeof methods[0];
+    const mv_behaviour *vb = &v->base.cfg->behaviour;
+    const mv_value *bound[4] = { NULL, NULL, NULL };
+    const method *m = NULL;
+    mv_signature sig;
 
-    for (size_t i = 0; i < n; i++) {
-        const char *qual = strchr(methods[i].sig.qualname, '.') + 1;
-        if (strcmp(qual, name) != 0)
-            continue;
-        /* 3.9 parsed tobytes() and cast() the old way: the entry after */
-        if (methods[i].legacy_variant && cfg->behaviour.legacy_parse)
-            return &methods[i + 1];
-        return &methods[i];
-    }
-    return NULL;
-}
-
-static int view_call(mv_view *v, const char *name, const mv_args *a,
-                     mv_value *result, mv_error *err)
-{
-    const mv_config *cfg = v->base.cfg;
-    const mv_value *bound[4] = { NULL, NULL, NULL, NULL };
-    const method *m = find_method(cfg, name);
-
-    if ((strcmp(name, "count") == 0 || strcmp(name, "index") == 0)
-        && !cfg->behaviour.has_count_index)
-        return mv_raise(err, "AttributeError", "'memoryview' object has "
-                        "no attribute '%s'", name);
-    if (m == NULL) {
-        if (strcmp(name, "__buffer__") == 0
-            || strcmp(name, "__release_buffer__") == 0) {
-            if (!cfg->behaviour.has_buffer_methods)
-                return mv_raise(err, "AttributeError", "'memoryview' object "
-                                "has no attribute '%s'", name);
-            return name[2] == 'b' ? m_buffer(v, a, result, err)
-                                  : m_release_buffer(v, a, result, err);
-        }
-        /* the other methods of the vocabulary belong to bytearray and
-           array; a view has none of them, not even += or *= */
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+        if (strcmp(methods[i].sig.name, name) == 0
+            && (methods[i].exists == NULL || methods[i].exists(vb)))
+            m = &methods[i];
+    if (m == NULL)
         return mv_raise(err, "AttributeError", "'memoryview' object has no "
-                        "attribute '%s'", name);
+                        "attribute '%.400s'", name);
+    sig = m->sig;
+    /* 3.9's tobytes() and cast() checked the view before binding their
+       arguments (TOBYTES-007, CAST-014), and their parser called them
+       "function" (a NULL name) */
+    if (vb->legacy_parse && (m->fn == m_tobytes || m->fn == m_cast)) {
+        if (mv_view_check_released(v, err) < 0)
+            return -1;
+        sig.name = NULL;
     }
-    /* 3.9's tobytes() and cast() check the view before their arguments */
-    if (m->sig.name == NULL && mv_view_check_released(v, err) < 0)
-        return -1;
-    if (mv_parse_args(cfg, &m->sig, a, bound, err) < 0)
+    if (mv_parse_args(v->base.cfg, &sig, a, bound, err) < 0)
         return -1;
     return m->fn(v, bound, result, err);
 }
 
-/* ---- the operations ---------------------------------------------------------- */
-
-/* CONSTRUCT-003: memoryview(object) */
-int mv_memoryview(const mv_config *cfg, const mv_args *a, mv_value *result,
-                  mv_error *err)
-{
-    static const mv_signature sig = {
-        "memoryview", "memoryview", MV_SIG_CLINIC, 1, 1, { "object" }
-    };
-    const mv_value *bound[1] = { NULL };
-
-    if (mv_parse_args(cfg, &sig, a, bound, err) < 0)
-        return -1;
-    return mv_view_from_object(cfg, bound[0], result, err);
-}
-
-/* The plain values that have __getitem__. */
-static bool subscriptable(const mv_value *v)
-{
-    return v->kind == MV_STR || v->kind == MV_BYTES || v->kind == MV_LIST
-           || v->kind == MV_TUPLE;
-}
-
-int mv_getitem(const mv_value *obj, const mv_value *key, mv_value *result,
-               mv_error *err)
-{
-    mv_view *v = mv_as_view(obj);
-    mv_exporter *e = mv_as_exporter(obj);
-
-    if (v != NULL)
-        return mv_view_getitem(v, key, result, err);
-    if (e != NULL)
-        return mv_exporter_getitem(e, key, result, err);
-    if (!subscriptable(obj))
-        return mv_raise(err, "TypeError", "'%.200s' object is not "
-                        "subscriptable", mv_type_qualname(obj));
-    return mv_unsupported(err, "%s[...]", mv_type_name(obj));
-}
-
-int mv_setitem(const mv_value *obj, const mv_value *key,
-               const mv_value *value, mv_error *err)
-{
-    mv_view *v = mv_as_view(obj);
-    mv_exporter *e = mv_as_exporter(obj);
-
-    if (v != NULL)
-        return mv_view_setitem(v, key, value, err);
-    if (e != NULL)
-        return mv_exporter_setitem(e, key, value, err);
-    if (obj->kind != MV_LIST)
-        /* sequences word the refusal to delete differently */
-        return mv_raise(err, "TypeError", value
-                        ? "'%.200s' object does not support item assignment"
-                        : subscriptable(obj) && mv_is_index(key)
-                        ? "'%.200s' object doesn't support item deletion"
-                        : "'%.200s' object does not support item deletion",
-                        mv_type_qualname(obj));
-    return mv_unsupported(err, "%s[...] = ...", mv_type_name(obj));
-}
-
-int mv_delitem(const mv_value *obj, const mv_value *key, mv_error *err)
-{
-    return mv_setitem(obj, key, NULL, err);
-}
-
-int mv_getattr(const mv_value *obj, const char *name, mv_value *result,
-               mv_error *err)
-{
-    mv_view *v = mv_as_view(obj);
-    mv_exporter *e = mv_as_exporter(obj);
-
-    if (v != NULL)
-        return mv_view_getattr(v, name, result, err);
-    if (e != NULL && e->base.type >= MV_TYPE_NDARRAY)
-        return mv_unsupported(err, "%s.%s", mv_type_name(obj), name);
-    if (e != NULL && e->base.type == MV_TYPE_ARRAY
-        && strcmp(name, "itemsize") == 0) {
-        *result = mv_int_from_i64(e->itemsize);
-        return 0;
-    }
-    /* the other objects here have none of memoryview's attributes */
-    return mv_raise(err, "AttributeError", "'%.50s' object has no attribute "
-                    "'%.400s'", mv_type_qualname(obj), name);
-}
-
-/* The methods spec/protocol.md names, and which objects have them: a
-   call of one an object lacks is an AttributeError, which is an outcome
-   like any other.  Bit 0x100 marks those added in 3.12 (__buffer__ and
-   __release_buffer__), 0x200 array.clear (3.13).  Plain values carry no
-   version (cfg NULL): for them the version-dependent rows answer "has
-   it", which leads to "unsupported", never to a guess. */
-static bool has_method(const mv_value *obj, const char *name,
-                       const mv_config *cfg)
-{
-    static const struct { const char *name; unsigned types; } table[] = {
-        /* types: 1 bytes, 2 bytearray, 4 array, 8 ndarray, 16 numpy,
-           32 str, 64 list, 128 tuple, 1024 float */
-        { "hex", 1 | 2 | 1024 }, { "count", 1 | 2 | 4 | 32 | 64 | 128 },
-        { "index", 1 | 2 | 4 | 32 | 64 | 128 }, { "tolist", 4 | 8 | 16 },
-        { "tobytes", 4 | 8 | 16 }, { "append", 2 | 4 | 64 },
-        { "extend", 2 | 4 | 64 }, { "pop", 2 | 4 | 8 | 64 },
-        { "clear", 2 | 64 | 0x200 }, { "insert", 2 | 4 | 64 },
-        { "remove", 2 | 4 | 64 }, { "reverse", 2 | 4 | 64 },
-        { "__iadd__", 2 | 4 | 16 | 64 }, { "__imul__", 2 | 4 | 16 | 64 },
-        { "byteswap", 4 | 16 }, { "frombytes", 4 },
-        { "__buffer__", 0x100 | 1 | 2 | 4 | 8 },
-        { "__release_buffer__", 0x100 | 2 | 4 | 8 },
-        { "cast", 0 }, { "release", 0 }, { "toreadonly", 0 },
-        { "__enter__", 0 }, { "__exit__", 0 },
-    };
-    static const mv_kind kinds[] = { MV_STR, MV_LIST, MV_TUPLE };
-    mv_exporter *e = mv_as_exporter(obj);
-    unsigned type = 0;
-
-    if (e != NULL)
-        type = 1u << e->base.type;   /* bytes .. numpy: 1 .. 16 */
-    for (int i = 0; i < 3; i++)
-        if (obj->kind == kinds[i])
-            type = 32u << i;
-    if (obj->kind == MV_BYTES)
-        type = 1;
-    if (obj->kind == MV_FLOAT)
-        type = 1024;
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
-        unsigned t = table[i].types;
-        if (strcmp(table[i].name, name) != 0)
-            continue;
-        if ((t & 0x300) && cfg == NULL)
-            return true;
-        if ((t & 0x100) && !cfg->behaviour.has_buffer_methods)
-            return false;
-        if ((t & 0x200) && type == 4)   /* array.clear(), from 3.13 */
-            return cfg->behaviour.array_w_and_clear;
-        return (t & type) != 0;
-    }
-    return true;   /* not a name of the vocabulary: let the caller decide */
-}
-
+/* obj.method(*args, **kwargs) */
 int mv_call(const mv_value *obj, const char *method, const mv_args *a,
             mv_value *result, mv_error *err)
 {
     mv_view *v = mv_as_view(obj);
-    mv_exporter *e = mv_as_exporter(obj);
-    const mv_config *cfg = v ? v->base.cfg : e ? e->base.cfg : NULL;
 
-    if (v != NULL)
-        return view_call(v, method, a, result, err);
-    if (!has_method(obj, method, cfg))
-        return mv_raise(err, "AttributeError", "'%.50s' object has no "
-                        "attribute '%.400s'", mv_type_qualname(obj), method);
-    if (e != NULL && e->base.type != MV_TYPE_NUMPY)
-        return mv_exporter_call(e, method, a, result, err);
-    return mv_unsupported(err, "%s.%s()", mv_type_name(obj), method);
-}
-
-static int sized(const mv_value *obj, mv_ssize *n, mv_error *err)
-{
-    mv_exporter *e = mv_as_exporter(obj);
-
-    switch (obj->kind) {
-    case MV_STR:
-        *n = 0;
-        for (size_t i = 0; i < obj->as.str.len; i++)
-            *n += ((unsigned char)obj->as.str.data[i] & 0xC0) != 0x80;
-        return 0;
-    case MV_BYTES: *n = (mv_ssize)obj->as.bytes.len; return 0;
-    case MV_LIST: case MV_TUPLE: *n = (mv_ssize)obj->as.seq.len; return 0;
-    case MV_OBJECT: return mv_exporter_len(e, n, err);
-    default:
-        return mv_raise(err, "TypeError", "object of type '%.200s' has no "
-                        "len()", mv_type_qualname(obj));
-    }
-}
-
-int mv_len(const mv_value *obj, mv_value *result, mv_error *err)
-{
-    mv_view *v = mv_as_view(obj);
-    mv_ssize n;
-
-    if (v != NULL)
-        return mv_view_len(v, result, err);
-    if (sized(obj, &n, err) < 0)
-        return -1;
-    *result = mv_int_from_i64(n);
-    return 0;
-}
-
-/* bool(obj): a view is true when its length is not zero (ATTR-?). */
-int mv_truth(const mv_value *obj, mv_value *result, mv_error *err)
-{
-    mv_value n;
-    bool b;
-
-    if (obj->kind == MV_OBJECT) {
-        if (mv_len(obj, &n, err) < 0)
-            return -1;
-        *result = mv_bool(n.as.integer.magnitude != 0);
-        return 0;
-    }
-    if (mv_truthy(obj, &b, err) < 0)
-        return -1;
-    *result = mv_bool(b);
-    return 0;
-}
-
-int mv_list(const mv_value *obj, mv_value *result, mv_error *err)
-{
-    mv_view *v = mv_as_view(obj);
-    mv_exporter *e = mv_as_exporter(obj);
-    mv_value bytes;
-
-    if (v != NULL)
-        return mv_view_iterate(v, result, err);
-    if (e != NULL && e->base.type == MV_TYPE_ARRAY)
-        return mv_exporter_contents(e, result, err);
-    if (obj->kind == MV_LIST || obj->kind == MV_TUPLE) {
-        if (mv_value_copy(result, obj, err) < 0)
-            return -1;
-        result->kind = MV_LIST;
-        return 0;
-    }
-    if (obj->kind == MV_BYTES || (e != NULL && e->base.type <= MV_TYPE_BYTEARRAY)) {
-        if (mv_bytes(obj, &bytes, err) < 0)
-            return -1;
-        if (mv_seq_new(result, MV_LIST, bytes.as.bytes.len, err) < 0) {
-            mv_value_clear(&bytes);
-            return -1;
-        }
-        for (size_t i = 0; i < bytes.as.bytes.len; i++)
-            result->as.seq.items[i] = mv_int_from_i64(bytes.as.bytes.data[i]);
-        mv_value_clear(&bytes);
-        return 0;
-    }
-    if (obj->kind != MV_STR && obj->kind != MV_OBJECT)
-        return mv_raise(err, "TypeError", "'%.200s' object is not iterable",
-                        mv_type_qualname(obj));
-    return mv_unsupported(err, "list(%s)", mv_type_name(obj));
-}
-
-/* bytes(obj): a copy of any buffer, in C order (TOBYTES-001). */
-int mv_bytes(const mv_value *obj, mv_value *result, mv_error *err)
-{
-    mv_buffer b;
-    int status;
-    int64_t n;
-
-    if (obj->kind == MV_BYTES)
-        return mv_value_copy(result, obj, err);
-    if (obj->kind == MV_OBJECT) {
-        if (mv_getbuffer(obj->as.object->cfg, obj, &b, MV_BUF_FULL_RO,
-                         err) < 0)
-            return -1;
-        status = mv_buffer_tobytes(&b, result, err);
-        mv_releasebuffer(&b);
-        return status;
-    }
-    if (obj->kind == MV_STR)
-        return mv_raise(err, "TypeError", "string argument without an encoding");
-    if (mv_is_index(obj)) {
-        if (!mv_int_to_i64(obj, &n) || n > (1 << 24))
-            return mv_unsupported(err, "bytes() of a large int");
-        if (n < 0)
-            return mv_raise(err, "ValueError", "negative count");
-        return mv_bytes_zeroed(result, (size_t)n, err);
-    }
-    if (obj->kind == MV_NONE || obj->kind == MV_FLOAT)
-        return mv_raise(err, "TypeError", "cannot convert '%s' object to "
-                        "bytes", mv_type_qualname(obj));
-    return mv_unsupported(err, "bytes(%s)", mv_type_name(obj));
-}
-
-int mv_eq(const mv_value *a, const mv_value *b, mv_value *result,
-          mv_error *err)
-{
-    bool eq;
-
-    if (mv_values_equal(a, b, &eq, err) < 0)
-        return -1;
-    *result = mv_bool(eq);
-    return 0;
-}
-
-/* COMPARE-?: != is the negation of == for every type here. */
-int mv_ne(const mv_value *a, const mv_value *b, mv_value *result,
-          mv_error *err)
-{
-    bool eq;
-
-    if (mv_values_equal(a, b, &eq, err) < 0)
-        return -1;
-    *result = mv_bool(!eq);
-    return 0;
-}
-
-int mv_is(const mv_value *a, const mv_value *b, mv_value *result,
-          mv_error *err)
-{
-    bool singleton = a->kind == MV_NONE || a->kind == MV_BOOL
-                     || a->kind == MV_ELLIPSIS;
-
-    if (a->kind != MV_OBJECT && !singleton)
-        return mv_unsupported(err, "identity of %s values", mv_type_name(a));
-    *result = mv_bool(mv_same_object(a, b));
-    return 0;
-}
-
-int mv_contents(const mv_value *obj, mv_value *result, mv_error *err)
-{
-    mv_exporter *e = mv_as_exporter(obj);
-    mv_view *v = mv_as_view(obj);
-
-    if (e != NULL)
-        return mv_exporter_contents(e, result, err);
-    if (v != NULL)
-        return mv_view_tolist(v, result, err);
-    if (obj->kind == MV_BYTES)
-        return mv_value_copy(result, obj, err);
-    return mv_raise(err, "AttributeError", "'%.50s' object has no attribute "
-                    "'tolist'", mv_type_qualname(obj));
-}
-
-/* pickle.dumps(obj): views refuse; the exporters here, except
-   _testbuffer.ndarray, pickle. */
-int mv_pickle(const mv_value *obj, mv_value *result, mv_error *err)
-{
-    mv_view *v = mv_as_view(obj);
-    mv_exporter *e = mv_as_exporter(obj);
-
-    if (v != NULL)
-        return mv_raise(err, "TypeError", v->base.cfg->behaviour.own_reduce
-                        ? "cannot pickle memoryview objects"
-                        : "cannot pickle 'memoryview' object");
-    if (e != NULL && e->base.type == MV_TYPE_NDARRAY)
-        return mv_raise(err, "TypeError", "cannot pickle 'ndarray' object");
-    if (obj->kind == MV_SLICE || obj->kind == MV_LIST || obj->kind == MV_TUPLE)
-        return mv_unsupported(err, "pickling %s", mv_type_name(obj));
-    *result = mv_bool(true);
-    return 0;
+    if (NEVER(v == NULL))
+        return mv_unsupported(err, "%s.%s()", mv_type_name(obj), method);
+    return mv_view_call(v, method, a, result, err);
 }

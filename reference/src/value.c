@@ -297,24 +297,33 @@ static const char *const kind_names[] = {
     "list", "tuple", "slice", "ellipsis", "object", "object"
 };
 
+/* The names of the objects' types: the iterator's changed with its kind
+   (SEQ-005). */
+static const char *object_name(const mv_object *obj, bool qualified)
+{
+    if (obj->type == MV_TYPE_MEMORYVIEW)
+        return "memoryview";
+    if (obj->type == MV_TYPE_ITERATOR)
+        return obj->cfg->behaviour.iter_protocol ? "memory_iterator"
+                                                 : "iterator";
+    return qualified ? mv_exporter_qualname((const mv_exporter *)obj)
+                     : mv_exporter_name((const mv_exporter *)obj);
+}
+
 const char *mv_type_name(const mv_value *v)
 {
     if (v->kind == MV_OPAQUE)
         return v->as.str.data;
-    if (v->kind != MV_OBJECT)
-        return kind_names[v->kind];
-    if (v->as.object->type == MV_TYPE_MEMORYVIEW)
-        return "memoryview";
-    return mv_exporter_name((const mv_exporter *)v->as.object);
+    if (v->kind == MV_OBJECT)
+        return object_name(v->as.object, false);
+    return kind_names[v->kind];
 }
 
 const char *mv_type_qualname(const mv_value *v)
 {
-    if (v->kind != MV_OBJECT)
-        return kind_names[v->kind];
-    if (v->as.object->type == MV_TYPE_MEMORYVIEW)
-        return "memoryview";
-    return mv_exporter_qualname((const mv_exporter *)v->as.object);
+    if (v->kind == MV_OBJECT)
+        return object_name(v->as.object, true);
+    return mv_type_name(v);
 }
 
 /* ---- ints as indices and as C numbers ----------------------------- */
@@ -415,7 +424,8 @@ int mv_as_double(const mv_value *v, double *out, mv_error *err)
     }
 }
 
-/* bool(v): PyObject_IsTrue. */
+/* bool(v): PyObject_IsTrue, for plain values and views (FORMAT-012); a
+   view is true when its length is not zero (SEQ-003). */
 int mv_truthy(const mv_value *v, bool *out, mv_error *err)
 {
     mv_value n;
@@ -430,15 +440,39 @@ int mv_truthy(const mv_value *v, bool *out, mv_error *err)
     case MV_BYTES: *out = v->as.bytes.len != 0; return 0;
     case MV_LIST: case MV_TUPLE: *out = v->as.seq.len != 0; return 0;
     case MV_SLICE: case MV_ELLIPSIS: *out = true; return 0;
-    case MV_OPAQUE: return mv_unsupported(err, "bool() of %s", v->as.str.data);
     case MV_OBJECT:
-        if (mv_truth(v, &n, err) < 0)
+        if (mv_as_view(v) == NULL)
+            return mv_unsupported(err, "bool() of %s", mv_type_name(v));
+        if (mv_len(v, &n, err) < 0)
             return -1;
-        *out = n.as.boolean;
+        *out = n.as.integer.magnitude != 0;
         return 0;
+    default:
+        assert(v->kind == MV_OPAQUE);
+        return mv_unsupported(err, "bool() of %s", v->as.str.data);
     }
-    assert(0);
-    return -1;
+}
+
+/* The code points of UTF-8 text; n of them at most are stored in out. */
+size_t mv_str_code_points(const mv_value *s, uint32_t *out, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s->as.str.data;
+    size_t i = 0, k = 0;
+
+    assert(s->kind == MV_STR);
+    while (i < s->as.str.len) {
+        /* a lead byte says how many continuation bytes follow */
+        uint32_t cp = p[i++];
+        int extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+        if (extra > 0)
+            cp &= 0x3Fu >> extra;
+        for (; extra > 0 && i < s->as.str.len; extra--)
+            cp = cp << 6 | (p[i++] & 0x3Fu);
+        if (k < n)
+            out[k] = cp;
+        k++;
+    }
+    return k;
 }
 
 bool mv_same_object(const mv_value *a, const mv_value *b)
@@ -452,5 +486,22 @@ bool mv_same_object(const mv_value *a, const mv_value *b)
         return true;
     if (a->kind == MV_BOOL)
         return a->as.boolean == b->as.boolean;
+    return false;
+}
+
+bool mv_bytes_of(const mv_value *v, const unsigned char **data, size_t *len)
+{
+    const mv_exporter *e = mv_as_exporter(v);
+
+    if (v->kind == MV_BYTES) {
+        *data = v->as.bytes.data;
+        *len = v->as.bytes.len;
+        return true;
+    }
+    if (e != NULL && e->base.type == MV_TYPE_BYTES) {
+        *data = e->data;
+        *len = (size_t)e->size;
+        return true;
+    }
     return false;
 }

@@ -1,34 +1,52 @@
 /*
- * version.c -- the one place where CPython versions differ.
+ * version.c -- the one place where CPython versions and platforms differ.
  *
  * memoryview has changed little since its PEP 3118 rewrite in 3.3, but it
  * has changed: 3.10 gave it a real iterator, 3.12 taught it the half float
  * 'e' and made len() of a 0-dim view an error, 3.14 added count() and
  * index().  Rather than scatter `if (minor >= 12)` through the code, each
- * difference is one field of mv_behaviour, set here from one table row per
- * version and named after the rule it decides.  Code asks the question
- * ("does len() of a 0-dim view raise?"), never the version.
+ * difference is one field of mv_behaviour, set below from the version that
+ * introduced it and named after the rule it decides (the spec's
+ * **Versions.** notes).  Code elsewhere asks the question ("does len() of
+ * a 0-dim view raise?"), never the version.
  *
  * The platform is chosen here too: the native sizes behind l L n N P and
  * the bounds of Py_ssize_t, for a 64-bit or a 32-bit build of CPython.
  * The 64-bit platform is Linux on x86-64 built with gcc, the 32-bit one
- * wasm32 built with clang (Pyodide): the two builds the suite records.
+ * wasm32 built with clang (Pyodide): the two kinds of build the suite
+ * records.
  */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "mvint.h"
 
-static const mv_behaviour versions[] = {
-    /*   'e'    0-dim  count  buffer iter   iter   ba     'w'    own     legacy legacy qual.  unexp. named
-                len                         rel.   value  clear  reduce  parse  int    vararg kw     wrap. */
-    { 9, false, false, false, false, false, false, false, false, false,  true,  true,  false, false, false },
-    {10, false, false, false, false, true,  false, true,  false, false,  false, false, false, false, false },
-    {11, false, false, false, false, true,  false, true,  false, true,   false, false, true,  false, false },
-    {12, true,  true,  false, true,  true,  false, true,  false, true,   false, false, true,  false, false },
-    {13, true,  true,  false, true,  true,  false, true,  true,  true,   false, false, true,  true,  false },
-    {14, true,  true,  true,  true,  true,  true,  true,  true,  true,   false, false, true,  true,  true  },
-};
+static void init_behaviour(mv_behaviour *b, int minor)
+{
+    memset(b, 0, sizeof *b);
+    b->minor = minor;
+    /* 3.9: argument parsing of the old kind (args.c) */
+    b->legacy_parse = minor <= 9;          /* TOBYTES-007, CAST-014 */
+    b->legacy_int_message = minor <= 9;    /* HEX-005 */
+    /* 3.10 */
+    b->iter_protocol = minor >= 10;        /* SEQ-005 to SEQ-009 */
+    b->bytearray_value_first = minor >= 10;
+    /* 3.11 */
+    b->own_reduce = minor >= 11;           /* OBJECT-001 */
+    b->qualified_varargs = minor >= 11;
+    /* 3.12 */
+    b->half_float = minor >= 12;           /* FORMAT-007, FORMAT-016 */
+    b->zero_dim_len_raises = minor >= 12;  /* SEQ-002 */
+    b->has_buffer_methods = minor >= 12;   /* OBJECT-004 */
+    /* 3.13 */
+    b->array_w_and_clear = minor >= 13;    /* CONSTRUCT-004 */
+    b->unexpected_keyword = minor >= 13;   /* TOBYTES-006, CAST-015 */
+    /* 3.14 */
+    b->has_count_index = minor >= 14;      /* SEQ-010 */
+    b->iter_released_first = minor >= 14;  /* SEQ-011 */
+    b->named_wrappers = minor >= 14;       /* OBJECT-009 */
+    b->half_nan_payload = minor >= 14;     /* FORMAT-007 */
+    b->not_a_container = minor >= 14;      /* SEQ-009 */
+}
 
 static int init_platform(mv_platform *p, int word_size, mv_error *err)
 {
@@ -38,13 +56,11 @@ static int init_platform(mv_platform *p, int word_size, mv_error *err)
         p->sizeof_ssize = 8;
         p->sizeof_ptr = 8;
         p->ssize_max = INT64_MAX;
-        p->bool_reads_low_bit = false;   /* gcc, x86-64 */
     } else if (word_size == 32) {
         p->sizeof_long = 4;     /* ILP32: i386, wasm32 (Pyodide) */
         p->sizeof_ssize = 4;
         p->sizeof_ptr = 4;
         p->ssize_max = INT32_MAX;
-        p->bool_reads_low_bit = true;    /* clang, wasm32: Pyodide */
     } else {
         return mv_unsupported(err, "word size %d", word_size);
     }
@@ -56,16 +72,10 @@ int mv_config_init(mv_config *cfg, const char *python_version, int word_size,
 {
     int major, minor;
     char tail;
-    size_t i;
 
     if (sscanf(python_version, "%d.%d%c", &major, &minor, &tail) != 2
-        || major != 3)
+        || major != 3 || minor < 9 || minor > 14)
         return mv_unsupported(err, "Python version '%s'", python_version);
-    for (i = 0; i < sizeof versions / sizeof versions[0]; i++) {
-        if (versions[i].minor == minor) {
-            cfg->behaviour = versions[i];
-            return init_platform(&cfg->platform, word_size, err);
-        }
-    }
-    return mv_unsupported(err, "Python version '%s'", python_version);
+    init_behaviour(&cfg->behaviour, minor);
+    return init_platform(&cfg->platform, word_size, err);
 }

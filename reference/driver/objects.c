@@ -1,40 +1,56 @@
 /*
- * mutate.c -- changing an exporter directly: ba[0] = 104, ba.append(1),
- * a.pop(), and the rest of the bytearray and array methods the cases use.
+ * objects.c -- what the cases do to objects other than views: the
+ * exporters' own methods and items (ba.append(1), a.pop(), ba[0] = 104,
+ * numpy's n[0, 1]), and what they hold now (the protocol's `contents`).
  *
- * These are here because of one rule, EXPORT-003: memory that is lent out
+ * None of this is memoryview's behaviour, so none of it is the library's:
+ * the library models exporters only as far as a view sees them (lending,
+ * counting loans, refusing to resize while lent: reference/src/export.c),
+ * and this file builds each method on top of that, the way bytearray and
+ * array do in CPython.  It reaches into the library's internal header for
+ * the exporter's memory, as SQLite's test harness reaches into
+ * sqliteInt.h.
+ *
+ * One rule shapes everything here, EXPORT-003: memory that is lent out
  * must not move.  A change that keeps the size (ba[0] = 104, reverse())
  * is always allowed, and every view sees it at once, because views hold
  * no copy (EXPORT-002).  A change of size asks mv_exporter_can_resize()
  * first and fails with BufferError while any view is unreleased; a change
- * to the same size is no resize and is allowed (ba += b'').
+ * to the same size is no resize and is allowed (ba += b'') -- except
+ * where array counts it as one anyway (EXPORT-011).  Each method converts
+ * and checks its arguments before it asks to resize, as CPython does, so
+ * a bad argument is reported before a BufferError (EXPORT-006).
  *
- * Each method converts and checks its arguments before it asks to resize,
- * as CPython does, so a bad argument is reported before a BufferError.
- * Only the methods and argument types the suite uses are modelled; anything
- * else is MV_UNSUPPORTED rather than a guess.
+ * Only the methods, keys and argument types the suite uses are modelled;
+ * anything else is MV_UNSUPPORTED rather than a guess.
  */
 #include <math.h>
 #include <stdio.h>
 
+#include "driver.h"
 #include "mvint.h"
+
+static int exporter_contents(mv_exporter *e, mv_value *result, mv_error *err);
 
 /* ---- array items -------------------------------------------------------- */
 
+/* A value an integer typecode refuses.  3.9 converted b h i l q with
+   PyArg_Parse, whose messages were its own; I and L went through
+   __index__, Q checked for an int itself. */
 static int array_type_error(const mv_config *cfg, char typecode,
                             const mv_value *v, mv_error *err)
 {
-    if (!cfg->behaviour.legacy_int_message)
-        return mv_raise(err, "TypeError", "'%.200s' object cannot be "
-                        "interpreted as an integer", mv_type_qualname(v));
-    if (typecode == 'Q')
+    bool parsed = strchr("bBhHilq", typecode) != NULL;
+
+    if (cfg->behaviour.legacy_int_message && typecode == 'Q')
         return mv_raise(err, "TypeError", "array item must be integer");
-    if (typecode == 'b' && v->kind == MV_FLOAT)
+    if (cfg->behaviour.legacy_int_message && parsed && v->kind == MV_FLOAT)
         return mv_raise(err, "TypeError", "integer argument expected, got float");
-    if (typecode == 'b')
+    if (cfg->behaviour.legacy_int_message && parsed)
         return mv_raise(err, "TypeError", "an integer is required (got type "
                         "%.200s)", mv_type_qualname(v));
-    return mv_unsupported(err, "3.9 array item type errors");
+    return mv_raise(err, "TypeError", "'%.200s' object cannot be interpreted "
+                    "as an integer", mv_type_qualname(v));
 }
 
 /* The range messages of array's integer setters, by typecode. */
@@ -80,7 +96,7 @@ static int array_range_error(const mv_config *cfg, char typecode,
 
 /* Store one item as array's own __setitem__ would; nothing is written on
    error.  Its checks and messages are array's, not memoryview's. */
-int mv_array_store(mv_exporter *e, unsigned char *ptr, const mv_value *item,
+static int array_store(mv_exporter *e, unsigned char *ptr, const mv_value *item,
                    mv_error *err)
 {
     const mv_config *cfg = e->base.cfg;
@@ -108,7 +124,7 @@ int mv_array_store(mv_exporter *e, unsigned char *ptr, const mv_value *item,
     }
 }
 
-int mv_array_load(mv_exporter *e, const unsigned char *ptr, mv_value *out,
+static int array_load(mv_exporter *e, const unsigned char *ptr, mv_value *out,
                   mv_error *err)
 {
     if (e->typecode == 'u' || e->typecode == 'w')
@@ -193,7 +209,7 @@ static int buffer_bytes(const mv_config *cfg, const mv_value *v,
 
     if (mv_getbuffer(cfg, v, &b, MV_BUF_FULL_RO, err) < 0)
         return -1;
-    status = mv_buffer_tobytes(&b, out, err);
+    status = mv_buffer_tobytes(&b, 'C', out, err);
     mv_releasebuffer(&b);
     return status;
 }
@@ -359,7 +375,7 @@ static int array_extend(mv_exporter *e, const mv_value *arg, bool iadd,
     if (arg->kind == MV_BYTES) {   /* iterating bytes gives ints */
         for (size_t k = 0; k < arg->as.bytes.len && status == 0; k++) {
             mv_value item = mv_int_from_i64(arg->as.bytes.data[k]);
-            if ((status = mv_array_store(e, tmp, &item, err)) == 0
+            if ((status = array_store(e, tmp, &item, err)) == 0
                 && (status = resize_at(e, nitems(e), 1, err)) == 0)
                 memcpy(e->data + (nitems(e) - 1) * size, tmp, (size_t)size);
         }
@@ -373,7 +389,7 @@ static int array_extend(mv_exporter *e, const mv_value *arg, bool iadd,
     }
     /* item by item: each converted, then the array grows by one */
     for (size_t k = 0; k < arg->as.seq.len; k++) {
-        if (mv_array_store(e, tmp, &arg->as.seq.items[k], err) < 0
+        if (array_store(e, tmp, &arg->as.seq.items[k], err) < 0
             || resize_at(e, nitems(e), 1, err) < 0)
             return -1;
         memcpy(e->data + (nitems(e) - 1) * size, tmp, (size_t)size);
@@ -392,7 +408,7 @@ static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
 
     *result = mv_none();
     if (strcmp(m, "append") == 0 && nargs == 1) {
-        if (mv_array_store(e, tmp, arg[0], err) < 0
+        if (array_store(e, tmp, arg[0], err) < 0
             || resize_at(e, n, 1, err) < 0)
             return -1;
         memcpy(e->data + n * size, tmp, (size_t)size);
@@ -400,7 +416,7 @@ static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
     }
     if (strcmp(m, "insert") == 0 && nargs == 2) {
         if (index_arg(cfg, arg[0], &i, err) < 0
-            || mv_array_store(e, tmp, arg[1], err) < 0)
+            || array_store(e, tmp, arg[1], err) < 0)
             return -1;
         i = clamp_index(i, n);
         if (resize_at(e, i, 1, err) < 0)
@@ -426,7 +442,7 @@ static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
             i += n;
         if (i < 0 || i >= n)
             return mv_raise(err, "IndexError", "pop index out of range");
-        if (mv_array_load(e, e->data + i * size, &v, err) < 0)
+        if (array_load(e, e->data + i * size, &v, err) < 0)
             return -1;
         if (resize_at(e, i, -1, err) < 0) {
             mv_value_clear(&v);
@@ -437,7 +453,7 @@ static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
     }
     if (strcmp(m, "remove") == 0 && nargs == 1) {
         for (i = 0; i < n; i++) {
-            if (mv_array_load(e, e->data + i * size, &v, err) < 0)
+            if (array_load(e, e->data + i * size, &v, err) < 0)
                 return -1;
             if (mv_values_equal(&v, arg[0], &eq, err) < 0) {
                 mv_value_clear(&v);
@@ -488,7 +504,7 @@ static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
     if (strcmp(m, "clear") == 0 && nargs == 0)   /* 3.13+: see has_method */
         return resize_to(e, 0, err);
     if (strcmp(m, "tolist") == 0 && nargs == 0)
-        return mv_exporter_contents(e, result, err);
+        return exporter_contents(e, result, err);
     if (strcmp(m, "tobytes") == 0 && nargs == 0)
         return mv_bytes_new(result, e->data, (size_t)e->size, err);
     if (strcmp(m, "__imul__") == 0 && nargs == 1) {
@@ -507,7 +523,7 @@ static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
 }
 
 /* The methods of bytearray and array, called with positional arguments. */
-int mv_exporter_call(mv_exporter *e, const char *method, const mv_args *a,
+static int methods_call(mv_exporter *e, const char *method, const mv_args *a,
                      mv_value *result, mv_error *err)
 {
     const mv_value *arg[4];
@@ -522,6 +538,28 @@ int mv_exporter_call(mv_exporter *e, const char *method, const mv_args *a,
     if (e->base.type == MV_TYPE_ARRAY)
         return array_call(e, method, arg, a->nargs, result, err);
     return mv_unsupported(err, "%s.%s", mv_exporter_name(e), method);
+}
+
+/* A new array of e's typecode holding the items in bytes. */
+static int array_from_bytes(const mv_exporter *e, const mv_value *bytes,
+                            mv_value *out, mv_error *err)
+{
+    mv_exporter *a = mv_exporter_new(e->base.cfg, MV_TYPE_ARRAY,
+                                     (mv_ssize)bytes->as.bytes.len, 1, err);
+
+    if (a == NULL)
+        return -1;
+    a->typecode = e->typecode;
+    a->itemsize = e->itemsize;
+    a->format = mv_strdup(e->format);
+    if (a->format == NULL) {
+        mv_exporter_dealloc(a);
+        return mv_no_memory(err);
+    }
+    if (bytes->as.bytes.len > 0)
+        memcpy(a->data, bytes->as.bytes.data, bytes->as.bytes.len);
+    *out = mv_exporter_value(a);
+    return 0;
 }
 
 /* ---- items of an exporter ------------------------------------------------------ */
@@ -599,7 +637,7 @@ static int ndarray_getitem(mv_exporter *e, const mv_value *key,
 }
 
 /* x[key] for bytes, bytearray and array. */
-int mv_exporter_getitem(mv_exporter *e, const mv_value *key, mv_value *result,
+static int items_get(mv_exporter *e, const mv_value *key, mv_value *result,
                         mv_error *err)
 {
     static const char *const range[] = {
@@ -617,7 +655,7 @@ int mv_exporter_getitem(mv_exporter *e, const mv_value *key, mv_value *result,
         if (item_index(e, key, n, range[e->base.type], &i, err) < 0)
             return -1;
         if (e->base.type == MV_TYPE_ARRAY)
-            return mv_array_load(e, e->data + i * e->itemsize, result, err);
+            return array_load(e, e->data + i * e->itemsize, result, err);
         *result = mv_int_from_i64(e->data[i]);
         return 0;
     }
@@ -636,7 +674,7 @@ int mv_exporter_getitem(mv_exporter *e, const mv_value *key, mv_value *result,
         status = mv_bytearray_object(e->base.cfg, bytes.as.bytes.data,
                                      bytes.as.bytes.len, result, err);
     else
-        status = mv_array_from_bytes(e, &bytes, result, err);
+        status = array_from_bytes(e, &bytes, result, err);
     mv_value_clear(&bytes);
     return status;
 }
@@ -814,7 +852,7 @@ static int ndarray_setitem(mv_exporter *e, const mv_value *key,
 
 /* x[key] = value for bytearray and array, seen by every view (EXPORT-002);
    value NULL deletes, a resize (EXPORT-003). */
-int mv_exporter_setitem(mv_exporter *e, const mv_value *key,
+static int items_set(mv_exporter *e, const mv_value *key,
                         const mv_value *value, mv_error *err)
 {
     const mv_config *cfg = e->base.cfg;
@@ -845,7 +883,7 @@ int mv_exporter_setitem(mv_exporter *e, const mv_value *key,
     if (value == NULL)
         return resize_at(e, i, -1, err);
     if (array) {
-        if (mv_array_store(e, tmp, value, err) < 0)
+        if (array_store(e, tmp, value, err) < 0)
             return -1;
         memcpy(e->data + i * e->itemsize, tmp, (size_t)e->itemsize);
         return 0;
@@ -853,10 +891,202 @@ int mv_exporter_setitem(mv_exporter *e, const mv_value *key,
     return byte_value(cfg, value, &e->data[i], err);
 }
 
-int mv_exporter_len(mv_exporter *e, mv_ssize *n, mv_error *err)
+/* ---- what an exporter holds --------------------------------------------------- */
+
+static int tolist_rec(mv_exporter *e, unsigned char *ptr, int dim,
+                      mv_value *out, mv_error *err)
 {
-    if (e->base.type > MV_TYPE_ARRAY)
-        return mv_unsupported(err, "len() of %s", mv_exporter_name(e));
-    *n = nitems(e);
+    mv_value item;
+
+    if (dim == e->ndim)
+        return mv_struct_unpack(e->base.cfg, e->format, ptr, out, err);
+    if (mv_seq_new(out, MV_LIST, 0, err) < 0)
+        return -1;
+    for (mv_ssize i = 0; i < e->shape[dim]; i++) {
+        unsigned char *p = mv_adjust_ptr(ptr + i * e->strides[dim],
+                                         e->suboffsets, dim);
+        if (tolist_rec(e, p, dim + 1, &item, err) < 0
+            || mv_list_append(out, &item, err) < 0) {
+            mv_value_clear(out);
+            return -1;
+        }
+    }
     return 0;
+}
+
+/* bytes(obj) for bytes and bytearray; obj.tolist() for the others: the
+   items, nested by dimension for an ndarray. */
+static int exporter_contents(mv_exporter *e, mv_value *result, mv_error *err)
+{
+    mv_value item;
+    mv_ssize n;
+
+    if (e->base.type == MV_TYPE_BYTES || e->base.type == MV_TYPE_BYTEARRAY)
+        return mv_bytes_new(result, e->data, (size_t)e->size, err);
+    if (e->base.type != MV_TYPE_ARRAY) {
+        if (!mv_struct_known(e->base.cfg, e->format))   /* complex, str */
+            return mv_unsupported(err, "the items of a numpy array of "
+                                  "format %s", e->format);
+        return tolist_rec(e, e->data + e->offset, 0, result, err);
+    }
+    if (mv_seq_new(result, MV_LIST, 0, err) < 0)
+        return -1;
+    n = nitems(e);
+    for (mv_ssize i = 0; i < n; i++) {
+        if (array_load(e, e->data + i * e->itemsize, &item, err) < 0
+            || mv_list_append(result, &item, err) < 0) {
+            mv_value_clear(result);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- the entry points ---------------------------------------------------------- */
+
+/* The methods spec/protocol.md names, and which exporters have them: a
+   call of one an exporter lacks is an AttributeError, an outcome like any
+   other.  Bit 0x100 marks those added in 3.12 (__buffer__ and
+   __release_buffer__), 0x200 array.clear (3.13). */
+static bool has_method(const mv_exporter *e, const char *name)
+{
+    static const struct { const char *name; unsigned types; } table[] = {
+        /* types: 1 bytes, 2 bytearray, 4 array, 8 ndarray, 16 numpy */
+        { "hex", 1 | 2 }, { "count", 1 | 2 | 4 }, { "index", 1 | 2 | 4 },
+        { "tolist", 4 | 8 | 16 }, { "tobytes", 4 | 8 | 16 },
+        { "append", 2 | 4 }, { "extend", 2 | 4 }, { "pop", 2 | 4 | 8 },
+        { "clear", 2 | 0x200 }, { "insert", 2 | 4 }, { "remove", 2 | 4 },
+        { "reverse", 2 | 4 }, { "__iadd__", 2 | 4 | 16 },
+        { "__imul__", 2 | 4 | 16 }, { "byteswap", 4 | 16 },
+        { "frombytes", 4 }, { "__buffer__", 0x100 | 1 | 2 | 4 | 8 },
+        { "__release_buffer__", 0x100 | 2 | 4 | 8 },
+    };
+    const mv_behaviour *b = &e->base.cfg->behaviour;
+    unsigned type = 1u << e->base.type;   /* bytes .. numpy: 1 .. 16 */
+
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        unsigned t = table[i].types;
+        if (strcmp(table[i].name, name) != 0)
+            continue;
+        if ((t & 0x100) && !b->has_buffer_methods)
+            return false;
+        if ((t & 0x200) && type == 4)   /* array.clear(), from 3.13 */
+            return b->array_w_and_clear;
+        return (t & type) != 0;
+    }
+    return false;
+}
+
+int exporter_call(const mv_value *obj, const char *method, const mv_args *a,
+                  mv_value *result, mv_error *err)
+{
+    mv_exporter *e = mv_as_exporter(obj);
+
+    if (e == NULL)
+        return mv_unsupported(err, "%s.%s()", mv_type_name(obj), method);
+    if (!has_method(e, method))
+        return mv_raise(err, "AttributeError", "'%.50s' object has no "
+                        "attribute '%.400s'", mv_type_qualname(obj), method);
+    return methods_call(e, method, a, result, err);
+}
+
+int exporter_getitem(const mv_value *obj, const mv_value *key,
+                     mv_value *result, mv_error *err)
+{
+    mv_exporter *e = mv_as_exporter(obj);
+
+    if (e == NULL)
+        return mv_unsupported(err, "%s[...]", mv_type_name(obj));
+    return items_get(e, key, result, err);
+}
+
+int exporter_setitem(const mv_value *obj, const mv_value *key,
+                     const mv_value *value, mv_error *err)
+{
+    mv_exporter *e = mv_as_exporter(obj);
+
+    if (e == NULL)
+        return mv_unsupported(err, "%s[...] = ...", mv_type_name(obj));
+    return items_set(e, key, value, err);
+}
+
+int object_contents(const mv_value *obj, mv_value *result, mv_error *err)
+{
+    mv_exporter *e = mv_as_exporter(obj);
+
+    if (obj->kind == MV_BYTES)
+        return mv_value_copy(result, obj, err);
+    if (e == NULL)
+        return mv_unsupported(err, "the contents of %s", mv_type_name(obj));
+    return exporter_contents(e, result, err);
+}
+
+/* ---- what _testbuffer and numpy accept ------------------------------------- */
+
+/* The layout must address only the items' memory ([0, memlen)). */
+static bool layout_fits(mv_ssize memlen, mv_ssize itemsize, mv_ssize offset,
+                        int ndim, const mv_ssize *shape,
+                        const mv_ssize *strides)
+{
+    mv_ssize lo = 0, hi = 0;
+
+    if (ndim == 0)
+        return offset >= 0 && offset + itemsize <= memlen;
+    for (int d = 0; d < ndim; d++)
+        if (strides[d] % itemsize)
+            return false;
+    for (int d = 0; d < ndim; d++)
+        if (shape[d] == 0)
+            return true;
+    for (int d = 0; d < ndim; d++) {
+        if (strides[d] <= 0)
+            lo += (shape[d] - 1) * strides[d];
+        else
+            hi += (shape[d] - 1) * strides[d];
+    }
+    return lo + offset >= 0 && hi + offset + itemsize <= memlen;
+}
+
+/* Why _testbuffer.ndarray or numpy would refuse s, or NULL: the library
+   builds only what they accept (reference/src/ndarray.c). */
+const char *ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
+                            bool numpy)
+{
+    mv_error err;
+    mv_ssize n = 1, nitems, itemsize;
+
+    if (s->ndim > MV_MAX_EXPORTER_NDIM)
+        return "more than 128 dimensions";
+    for (int d = 0; d < s->ndim; d++) {
+        if (s->shape[d] < 0)
+            return "a negative shape";
+        n *= s->shape[d];
+    }
+    if (s->items->kind != MV_LIST && (s->ndim != 0 || numpy))
+        return "items that are not a list";
+    nitems = s->items->kind == MV_LIST ? (mv_ssize)s->items->as.seq.len : 1;
+    if (numpy)
+        return cfg->platform.word_size != 64 ? "numpy on 32 bits"
+               : s->pil || s->has_strides || s->offset != 0 ? "numpy flags"
+               : nitems != n ? "items that do not fill the shape" : NULL;
+    if (s->pil && s->ndim == 0)
+        return "ND_PIL with no dimension";
+    if (nitems == 0 || (s->has_strides && s->fortran))
+        return "no items, or strides with ND_FORTRAN";
+    itemsize = mv_struct_calcsize(cfg, s->format, &err);
+    if (itemsize <= 0)
+        return "a format struct refuses";
+    if (s->offset < 0 || s->offset % itemsize)
+        return "an offset that is not a multiple of the itemsize";
+    if (!s->has_strides) {
+        mv_ssize strides[MV_MAX_EXPORTER_NDIM];
+        mv_strides_from_shape(s->ndim, s->shape, itemsize,
+                              s->fortran ? 'F' : 'C', strides);
+        return layout_fits(nitems * itemsize, itemsize, s->offset, s->ndim,
+                           s->shape, strides) ? NULL
+               : "shape and offset beyond the items";
+    }
+    return layout_fits(nitems * itemsize, itemsize, s->offset, s->ndim,
+                       s->shape, s->strides) ? NULL
+           : "strides beyond the items";
 }

@@ -1,6 +1,7 @@
 /*
- * format.c -- native struct codes: their sizes, and how items are read from
- * memory (unpacked) and written to it (packed).
+ * formats.c -- chapter 3 of the spec: native struct codes, their sizes,
+ * and how items are read from memory (unpacked) and written to it
+ * (packed).
  *
  * A memoryview reads and writes items itself only when its format is one
  * native struct character, optionally after '@':
@@ -16,11 +17,12 @@
  *     e  half float (3.12+)
  *     P  void *         (platform: 8 or 4 bytes)
  *
- * Every other format ('<i', 'hh', '3s', 'u'...) can be viewed, sliced,
- * cast to bytes and compared, but not indexed; the two refusals have two
- * different messages (FORMAT-?): a format of several characters fails in
- * mv_adjust_format ("unsupported format"), a single unknown character only
- * when an item is actually read or written ("format %s not supported").
+ * Every other format ('<i', 'hh', '3s', 'w'...) can be viewed, sliced,
+ * cast to bytes and compared, but not indexed (FORMAT-020); the two
+ * refusals have two different messages: a format of several characters
+ * fails in mv_adjust_format, before anything else ("unsupported format",
+ * FORMAT-019), a single unknown character only when an item is actually
+ * read or written ("format %s not supported", FORMAT-018).
  *
  * Memory is read and written with memcpy into a C object of the right
  * width, in the host's byte order, which is the modelled platform's: the
@@ -40,7 +42,8 @@
 
 #include "mvint.h"
 
-/* FORMAT-?: the item size of a native single-character format, or -1. */
+/* FORMAT-001, FORMAT-002: the item size of a native single-character
+   format, or -1. */
 mv_ssize mv_native_itemsize(const mv_config *cfg, const char *format,
                             char *code)
 {
@@ -85,7 +88,7 @@ const char *mv_native_format(char code, bool with_at)
     return with_at ? at[p - codes] : plain[p - codes];
 }
 
-/* FORMAT-?: items can be read only under a one-character format. */
+/* FORMAT-019: items can be read only under a one-character format. */
 int mv_adjust_format(const char *format, char *code, mv_error *err)
 {
     const char *f = format[0] == '@' ? format + 1 : format;
@@ -190,19 +193,25 @@ static uint64_t shift_round_even(uint64_t m, int shift)
     return q;
 }
 
-/* FORMAT-?: d as binary16 bits; -1 when it is too large (|d| rounds to
-   65536 or more).  A NaN becomes the quiet NaN of its sign, as CPython's
-   PyFloat_Pack2 does. */
-static int32_t half_from_double(double d)
+/* FORMAT-016: d as binary16 bits, rounded to nearest, ties to even; -1
+   when it is too large (|d| rounds to 65536 or more).  A NaN keeps its
+   sign; before 3.14 it becomes the quiet NaN, from 3.14 it keeps the top
+   ten bits of its payload, or is the quiet NaN when those are all zero
+   (as PyFloat_Pack2 does). */
+static int32_t half_from_double(double d, bool keep_payload)
 {
     uint64_t bits = double_bits(d);
     uint32_t sign = (uint32_t)(bits >> 63) << 15;
     int exp = (int)((bits >> 52) & 0x7ff);
     uint64_t mant = bits & ((UINT64_C(1) << 52) - 1);
+    uint32_t payload = (uint32_t)(mant >> 42);
     uint64_t q;
 
+    if (exp == 0x7ff && mant == 0)
+        return (int32_t)(sign | 0x7c00);                  /* infinity */
     if (exp == 0x7ff)
-        return (int32_t)(sign | (mant ? 0x7e00 : 0x7c00));
+        return (int32_t)(sign | 0x7c00
+                         | (keep_payload && payload ? payload : 0x200));
     if (exp == 0)
         return (int32_t)sign;     /* double subnormals are far below 2**-25 */
     mant |= UINT64_C(1) << 52;    /* the implicit leading one */
@@ -224,16 +233,23 @@ static int32_t half_from_double(double d)
                                                normal, bits and all */
 }
 
-static double half_to_double(uint32_t h)
+/* FORMAT-007: binary16 bits as a double, exactly.  A NaN reads as the
+   quiet NaN of its sign before 3.14, and keeps its payload from 3.14
+   (PyFloat_Unpack2 shifts it into the double's). */
+static double half_to_double(uint32_t h, bool keep_payload)
 {
     uint64_t sign = (uint64_t)(h >> 15) << 63;
     uint32_t exp = (h >> 10) & 0x1f;
     uint32_t mant = h & 0x3ff;
     double mag;
 
-    if (exp == 0x1f)   /* CPython gives the plain quiet NaN of its sign */
-        return bits_double(sign | (mant ? UINT64_C(0x7ff8000000000000)
-                                        : UINT64_C(0x7ff0000000000000)));
+    if (exp == 0x1f && mant == 0)
+        return bits_double(sign | UINT64_C(0x7ff0000000000000));
+    if (exp == 0x1f)
+        return bits_double(sign | (keep_payload
+                                   ? UINT64_C(0x7ff0000000000000)
+                                     | (uint64_t)mant << 42
+                                   : UINT64_C(0x7ff8000000000000)));
     if (exp == 0)
         mag = mant * (1.0 / 16777216.0);             /* mant * 2**-24 */
     else
@@ -258,11 +274,11 @@ static float narrow_to_float(double d)
 
 /* ---- unpack: memory to a Python value ------------------------------ */
 
-/* FORMAT-?: the item at ptr, read under native code. */
+/* FORMAT-003 to FORMAT-008, FORMAT-018: the item at ptr, read under a
+   native code (INDEX-001, TOLIST-005). */
 int mv_unpack_native(const mv_config *cfg, char code,
                      const unsigned char *ptr, mv_value *out, mv_error *err)
 {
-    const mv_platform *p = &cfg->platform;
     char fmt[2] = { code, '\0' };
     char c;
     mv_ssize size = mv_native_itemsize(cfg, fmt, &c);
@@ -279,10 +295,11 @@ int mv_unpack_native(const mv_config *cfg, char code,
         *out = mv_int_from_u64(read_unsigned(ptr, size));
         return 0;
     case 'P':   /* a pointer reads as an unsigned int */
-        *out = mv_int_from_u64(read_unsigned(ptr, p->sizeof_ptr));
+        *out = mv_int_from_u64(read_unsigned(ptr, size));
         return 0;
-    case '?':   /* see mv_platform: bytes other than 0 and 1 */
-        *out = mv_bool(p->bool_reads_low_bit ? (*ptr & 1) : *ptr != 0);
+    case '?':   /* FORMAT-004: any byte but 0 reads as True, as struct
+                   reads it; C leaves bytes other than 0 and 1 undefined */
+        *out = mv_bool(*ptr != 0);
         return 0;
     case 'c':
         return mv_bytes_new(out, ptr, 1, err);
@@ -294,18 +311,17 @@ int mv_unpack_native(const mv_config *cfg, char code,
         memcpy(&d, ptr, 8);
         *out = mv_float(d);
         return 0;
-    case 'e':
-        *out = mv_float(half_to_double((uint32_t)read_unsigned(ptr, 2)));
-        return 0;
     default:
-        assert(0);
-        return format_not_supported(code, err);
+        assert(code == 'e');
+        *out = mv_float(half_to_double((uint32_t)read_unsigned(ptr, 2),
+                                       cfg->behaviour.half_nan_payload));
+        return 0;
     }
 }
 
 /* ---- pack: a Python value to memory -------------------------------- */
 
-/* An int for a signed code of `size` bytes. */
+/* FORMAT-009, FORMAT-010: an int for a signed code of `size` bytes. */
 static int pack_signed(char code, unsigned char *ptr, mv_ssize size,
                        const mv_value *item, mv_error *err)
 {
@@ -319,6 +335,7 @@ static int pack_signed(char code, unsigned char *ptr, mv_ssize size,
     return 0;
 }
 
+/* FORMAT-009, FORMAT-010: an int for an unsigned code. */
 static int pack_unsigned(char code, unsigned char *ptr, mv_ssize size,
                          const mv_value *item, mv_error *err)
 {
@@ -332,7 +349,7 @@ static int pack_unsigned(char code, unsigned char *ptr, mv_ssize size,
     return 0;
 }
 
-/* 'P': PyLong_AsVoidPtr takes negative ints as signed, others as unsigned,
+/* FORMAT-011: PyLong_AsVoidPtr takes negative ints as signed, others as unsigned,
    so the range is [-2**(w-1), 2**w). */
 static int pack_pointer(unsigned char *ptr, mv_ssize size,
                         const mv_value *item, mv_error *err)
@@ -351,8 +368,10 @@ static int pack_pointer(unsigned char *ptr, mv_ssize size,
     return pack_unsigned('P', ptr, size, item, err);
 }
 
-static int pack_real(char code, unsigned char *ptr, const mv_value *item,
-                     mv_error *err)
+/* FORMAT-014, FORMAT-015, FORMAT-016: a float, or an int converted to
+   one, as 'd', 'f' or 'e'. */
+static int pack_real(const mv_config *cfg, char code, unsigned char *ptr,
+                     const mv_value *item, mv_error *err)
 {
     double d;
     float f;
@@ -368,7 +387,8 @@ static int pack_real(char code, unsigned char *ptr, const mv_value *item,
         f = narrow_to_float(d);
         memcpy(ptr, &f, 4);
     } else {
-        h = half_from_double(d);
+        assert(code == 'e');
+        h = half_from_double(d, cfg->behaviour.half_nan_payload);
         if (h < 0)
             return invalid_value(code, err);
         write_unsigned(ptr, 2, (uint64_t)h);
@@ -376,8 +396,8 @@ static int pack_real(char code, unsigned char *ptr, const mv_value *item,
     return 0;
 }
 
-/* ASSIGN-002, ASSIGN-003: write item at ptr under native code.  On error nothing is
-   written. */
+/* ASSIGN-001 to ASSIGN-003, FORMAT-017, FORMAT-018: write item at ptr
+   under a native code.  On error nothing is written. */
 int mv_pack_native(const mv_config *cfg, char code, unsigned char *ptr,
                    const mv_value *item, mv_error *err)
 {
@@ -396,13 +416,14 @@ int mv_pack_native(const mv_config *cfg, char code, unsigned char *ptr,
     case 'P':
         return pack_pointer(ptr, size, item, err);
     case 'f': case 'd': case 'e':
-        return pack_real(code, ptr, item, err);
-    case '?':   /* errors from bool(item) pass through unchanged */
+        return pack_real(cfg, code, ptr, item, err);
+    case '?':   /* FORMAT-012: errors from bool(item) pass through */
         if (mv_truthy(item, &truth, err) < 0)
             return -1;
         *ptr = truth;
         return 0;
-    case 'c':   /* exactly one byte, and only from bytes */
+    default:    /* FORMAT-013: 'c', exactly one byte, and only from bytes */
+        assert(code == 'c');
         if (item->kind != MV_BYTES
             && !(item->kind == MV_OBJECT
                  && item->as.object->type == MV_TYPE_BYTES))
@@ -418,8 +439,5 @@ int mv_pack_native(const mv_config *cfg, char code, unsigned char *ptr,
             *ptr = e->data[0];
         }
         return 0;
-    default:
-        assert(0);
-        return format_not_supported(code, err);
     }
 }
