@@ -488,9 +488,12 @@ static PyObject *view_richcompare(PyObject *self, PyObject *other, int op)
     mv_value_clear(&w);
     /* COMPARE-005: no order.  Python raises the TypeError itself, naming
        the operands in the order they were written, which this slot cannot
-       know (it may have been called for `5 < m`). */
+       know (it may have been called for `5 < m`).  Where the other operand
+       could order them (a bytearray, a numpy array) and the library leaves
+       it to that object (MV_UNSUPPORTED), so does this slot: Python asks
+       the real object next. */
     if (status < 0 && op != Py_EQ && op != Py_NE
-        && err.failure == MV_RAISED && strcmp(err.type, "TypeError") == 0) {
+        && (err.failure == MV_UNSUPPORTED || strcmp(err.type, "TypeError") == 0)) {
         mvpy_scratch_end(&s);
         Py_RETURN_NOTIMPLEMENTED;
     }
