@@ -80,7 +80,7 @@ test: reference mvref deps-test deps-browser impls
 	MVSPEC_REQUIRE_IMPLS=1 $(PYTEST) -q tests $(PYTEST_ARGS)
 
 # Every implementation installed: terminal table, results, HTML matrix.
-matrix: reference impls
+matrix: reference mvref impls
 	$(PY) -m harness matrix $(ARGS)
 
 # Cases per second of each adapter, side by side in one run.

@@ -507,6 +507,21 @@ def test_no_library_memory_outlives_the_views():
     assert mvref._alloc_live() == live
 
 
+def test_the_exporter_gets_back_every_reference_the_views_took():
+    ba = bytearray(b"abcdef")
+    before = sys.getrefcount(ba)
+    m = mvref.memoryview(ba)
+    views = [m[1:], m.cast("c"), m.toreadonly(), mvref.memoryview(m), memoryview(m)]
+    assert sys.getrefcount(ba) > before
+    outcome(lambda: m == ba)
+    outcome(lambda: m[:2] == bytearray(b"ab"))
+    for v in views:
+        v.release()
+    m.release()
+    del m, views, v
+    assert sys.getrefcount(ba) == before
+
+
 def test_a_loop_of_every_operation_leaks_no_python_memory():
     a_round_of_everything()          # warm every cache first
     gc.collect()
