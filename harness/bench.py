@@ -19,6 +19,13 @@ from .impls import Impl
 from .runner import parse_hello, wire_line
 from .session import why_unsupported
 
+STALL_SECONDS = 10.0
+
+
+class BenchError(RuntimeError):
+    """An adapter that could not be measured (it stopped or stalled)."""
+
+
 # The throughput each kind of adapter is held to (cases per second, one process).
 TARGETS = {"mvspec-reference": 50_000, "cpython": 5_000}
 
@@ -29,6 +36,7 @@ class Row:
     implementation: str
     cases: int
     seconds: float
+    error: str = ""
 
     @property
     def rate(self) -> float:
@@ -53,19 +61,32 @@ def one_pass(impl: Impl, cases: list[dict]) -> tuple[str, int, float]:
                 proc.stdin.close()
             except BrokenPipeError:
                 pass
+        answered = [0]
+        finished = [0.0]
+
+        def read() -> None:
+            for _ in todo:
+                if not proc.stdout.readline():
+                    return
+                answered[0] += 1
+            finished[0] = time.perf_counter()
         writer = threading.Thread(target=feed, daemon=True)
+        reader = threading.Thread(target=read, daemon=True)
         started = time.perf_counter()
         writer.start()
-        answered = 0
-        for _ in todo:
-            if not proc.stdout.readline():
+        reader.start()
+        last, seen = time.monotonic(), 0
+        while reader.is_alive():           # a stalled adapter must not stall the bench
+            reader.join(0.5)
+            if answered[0] != seen:
+                last, seen = time.monotonic(), answered[0]
+            elif time.monotonic() - last > STALL_SECONDS:
                 break
-            answered += 1
-        seconds = time.perf_counter() - started
-        writer.join()
-        if answered != len(todo):
-            raise RuntimeError(f"{impl.name} answered {answered} of {len(todo)} cases")
-        return hello.implementation, answered, seconds
+        if answered[0] != len(todo):
+            raise BenchError(f"{impl.name} answered {answered[0]} of {len(todo)} cases, then "
+                             f"{'stalled' if reader.is_alive() else 'stopped'}; run "
+                             f"`python3 -m harness run {impl.name}` to see which case")
+        return hello.implementation, answered[0], finished[0] - started
     finally:
         proc.kill()
         proc.wait()
@@ -76,11 +97,14 @@ def measure(impls: list[Impl], cases: list[dict], repeat: int = 3,
     rows = []
     for impl in impls:
         best = None
-        for k in range(max(1, repeat)):
-            name, n, seconds = one_pass(impl, cases)
-            progress(f"{impl.name}: run {k + 1}: {n} cases in {seconds:.3f} s")
-            if best is None or seconds < best.seconds:
-                best = Row(impl.name, name, n, seconds)
+        try:
+            for k in range(max(1, repeat)):
+                name, n, seconds = one_pass(impl, cases)
+                progress(f"{impl.name}: run {k + 1}: {n} cases in {seconds:.3f} s")
+                if best is None or seconds < best.seconds:
+                    best = Row(impl.name, name, n, seconds)
+        except BenchError as e:
+            best = Row(impl.name, "?", 0, 0.0, str(e))
         rows.append(best)
     return rows
 
@@ -89,6 +113,9 @@ def table(rows: list[Row]) -> str:
     out = [f"{'implementation':<24} {'cases':>7} {'seconds':>8} {'cases/s':>10} "
            f"{'target':>8} {'ratio':>6}"]
     for r in rows:
+        if r.error:
+            out.append(f"{r.name:<24} not measured: {r.error}")
+            continue
         target = f"{r.target:>8}" if r.target else f"{'-':>8}"
         ratio = f"{r.rate / r.target:>6.2f}" if r.target else f"{'-':>6}"
         out.append(f"{r.name:<24} {r.cases:>7} {r.seconds:>8.3f} {r.rate:>10.0f} {target} {ratio}")

@@ -202,7 +202,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     rows = bench.measure([impls.resolve(t) for t in args.impl], suite.cases,
                          repeat=args.repeat, progress=record.stderr_progress)
     print(bench.table(rows))
-    return EXIT_OK
+    return EXIT_FAILURES if any(r.error for r in rows) else EXIT_OK
 
 
 MATRIX_DEFAULT = ["reference", "mvref", "cpython", "pypy", "pyodide", "micropython", "brython"]
@@ -215,6 +215,12 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     the exit status is 0 unless the harness itself could not work.
     """
     suite = casesmod.load_suite(Path(args.cases))
+    if args.from_results:
+        runs = [report.read_results(Path(p)) for p in args.from_results]
+        missing = {r.id for run in runs for r in run.results} - set(suite.by_id())
+        if missing:
+            raise HarnessError(f"{len(missing)} cases of the results are not in {args.cases}")
+        return write_matrix(runs, suite, args)
     chosen = selection_of(args).apply(suite.cases)
     names = args.impl or (MATRIX_DEFAULT[:3] + [f"cpython:{p}" for p in impls.oracle_pythons()
                                                if p != impls.DEBIAN_PYTHON] + MATRIX_DEFAULT[3:])
@@ -239,12 +245,33 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         runs.append(run)
     if not runs:
         raise HarnessError("no implementation could run")
+    return write_matrix(runs, suite, args)
+
+
+def write_matrix(runs: list[session.RunResult], suite: casesmod.Suite,
+                 args: argparse.Namespace) -> int:
     print(matrix.area_table(runs))
     out = Path(args.out)
     matrix.write_page(out, runs, suite.by_id())
-    print(f"matrix: {out} ({len(runs)} implementations, {len(chosen)} cases); "
-          f"results in {args.results}/")
+    print(f"matrix: {out} ({len(runs)} implementations, "
+          f"{len({r.id for run in runs for r in run.results})} cases); results in {args.results}/")
     return EXIT_OK
+
+
+def add_selection_options(p: argparse.ArgumentParser) -> None:
+    """Which cases, and how to run them: shared by run and matrix."""
+    p.add_argument("--area", action="append", default=[], help="only this area (repeatable)")
+    p.add_argument("--rule", action="append", default=[],
+                   help="only cases citing a rule matching this glob, e.g. 'SLICE-*' (repeatable)")
+    p.add_argument("--id", action="append", default=[],
+                   help="only cases whose id matches this glob (repeatable)")
+    p.add_argument("--language", help="only cases that run on some version in this "
+                   "constraint, e.g. '>=3.12' or '>=3.10,<3.13'")
+    p.add_argument("--version-sensitive", action="store_true",
+                   help="only cases whose outcome differs between CPython versions")
+    p.add_argument("--shard", help="I/N: only the I-th of N deterministic slices of the suite")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="adapter processes in parallel")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds per case (default 10)")
 
 
 def add_output_options(p: argparse.ArgumentParser) -> None:
@@ -297,19 +324,8 @@ def parser() -> argparse.ArgumentParser:
                    help="reference[:X.Y[:32]], reference:all, cpython[:PATH], cpython-X.Y, pypy, "
                    "pyodide, micropython, brython, or NAME=COMMAND")
     u.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
-    u.add_argument("--area", action="append", default=[], help="only this area (repeatable)")
-    u.add_argument("--rule", action="append", default=[],
-                   help="only cases citing a rule matching this glob, e.g. 'SLICE-*' (repeatable)")
-    u.add_argument("--id", action="append", default=[],
-                   help="only cases whose id matches this glob (repeatable)")
-    u.add_argument("--language", help="only cases that run on some version in this "
-                   "constraint, e.g. '>=3.12' or '>=3.10,<3.13'")
-    u.add_argument("--version-sensitive", action="store_true",
-                   help="only cases whose outcome differs between CPython versions")
-    u.add_argument("--shard", help="I/N: only the I-th of N deterministic slices of the suite")
+    add_selection_options(u)
     u.add_argument("--list", action="store_true", help="list the selected cases and stop")
-    u.add_argument("-j", "--jobs", type=int, default=1, help="adapter processes in parallel")
-    u.add_argument("--timeout", type=float, default=10.0, help="seconds per case (default 10)")
     u.add_argument("--strict-messages", action="store_true",
                    help="a differing exception message is a failure")
     u.add_argument("--oracle", help="compare with this oracle when it recorded the case")
@@ -329,16 +345,11 @@ def parser() -> argparse.ArgumentParser:
     x = sub.add_parser("matrix", help="run everything installed; table and HTML matrix")
     x.add_argument("impl", nargs="*", help="implementations (default: all installed)")
     x.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
-    x.add_argument("--area", action="append", default=[])
-    x.add_argument("--rule", action="append", default=[])
-    x.add_argument("--id", action="append", default=[])
-    x.add_argument("--language")
-    x.add_argument("--version-sensitive", action="store_true")
-    x.add_argument("--shard")
-    x.add_argument("-j", "--jobs", type=int, default=1)
-    x.add_argument("--timeout", type=float, default=10.0)
+    add_selection_options(x)
     x.add_argument("--results", default="build/results")
     x.add_argument("--out", default="build/matrix/index.html")
+    x.add_argument("--from-results", nargs="+", metavar="JSON",
+                   help="build the table and page from results files instead of running")
     x.set_defaults(func=cmd_matrix)
 
     b = sub.add_parser("bench", help="cases per second of each implementation, side by side")
@@ -358,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (HarnessError, casesmod.CaseFileError, generate.TemplateError,
             impls.ImplError, runner.AdapterError, select.SelectionError,
-            expectations.ExpectationsError, report.ResultsError) as e:
+            expectations.ExpectationsError, report.ResultsError, bench.BenchError) as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

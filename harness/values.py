@@ -85,7 +85,7 @@ def source(j: Any) -> str:
     if isinstance(j, list):
         return "[" + ", ".join(source(x) for x in j) + "]"
     if "int" in j:
-        return j["int"]
+        return str(j["int"])
     if "float" in j:
         x = decode_float(j)
         if math.isnan(x):
@@ -94,7 +94,10 @@ def source(j: Any) -> str:
             return "float('inf')" if x > 0 else "float('-inf')"
         return repr(x)
     if "bytes" in j:
-        return repr(bytes.fromhex(j["bytes"]))
+        try:
+            return repr(bytes.fromhex(j["bytes"]))
+        except (TypeError, ValueError):
+            raise ValueFormatError(f"bad bytes encoding: {j!r}") from None
     if "tuple" in j:
         items = [source(x) for x in j["tuple"]]
         return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"

@@ -163,3 +163,22 @@ def test_a_failure_prints_a_runnable_reproducer(tmp_path, suite):
                            "mv = memoryview(arr)"]
     assert "# expected: 2" in text and "# actual:   12345" in text
     assert "INDEX-001" in text.splitlines()[0]
+
+
+def test_bench_prints_each_adapter_side_by_side(tmp_path):
+    r = harness("bench", "cpython", "reference", "--repeat", "1")
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ["implementation", "cases", "seconds", "cases/s", "target", "ratio"]
+    rows = {line.split()[0]: line.split() for line in lines[1:]}
+    assert set(rows) == {"cpython", "reference"}
+    assert rows["cpython"][4] == "5000" and rows["reference"][4] == "50000"
+    assert float(rows["cpython"][3]) > 0 and float(rows["cpython"][5]) > 0
+
+
+def test_bench_reports_an_adapter_that_stops_instead_of_hanging(tmp_path):
+    cmd = f"flaky={sys.executable} {FAKE} always-crash seed/bytes-index {tmp_path / 'marker'}"
+    r = harness("bench", cmd, "cpython", "--repeat", "1")
+    assert r.returncode == 1
+    assert "flaky" in r.stdout and "not measured" in r.stdout and "then stopped" in r.stdout
+    assert any(line.startswith("cpython ") for line in r.stdout.splitlines())

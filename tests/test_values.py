@@ -64,3 +64,11 @@ def test_malformed_values_are_reported(bad):
 ])
 def test_values_render_as_python_source(v, text):
     assert values.source(values.encode(v) if isinstance(v, bytes) else v) == text
+
+
+def test_a_garbled_value_from_an_implementation_still_renders():
+    from harness import report
+    bad = {"value": {"bytes": "not hex"}}
+    with pytest.raises(values.ValueFormatError):
+        values.source(bad["value"])
+    assert "not hex" in report.outcome_text(bad)
