@@ -28,9 +28,10 @@ ARGS ?=
 IMPLS ?= reference cpython
 
 include reference/build.mk
+include reference/python/build.mk
 
 .PHONY: all deps-core deps-test deps-gates deps-browser reference conformance \
-        check test cases matrix bench bench-harness clean gates impls
+        check test cases matrix bench bench-harness clean gates impls mvref
 
 all: reference
 
@@ -50,6 +51,10 @@ impls:
 
 reference: deps-core
 	@$(MAKE) --no-print-directory $(REF_DRIVER)
+
+# The reference as a Python module (reference/python/): mvref.memoryview.
+mvref: deps-core deps-test
+	@$(MAKE) --no-print-directory $(MVREF_MODULE)
 
 # PROFILE=full: the nightly suite, generated and recorded afresh into build/.
 PROFILE ?= default
@@ -71,11 +76,11 @@ cases: deps-core impls
 	$(PY) -m harness changes
 
 # impls: the tests run every implementation's adapter, never skip them.
-test: reference deps-test deps-browser impls
+test: reference mvref deps-test deps-browser impls
 	MVSPEC_REQUIRE_IMPLS=1 $(PYTEST) -q tests $(PYTEST_ARGS)
 
 # Every implementation installed: terminal table, results, HTML matrix.
-matrix: reference impls
+matrix: reference mvref impls
 	$(PY) -m harness matrix $(ARGS)
 
 # Cases per second of each adapter, side by side in one run.

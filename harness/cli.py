@@ -205,7 +205,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_FAILURES if any(r.error for r in rows) else EXIT_OK
 
 
-MATRIX_DEFAULT = ["reference", "cpython", "pypy", "pyodide", "micropython", "brython"]
+MATRIX_DEFAULT = ["reference", "mvref", "cpython", "pypy", "pyodide", "micropython", "brython"]
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
@@ -222,8 +222,8 @@ def cmd_matrix(args: argparse.Namespace) -> int:
             raise HarnessError(f"{len(missing)} cases of the results are not in {args.cases}")
         return write_matrix(runs, suite, args)
     chosen = selection_of(args).apply(suite.cases)
-    names = args.impl or (MATRIX_DEFAULT[:2] + [f"cpython:{p}" for p in impls.oracle_pythons()
-                                               if p != impls.DEBIAN_PYTHON] + MATRIX_DEFAULT[2:])
+    names = args.impl or (MATRIX_DEFAULT[:3] + [f"cpython:{p}" for p in impls.oracle_pythons()
+                                               if p != impls.DEBIAN_PYTHON] + MATRIX_DEFAULT[3:])
     runs = []
     for text in names:
         try:

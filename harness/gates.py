@@ -8,8 +8,10 @@
     valgrind   the whole default suite through the driver under memcheck,
                every leak kind an error: zero errors, zero bytes lost
     coverage   lcov line/function/branch coverage of reference/src from the
-               default suite, against coverage/thresholds.toml; HTML report
-               in build/coverage/html
+               default suite and its allocation failures, run through the
+               driver, and the default suite through mvref (the library as a
+               Python module: external.c is its alone), against
+               coverage/thresholds.toml; HTML report in build/coverage/html
     allocfail  each allocation the cases' steps make fails in turn, under
                Valgrind: the step answers MemoryError, no leak, export
                counts intact, no crash; every allocation site of the
@@ -36,6 +38,7 @@ import tomllib
 from pathlib import Path
 
 from .cases import CONFORMANCE_DIR, Oracle, read_oracles
+from .impls import ADAPTER, DEBIAN_PYTHON
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -81,6 +84,15 @@ def modelled() -> list[tuple[str, str, str]]:
             for o in sorted(best.values(), key=lambda o: (o.language_tuple, o.platform))]
 
 
+def build_mvref(pic_dir: str, module_dir: str, cc: str, cflags: str, ldflags: str = "") -> Path:
+    """Build the mvref module into module_dir, its library objects into
+    pic_dir, with these flags; the directory to import it from."""
+    sh(["make", "--no-print-directory", "-s", f"MVREF_PIC={pic_dir}",
+        f"MVREF_PY_BUILD={module_dir}", f"CC={cc}", f"CFLAGS={cflags}",
+        f"LDFLAGS={ldflags}", "mvref-module"])
+    return ROOT / module_dir
+
+
 def suite_run(name: str, command: str, *extra: str, env: dict | None = None,
               jobs: int = 2, timeout: float = 60.0) -> None:
     """The whole default suite through an instrumented driver, strictly, once
@@ -96,6 +108,19 @@ def suite_run(name: str, command: str, *extra: str, env: dict | None = None,
             failed.append(f"{language} ({word}-bit) exited with {r.returncode}")
     if failed:
         raise GateFailed("the suite failed for " + ", ".join(failed))
+
+
+def mvref_run(name: str, module_dir: Path, jobs: int = 2, timeout: float = 60.0) -> None:
+    """The whole default suite through the mvref module in module_dir,
+    strictly: the Python adapter under the python3 it is built for, which
+    supplies the exporters (so its language and platform only)."""
+    env = dict(os.environ, MVSPEC_MEMORYVIEW="mvref", MVSPEC_MVREF_PATH=str(module_dir))
+    r = sh([PY, "-m", "harness", "run",
+            f"{name}={DEBIAN_PYTHON} -I {ADAPTER}", "--strict-messages",
+            "--require-clean-exit", "-j", str(jobs), "--timeout", str(timeout),
+            "--summary-only", "--results", "build/results/gates"], env=env, check=False)
+    if r.returncode != 0:
+        raise GateFailed(f"the suite through mvref exited with {r.returncode}")
 
 
 # ------------------------------------------------------------------ gates ---
@@ -151,24 +176,30 @@ def gate_coverage() -> None:
     build_dir = "build/coverage-build"
     out = ROOT / "build" / "coverage"
     out.mkdir(parents=True, exist_ok=True)
+    pic_dir = "build/coverage-pic"
     # NDEBUG: an assert is an invariant, not a branch the suite should
     # take both ways; MV_COVERAGE: ALWAYS()/NEVER() guards are constants
     # and testcase() boundaries are branches (reference/src/mvint.h).
-    driver = build(build_dir, "gcc", "-O0 -g --coverage -DNDEBUG -DMV_COVERAGE",
-                   "--coverage")
-    sh(["lcov", "--quiet", "--zerocounters", "--directory", build_dir])
+    cflags = "-O0 -g --coverage -DNDEBUG -DMV_COVERAGE"
+    driver = build(build_dir, "gcc", cflags, "--coverage")
+    module = build_mvref(pic_dir, "build/coverage-python", "gcc", cflags, "--coverage")
+    for d in (build_dir, pic_dir):
+        sh(["lcov", "--quiet", "--zerocounters", "--directory", d])
     # Whether every case passes is the other gates' business; this one
     # measures what the suite exercises, so it goes on when some fail.
     # The suite, and the allocation failures its cases can meet: the error
-    # paths of running out of memory are code the suite exercises too.
+    # paths of running out of memory are code the suite exercises too; and
+    # the suite through mvref, the only user of external.c.
     for run in (lambda: suite_run("reference-coverage", str(driver)),
-                lambda: allocfail_run(str(driver), driver)):
+                lambda: allocfail_run(str(driver), driver),
+                lambda: mvref_run("mvref-coverage", module)):
         try:
             run()
         except GateFailed as e:
             print(f"  (not every run passed under coverage: {e}; measuring anyway)")
     raw, lib = out / "all.info", out / "reference.info"
     sh(["lcov", "--quiet", "--capture", "--directory", f"{build_dir}/obj/ref",
+        "--directory", f"{pic_dir}/obj/ref",
         "--base-directory", str(ROOT), "--output-file", str(raw), *LCOV_RC])
     sh(["lcov", "--quiet", "--extract", str(raw), f"{ROOT}/reference/src/*",
         "--output-file", str(lib), *LCOV_RC])

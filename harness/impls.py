@@ -5,6 +5,8 @@ command line resolve here:
 
     reference            the C reference driver, following the CPython version
     reference:3.12       ... given (default: the language of the oracle it meets)
+    mvref                the C reference as a Python module (reference/python/), run by
+                         the Python adapter under Debian's python3 (strict messages)
     cpython              Debian's /usr/bin/python3 (the interpreter apt's numpy is for)
     cpython:PATH         any CPython binary, through the Python adapter
     cpython-3.X          the CPython 3.X here: pyenv's when it has one, else Debian's
@@ -31,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ADAPTER = ROOT / "harness" / "adapters" / "mvadapter.py"
 DRIVER = ROOT / "build" / "bin" / "mvref-driver"
+MVREF_DIR = ROOT / "build" / "python"     # mvref.cpython-*.so: `make mvref`
 DEBIAN_PYTHON = "/usr/bin/python3"
 OLDEST_ORACLE = (3, 9)
 OLDEST_ADAPTER = (3, 6)     # the oldest CPython mvadapter.py runs on
@@ -138,6 +141,8 @@ def resolve(text: str, default_language: str = "3.11") -> Impl:
         argv = [str(DRIVER), "--python", language] + (["--word-size", word] if word else [])
         return Impl("reference" if not arg else f"reference-{arg.replace(':', '-')}",
                     argv, strict=True)
+    if kind == "mvref" and not arg:
+        return mvref_impl()
     if kind == "cpython":
         python = arg or DEBIAN_PYTHON
         if not shutil.which(python):
@@ -159,9 +164,19 @@ def resolve(text: str, default_language: str = "3.11") -> Impl:
         return Impl("pypy", python_adapter(python))
     if kind in NODE_IMPLS and not arg:
         return node_impl(kind)
-    raise ImplError(f"unknown implementation {text!r}: try reference, cpython, "
+    raise ImplError(f"unknown implementation {text!r}: try reference, mvref, cpython, "
                     "cpython:PATH, cpython-3.X, pypy, pyodide, micropython, brython, "
                     "or NAME=COMMAND")
+
+
+def mvref_impl() -> Impl:
+    """The reference behind mvref.memoryview, through the Python adapter run
+    by Debian's CPython (which the module is built for); held, like the
+    driver, to CPython's exact messages."""
+    if not list(MVREF_DIR.glob("mvref.cpython-*.so")):
+        raise ImplError(f"mvref is not built (nothing in {MVREF_DIR}): run `make mvref`")
+    env = dict(os.environ, MVSPEC_MEMORYVIEW="mvref", MVSPEC_MVREF_PATH=str(MVREF_DIR))
+    return Impl("mvref", python_adapter(DEBIAN_PYTHON), strict=True, env=env)
 
 
 def oracle_pythons() -> list[str]:

@@ -14,6 +14,12 @@ runtime lacks part of even that (MicroPython cannot call slice(), Brython
 mishandles an empty **{}), the "portability" section below stands in.  Cases are
 data: nothing in a case is ever evaluated as code, every operation below is
 looked up in a closed table.
+
+Under CPython it can also run the suite through the C reference instead of the
+builtin memoryview: with MVSPEC_MEMORYVIEW=mvref in the environment (and the
+directory of the extension module in MVSPEC_MVREF_PATH), every `memoryview`
+step makes an mvref.memoryview, and the hello line names the implementation
+"mvref" (`python3 -m harness run mvref` sets both).
 """
 
 import sys
@@ -44,6 +50,31 @@ INT64_MAX = (1 << 63) - 1
 
 class Unsupported(Exception):
     """The case needs something this implementation lacks."""
+
+
+# ------------------------------------------------------------ memoryview ---
+# The memoryview under test: the runtime's own, or the C reference's Python
+# binding (reference/python/) when the environment asks for it. The
+# environment is read only where the runtime has already imported os (CPython
+# always has): importing it would cost the others time, and they have no mvref.
+# mvref raises mvref.Unsupported for what the reference does not model; a case
+# that meets it is unsupported, never given a Python outcome.
+
+def _environment():
+    os = sys.modules.get("os")
+    return getattr(os, "environ", None) or {}
+
+
+MEMORYVIEW = memoryview
+MEMORYVIEW_NAME = None            # the hello line's implementation, if not the runtime
+UNSUPPORTED_ERRORS = ()
+if _environment().get("MVSPEC_MEMORYVIEW") == "mvref":
+    if _environment().get("MVSPEC_MVREF_PATH"):
+        sys.path.insert(0, _environment()["MVSPEC_MVREF_PATH"])
+    import mvref
+    MEMORYVIEW = mvref.memoryview
+    MEMORYVIEW_NAME = "mvref"
+    UNSUPPORTED_ERRORS = (mvref.Unsupported,)
 
 
 class Unbound(Exception):
@@ -309,7 +340,7 @@ def args_of(step, env):
 
 def op_memoryview(step, env):
     args, kwargs = args_of(step, env)
-    return call(memoryview, args, kwargs)
+    return call(MEMORYVIEW, args, kwargs)
 
 
 def op_getitem(step, env):
@@ -484,6 +515,8 @@ def run_step(step, env):
     except (Unsupported, Unbound):
         raise
     except Exception as e:
+        if UNSUPPORTED_ERRORS and isinstance(e, UNSUPPORTED_ERRORS):
+            raise Unsupported("%s: %s" % (MEMORYVIEW_NAME, e))
         return {"raises": {"type": type(e).__name__, "message": str(e)}}
     # Encode before binding: a new object shows as {"object": ...}, while one
     # that is an existing named object shows as {"ref": ...}.
@@ -529,6 +562,8 @@ def handle_line(line):
 
 
 def implementation_name():
+    if MEMORYVIEW_NAME is not None:
+        return MEMORYVIEW_NAME
     impl = getattr(sys, "implementation", None)
     name = getattr(impl, "name", "python").lower()   # Brython says "Brython"
     if name == "cpython" and sys.platform == "emscripten":
@@ -545,6 +580,8 @@ def implementation_version():
     (whose sys.version says 3.14.0, the language).
     """
     name = implementation_name()
+    if name == "mvref":
+        return mvref.__version__
     if name in ("cpython", "pyodide"):
         return sys.version.split()[0]
     v = sys.implementation.version
@@ -572,6 +609,11 @@ def hello():
     }
     if fields["implementation"] == "pyodide":
         fields["pyodide"] = pyodide_version()
+    if fields["implementation"] == "mvref":
+        # the interpreter that supplies the exporters, and the version the
+        # reference models (mvref.set_python, MVREF_PYTHON)
+        fields["interpreter"] = sys.version.split()[0]
+        fields["models"] = mvref.python()
     return json.dumps(fields)
 
 

@@ -12,6 +12,7 @@
  *   6. Objects         exporters, views and iterators
  *   7. Operations      what a Python program does with a view
  *   8. Test hooks      failing an allocation on purpose
+ *   9. Embedding       views over a host's memory, and lending to a host
  *
  * The library is written to be read and taught from, not to be fast.
  * Every function that realises a rule of spec/memoryview.md names the rule
@@ -412,5 +413,68 @@ typedef void (*mv_alloc_tracer)(void *ctx, const char *file, int line);
 void mv_alloc_trace(mv_alloc_tracer fn, void *ctx);
 /* Allocations not yet freed: a leak check that needs no tool. */
 long mv_alloc_live(void);
+
+/* --------------------------------------------------------------------- */
+/* 9. Embedding: the library inside a host such as CPython (external.c)  */
+/* --------------------------------------------------------------------- */
+
+/* Memory a host owns and lends to the library, described as PEP 3118 does
+   (a CPython Py_buffer).  NULL format means "B"; NULL shape (ndim 1 only)
+   means len / itemsize items; NULL strides mean C order. */
+typedef struct mv_external_buffer {
+    void *buf;
+    mv_ssize len;
+    mv_ssize itemsize;
+    bool readonly;
+    const char *format;
+    int ndim;
+    const mv_ssize *shape;
+    const mv_ssize *strides;
+    const mv_ssize *suboffsets;    /* NULL: no indirection */
+} mv_external_buffer;
+
+/* An exporter over the host's memory b, behaving as the library's model of
+   the exporter class `like` (MV_TYPE_BYTES .. MV_TYPE_NUMPY; typecode: an
+   array's).  The layout is copied; the memory stays the host's and must
+   stay valid until mv_external_detach().  context is the host's own. */
+int mv_external_object(const mv_config *cfg, mv_type like, char typecode,
+                       const mv_external_buffer *b, void *context,
+                       mv_value *out, mv_error *err);
+/* For exporters made by mv_external_object only: */
+void *mv_external_context(const mv_object *obj);
+/* Whether the library still borrows the memory: false once every view of
+   it is released (or freed).  A host asks after each operation that can
+   end a loan, then detaches and gives its own loan back. */
+bool mv_external_lent(const mv_object *obj);
+/* Forget the memory (only when not lent); the exporter may live on,
+   reachable from released views, which touch nothing. */
+void mv_external_detach(mv_object *obj);
+
+/* The exporter at the bottom of a view, through views of views. */
+mv_object *mv_view_exporter(const mv_object *view);
+/* hash(view) is the host's hash of these bytes: the library decides whether
+   hashing is allowed, and what is hashed (a copy, in *key). */
+int mv_view_hash_bytes(const mv_value *view, mv_value *key, mv_error *err);
+
+/* A loan of obj's memory (a view's, usually) to the host, for a request
+   with PEP 3118 flags (numbered as CPython's PyBUF_*): what bf_getbuffer
+   hands out.  format is NULL when not asked for ("B"), shape and strides
+   when not asked for.  The pointers stay valid, and the lender cannot be
+   released, until mv_loan_end(). */
+typedef struct mv_loan {
+    unsigned char *buf;
+    mv_ssize len;
+    mv_ssize itemsize;
+    bool readonly;
+    int ndim;
+    const char *format;
+    const mv_ssize *shape;
+    const mv_ssize *strides;
+    const mv_ssize *suboffsets;
+    mv_object *lender;             /* holds a reference until the loan ends */
+} mv_loan;
+
+int mv_lend(const mv_value *obj, int flags, mv_loan *loan, mv_error *err);
+void mv_loan_end(mv_loan *loan);
 
 #endif /* MVREF_H */

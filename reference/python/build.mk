@@ -1,0 +1,55 @@
+# reference/python/build.mk -- mvref: the C reference importable from Python.
+#
+# Included by the top-level Makefile (after reference/build.mk).  Builds,
+# for Debian's /usr/bin/python3 (whose headers python3-dev installs):
+#
+#   $(MVREF_PIC)/lib/libmvref.a   the library again, position-independent,
+#                                 so that a shared object can link it
+#   $(MVREF_MODULE)               the extension module: build/python/
+#                                 mvref.cpython-311-x86_64-linux-gnu.so
+#
+# Use it with PYTHONPATH=build/python, or `python3 -m harness run mvref`.
+
+MVREF_PYTHON ?= /usr/bin/python3
+MVREF_PIC ?= build/pic
+MVREF_PY_BUILD ?= build/python
+
+# Asked once per make run; empty when that Python is missing (then the
+# module's rule says so).
+MVREF_PY_INCLUDE := $(shell $(MVREF_PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
+MVREF_PY_SUFFIX := $(shell $(MVREF_PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))' 2>/dev/null)
+
+MVREF_MODULE := $(MVREF_PY_BUILD)/mvref$(MVREF_PY_SUFFIX)
+MVREF_PY_SRC := $(wildcard reference/python/*.c)
+MVREF_PY_OBJ := $(patsubst reference/python/%.c,$(MVREF_PY_BUILD)/obj/%.o,$(MVREF_PY_SRC))
+MVREF_PIC_OBJ := $(patsubst reference/src/%.c,$(MVREF_PIC)/obj/ref/%.o,$(REF_LIB_SRC))
+MVREF_PIC_LIB := $(MVREF_PIC)/lib/libmvref.a
+
+# The binding is held to -Wall -Wextra -Werror like the library, but not to
+# -Wpedantic: CPython's type slots are `void *`, which ISO C does not let a
+# function pointer become.
+MVREF_PY_WARN := -std=c11 -Wall -Wextra -Werror
+MVREF_PY_CFLAGS := -fPIC -fvisibility=hidden -I$(MVREF_PY_INCLUDE) -Ireference/include
+
+$(MVREF_PIC)/obj/ref/%.o: reference/src/%.c $(REF_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REF_WARN) $(CFLAGS) -fPIC $(REF_CPPFLAGS) -c $< -o $@
+
+$(MVREF_PIC_LIB): $(MVREF_PIC_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(MVREF_PY_BUILD)/obj/%.o: reference/python/%.c reference/python/mvrefpy.h reference/include/mvref.h
+	@test -n "$(MVREF_PY_INCLUDE)" || { echo "no $(MVREF_PYTHON) to build mvref for" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(CC) $(MVREF_PY_WARN) $(CFLAGS) $(MVREF_PY_CFLAGS) -c $< -o $@
+
+$(MVREF_MODULE): $(MVREF_PY_OBJ) $(MVREF_PIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(CFLAGS) $(LDFLAGS) $(MVREF_PY_OBJ) $(MVREF_PIC_LIB) -lm -o $@
+
+# The module alone, without the Debian packages check: what the gates build
+# with their own MVREF_PIC, MVREF_PY_BUILD and CFLAGS.
+.PHONY: mvref-module
+mvref-module: $(MVREF_MODULE)

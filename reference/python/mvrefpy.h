@@ -1,0 +1,126 @@
+/*
+ * mvrefpy.h -- what the files of the mvref extension module share.
+ *
+ * mvref puts the C reference (reference/src, through mvref.h) behind a
+ * Python type, so that a learner can hold the reference's memoryview in a
+ * REPL beside the builtin one, and the Python adapter can run the whole
+ * conformance suite through it.  CPython supplies the exporters (a real
+ * bytearray, a real numpy array); every memoryview operation is the
+ * library's.  The files:
+ *
+ *   module.c   the module: which Python version is modelled, errors
+ *   values.c   Python objects <-> library values (mv_value)
+ *   lease.c    CPython buffers lent to the library (external exporters)
+ *   view.c     the type mvref.memoryview
+ *   iter.c     its iterators
+ *
+ * Naming: mvpy_ for what these files share; the library's own names
+ * (mv_) are used with the library's meanings.  State is process-wide (a
+ * single-phase module): the library is not thread-safe and runs under the
+ * GIL, which mvref never releases.
+ */
+#ifndef MVREFPY_H
+#define MVREFPY_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdbool.h>
+
+#include "mvref.h"
+
+/* The library's sizes are the platform's here: a Py_ssize_t array can be
+   handed to it as is, and back. */
+_Static_assert(sizeof(mv_ssize) == sizeof(Py_ssize_t), "Py_ssize_t is 64-bit");
+
+/* ---- module.c ---------------------------------------------------------- */
+
+/* The version new views model ("3.11" by default: the running one). */
+const mv_config *mvpy_config(void);
+/* Raise err as a Python exception: the builtin exception of the library's
+   type name with its message, or mvref.Unsupported.  Returns NULL. */
+PyObject *mvpy_raise(const mv_error *err);
+int mvpy_raise_int(const mv_error *err);   /* the same, returning -1 */
+extern PyObject *mvpy_Unsupported;
+
+/* ---- lease.c: a CPython buffer lent to the library -------------------- */
+
+/* One PyObject_GetBuffer() of a CPython exporter, and the library's
+   exporter over that memory.  Shared by every mvref view that stands on
+   it; given back to CPython when the library stops borrowing it. */
+typedef struct mvpy_lease mvpy_lease;
+
+/* Arguments converted for one library call may lease buffers; the
+   scratch list remembers them so that those the call did not keep are
+   given back after it (mvpy_scratch_end). */
+typedef struct mvpy_scratch {
+    mvpy_lease **leases;
+    size_t len, cap;
+} mvpy_scratch;
+
+#define MVPY_SCRATCH_INIT { NULL, 0, 0 }
+
+/* A new library exporter, in *out, over obj's buffer. */
+int mvpy_lease_new(PyObject *obj, mvpy_scratch *s, mv_value *out);
+int mvpy_scratch_add(mvpy_scratch *s, mvpy_lease *l);
+void mvpy_scratch_end(mvpy_scratch *s);
+/* The lease under a library view (its root exporter's), counted as used
+   by one more mvref view; mvpy_lease_drop undoes that. */
+mvpy_lease *mvpy_lease_of_view(const mv_value *view);
+void mvpy_lease_drop(mvpy_lease *l);
+/* Give the buffer back to CPython if the library no longer borrows it. */
+void mvpy_lease_settle(mvpy_lease *l);
+/* The CPython object that lent the buffer (what view.obj is), borrowed. */
+PyObject *mvpy_lease_object(const mvpy_lease *l);
+const mv_config *mvpy_lease_config(const mvpy_lease *l);
+
+/* ---- values.c ------------------------------------------------------------ */
+
+typedef enum mvpy_mode {
+    MVPY_VALUE,      /* bytes are a value (m == b"ab", m[0] = b"c") */
+    MVPY_EXPORTER    /* bytes lend their buffer (memoryview(b"ab")) */
+} mvpy_mode;
+
+/* A Python object as a library value.  Buffer exporters become leased
+   exporters, mvref views their library views; objects outside the
+   library's value model raise mvref.Unsupported.  -1 on error. */
+int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out);
+/* A library value as a Python object. */
+PyObject *mvpy_from_value(const mv_value *v);
+
+/* Positional and keyword arguments as library arguments. */
+typedef struct mvpy_args {
+    mv_value *args;
+    size_t nargs;
+    mv_kwarg *kwargs;
+    size_t nkwargs;
+} mvpy_args;
+
+int mvpy_args_from(PyObject *args, PyObject *kwargs, mvpy_mode mode,
+                   mvpy_scratch *s, mvpy_args *out);
+mv_args mvpy_args_view(const mvpy_args *a);
+void mvpy_args_clear(mvpy_args *a);
+
+/* ---- view.c ---------------------------------------------------------------- */
+
+typedef struct mvpy_view {
+    PyObject_HEAD
+    mv_value view;           /* MV_OBJECT: the library's view, one reference */
+    mvpy_lease *lease;       /* the CPython buffer beneath it */
+    PyObject *lender;        /* a view made by m.__buffer__(): m, kept alive
+                                as CPython's view.obj keeps it */
+    PyObject *weakreflist;
+} mvpy_view;
+
+extern PyTypeObject *mvpy_ViewType;
+int mvpy_view_init_type(PyObject *module);
+bool mvpy_is_view(PyObject *o);
+/* The mvref view of a library view (taking the reference in *v): the one
+   that exists, so that identity holds (m.__enter__() is m), or a new one. */
+PyObject *mvpy_view_wrap(mv_value *v);
+
+/* ---- iter.c ---------------------------------------------------------------- */
+
+int mvpy_iter_init_types(PyObject *module);
+PyObject *mvpy_iter_new(mvpy_view *v);
+
+#endif /* MVREFPY_H */

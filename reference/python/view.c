@@ -1,0 +1,671 @@
+/*
+ * view.c -- the type mvref.memoryview: the library's view as a Python object.
+ *
+ * Each slot and method converts its operands to library values (values.c),
+ * makes one call into the library (mvref.h), and converts back: the result,
+ * or the library's error as the builtin exception.  Nothing here decides
+ * what a memoryview does.  What is left to this file is Python's side of
+ * the bargain:
+ *
+ *   identity     the library may hand back a view that already has an mvref
+ *                object (m.__enter__() is m; m.__buffer__(0).obj is m):
+ *                a table from library view to mvref object keeps it one.
+ *   leases       after any operation that can end a loan, the CPython
+ *                buffer beneath is given back if the library is done with
+ *                it (lease.c).
+ *   protocols    Python's own dispatch: == and < are tried on both
+ *                operands before Python raises, and a slot cannot tell which
+ *                side it was called for.  Where the library's answer is
+ *                "no answer" (TypeError: '<' not supported; an == operand
+ *                it has no value for), the slot returns NotImplemented and
+ *                Python's dispatch says what CPython says (COMPARE-?).
+ *
+ * The type answers to the name "memoryview" (type(m).__name__, and the
+ * tp_name CPython quotes in its own messages: "'<' not supported between
+ * instances of 'memoryview' and 'int'"), while its module, mvref, tells it
+ * apart from the builtin: repr(type(m)) is <class 'mvref.memoryview'>.
+ */
+#include "mvrefpy.h"
+
+#include <structmember.h>   /* after Python.h, as it requires */
+
+PyTypeObject *mvpy_ViewType;
+
+/* library view address -> mvref view address (both as ints), for the
+   views that have an mvref object now; an entry goes when its object goes */
+static PyObject *by_address;
+
+bool mvpy_is_view(PyObject *o)
+{
+    return Py_TYPE(o) == mvpy_ViewType;
+}
+
+#define VIEW(op) ((mvpy_view *)(op))
+
+/* ---- identity and lifetime ------------------------------------------------ */
+
+PyObject *mvpy_view_wrap(mv_value *v)
+{
+    PyObject *key = PyLong_FromVoidPtr(v->as.object), *found, *address;
+    mvpy_view *self = NULL;
+
+    assert(v->kind == MV_OBJECT);
+    found = key ? PyDict_GetItemWithError(by_address, key) : NULL;
+    if (found != NULL) {
+        self = PyLong_AsVoidPtr(found);
+        Py_INCREF(self);
+    } else if (!PyErr_Occurred()) {
+        self = (mvpy_view *)mvpy_ViewType->tp_alloc(mvpy_ViewType, 0);
+        if (self != NULL) {
+            self->view = *v;
+            *v = mv_none();
+            self->lease = mvpy_lease_of_view(&self->view);
+            address = PyLong_FromVoidPtr(self);
+            if (address == NULL
+                || PyDict_SetItem(by_address, key, address) < 0)
+                Py_CLEAR(self);
+            Py_XDECREF(address);
+        }
+    }
+    Py_XDECREF(key);
+    mv_value_clear(v);
+    return (PyObject *)self;
+}
+
+static void view_dealloc(PyObject *op)
+{
+    mvpy_view *self = VIEW(op);
+    PyTypeObject *type = Py_TYPE(op);
+    PyObject *type_, *value, *tb, *key;
+
+    PyErr_Fetch(&type_, &value, &tb);
+    if (self->weakreflist != NULL)
+        PyObject_ClearWeakRefs(op);
+    if (self->view.kind == MV_OBJECT) {
+        key = PyLong_FromVoidPtr(self->view.as.object);
+        if (key == NULL || PyDict_DelItem(by_address, key) < 0)
+            PyErr_Clear();
+        Py_XDECREF(key);
+    }
+    /* the library view goes, and with it, perhaps, the last use of the
+       CPython buffer beneath (EXPORT-005) */
+    mv_value_clear(&self->view);
+    Py_CLEAR(self->lender);
+    if (self->lease != NULL)
+        mvpy_lease_drop(self->lease);
+    type->tp_free(op);
+    Py_DECREF(type);
+    PyErr_Restore(type_, value, tb);
+}
+
+/* ---- calling the library ---------------------------------------------------- */
+
+/* The end of every operation: the result (or the error) as Python's, the
+   leases of the arguments settled, and self's lease too (a release, an
+   __exit__, may have ended the library's loan). */
+static PyObject *finish(int status, mv_value *result, const mv_error *err,
+                        mvpy_scratch *s, mvpy_view *self)
+{
+    PyObject *out = status < 0 ? mvpy_raise(err) : mvpy_from_value(result);
+
+    mv_value_clear(result);
+    mvpy_scratch_end(s);
+    if (self != NULL)
+        mvpy_lease_settle(self->lease);
+    return out;
+}
+
+/* The same for the slots that return 0 or -1. */
+static int finish_int(int status, const mv_error *err, mvpy_scratch *s,
+                      mvpy_view *self)
+{
+    mv_value none = mv_none();
+    PyObject *out = finish(status, &none, err, s, self);
+
+    Py_XDECREF(out);
+    return out == NULL ? -1 : 0;
+}
+
+/* CONSTRUCT-001: mvref.memoryview(object).  The arguments lend their
+   buffers (bytes too: m.obj is the bytes object itself). */
+static PyObject *view_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    mvpy_scratch s = MVPY_SCRATCH_INIT;
+    mv_value result = mv_none();
+    mv_error err;
+    mvpy_args a;
+    mv_args la;
+    int status;
+
+    (void)type;
+    if (mvpy_args_from(args, kwargs, MVPY_EXPORTER, &s, &a) < 0) {
+        mvpy_scratch_end(&s);
+        return NULL;
+    }
+    la = mvpy_args_view(&a);
+    status = mv_memoryview(mvpy_config(), &la, &result, &err);
+    mvpy_args_clear(&a);
+    return finish(status, &result, &err, &s, NULL);
+}
+
+/* obj.method(*args, **kwargs), by the library. */
+static PyObject *call(PyObject *op, const char *name, PyObject *args,
+                      PyObject *kwargs)
+{
+    mvpy_scratch s = MVPY_SCRATCH_INIT;
+    mv_value result = mv_none();
+    mv_error err;
+    mvpy_args a;
+    mv_args la;
+    int status;
+
+    if (mvpy_args_from(args, kwargs, MVPY_VALUE, &s, &a) < 0) {
+        mvpy_scratch_end(&s);
+        return NULL;
+    }
+    la = mvpy_args_view(&a);
+    status = mv_call(&VIEW(op)->view, name, &la, &result, &err);
+    mvpy_args_clear(&a);
+    return finish(status, &result, &err, &s, VIEW(op));
+}
+
+/* ---- methods ---------------------------------------------------------------- */
+
+/* Each method hands its arguments to the library as they came: the library
+   parses them, with CPython's messages ("memoryview.tobytes() takes at most
+   1 argument (2 given)").  One function per method, as PyMethodDef wants. */
+#define LIBRARY_METHOD(fn, name)                                          \
+    static PyObject *fn(PyObject *self, PyObject *args, PyObject *kwargs) \
+    {                                                                     \
+        return call(self, name, args, kwargs);                            \
+    }
+
+LIBRARY_METHOD(m_tolist, "tolist")
+LIBRARY_METHOD(m_tobytes, "tobytes")
+LIBRARY_METHOD(m_hex, "hex")
+LIBRARY_METHOD(m_cast, "cast")
+LIBRARY_METHOD(m_release, "release")
+LIBRARY_METHOD(m_toreadonly, "toreadonly")
+LIBRARY_METHOD(m_enter, "__enter__")
+LIBRARY_METHOD(m_exit, "__exit__")
+LIBRARY_METHOD(m_count, "count")
+LIBRARY_METHOD(m_index, "index")
+LIBRARY_METHOD(m_release_buffer, "__release_buffer__")
+
+/* EXPORT-?: m.__buffer__(flags) makes a view on a buffer m lends, whose
+   obj is m: keep m alive as long as that view, as CPython does. */
+static PyObject *m_buffer(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    PyObject *out = call(self, "__buffer__", args, kwargs);
+
+    if (out != NULL && mvpy_is_view(out) && VIEW(out)->lender == NULL) {
+        Py_INCREF(self);
+        VIEW(out)->lender = self;
+    }
+    return out;
+}
+
+/* OBJECT-001, OBJECT-002: pickle.dumps(m, protocol) asks m.__reduce_ex__
+   (protocol), copy.copy(m) and copy.deepcopy(m) ask it of protocol 4; the
+   library refuses each with the words of the version and protocol.
+   m.__reduce__() is what __reduce_ex__ calls from protocol 2. */
+static PyObject *reduce_by(PyObject *self, int protocol)
+{
+    mvpy_scratch s = MVPY_SCRATCH_INIT;
+    mv_value result = mv_none();
+    mv_error err;
+    int status = mv_pickle(&VIEW(self)->view, protocol, &result, &err);
+
+    if (status == 0) {   /* a reduction the library would allow: none is */
+        mv_value_clear(&result);
+        PyErr_SetString(mvpy_Unsupported, "a memoryview that pickles");
+        return NULL;
+    }
+    return finish(status, &result, &err, &s, VIEW(self));
+}
+
+static PyObject *m_reduce_ex(PyObject *self, PyObject *arg)
+{
+    long protocol = PyLong_AsLong(arg);
+
+    if (protocol == -1 && PyErr_Occurred())
+        return NULL;
+    /* pickle's own protocols are 0 to 5, negative for the highest */
+    return reduce_by(self, protocol < -1 || protocol > 5 ? -1 : (int)protocol);
+}
+
+static PyObject *m_reduce(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    return reduce_by(self, 2);
+}
+
+static PyObject *m_dir(PyObject *self, PyObject *unused);
+
+#define KW (METH_VARARGS | METH_KEYWORDS)
+#define FN(f) (PyCFunction)(void (*)(void))(f)
+
+static PyMethodDef view_methods[] = {
+    {"tolist", FN(m_tolist), KW,
+     "Return the data in the buffer as a list of elements."},
+    {"tobytes", FN(m_tobytes), KW,
+     "tobytes(order='C')\n--\n\nReturn the data in the buffer as a byte string."},
+    {"hex", FN(m_hex), KW,
+     "hex(sep=<unrepresentable>, bytes_per_sep=1)\n--\n\n"
+     "Return the data in the buffer as a str of hexadecimal numbers."},
+    {"cast", FN(m_cast), KW,
+     "cast(format, shape=<unrepresentable>)\n--\n\n"
+     "Cast a memoryview to a new format or shape."},
+    {"release", FN(m_release), KW,
+     "Release the underlying buffer exposed by the memoryview object."},
+    {"toreadonly", FN(m_toreadonly), KW,
+     "Return a readonly version of the memoryview."},
+    {"__enter__", FN(m_enter), KW, NULL},
+    {"__exit__", FN(m_exit), KW, "Release the underlying buffer exposed by "
+     "the memoryview object."},
+    {"count", FN(m_count), KW, "Count the number of occurrences of a value "
+     "(Python 3.14+)."},
+    {"index", FN(m_index), KW, "Return the index of the first occurrence of "
+     "a value (Python 3.14+)."},
+    {"__buffer__", FN(m_buffer), KW, "Return a buffer object that exposes the "
+     "underlying memory of the object (Python 3.12+)."},
+    {"__release_buffer__", FN(m_release_buffer), KW, "Release the buffer "
+     "object that exposes the underlying memory of the object (Python 3.12+)."},
+    {"__dir__", FN(m_dir), METH_NOARGS, NULL},
+    {"__reduce__", FN(m_reduce), METH_NOARGS, NULL},
+    {"__reduce_ex__", FN(m_reduce_ex), METH_O, NULL},
+    {NULL, NULL, 0, NULL}
+};
+
+/* ATTR-?: whether a method exists follows the library's version table; a
+   method the modelled version lacks (m.count before 3.14) raises the
+   AttributeError the library raises when asked to call it. */
+static bool absent(const mvpy_view *self, const char *name)
+{
+    const mv_behaviour *b = &mvpy_lease_config(self->lease)->behaviour;
+
+    if (strcmp(name, "count") == 0 || strcmp(name, "index") == 0)
+        return !b->has_count_index;
+    if (strcmp(name, "__buffer__") == 0
+        || strcmp(name, "__release_buffer__") == 0)
+        return !b->has_buffer_methods;
+    return false;
+}
+
+/* dir(m): what getattr(m, name) finds, so without the absent methods */
+static PyObject *m_dir(PyObject *self, PyObject *unused)
+{
+    PyObject *names = PyObject_CallMethod((PyObject *)&PyBaseObject_Type,
+                                          "__dir__", "O", self);
+    PyObject *kept = names ? PyList_New(0) : NULL;
+    Py_ssize_t n = names ? PyList_Size(names) : 0;
+
+    (void)unused;
+    for (Py_ssize_t i = 0; kept != NULL && i < n; i++) {
+        PyObject *name = PyList_GET_ITEM(names, i);
+        const char *text = PyUnicode_AsUTF8(name);
+        if (text == NULL || (!absent(VIEW(self), text)
+                             && PyList_Append(kept, name) < 0))
+            Py_CLEAR(kept);
+    }
+    Py_XDECREF(names);
+    return kept;
+}
+
+static PyObject *view_getattro(PyObject *self, PyObject *name)
+{
+    const char *text = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+    PyObject *none;
+
+    if (text != NULL && absent(VIEW(self), text)) {
+        none = PyTuple_New(0);
+        if (none != NULL) {
+            Py_XDECREF(call(self, text, none, NULL));
+            Py_DECREF(none);
+        }
+        if (!PyErr_Occurred())
+            PyErr_Format(mvpy_Unsupported, "the library has a %s() for a "
+                         "version without one", text);
+        return NULL;
+    }
+    return PyObject_GenericGetAttr(self, name);
+}
+
+/* ---- attributes ------------------------------------------------------------- */
+
+static PyObject *get_attribute(PyObject *self, void *name)
+{
+    mv_value result = mv_none();
+    mv_error err;
+    PyObject *out;
+
+    if (mv_getattr(&VIEW(self)->view, (const char *)name, &result, &err) < 0)
+        return mvpy_raise(&err);
+    out = mvpy_from_value(&result);
+    mv_value_clear(&result);
+    return out;
+}
+
+#define ATTRIBUTE(name, doc) \
+    {name, get_attribute, NULL, doc, (void *)name}
+
+static PyGetSetDef view_getset[] = {
+    ATTRIBUTE("obj", "The underlying object of the memoryview."),
+    ATTRIBUTE("nbytes", "The amount of space in bytes that the array would "
+              "use in a contiguous representation."),
+    ATTRIBUTE("readonly", "A bool indicating whether the memory is read only."),
+    ATTRIBUTE("itemsize", "The size in bytes of each element of the memoryview."),
+    ATTRIBUTE("format", "A string containing the format (in struct module "
+              "style) for each element in the view."),
+    ATTRIBUTE("ndim", "An integer indicating how many dimensions of a "
+              "multi-dimensional array the memory represents."),
+    ATTRIBUTE("shape", "A tuple of ndim integers giving the shape of the "
+              "memory as an N-dimensional array."),
+    ATTRIBUTE("strides", "A tuple of ndim integers giving the size in bytes "
+              "to access each element for each dimension of the array."),
+    ATTRIBUTE("suboffsets", "A tuple of integers used internally for PIL-style "
+              "arrays."),
+    ATTRIBUTE("c_contiguous", "A bool indicating whether the memory is C "
+              "contiguous."),
+    ATTRIBUTE("f_contiguous", "A bool indicating whether the memory is Fortran "
+              "contiguous."),
+    ATTRIBUTE("contiguous", "A bool indicating whether the memory is "
+              "contiguous."),
+    {NULL, NULL, NULL, NULL, NULL}
+};
+
+static PyMemberDef view_members[] = {
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(mvpy_view, weakreflist),
+     READONLY, NULL},
+    {NULL, 0, 0, 0, NULL}
+};
+
+/* ---- sequence, mapping, number slots ------------------------------------------ */
+
+static Py_ssize_t view_length(PyObject *self)
+{
+    mv_value n = mv_none();
+    mv_error err;
+
+    if (mv_len(&VIEW(self)->view, &n, &err) < 0)
+        return mvpy_raise_int(&err);
+    assert(n.kind == MV_INT && !n.as.integer.negative);
+    return (Py_ssize_t)n.as.integer.magnitude;
+}
+
+static PyObject *view_subscript(PyObject *self, PyObject *key)
+{
+    mvpy_scratch s = MVPY_SCRATCH_INIT;
+    mv_value k = mv_none(), result = mv_none();
+    mv_error err;
+    int status;
+
+    if (mvpy_to_value(key, MVPY_VALUE, &s, &k) < 0) {
+        mvpy_scratch_end(&s);
+        return NULL;
+    }
+    status = mv_getitem(&VIEW(self)->view, &k, &result, &err);
+    mv_value_clear(&k);
+    return finish(status, &result, &err, &s, VIEW(self));
+}
+
+/* m[i] as the sequence protocol asks it (reversed(m), old iteration) */
+static PyObject *view_item(PyObject *self, Py_ssize_t i)
+{
+    PyObject *key = PyLong_FromSsize_t(i), *out;
+
+    if (key == NULL)
+        return NULL;
+    out = view_subscript(self, key);
+    Py_DECREF(key);
+    return out;
+}
+
+/* m[key] = value, and del m[key] (value NULL).  Python evaluates the
+   value before the key; so are they converted. */
+static int view_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
+{
+    mvpy_scratch s = MVPY_SCRATCH_INIT;
+    mv_value k = mv_none(), v = mv_none();
+    mv_error err;
+    int status;
+
+    if ((value != NULL && mvpy_to_value(value, MVPY_VALUE, &s, &v) < 0)
+        || mvpy_to_value(key, MVPY_VALUE, &s, &k) < 0) {
+        mv_value_clear(&v);
+        mvpy_scratch_end(&s);
+        return -1;
+    }
+    status = value != NULL ? mv_setitem(&VIEW(self)->view, &k, &v, &err)
+                           : mv_delitem(&VIEW(self)->view, &k, &err);
+    mv_value_clear(&k);
+    mv_value_clear(&v);
+    return finish_int(status, &err, &s, VIEW(self));
+}
+
+/* SEQ-009: value in m */
+static int view_contains(PyObject *self, PyObject *value)
+{
+    mvpy_scratch s = MVPY_SCRATCH_INIT;
+    mv_value v = mv_none(), result = mv_none();
+    mv_error err;
+    int status;
+
+    if (mvpy_to_value(value, MVPY_VALUE, &s, &v) < 0) {
+        mvpy_scratch_end(&s);
+        return -1;
+    }
+    status = mv_contains(&VIEW(self)->view, &v, &result, &err);
+    mv_value_clear(&v);
+    if (finish_int(status, &err, &s, VIEW(self)) < 0)
+        return -1;
+    return result.as.boolean;
+}
+
+static int view_bool(PyObject *self)
+{
+    mv_value b = mv_none();
+    mv_error err;
+
+    if (mv_truth(&VIEW(self)->view, &b, &err) < 0)
+        return mvpy_raise_int(&err);
+    return b.as.boolean;
+}
+
+/* ---- hash and comparison --------------------------------------------------------- */
+
+/* HASH-?: the library decides whether m is hashable, and what is hashed;
+   the value is CPython's hash of those bytes, as the builtin's is. */
+static Py_hash_t view_hash(PyObject *self)
+{
+    mv_value key = mv_none();
+    mv_error err;
+    PyObject *bytes;
+    Py_hash_t h;
+
+    if (mv_view_hash_bytes(&VIEW(self)->view, &key, &err) < 0)
+        return mvpy_raise_int(&err);
+    bytes = PyBytes_FromStringAndSize((const char *)key.as.bytes.data,
+                                      (Py_ssize_t)key.as.bytes.len);
+    mv_value_clear(&key);
+    if (bytes == NULL)
+        return -1;
+    h = PyObject_Hash(bytes);
+    Py_DECREF(bytes);
+    return h;
+}
+
+static PyObject *view_richcompare(PyObject *self, PyObject *other, int op)
+{
+    static const char *const ops[] = { "<", "<=", "==", "!=", ">", ">=" };
+    mvpy_scratch s = MVPY_SCRATCH_INIT;
+    mv_value w = mv_none(), result = mv_none();
+    mv_error err;
+    int status;
+
+    if (mvpy_to_value(other, MVPY_VALUE, &s, &w) < 0) {
+        mvpy_scratch_end(&s);
+        /* COMPARE-?: an object that lends no buffer -- one the library's
+           value model has no value for, or an exporter that refuses to
+           lend -- is no operand of memoryview's ==: NotImplemented, and
+           Python goes on to its own __eq__, then to identity. */
+        if (PyObject_CheckBuffer(other)
+            == PyErr_ExceptionMatches(mvpy_Unsupported))
+            return NULL;
+        PyErr_Clear();
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    if (op == Py_EQ)
+        status = mv_eq(&VIEW(self)->view, &w, &result, &err);
+    else if (op == Py_NE)
+        status = mv_ne(&VIEW(self)->view, &w, &result, &err);
+    else
+        status = mv_order(&VIEW(self)->view, ops[op], &w, &result, &err);
+    mv_value_clear(&w);
+    /* COMPARE-005: no order.  Python raises the TypeError itself, naming
+       the operands in the order they were written, which this slot cannot
+       know (it may have been called for `5 < m`).  Where the other operand
+       could order them (a bytearray, a numpy array), the library leaves it
+       to that object (MV_UNSUPPORTED), and so does this slot: Python asks
+       the real object next. */
+    if (status < 0 && op != Py_EQ && op != Py_NE
+        && (err.failure == MV_UNSUPPORTED || strcmp(err.type, "TypeError") == 0)) {
+        mvpy_scratch_end(&s);
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    return finish(status, &result, &err, &s, VIEW(self));
+}
+
+/* ---- the buffer protocol ------------------------------------------------------------ */
+
+/* EXPORT-?: bytes(m), memoryview(m), numpy.asarray(m): m lends its memory
+   as the library says, which counts the loan (m.release() is refused
+   while it is out). */
+static int view_getbuffer(PyObject *self, Py_buffer *view, int flags)
+{
+    mv_loan loan;
+    mv_error err;
+
+    if (mv_lend(&VIEW(self)->view, flags, &loan, &err) < 0) {
+        view->obj = NULL;
+        return mvpy_raise_int(&err);
+    }
+    view->buf = loan.buf;
+    view->len = loan.len;
+    view->itemsize = loan.itemsize;
+    view->readonly = loan.readonly;
+    view->ndim = loan.ndim;
+    view->format = (char *)loan.format;
+    view->shape = (Py_ssize_t *)loan.shape;
+    view->strides = (Py_ssize_t *)loan.strides;
+    view->suboffsets = (Py_ssize_t *)loan.suboffsets;
+    view->internal = loan.lender;
+    Py_INCREF(self);
+    view->obj = self;
+    return 0;
+}
+
+static void view_releasebuffer(PyObject *self, Py_buffer *view)
+{
+    mv_loan loan;
+
+    (void)self;
+    memset(&loan, 0, sizeof loan);
+    loan.lender = view->internal;
+    mv_loan_end(&loan);
+}
+
+/* ---- repr ------------------------------------------------------------------------------- */
+
+/* <mvref.memoryview of bytearray, format 'B', shape (3,), Python 3.11 at 0x...>:
+   what a learner wants to see, asked of the library; a released view
+   answers nothing, and says so. */
+static PyObject *view_repr(PyObject *self)
+{
+    static const char *const asked[] = { "obj", "format", "shape" };
+    PyObject *got[3] = { NULL, NULL, NULL }, *out;
+    mv_value v = mv_none();
+    mv_error err;
+    int minor = mvpy_lease_config(VIEW(self)->lease)->behaviour.minor;
+
+    for (int i = 0; i < 3; i++) {
+        if (mv_getattr(&VIEW(self)->view, asked[i], &v, &err) < 0)
+            break;
+        got[i] = mvpy_from_value(&v);
+        mv_value_clear(&v);
+        if (got[i] == NULL) {
+            PyErr_Clear();
+            break;
+        }
+    }
+    if (got[2] == NULL)
+        out = PyUnicode_FromFormat("<released mvref.memoryview, Python 3.%d "
+                                   "at %p>", minor, self);
+    else
+        out = PyUnicode_FromFormat("<mvref.memoryview of %s, format %R, "
+                                   "shape %R, Python 3.%d at %p>",
+                                   Py_TYPE(got[0])->tp_name, got[1], got[2],
+                                   minor, self);
+    for (int i = 0; i < 3; i++)
+        Py_XDECREF(got[i]);
+    return out;
+}
+
+/* ---- the type ---------------------------------------------------------------------------- */
+
+PyDoc_STRVAR(view_doc,
+"memoryview(object)\n--\n\n"
+"The mvspec C reference's memoryview of object's buffer.\n"
+"\n"
+"Behaves as the builtin memoryview(object); every operation is carried\n"
+"out by the reference library (reference/src), modelling the CPython\n"
+"version mvref.python() named when the view's exporter was wrapped.\n"
+"Errors are the builtin exceptions, with CPython's exact messages.");
+
+static PyType_Slot view_slots[] = {
+    {Py_tp_doc, (void *)view_doc},
+    {Py_tp_new, (void *)view_new},
+    {Py_tp_dealloc, (void *)view_dealloc},
+    {Py_tp_repr, (void *)view_repr},
+    {Py_tp_hash, (void *)view_hash},
+    {Py_tp_richcompare, (void *)view_richcompare},
+    {Py_tp_iter, (void *)mvpy_iter_new},
+    {Py_tp_getattro, (void *)view_getattro},
+    {Py_tp_methods, view_methods},
+    {Py_tp_getset, view_getset},
+    {Py_tp_members, view_members},
+    {Py_mp_length, (void *)view_length},
+    {Py_mp_subscript, (void *)view_subscript},
+    {Py_mp_ass_subscript, (void *)view_ass_subscript},
+    {Py_sq_length, (void *)view_length},
+    {Py_sq_item, (void *)view_item},
+    {Py_sq_contains, (void *)view_contains},
+    {Py_nb_bool, (void *)view_bool},
+    {Py_bf_getbuffer, (void *)view_getbuffer},
+    {Py_bf_releasebuffer, (void *)view_releasebuffer},
+    {0, NULL}
+};
+
+static PyType_Spec view_spec = {
+    "mvref.memoryview", sizeof(mvpy_view), 0, Py_TPFLAGS_DEFAULT, view_slots
+};
+
+int mvpy_view_init_type(PyObject *module)
+{
+    PyObject *type = PyType_FromSpec(&view_spec);
+    PyObject *name = PyUnicode_FromString("memoryview");
+    int status = -1;
+
+    by_address = PyDict_New();
+    /* setting __name__ makes tp_name "memoryview" too (see the top) */
+    if (type != NULL && name != NULL && by_address != NULL
+        && PyObject_SetAttrString(type, "__name__", name) == 0
+        && PyModule_AddObjectRef(module, "memoryview", type) == 0) {
+        mvpy_ViewType = (PyTypeObject *)type;
+        status = 0;
+    } else {
+        Py_XDECREF(type);
+    }
+    Py_XDECREF(name);
+    return status;
+}
