@@ -892,19 +892,36 @@ static int items_set(mv_exporter *e, const mv_value *key,
 
 /* ---- what an exporter holds --------------------------------------------------- */
 
-static int tolist_rec(mv_exporter *e, unsigned char *ptr, int dim,
-                      mv_value *out, mv_error *err)
+/* The exporter's layout as a buffer to walk with mv_adjust_ptr: a
+   description only, no loan (nothing is counted). */
+static mv_buffer layout_of(mv_exporter *e)
+{
+    mv_buffer b;
+
+    memset(&b, 0, sizeof b);
+    b.buf = e->data + e->offset;
+    b.itemsize = e->itemsize;
+    b.ndim = e->ndim;
+    b.format = e->format;
+    b.shape = e->shape;
+    b.strides = e->strides;
+    b.suboffsets = e->suboffsets;
+    b.slots = e->slots;
+    return b;
+}
+
+static int tolist_rec(mv_exporter *e, const mv_buffer *b, unsigned char *ptr,
+                      int dim, mv_value *out, mv_error *err)
 {
     mv_value item;
 
-    if (dim == e->ndim)
+    if (dim == b->ndim)
         return mv_struct_unpack(e->base.cfg, e->format, ptr, out, err);
     if (mv_seq_new(out, MV_LIST, 0, err) < 0)
         return -1;
-    for (mv_ssize i = 0; i < e->shape[dim]; i++) {
-        unsigned char *p = mv_adjust_ptr(ptr + i * e->strides[dim],
-                                         e->suboffsets, dim);
-        if (tolist_rec(e, p, dim + 1, &item, err) < 0
+    for (mv_ssize i = 0; i < b->shape[dim]; i++) {
+        unsigned char *p = mv_adjust_ptr(b, ptr + i * b->strides[dim], dim);
+        if (tolist_rec(e, b, p, dim + 1, &item, err) < 0
             || mv_list_append(out, &item, err) < 0) {
             mv_value_clear(out);
             return -1;
@@ -923,10 +940,12 @@ static int exporter_contents(mv_exporter *e, mv_value *result, mv_error *err)
     if (e->base.type == MV_TYPE_BYTES || e->base.type == MV_TYPE_BYTEARRAY)
         return mv_bytes_new(result, e->data, (size_t)e->size, err);
     if (e->base.type != MV_TYPE_ARRAY) {
+        mv_buffer layout = layout_of(e);
+
         if (!mv_struct_known(e->base.cfg, e->format))   /* complex, str */
             return mv_unsupported(err, "the items of a numpy array of "
                                   "format %s", e->format);
-        return tolist_rec(e, e->data + e->offset, 0, result, err);
+        return tolist_rec(e, &layout, layout.buf, 0, result, err);
     }
     if (mv_seq_new(result, MV_LIST, 0, err) < 0)
         return -1;

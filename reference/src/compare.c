@@ -166,10 +166,8 @@ static int compare_rec(const reader *rv, const mv_buffer *v, unsigned char *pv,
         return items_equal(rv, pv, rw, pw, out, err);
     *out = true;
     for (mv_ssize i = 0; i < v->shape[dim] && *out; i++) {
-        unsigned char *a = mv_adjust_ptr(pv + i * v->strides[dim],
-                                         v->suboffsets, dim);
-        unsigned char *b = mv_adjust_ptr(pw + i * w->strides[dim],
-                                         w->suboffsets, dim);
+        unsigned char *a = mv_adjust_ptr(v, pv + i * v->strides[dim], dim);
+        unsigned char *b = mv_adjust_ptr(w, pw + i * w->strides[dim], dim);
         if (compare_rec(rv, v, a, rw, w, b, dim + 1, out, err) < 0)
             return -1;
     }

@@ -233,6 +233,7 @@ int mv_exporter_getbuffer(mv_exporter *e, mv_buffer *b, int flags,
     b->shape = e->shape;
     b->strides = e->strides;
     b->suboffsets = e->suboffsets;
+    b->slots = e->slots;
     b->len = e->itemsize * mv_nitems(e->ndim, e->shape);
     e->exports++;
     return 0;

@@ -36,7 +36,7 @@ int mv_lookup_dimension(const mv_buffer *b, unsigned char *ptr, int dim,
     if (index < 0 || index >= nitems)
         return mv_raise(err, "IndexError",
                         "index out of bounds on dimension %d", dim + 1);
-    *out = mv_adjust_ptr(ptr + b->strides[dim] * index, b->suboffsets, dim);
+    *out = mv_adjust_ptr(b, ptr + b->strides[dim] * index, dim);
     return 0;
 }
 

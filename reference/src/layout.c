@@ -30,13 +30,26 @@
  *                    └───┴───┴───┘ row 0          strides[1] = itemsize
  *                                                 suboffsets[1] = -1
  *
- * What a pointer slot holds is this library's choice, since no Python
- * program can read one (every reader follows it).  A slot is as wide as
- * the modelled platform's pointer, which strides[d] shows, but one build
- * models 32-bit and 64-bit CPythons alike, so a slot cannot hold a host
- * address.  It holds the distance from the slot to its row, as a 32-bit
- * integer in its first four bytes (the rest of a wider slot is zero): a
- * row is always within the same allocation as its pointer.
+ * What a pointer slot holds depends on whose memory it is (mv_slots):
+ *
+ *   MV_SLOTS_DISTANCE  memory the library made (ndarray.c's PIL arrays).
+ *                      No Python program can read a slot (every reader
+ *                      follows it), so what it holds is the library's
+ *                      choice.  A slot is as wide as the modelled
+ *                      platform's pointer, which strides[d] shows, but one
+ *                      build models 32-bit and 64-bit CPythons alike, so it
+ *                      cannot hold an address of this machine.  It holds
+ *                      the distance from the slot to its row, as a 32-bit
+ *                      integer in its first four bytes (the rest of a wider
+ *                      slot is zero): a row is always within the same
+ *                      allocation as its pointer.
+ *   MV_SLOTS_ADDRESS   memory a host lent (external.c): the host wrote the
+ *                      slots, and they hold what CPython's do, the row's
+ *                      address.  A host's memory is always this machine's,
+ *                      so a slot is a pointer of this build.
+ *
+ * Every walk over items (indexing, tolist, tobytes, comparison, copying)
+ * follows slots through mv_adjust_ptr, the one place that knows both.
  *
  * Contiguity (ATTR-008 to ATTR-013): a buffer is C-contiguous when its
  * items are packed in row-major order with no gaps, Fortran-contiguous
@@ -57,16 +70,31 @@ void mv_store_pointer(unsigned char *slot, mv_ssize width,
     memcpy(slot, &distance, sizeof distance);
 }
 
-/* Follow the pointer at ptr when dimension dim is indirect. */
-unsigned char *mv_adjust_ptr(unsigned char *ptr, const mv_ssize *suboffsets,
-                             int dim)
+/* The row a pointer slot points at, read as the slot's owner wrote it.
+   memcpy: a slot of a host's need not be aligned for a pointer. */
+static unsigned char *slot_target(unsigned char *slot, mv_slots slots)
 {
+    unsigned char *address;
     int32_t distance;
 
-    if (suboffsets == NULL || suboffsets[dim] < 0)
+    if (slots == MV_SLOTS_ADDRESS) {
+        memcpy(&address, slot, sizeof address);
+        return address;
+    }
+    assert(slots == MV_SLOTS_DISTANCE);
+    memcpy(&distance, slot, sizeof distance);
+    return slot + distance;
+}
+
+/* ATTR-006, INDEX-018, TOLIST-004: where suboffsets[dim] >= 0, ptr holds
+   a pointer; the next dimension starts suboffsets[dim] bytes after where
+   it points (CPython's ADJUST_PTR). */
+unsigned char *mv_adjust_ptr(const mv_buffer *b, unsigned char *ptr, int dim)
+{
+    assert(dim >= 0 && dim < b->ndim);
+    if (b->suboffsets == NULL || b->suboffsets[dim] < 0)
         return ptr;
-    memcpy(&distance, ptr, sizeof distance);
-    return ptr + distance + suboffsets[dim];
+    return slot_target(ptr, b->slots) + b->suboffsets[dim];
 }
 
 /* ---- shapes and strides ----------------------------------------------------- */
@@ -152,26 +180,37 @@ void mv_view_init_flags(mv_view *v)
 
 /* ---- copying items ---------------------------------------------------------- */
 
-/* Copy every item of an n-dimensional block between two layouts; the walk
-   is the same whichever side is contiguous.  dst and src must not overlap
-   (callers copy through a temporary when they might). */
-static void copy_rec(int ndim, const mv_ssize *shape, mv_ssize itemsize,
-                     unsigned char *dst, const mv_ssize *dstrides,
-                     const mv_ssize *dsub,
-                     unsigned char *src, const mv_ssize *sstrides,
-                     const mv_ssize *ssub)
+/* Copy every item of an n-dimensional block between two layouts of the
+   same shape and itemsize, from dimension dim on, where dptr and sptr are
+   that dimension's starts in dst and src; each side follows its own
+   strides, suboffsets and slots, so the walk is the same whichever is
+   contiguous.  The memory of the two must not overlap (callers copy
+   through a temporary when it might). */
+static void copy_rec(const mv_buffer *dst, unsigned char *dptr,
+                     const mv_buffer *src, unsigned char *sptr, int dim)
 {
-    if (ndim == 0) {
-        memcpy(dst, src, (size_t)itemsize);
+    if (dim == dst->ndim) {
+        memcpy(dptr, sptr, (size_t)dst->itemsize);
         return;
     }
-    for (mv_ssize i = 0; i < shape[0]; i++) {
-        unsigned char *d = mv_adjust_ptr(dst + i * dstrides[0], dsub, 0);
-        unsigned char *s = mv_adjust_ptr(src + i * sstrides[0], ssub, 0);
-        copy_rec(ndim - 1, shape + 1, itemsize, d, dstrides + 1,
-                 dsub ? dsub + 1 : NULL, s, sstrides + 1,
-                 ssub ? ssub + 1 : NULL);
-    }
+    for (mv_ssize i = 0; i < dst->shape[dim]; i++)
+        copy_rec(dst, mv_adjust_ptr(dst, dptr + i * dst->strides[dim], dim),
+                 src, mv_adjust_ptr(src, sptr + i * src->strides[dim], dim),
+                 dim + 1);
+}
+
+/* The layout of b's items packed in order 'C' or 'F' into mem, whose
+   strides go into the caller's array `strides` (ndim entries). */
+static mv_buffer packed_layout(const mv_buffer *b, unsigned char *mem,
+                               char order, mv_ssize *strides)
+{
+    mv_buffer layout = *b;
+
+    mv_strides_from_shape(b->ndim, b->shape, b->itemsize, order, strides);
+    layout.buf = mem;
+    layout.strides = strides;
+    layout.suboffsets = NULL;
+    return layout;
 }
 
 /* TOBYTES-002, TOBYTES-003, TOBYTES-004: the items of b packed into dst
@@ -180,16 +219,15 @@ static void copy_rec(int ndim, const mv_ssize *shape, mv_ssize itemsize,
 void mv_to_contiguous(unsigned char *dst, const mv_buffer *b, char order)
 {
     mv_ssize dstrides[MV_MAX_EXPORTER_NDIM];
+    mv_buffer dst_layout;
 
     if (mv_is_contiguous(b, order)) {
         if (b->len > 0)
             memcpy(dst, b->buf, (size_t)b->len);
         return;
     }
-    mv_strides_from_shape(b->ndim, b->shape, b->itemsize,
-                          order == 'F' ? 'F' : 'C', dstrides);
-    copy_rec(b->ndim, b->shape, b->itemsize, dst, dstrides, NULL,
-             b->buf, b->strides, b->suboffsets);
+    dst_layout = packed_layout(b, dst, order == 'F' ? 'F' : 'C', dstrides);
+    copy_rec(&dst_layout, dst, b, b->buf, 0);
 }
 
 /* ASSIGN-005, ASSIGN-013, ASSIGN-014: copy src's items to dst's places;
@@ -200,6 +238,7 @@ void mv_to_contiguous(unsigned char *dst, const mv_buffer *b, char order)
 int mv_copy_items(const mv_buffer *dst, const mv_buffer *src, mv_error *err)
 {
     mv_ssize cstrides[MV_MAX_EXPORTER_NDIM];
+    mv_buffer tmp_layout;
     unsigned char *tmp;
 
     assert(dst->ndim == src->ndim && dst->itemsize == src->itemsize);
@@ -207,9 +246,8 @@ int mv_copy_items(const mv_buffer *dst, const mv_buffer *src, mv_error *err)
     if (tmp == NULL)
         return mv_no_memory(err);
     mv_to_contiguous(tmp, src, 'C');
-    mv_strides_from_shape(dst->ndim, dst->shape, dst->itemsize, 'C', cstrides);
-    copy_rec(dst->ndim, dst->shape, dst->itemsize, dst->buf, dst->strides,
-             dst->suboffsets, tmp, cstrides, NULL);
+    tmp_layout = packed_layout(dst, tmp, 'C', cstrides);
+    copy_rec(dst, dst->buf, &tmp_layout, tmp, 0);
     mv_free(tmp);
     return 0;
 }

@@ -108,6 +108,15 @@ struct mv_object {
 /* draws it.                                                           */
 /* ------------------------------------------------------------------ */
 
+/* What the pointer slot of an indirect dimension holds (ATTR-006).
+   layout.c draws both kinds and says why there are two. */
+typedef enum mv_slots {
+    MV_SLOTS_DISTANCE = 0,   /* the library's own memory (ndarray.c): the
+                                distance from the slot to its row */
+    MV_SLOTS_ADDRESS         /* a host's memory (external.c): the row's
+                                address, as in CPython */
+} mv_slots;
+
 typedef struct mv_buffer {
     mv_object *obj;          /* the lender, holding one reference */
     unsigned char *buf;      /* address of item [0, 0, ..., 0] */
@@ -120,6 +129,7 @@ typedef struct mv_buffer {
     mv_ssize *shape;         /* ndim entries; NULL: not asked for */
     mv_ssize *strides;       /* ndim entries; NULL: C order */
     mv_ssize *suboffsets;    /* ndim entries, or NULL: no indirection */
+    mv_slots slots;          /* what suboffsets' pointer slots hold */
 } mv_buffer;
 
 /* The requests a consumer may make (PyBUF_*); memoryview() asks FULL_RO. */
@@ -154,6 +164,7 @@ typedef struct mv_exporter {
     bool readonly;
     int ndim;
     mv_ssize *shape, *strides, *suboffsets;   /* owned, ndim entries */
+    mv_slots slots;          /* with suboffsets: what its pointer slots hold */
     mv_ssize offset;         /* ndarray: buf = data + offset */
 } mv_exporter;
 
@@ -228,10 +239,11 @@ void mv_view_releasebuffer(mv_view *v);
 /* layout.c: shape, strides, suboffsets                                */
 /* ------------------------------------------------------------------ */
 
-/* Follow the pointer at ptr when dimension dim is indirect. */
-unsigned char *mv_adjust_ptr(unsigned char *ptr, const mv_ssize *suboffsets,
-                             int dim);
-/* Write the pointer slot an indirect dimension reads (ndarray.c). */
+/* ptr is where item i of dimension dim of b lies (its start plus i
+   strides): follow the pointer there when that dimension is indirect. */
+unsigned char *mv_adjust_ptr(const mv_buffer *b, unsigned char *ptr, int dim);
+/* Write the pointer slot an indirect dimension of the library's own memory
+   reads (ndarray.c): MV_SLOTS_DISTANCE. */
 void mv_store_pointer(unsigned char *slot, mv_ssize width,
                       const unsigned char *target);
 bool mv_is_contiguous(const mv_buffer *b, char order);

@@ -59,6 +59,7 @@ static int make_pil(mv_exporter *e, mv_error *err)
     }
     start = addsize + e->offset + lo;
     step = e->strides[0] < 0 ? -e->strides[0] : e->strides[0];
+    e->slots = MV_SLOTS_DISTANCE;   /* memory of the library's (layout.c) */
     for (mv_ssize i = 0; i < e->shape[0]; i++)
         mv_store_pointer(data + i * ptrsize, ptrsize, data + start + i * step);
     e->suboffsets[0] = sub0;

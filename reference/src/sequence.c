@@ -165,7 +165,7 @@ static int legacy_next(mv_iterator *it, mv_value *result, mv_error *err)
         exhaust(it);
         return stop_iteration(err);
     }
-    ptr = mv_adjust_ptr(b->buf + it->index * b->strides[0], b->suboffsets, 0);
+    ptr = mv_adjust_ptr(b, b->buf + it->index * b->strides[0], 0);
     if (mv_unpack_native(v->base.cfg, code, ptr, result, err) < 0)
         return -1;
     it->index++;
@@ -187,8 +187,7 @@ static int iterator_next(mv_iterator *it, mv_value *result, mv_error *err)
     }
     if (mv_view_check_released(v, err) < 0)
         return -1;
-    ptr = mv_adjust_ptr(b->buf + it->index++ * b->strides[0],
-                        b->suboffsets, 0);
+    ptr = mv_adjust_ptr(b, b->buf + it->index++ * b->strides[0], 0);
     return mv_unpack_native(v->base.cfg, it->code, ptr, result, err);
 }
 
@@ -365,8 +364,7 @@ int mv_view_index(mv_view *v, const mv_value *x, const mv_value *start_arg,
                         "multi-dimensional lookup is not implemented");
     mv_slice_adjust(b->shape[0], &lo, &hi, 1);
     for (mv_ssize i = lo; i < hi; i++) {
-        unsigned char *p = mv_adjust_ptr(b->buf + i * b->strides[0],
-                                         b->suboffsets, 0);
+        unsigned char *p = mv_adjust_ptr(b, b->buf + i * b->strides[0], 0);
         if (mv_adjust_format(b->format, &code, err) < 0
             || mv_unpack_native(cfg, code, p, &item, err) < 0)
             return -1;

@@ -20,16 +20,15 @@
  */
 #include "mvint.h"
 
-/* One dimension of items, unpacked. */
-static int tolist_base(const mv_config *cfg, char code, unsigned char *ptr,
-                       mv_ssize shape, mv_ssize stride,
-                       const mv_ssize *suboffsets, mv_value *out,
+/* The last dimension of b, from ptr, as a list of unpacked items. */
+static int tolist_base(const mv_config *cfg, char code, const mv_buffer *b,
+                       unsigned char *ptr, int dim, mv_value *out,
                        mv_error *err)
 {
-    if (mv_seq_new(out, MV_LIST, (size_t)shape, err) < 0)
+    if (mv_seq_new(out, MV_LIST, (size_t)b->shape[dim], err) < 0)
         return -1;
-    for (mv_ssize i = 0; i < shape; i++) {
-        unsigned char *p = mv_adjust_ptr(ptr + i * stride, suboffsets, 0);
+    for (mv_ssize i = 0; i < b->shape[dim]; i++) {
+        unsigned char *p = mv_adjust_ptr(b, ptr + i * b->strides[dim], dim);
         if (mv_unpack_native(cfg, code, p, &out->as.seq.items[i], err) < 0) {
             mv_value_clear(out);
             return -1;
@@ -38,22 +37,21 @@ static int tolist_base(const mv_config *cfg, char code, unsigned char *ptr,
     return 0;
 }
 
-/* ndim dimensions of items, as nested lists. */
-static int tolist_rec(const mv_config *cfg, char code, unsigned char *ptr,
-                      int ndim, const mv_ssize *shape,
-                      const mv_ssize *strides, const mv_ssize *suboffsets,
-                      mv_value *out, mv_error *err)
+/* Dimensions dim and after of b, from ptr, as nested lists.  TOLIST-004:
+   every step follows the strides, and a pointer where the dimension is
+   indirect (mv_adjust_ptr). */
+static int tolist_rec(const mv_config *cfg, char code, const mv_buffer *b,
+                      unsigned char *ptr, int dim, mv_value *out,
+                      mv_error *err)
 {
-    if (ndim == 1)
-        return tolist_base(cfg, code, ptr, shape[0], strides[0], suboffsets,
-                           out, err);
-    if (mv_seq_new(out, MV_LIST, (size_t)shape[0], err) < 0)
+    if (dim == b->ndim - 1)
+        return tolist_base(cfg, code, b, ptr, dim, out, err);
+    if (mv_seq_new(out, MV_LIST, (size_t)b->shape[dim], err) < 0)
         return -1;
-    for (mv_ssize i = 0; i < shape[0]; i++) {
-        unsigned char *p = mv_adjust_ptr(ptr + i * strides[0], suboffsets, 0);
-        if (tolist_rec(cfg, code, p, ndim - 1, shape + 1, strides + 1,
-                       suboffsets ? suboffsets + 1 : NULL,
-                       &out->as.seq.items[i], err) < 0) {
+    for (mv_ssize i = 0; i < b->shape[dim]; i++) {
+        unsigned char *p = mv_adjust_ptr(b, ptr + i * b->strides[dim], dim);
+        if (tolist_rec(cfg, code, b, p, dim + 1, &out->as.seq.items[i],
+                       err) < 0) {
             mv_value_clear(out);
             return -1;
         }
@@ -73,6 +71,5 @@ int mv_view_tolist(mv_view *v, mv_value *result, mv_error *err)
         return -1;
     if (b->ndim == 0)
         return mv_unpack_native(v->base.cfg, code, b->buf, result, err);
-    return tolist_rec(v->base.cfg, code, b->buf, b->ndim, b->shape,
-                      b->strides, b->suboffsets, result, err);
+    return tolist_rec(v->base.cfg, code, b, b->buf, 0, result, err);
 }
