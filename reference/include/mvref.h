@@ -430,7 +430,9 @@ typedef struct mv_external_buffer {
     int ndim;
     const mv_ssize *shape;
     const mv_ssize *strides;
-    const mv_ssize *suboffsets;    /* NULL: no indirection */
+    const mv_ssize *suboffsets;    /* NULL: no indirection; else the
+                                      pointer slots hold addresses, as
+                                      CPython's do, and are followed so */
 } mv_external_buffer;
 
 /* An exporter over the host's memory b, behaving as the library's model of

@@ -18,7 +18,7 @@
  *                side it was called for.  Where the library's answer is
  *                "no answer" (TypeError: '<' not supported; an == operand
  *                it has no value for), the slot returns NotImplemented and
- *                Python's dispatch says what CPython says (COMPARE-?).
+ *                Python's dispatch says what CPython says (COMPARE-005).
  *
  * The type answers to the name "memoryview" (type(m).__name__, and the
  * tp_name CPython quotes in its own messages: "'<' not supported between
@@ -192,7 +192,7 @@ LIBRARY_METHOD(m_count, "count")
 LIBRARY_METHOD(m_index, "index")
 LIBRARY_METHOD(m_release_buffer, "__release_buffer__")
 
-/* EXPORT-?: m.__buffer__(flags) makes a view on a buffer m lends, whose
+/* OBJECT-004: m.__buffer__(flags) makes a view on a buffer m lends, whose
    obj is m: keep m alive as long as that view, as CPython does. */
 static PyObject *m_buffer(PyObject *self, PyObject *args, PyObject *kwargs)
 {
@@ -277,9 +277,10 @@ static PyMethodDef view_methods[] = {
     {NULL, NULL, 0, NULL}
 };
 
-/* ATTR-?: whether a method exists follows the library's version table; a
-   method the modelled version lacks (m.count before 3.14) raises the
-   AttributeError the library raises when asked to call it. */
+/* SEQ-010, OBJECT-004: whether a method exists follows the library's
+   version table; a method the modelled version lacks (m.count before
+   3.14) raises the AttributeError the library raises when asked to call
+   it. */
 static bool absent(const mvpy_view *self, const char *name)
 {
     const mv_behaviour *b = &mvpy_lease_config(self->lease)->behaviour;
@@ -474,8 +475,9 @@ static int view_bool(PyObject *self)
 
 /* ---- hash and comparison --------------------------------------------------------- */
 
-/* HASH-?: the library decides whether m is hashable, and what is hashed;
-   the value is CPython's hash of those bytes, as the builtin's is. */
+/* HASH-001 to HASH-005: the library decides whether m is hashable, and
+   what is hashed; the value is CPython's hash of those bytes, as the
+   builtin's is. */
 static Py_hash_t view_hash(PyObject *self)
 {
     mv_value key = mv_none();
@@ -505,7 +507,7 @@ static PyObject *view_richcompare(PyObject *self, PyObject *other, int op)
 
     if (mvpy_to_value(other, MVPY_VALUE, &s, &w) < 0) {
         mvpy_scratch_end(&s);
-        /* COMPARE-?: an object that lends no buffer -- one the library's
+        /* COMPARE-005: an object that lends no buffer -- one the library's
            value model has no value for, or an exporter that refuses to
            lend -- is no operand of memoryview's ==: NotImplemented, and
            Python goes on to its own __eq__, then to identity. */
@@ -538,9 +540,9 @@ static PyObject *view_richcompare(PyObject *self, PyObject *other, int op)
 
 /* ---- the buffer protocol ------------------------------------------------------------ */
 
-/* EXPORT-?: bytes(m), memoryview(m), numpy.asarray(m): m lends its memory
-   as the library says, which counts the loan (m.release() is refused
-   while it is out). */
+/* OBJECT-005 to OBJECT-008, RELEASE-008: bytes(m), memoryview(m),
+   numpy.asarray(m): m lends its memory as the library says, which counts
+   the loan (m.release() is refused while it is out). */
 static int view_getbuffer(PyObject *self, Py_buffer *view, int flags)
 {
     mv_loan loan;

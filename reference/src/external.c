@@ -20,9 +20,14 @@
  * a loan (a release, a view freed), and when the answer is no, detaches the
  * exporter (mv_external_detach) and gives its own loan back.
  *
+ * A host's buffer may have suboffsets (a _testbuffer.ndarray made with
+ * ND_PIL): its pointer slots hold addresses, which the library's own never
+ * do, so the exporter says so (MV_SLOTS_ADDRESS) and every walk follows
+ * them as CPython does (layout.c draws both kinds of slot).
+ *
  * The other direction, mv_lend(), lends a view's memory to the host, as
- * CPython's bf_getbuffer does: the view counts the loan (EXPORT-?) and
- * cannot be released until mv_loan_end().
+ * CPython's bf_getbuffer does: the view counts the loan (RELEASE-008)
+ * and cannot be released until mv_loan_end().
  */
 #include <stdio.h>
 
@@ -75,12 +80,11 @@ int mv_external_object(const mv_config *cfg, mv_type like, char typecode,
     assert(like != MV_TYPE_MEMORYVIEW && b->itemsize >= 0 && b->ndim >= 0);
     if (b->ndim > MV_MAX_EXPORTER_NDIM)
         return mv_unsupported(err, "an exporter of %d dimensions", b->ndim);
-    /* layout.c keeps, in a pointer slot, the distance to its row, not an
-       address (one build models 32- and 64-bit pointers): a host's slots
-       hold real addresses, which this library cannot follow yet. */
-    if (b->suboffsets != NULL)
-        return mv_unsupported(err, "a host buffer with suboffsets (its pointer "
-                              "slots hold addresses; layout.c reads distances)");
+    /* A host's pointer slots are pointers of this machine, which the
+       configuration must model for its 'P' items and pointer strides to
+       be the host's (ATTR-006). */
+    assert(b->suboffsets == NULL
+           || cfg->platform.sizeof_ptr == (mv_ssize)sizeof(void *));
     if (!fits_like(like, b))
         return mv_unsupported(err, "a %s-like exporter whose buffer is not "
                               "one dimension of packed items",
@@ -101,8 +105,11 @@ int mv_external_object(const mv_config *cfg, mv_type like, char typecode,
     e->format = mv_strdup(b->format ? b->format : "B");
     e->shape = copy_sizes(b->shape, b->ndim);
     e->strides = copy_sizes(b->strides, b->ndim);
+    /* CONSTRUCT-006, ATTR-006: the suboffsets as the host gave them; its
+       slots hold addresses, and every walk follows them so (layout.c). */
     if (b->suboffsets != NULL)
         e->suboffsets = copy_sizes(b->suboffsets, b->ndim);
+    e->slots = MV_SLOTS_ADDRESS;
     x->context = context;
     if (e->format == NULL || e->shape == NULL || e->strides == NULL
         || (b->suboffsets != NULL && e->suboffsets == NULL)) {
@@ -112,7 +119,7 @@ int mv_external_object(const mv_config *cfg, mv_type like, char typecode,
     }
     if (b->shape == NULL && b->ndim == 1)
         e->shape[0] = b->itemsize ? b->len / b->itemsize : 0;
-    if (b->strides == NULL)   /* C order, as a consumer assumes (EXPORT-?) */
+    if (b->strides == NULL)   /* C order, as a consumer assumes (CONSTRUCT-006) */
         mv_strides_from_shape(b->ndim, e->shape, b->itemsize, 'C', e->strides);
     *out = mv_none();
     out->kind = MV_OBJECT;
@@ -157,10 +164,10 @@ mv_object *mv_view_exporter(const mv_object *view)
     return (mv_object *)obj;
 }
 
-/* HASH-?: the bytes hash(view) hashes, when hashing is allowed: a copy, so
-   that the host can hash them with its own bytes hash.  The library's
-   hash(view) == hash(view) decides, and keeps what it hashed in the view
-   (the hash survives release()). */
+/* HASH-001, HASH-005: the bytes hash(view) hashes, when hashing is
+   allowed: a copy, so that the host can hash them with its own bytes
+   hash.  The library's hash(view) == hash(view) decides, and keeps what
+   it hashed in the view (the hash survives release()). */
 int mv_view_hash_bytes(const mv_value *view, mv_value *key, mv_error *err)
 {
     mv_view *v = mv_as_view(view);
@@ -173,9 +180,9 @@ int mv_view_hash_bytes(const mv_value *view, mv_value *key, mv_error *err)
     return mv_value_copy(key, &v->hash_key, err);
 }
 
-/* EXPORT-?: lend obj's memory (a view's, or any exporter's) to the host, as
-   a buffer request with PEP 3118 flags.  The lender counts the loan until
-   mv_loan_end(loan). */
+/* OBJECT-005 to OBJECT-008: lend obj's memory (a view's, or any
+   exporter's) to the host, as a buffer request with PEP 3118 flags.  The
+   lender counts the loan until mv_loan_end(loan) (RELEASE-008). */
 int mv_lend(const mv_value *obj, int flags, mv_loan *loan, mv_error *err)
 {
     mv_buffer b;
@@ -184,6 +191,14 @@ int mv_lend(const mv_value *obj, int flags, mv_loan *loan, mv_error *err)
         return mv_unsupported(err, "lending a %s", mv_type_name(obj));
     if (mv_getbuffer(obj->as.object->cfg, obj, &b, flags, err) < 0)
         return -1;
+    /* A host follows pointer slots as addresses (ATTR-006).  Memory a host
+       can reach is all a host's: only the driver makes the library's own
+       PIL arrays, and it lends nothing to a host. */
+    if (NEVER(b.suboffsets != NULL && b.slots != MV_SLOTS_ADDRESS)) {
+        mv_releasebuffer(&b);
+        return mv_unsupported(err, "lending memory of the library's own "
+                              "with suboffsets to a host");
+    }
     loan->buf = b.buf;
     loan->len = b.len;
     loan->itemsize = b.itemsize;
