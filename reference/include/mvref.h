@@ -452,6 +452,11 @@ bool mv_external_lent(const mv_object *obj);
    reachable from released views, which touch nothing. */
 void mv_external_detach(mv_object *obj);
 
+/* iter(obj) for a host's iteration slot (CPython's tp_iter), which
+   iter(), list() and for loops share: as mv_iter, except that a released
+   view raises the ValueError list() and for loops meet where iter() alone
+   would meet a CPython defect (3.10 to 3.13's SystemError, not modelled). */
+int mv_iter_slot(const mv_value *obj, mv_value *result, mv_error *err);
 /* The exporter at the bottom of a view, through views of views. */
 mv_object *mv_view_exporter(const mv_object *view);
 /* hash(view) is the host's hash of these bytes: the library decides whether

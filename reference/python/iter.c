@@ -1,6 +1,6 @@
 /*
- * iter.c -- iter(m): the library's iterator (mv_iter, mv_next) as a Python
- * iterator.
+ * iter.c -- iter(m): the library's iterator (mv_iter_slot, mv_next) as a
+ * Python iterator.
  *
  * Which iterator a view has depends on the version (SEQ-005): from 3.10 a
  * memory_iterator, before it the sequence protocol's iterator; the library
@@ -24,7 +24,8 @@ PyObject *mvpy_iter_new(mvpy_view *v)
     mv_error err;
     mvpy_iter *self;
 
-    if (mv_iter(&v->view, &it, &err) < 0)
+    /* tp_iter serves iter(m), list(m) and for loops alike (mv_iter_slot) */
+    if (mv_iter_slot(&v->view, &it, &err) < 0)
         return mvpy_raise(&err);
     self = PyObject_New(mvpy_iter, strcmp(mv_type_name(&it), "memory_iterator") == 0
                                    ? memory_iterator : sequence_iterator);

@@ -95,10 +95,11 @@ static int iter_checks(mv_view *v, char *code, bool *released, mv_error *err)
 }
 
 /* iter(m), as the iteration of `what` needs it: "iter" for iter(m) alone,
-   "list" for list(m), "in" for `x in m`.  A released 1-D view passes
-   3.10-3.13's checks, but its iterator is made with an error pending
-   (memory_length failed); iter() reports that as a SystemError, list()
-   and `in` as the ValueError it is.  The SystemError is a CPython defect
+   "list" for list(m), "in" for `x in m`, "slot" for a host's iteration
+   slot (mv_iter_slot).  A released 1-D view passes 3.10-3.13's checks,
+   but its iterator is made with an error pending (memory_length failed);
+   iter() reports that as a SystemError, list(), `in` and a for loop as
+   the ValueError it is (SEQ-011).  The SystemError is a CPython defect
    the spec leaves out, so it is not modelled. */
 static int start(mv_view *v, const char *what, mv_iterator **out,
                  mv_error *err)
@@ -218,20 +219,37 @@ static int for_each(mv_iterator *it,
     return status < 0 ? -1 : 0;
 }
 
-/* SEQ-004, SEQ-008: iter(m) */
-int mv_iter(const mv_value *obj, mv_value *result, mv_error *err)
+/* An iterator of obj as `what` makes it (start()), as a value. */
+static int iterator_for(const mv_value *obj, const char *what,
+                        mv_value *result, mv_error *err)
 {
     mv_view *v = mv_as_view(obj);
-    mv_iterator *it;
+    mv_iterator *it = NULL;   /* set by start() when it succeeds, which gcc
+                                 -O3 cannot follow through its strcmp()s */
 
     if (NEVER(v == NULL))
         return mv_unsupported(err, "iter() of %s", mv_type_name(obj));
-    if (start(v, "iter", &it, err) < 0)
+    if (start(v, what, &it, err) < 0)
         return -1;
     *result = mv_none();
     result->kind = MV_OBJECT;
     result->as.object = &it->base;
     return 0;
+}
+
+/* SEQ-004, SEQ-008: iter(m) */
+int mv_iter(const mv_value *obj, mv_value *result, mv_error *err)
+{
+    return iterator_for(obj, "iter", result, err);
+}
+
+/* SEQ-004, SEQ-011: iter(m) as a host's iteration slot makes it (CPython's
+   tp_iter, which iter(m), list(m) and a for loop all call, and cannot tell
+   apart).  It differs from mv_iter only where they do: a released view in
+   3.10 to 3.13 raises the ValueError that list(m) and a for loop meet. */
+int mv_iter_slot(const mv_value *obj, mv_value *result, mv_error *err)
+{
+    return iterator_for(obj, "slot", result, err);
 }
 
 /* SEQ-008: next(it) */
