@@ -49,11 +49,13 @@ deps-browser: deps-core
 impls:
 	@harness/bin/impls
 
+# The reference: its driver, and the library as a Python module for
+# Debian's python3 (reference/python/: mvref.memoryview).
 reference: deps-core
-	@$(MAKE) --no-print-directory $(REF_DRIVER)
+	@$(MAKE) --no-print-directory $(REF_DRIVER) $(MVREF_MODULE)
 
-# The reference as a Python module (reference/python/): mvref.memoryview.
-mvref: deps-core deps-test
+# The module alone.
+mvref: deps-core
 	@$(MAKE) --no-print-directory $(MVREF_MODULE)
 
 # PROFILE=full: the nightly suite, generated and recorded afresh into build/.
@@ -75,12 +77,13 @@ cases: deps-core impls
 	$(PY) -m harness record
 	$(PY) -m harness changes
 
-# impls: the tests run every implementation's adapter, never skip them.
-test: reference mvref deps-test deps-browser impls
+# impls: the tests run every implementation's adapter, never skip them;
+# deps-gates: tests/test_mvref.py runs mvref under valgrind.
+test: reference deps-test deps-gates deps-browser impls
 	MVSPEC_REQUIRE_IMPLS=1 $(PYTEST) -q tests $(PYTEST_ARGS)
 
 # Every implementation installed: terminal table, results, HTML matrix.
-matrix: reference mvref impls
+matrix: reference impls
 	$(PY) -m harness matrix $(ARGS)
 
 # Cases per second of each adapter, side by side in one run.
