@@ -541,6 +541,12 @@ def test_a_loop_of_every_operation_leaks_no_python_memory():
 
 VALGRIND_SCRIPT = textwrap.dedent("""
     import array, mvref
+    from _testbuffer import ndarray, ND_PIL
+    # a host's pointer slots, followed as addresses (layout.c)
+    p = mvref.memoryview(ndarray(list(range(6)), shape=[2, 3], format="i", flags=ND_PIL))
+    assert p.tolist() == [[0, 1, 2], [3, 4, 5]] and p[1, 2] == 5
+    assert p[::-1].tobytes() == array.array("i", [3, 4, 5, 0, 1, 2]).tobytes()
+    p.release()
     ba = bytearray(b"abcdef")
     m = mvref.memoryview(ba)
     s = m[1:5].cast("c")
@@ -555,7 +561,7 @@ VALGRIND_SCRIPT = textwrap.dedent("""
     a = mvref.memoryview(array.array("d", [1.0, 2.0]))
     assert memoryview(a).tolist() == [1.0, 2.0]
     m.release(); s.release(); ba.append(1)
-    del m, s, r, a, ba
+    del m, s, r, a, ba, p
     assert mvref._alloc_live() == 0
 """)
 
