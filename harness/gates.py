@@ -15,7 +15,9 @@
     allocfail  each allocation the cases' steps make fails in turn, under
                Valgrind: the step answers MemoryError, no leak, export
                counts intact, no crash; every allocation site of the
-               library is reached (harness/allocfail.py)
+               library is reached (harness/allocfail.py; external.c's,
+               which only a host reaches, tests/test_mvref.py fails
+               through mvref)
 
 "The whole default suite" is run once for each CPython the suite records
 (each language version, on its platform), as `reference:all` does: the

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import impls, session
+from harness import allocfail, impls, session
 
 ROOT = Path(__file__).resolve().parent.parent
 if not list(impls.MVREF_DIR.glob("mvref.cpython-*.so")):
@@ -520,6 +520,49 @@ def test_the_exporter_gets_back_every_reference_the_views_took():
     m.release()
     del m, views, v
     assert sys.getrefcount(ba) == before
+
+
+def fail_each_allocation(make, op):
+    """Fail the 1st, 2nd, ... allocation that mvref.memoryview(make()) and
+    op(view) make, until one run fails none; each failure must be a
+    MemoryError that leaves nothing allocated and gives the exporter every
+    reference back (so its buffer too).  The sites failed."""
+    expected = op(memoryview(make()))
+    sites, n = set(), 0
+    while True:
+        n += 1
+        x = make()
+        refs = sys.getrefcount(x)
+        gc.collect()
+        live = mvref._alloc_live()
+        mvref._fail_allocation(n)
+        try:
+            got = op(mvref.memoryview(x))
+        except MemoryError:
+            got = MemoryError
+        finally:
+            site = mvref._failed_allocation()
+            mvref._fail_allocation(0)
+        gc.collect()
+        assert mvref._alloc_live() == live, f"allocation {n} ({site}) leaked"
+        assert sys.getrefcount(x) == refs, f"allocation {n} ({site}) kept the exporter"
+        if site is None:
+            assert got == expected
+            return sites
+        assert got is MemoryError, f"allocation {n} ({site}) failed, yet {got!r}"
+        sites.add(site)
+
+
+def test_every_allocation_of_an_external_exporter_can_fail_cleanly():
+    # external.c is reached only through a host, so the allocfail gate (the
+    # driver) leaves its sites to this test; a PIL ndarray (suboffsets) and
+    # a numpy array (shape and strides) take every one of them.
+    sites = set()
+    for make in (EXPORTERS["ndarray-suboffsets"], EXPORTERS["numpy-fortran"],
+                 EXPORTERS["bytearray"]):
+        sites |= fail_each_allocation(make, lambda m: (m.tolist(), m[::-1].tobytes()))
+    external = allocfail.allocation_sites(ROOT / "reference" / "src" / "external.c")
+    assert external and external <= sites, f"never failed: {sorted(external - sites)}"
 
 
 def test_a_loop_of_every_operation_leaks_no_python_memory():

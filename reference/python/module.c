@@ -171,6 +171,35 @@ static PyObject *alloc_live(PyObject *module, PyObject *unused)
     return PyLong_FromLong(mv_alloc_live());
 }
 
+/* The library's allocation-failure hook (mvref.h, section 8), so that a
+   test can fail each allocation an mvref operation makes -- external.c's
+   among them, which only a host reaches. */
+static PyObject *fail_allocation(PyObject *module, PyObject *arg)
+{
+    long n = PyLong_AsLong(arg);
+
+    (void)module;
+    if (n == -1 && PyErr_Occurred())
+        return NULL;
+    if (n < 0) {
+        PyErr_SetString(PyExc_ValueError, "_fail_allocation() wants n >= 0");
+        return NULL;
+    }
+    mv_alloc_fail_at(n);
+    Py_RETURN_NONE;
+}
+
+static PyObject *failed_allocation(PyObject *module, PyObject *unused)
+{
+    const char *site = mv_alloc_failed_site();
+
+    (void)module;
+    (void)unused;
+    if (site == NULL)
+        Py_RETURN_NONE;
+    return PyUnicode_FromString(site);
+}
+
 static PyMethodDef functions[] = {
     {"set_python", set_python, METH_O,
      "set_python(version)\n--\n\n"
@@ -182,6 +211,14 @@ static PyMethodDef functions[] = {
      "_alloc_live()\n--\n\n"
      "Blocks the C library has allocated and not yet freed: a leak check\n"
      "that needs no tool (reference/src/alloc.c)."},
+    {"_fail_allocation", fail_allocation, METH_O,
+     "_fail_allocation(n)\n--\n\n"
+     "Make the library's n-th allocation from now fail, that one only\n"
+     "(n = 0: none); a test hook (mv_alloc_fail_at)."},
+    {"_failed_allocation", failed_allocation, METH_NOARGS,
+     "_failed_allocation()\n--\n\n"
+     "The call site ('reference/src/x.c:123') of the allocation the hook\n"
+     "made fail since it was armed, or None."},
     {NULL, NULL, 0, NULL}
 };
 
