@@ -71,7 +71,8 @@ cases: deps-core impls
 	$(PY) -m harness changes
 
 # impls: the tests run every implementation's adapter, never skip them.
-test: reference deps-test deps-browser impls
+# deps-gates: tests/test_gates_catch.py runs each gate on a planted fault.
+test: reference deps-test deps-browser deps-gates impls
 	MVSPEC_REQUIRE_IMPLS=1 $(PYTEST) -q tests $(PYTEST_ARGS)
 
 # Every implementation installed: terminal table, results, HTML matrix.
