@@ -113,8 +113,9 @@ def test_sanitize_fails_on_a_read_past_the_buffer(tree, capfd):
         failure, out = run(gates.gate_sanitize, tree, capfd)
     assert failure == FAILED_FOR, out
     assert re.search(r"\d+ cases, \d+ pass, .* [1-9]\d* crash", out), out
-    log = tree.root / f"build/results/gates/logs/reference-sanitize-gcc-{PYTHON}-64.stderr"
-    report = log.read_text()
+    # the sanitizer's report is in the logs of the driver processes (one a job)
+    logs = (tree.root / "build/results/gates/logs").glob(f"reference-sanitize-gcc-{PYTHON}-64*")
+    report = "".join(log.read_text() for log in sorted(logs))
     assert "ERROR: AddressSanitizer: heap-buffer-overflow" in report, report
     assert re.search(r"READ of size 1 .*\n\s+#0 .* in view_getitem .*index\.c:\d+", report), report
 
@@ -151,8 +152,11 @@ def test_coverage_fails_on_a_function_no_case_reaches(tree, capfd):
                          "int mv_planted_unreached(int x)\n{\n    return x + 1;\n}\n")):
         failure, out = run(gates.gate_coverage, tree, capfd)
     assert failure is not None, out
+    # Its few lines may round to the same share of lines; one function in
+    # some hundreds always shows.
     assert re.fullmatch(r"coverage below the thresholds of coverage/thresholds\.toml: "
-                        rf"lines [\d.]+% < {got[1]}%, functions [\d.]+% < {got[2]}%", failure)
+                        rf"(lines [\d.]+% < {got[1]}%, )?functions [\d.]+% < {got[2]}%",
+                        failure), out
 
 
 def test_allocfail_fails_on_a_leak_when_an_allocation_fails(tree, capfd):
