@@ -36,6 +36,7 @@ every gate asked for passed.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shlex
@@ -148,9 +149,29 @@ def suite_run(tree: Tree, name: str, command: str, *extra: str, env: dict | None
                        "-j", str(jobs), "--timeout", str(timeout), "--summary-only",
                        "--results", "build/results/gates", *extra, env=env)
         if r.returncode != 0:
-            failed.append(f"{language} ({word}-bit) exited with {r.returncode}")
+            run_name = f"{name}-{language}-{word}"
+            failed.append(f"{language} ({word}-bit) exited with {r.returncode}"
+                          + why_run_failed(tree, run_name))
     if failed:
         raise GateFailed("the suite failed for " + ", ".join(failed))
+
+
+def why_run_failed(tree: Tree, run_name: str, shown: int = 3) -> str:
+    """The first cases that did not pass in a gate's run, with what the
+    adapter said (a sanitizer's or Valgrind's report is in the detail), and
+    where the whole logs are: under --summary-only the run printed none of it."""
+    results = tree.root / "build" / "results" / "gates" / f"{run_name}.json"
+    where = f"\n    results: {results}\n    adapter logs: {results.parent / 'logs'}/{run_name}*.stderr"
+    try:
+        data = json.loads(results.read_text())
+        cases, exits = data["cases"], data.get("exit_problems", [])
+    except (OSError, ValueError, KeyError):
+        return where
+    bad = [c for c in cases if c.get("status") not in ("pass", "unsupported")]
+    lines = [f"\n    {c['id']}: {c['status']}: {str(c.get('detail', ''))[:600]}" for c in bad[:shown]]
+    lines += [f"\n    adapter did not end cleanly: {p[:600]}" for p in exits[:shown]]
+    more = f"\n    ... and {len(bad) - shown} more" if len(bad) > shown else ""
+    return "".join(lines) + more + where
 
 
 # ------------------------------------------------------------------ gates ---
