@@ -77,9 +77,10 @@ cases: deps-core impls
 	$(PY) -m harness record
 	$(PY) -m harness changes
 
-# impls: the tests run every implementation's adapter, never skip them;
-# deps-gates: tests/test_mvref.py runs mvref under valgrind.
-test: reference deps-test deps-gates deps-browser impls
+# impls: the tests run every implementation's adapter, never skip them.
+# deps-gates: tests/test_gates_catch.py runs each gate on a planted fault,
+# and tests/test_mvref.py runs mvref under valgrind.
+test: reference deps-test deps-browser deps-gates impls
 	MVSPEC_REQUIRE_IMPLS=1 $(PYTEST) -q tests $(PYTEST_ARGS)
 
 # Every implementation installed: terminal table, results, HTML matrix.

@@ -31,6 +31,10 @@ cleanly.
 
     python3 -m harness.allocfail --driver 'valgrind ... build/valgrind/bin/mvref-driver' \\
         --tracer build/bin/mvref-driver --python 3.11 --word-size 64
+
+--root names another tree (a copy of this checkout: its reference/src and
+conformance/); --id takes only the cases whose id matches, and a selection
+is not asked to reach every allocation site.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import cases as casesmod
+from .select import Selection
 
 ROOT = Path(__file__).resolve().parent.parent
 ALLOC_CALL = re.compile(r"\bmv_(alloc|alloc_zeroed|realloc|strdup)\(")
@@ -65,22 +70,23 @@ def allocation_sites(path: Path) -> set[str]:
             if ALLOC_CALL.search(line) and not line.lstrip().startswith(("/*", "*"))}
 
 
-def library_sites() -> set[str]:
-    """Every allocation call site in reference/src the driver can reach."""
+def library_sites(root: Path) -> set[str]:
+    """Every allocation call site in root's reference/src the driver can reach."""
     sites = set()
-    for path in sorted((ROOT / "reference" / "src").glob("*.c")):
+    for path in sorted((root / "reference" / "src").glob("*.c")):
         if path.name != "alloc.c" and path.name not in EMBEDDING:
             sites |= allocation_sites(path)
     return sites
 
 
-def run_driver(argv: list[str], cases: list[dict], timeout: float) -> tuple[dict, str]:
+def run_driver(argv: list[str], cases: list[dict], timeout: float,
+               root: Path = ROOT) -> tuple[dict, str]:
     """Results by case id, and what went wrong with the process ('' if nothing)."""
     lines = "".join(json.dumps({k: v for k, v in c.items() if k != "expect"}) + "\n"
                     for c in cases)
     try:
         r = subprocess.run(argv, input=lines, capture_output=True, text=True,
-                           timeout=timeout, cwd=ROOT)
+                           timeout=timeout, cwd=root)
     except subprocess.TimeoutExpired:
         return {}, f"did not finish within {timeout:g} s"
     results = {}
@@ -147,7 +153,8 @@ def check_setup(n: int, base: dict, got: dict) -> list[str]:
 
 
 def walk(driver: list[str], option: str, cases: list[dict], counts: dict[str, int],
-         base: dict, check, timeout: float, jobs: int) -> tuple[set[str], list[str]]:
+         base: dict, check, timeout: float, jobs: int,
+         root: Path = ROOT) -> tuple[set[str], list[str]]:
     """Fail allocation N = 1, 2, ... of each case in turn (`option N`), one
     driver process per N, `jobs` at a time; the sites failed and the
     problems found."""
@@ -156,7 +163,7 @@ def walk(driver: list[str], option: str, cases: list[dict], counts: dict[str, in
 
     def one(n: int) -> tuple[int, int, dict, str]:
         todo = [c for c in cases if counts[c["id"]] >= n]
-        return (n, len(todo)) + run_driver(driver + [option, str(n)], todo, timeout)
+        return (n, len(todo)) + run_driver(driver + [option, str(n)], todo, timeout, root)
 
     most = max((counts[c["id"]] for c in cases), default=0)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -185,7 +192,13 @@ def main(argv: list[str] | None = None) -> int:
                    help="a JSON file of the cases walked by earlier runs (other versions) "
                         "and the allocations they made: a case that makes the very same "
                         "allocations here is not walked again; this run's are added")
+    p.add_argument("--root", type=Path, default=ROOT,
+                   help="the tree whose reference/src and conformance/ are used "
+                        "(default: this checkout)")
+    p.add_argument("--id", action="append", default=[],
+                   help="only cases whose id matches this glob (repeatable)")
     args = p.parse_args(argv)
+    root = args.root.resolve()
     version = ["--python", args.python, "--word-size", args.word_size]
     driver = shlex.split(args.driver) + version
     tracer = shlex.split(args.tracer or args.driver) + version
@@ -194,11 +207,15 @@ def main(argv: list[str] | None = None) -> int:
     # the cases the harness would send this version on this platform: those
     # its language satisfies and a CPython of the platform recorded
     platform = f"{args.word_size}le"
-    suite = [c for c in casesmod.load_suite().cases
-             if casesmod.satisfies(c.get("requires"), args.python)
+    chosen = Selection(ids=args.id)
+    suite = [c for c in casesmod.load_suite(root / "conformance").cases
+             if chosen.wants(c) and casesmod.satisfies(c.get("requires"), args.python)
              and any(o.endswith(f"-{platform}") for g in c.get("expect", [])
                      for o in g["oracles"])]
-    replies, problem = run_driver(tracer + ["--trace-alloc"], suite, args.timeout)
+    if not suite:
+        print("allocfail: no case to run")
+        return 1
+    replies, problem = run_driver(tracer + ["--trace-alloc"], suite, args.timeout, root)
     if problem:
         print(f"allocfail: tracing failed: {problem}")
         return 1
@@ -217,8 +234,9 @@ def main(argv: list[str] | None = None) -> int:
         walked.update({f"setup {c}": setup[c] for c in setup_ids})
         args.walked.write_text(json.dumps(walked))
     reached = step_sites | setup_sites
-    problems = [f"no case reaches the allocation at {site}"
-                for site in sorted(library_sites() - reached)]
+    # a selection of cases cannot be asked to reach them all
+    problems = [] if args.id else [f"no case reaches the allocation at {site}"
+                                   for site in sorted(library_sites(root) - reached)]
     by_id = {c["id"]: c for c in suite}
     print(f"allocfail {args.python} ({args.word_size}-bit): {len(reached)} allocation "
           f"sites reached by {len(steps)} cases; failing each allocation of the steps "
@@ -227,16 +245,16 @@ def main(argv: list[str] | None = None) -> int:
           flush=True)
 
     cases = [by_id[cid] for cid in sorted(set(step_ids) | set(setup_ids))]
-    base, problem = run_driver(driver, cases, args.timeout)
+    base, problem = run_driver(driver, cases, args.timeout, root)
     if problem:
         problems.append(f"the run without failures: {problem}")
     failed_sites, found = walk(driver, "--fail-alloc", [by_id[c] for c in step_ids],
                                {c: len(s) for c, s in steps.items()}, base,
-                               check_steps, args.timeout, args.jobs)
+                               check_steps, args.timeout, args.jobs, root)
     problems += found
     failed, found = walk(driver, "--fail-setup-alloc", [by_id[c] for c in setup_ids],
                          {c: len(s) for c, s in setup.items()}, base, check_setup,
-                         args.timeout, args.jobs)
+                         args.timeout, args.jobs, root)
     failed_sites |= failed
     problems += found
     problems += [f"the allocation at {site} was never made to fail"

@@ -26,10 +26,21 @@ reference models each of them, and each has code of its own.
 Each gate builds its own copy of the reference under build/<gate>[-<cc>]/,
 says what it runs, and prints how long it took. The exit status is 0 only if
 every gate asked for passed.
+
+    --root DIR   check another tree: a copy of this checkout's Makefile,
+                 reference/, coverage/ and conformance/ (or some of its case
+                 files), built under DIR/build/. tests/test_gates_catch.py
+                 plants a fault in such a copy to show each gate failing.
+    --id GLOB    only the cases whose id matches (repeatable), as `harness
+                 run --id`; the allocation gate then asks no more that every
+                 allocation site be reached
+    --python X.Y only the CPython X.Y the suite records (repeatable)
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import re
 import shlex
@@ -37,9 +48,10 @@ import subprocess
 import sys
 import time
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
-from .cases import CONFORMANCE_DIR, Oracle, read_oracles
+from .cases import Oracle, read_oracles
 from .impls import ADAPTER, DEBIAN_PYTHON
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +60,6 @@ COMPILERS = ("gcc", "clang")
 SANITIZE = "-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 VALGRIND = ("valgrind --quiet --leak-check=full --show-leak-kinds=all "
             "--errors-for-leak-kinds=all --error-exitcode=99")
-THRESHOLDS = ROOT / "coverage" / "thresholds.toml"
 LCOV_RC = ["--rc", "lcov_branch_coverage=1"]
 
 
@@ -56,10 +67,39 @@ class GateFailed(Exception):
     """A gate's condition does not hold; the message says which and where."""
 
 
-def sh(argv: list[str], env: dict | None = None, check: bool = True,
+@dataclass(frozen=True)
+class Tree:
+    """What the gates check: the reference's sources under `root` (this
+    checkout, or a copy of it), built under root/build/; the cases of
+    root/conformance/ whose id matches one of `ids`, for the CPythons it
+    records whose language is one of `pythons` -- all of them if none.
+    Every command runs in root, so a copy's build and results stay in it;
+    the harness that runs them is always this checkout's."""
+    root: Path = ROOT
+    ids: tuple[str, ...] = ()
+    pythons: tuple[str, ...] = ()
+
+    @property
+    def thresholds(self) -> Path:
+        return self.root / "coverage" / "thresholds.toml"
+
+    def run_options(self) -> list[str]:
+        """`harness run` options for this tree's cases: none for this
+        checkout's whole suite, so that its commands print as they always did."""
+        where = [] if self.root == ROOT else ["--cases", str(self.root / "conformance")]
+        return where + [a for glob in self.ids for a in ("--id", glob)]
+
+    def allocfail_options(self) -> list[str]:
+        """The same for `harness.allocfail`, which reads the sources too."""
+        where = [] if self.root == ROOT else ["--root", str(self.root)]
+        return where + [a for glob in self.ids for a in ("--id", glob)]
+
+
+def sh(argv: list[str], tree: Tree, env: dict | None = None, check: bool = True,
        capture: bool = False) -> subprocess.CompletedProcess:
+    """Run argv in the tree's root, printing it first."""
     print("  $ " + " ".join(shlex.quote(a) for a in argv), flush=True)
-    r = subprocess.run(argv, cwd=ROOT, env=env, text=True,
+    r = subprocess.run(argv, cwd=tree.root, env=env, text=True,
                        capture_output=capture)
     if check and r.returncode != 0:
         out = (r.stdout or "") + (r.stderr or "") if capture else ""
@@ -67,104 +107,153 @@ def sh(argv: list[str], env: dict | None = None, check: bool = True,
     return r
 
 
-def build(build_dir: str, cc: str = "cc", cflags: str = "-O2 -g", ldflags: str = "") -> Path:
-    """Build the driver into build_dir with these flags; its path."""
+def run_module(tree: Tree, module: str, *args: str, env: dict | None = None
+               ) -> subprocess.CompletedProcess:
+    """python3 -m <module> args in the tree's root, with this checkout's
+    harness (found first on the path, wherever the root is)."""
+    env = dict(env or os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return sh([PY, "-m", module, *args], tree, env=env, check=False)
+
+
+def build(tree: Tree, build_dir: str, cc: str = "cc", cflags: str = "-O2 -g",
+          ldflags: str = "") -> Path:
+    """Build the tree's driver into build_dir with these flags; its path."""
     sh(["make", "--no-print-directory", "-s", f"REF_BUILD={build_dir}", f"CC={cc}",
-        f"CFLAGS={cflags}", f"LDFLAGS={ldflags}", f"{build_dir}/bin/mvref-driver"])
-    return ROOT / build_dir / "bin" / "mvref-driver"
+        f"CFLAGS={cflags}", f"LDFLAGS={ldflags}", f"{build_dir}/bin/mvref-driver"], tree)
+    return tree.root / build_dir / "bin" / "mvref-driver"
 
 
-def modelled() -> list[tuple[str, str, str]]:
+def modelled(tree: Tree) -> list[tuple[str, str, str]]:
     """(language, word size, oracle) for each CPython the suite records, one
     per language and platform (the oracle that ran the most exporters)."""
     best: dict[tuple[str, str], Oracle] = {}
-    for o in read_oracles(CONFORMANCE_DIR):
+    for o in read_oracles(tree.root / "conformance"):
+        if tree.pythons and o.language not in tree.pythons:
+            continue
         key = (o.language, o.platform)
         if key not in best or len(o.exporters) > len(best[key].exporters):
             best[key] = o
+    unknown = set(tree.pythons) - {language for language, _ in best}
+    if unknown:
+        raise GateFailed(f"the suite records no CPython {', '.join(sorted(unknown))}")
     return [(o.language, o.platform[:2], o.name)
             for o in sorted(best.values(), key=lambda o: (o.language_tuple, o.platform))]
 
 
-def build_mvref(pic_dir: str, module_dir: str, cc: str, cflags: str, ldflags: str = "") -> Path:
-    """Build the mvref module into module_dir, its library objects into
-    pic_dir, with these flags; the directory to import it from."""
+def build_mvref(tree: Tree, pic_dir: str, module_dir: str, cc: str, cflags: str,
+                ldflags: str = "") -> Path:
+    """Build the tree's mvref module into module_dir, its library objects
+    into pic_dir, with these flags; the directory to import it from."""
     sh(["make", "--no-print-directory", "-s", f"MVREF_PIC={pic_dir}",
         f"MVREF_PY_BUILD={module_dir}", f"CC={cc}", f"CFLAGS={cflags}",
-        f"LDFLAGS={ldflags}", "mvref-module"])
-    return ROOT / module_dir
+        f"LDFLAGS={ldflags}", "mvref-module"], tree)
+    return tree.root / module_dir
 
 
-def suite_run(name: str, command: str, *extra: str, env: dict | None = None,
+def suite_run(tree: Tree, name: str, command: str, *extra: str, env: dict | None = None,
               jobs: int = 2, timeout: float = 60.0) -> None:
-    """The whole default suite through an instrumented driver, strictly, once
-    per CPython modelled; every run is made, then any failure is reported."""
+    """The tree's suite through an instrumented driver, strictly, once per
+    CPython modelled; every run is made, then any failure is reported."""
     failed = []
-    for language, word, oracle in modelled():
-        r = sh([PY, "-m", "harness", "run",
-                f"{name}-{language}-{word}={command} --python {language} --word-size {word}",
-                "--oracle", oracle, "--strict-messages", "--require-clean-exit",
-                "-j", str(jobs), "--timeout", str(timeout), "--summary-only",
-                "--results", "build/results/gates", *extra], env=env, check=False)
+    for language, word, oracle in modelled(tree):
+        r = run_module(tree, "harness", "run",
+                       f"{name}-{language}-{word}={command} --python {language} --word-size {word}",
+                       *tree.run_options(),
+                       "--oracle", oracle, "--strict-messages", "--require-clean-exit",
+                       "-j", str(jobs), "--timeout", str(timeout), "--summary-only",
+                       "--results", "build/results/gates", *extra, env=env)
         if r.returncode != 0:
-            failed.append(f"{language} ({word}-bit) exited with {r.returncode}")
+            run_name = f"{name}-{language}-{word}"
+            failed.append(f"{language} ({word}-bit) exited with {r.returncode}"
+                          + why_run_failed(tree, run_name))
     if failed:
         raise GateFailed("the suite failed for " + ", ".join(failed))
 
 
-def mvref_run(name: str, module_dir: Path, jobs: int = 2, timeout: float = 60.0) -> None:
-    """The whole default suite through the mvref module in module_dir,
-    strictly: the Python adapter under the python3 it is built for, which
-    supplies the exporters (so its language and platform only)."""
+def mvref_run(tree: Tree, name: str, module_dir: Path, jobs: int = 2,
+              timeout: float = 60.0) -> None:
+    """The tree's suite through the mvref module in module_dir, strictly:
+    the Python adapter under the python3 it is built for, which supplies the
+    exporters, so for that CPython's language and platform only (skipped
+    when the tree's --python leaves that language out)."""
+    language = subprocess.run([DEBIAN_PYTHON, "-c", "import sys; print('%d.%d' % "
+                               "sys.version_info[:2])"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    if tree.pythons and language not in tree.pythons:
+        print(f"  (mvref models the {language} of {DEBIAN_PYTHON} only: not asked for)")
+        return
     env = dict(os.environ, MVSPEC_MEMORYVIEW="mvref", MVSPEC_MVREF_PATH=str(module_dir))
-    r = sh([PY, "-m", "harness", "run",
-            f"{name}={DEBIAN_PYTHON} -I {ADAPTER}", "--strict-messages",
-            "--require-clean-exit", "-j", str(jobs), "--timeout", str(timeout),
-            "--summary-only", "--results", "build/results/gates"], env=env, check=False)
+    r = run_module(tree, "harness", "run", f"{name}={DEBIAN_PYTHON} -I {ADAPTER}",
+                   *tree.run_options(), "--strict-messages", "--require-clean-exit",
+                   "-j", str(jobs), "--timeout", str(timeout), "--summary-only",
+                   "--results", "build/results/gates", env=env)
     if r.returncode != 0:
-        raise GateFailed(f"the suite through mvref exited with {r.returncode}")
+        raise GateFailed(f"the suite through mvref exited with {r.returncode}"
+                         + why_run_failed(tree, name))
+
+
+def why_run_failed(tree: Tree, run_name: str, shown: int = 3) -> str:
+    """The first cases that did not pass in a gate's run, with what the
+    adapter said (a sanitizer's or Valgrind's report is in the detail), and
+    where the whole logs are: under --summary-only the run printed none of it."""
+    results = tree.root / "build" / "results" / "gates" / f"{run_name}.json"
+    where = f"\n    results: {results}\n    adapter logs: {results.parent / 'logs'}/{run_name}*.stderr"
+    try:
+        data = json.loads(results.read_text())
+        cases, exits = data["cases"], data.get("exit_problems", [])
+    except (OSError, ValueError, KeyError):
+        return where
+    bad = [c for c in cases if c.get("status") not in ("pass", "unsupported")]
+    lines = [f"\n    {c['id']}: {c['status']}: {str(c.get('detail', ''))[:600]}" for c in bad[:shown]]
+    lines += [f"\n    adapter did not end cleanly: {p[:600]}" for p in exits[:shown]]
+    more = f"\n    ... and {len(bad) - shown} more" if len(bad) > shown else ""
+    return "".join(lines) + more + where
 
 
 # ------------------------------------------------------------------ gates ---
 
-def gate_warnings() -> None:
-    # The build always adds -std=c11 -Wall -Wextra -Wpedantic -Werror. gcc's
-    # flow analysis (maybe-uninitialized, ...) differs with the optimisation
-    # level, so each level the other gates use is built too, and a release
-    # build (NDEBUG: no asserts) and the coverage gate's (MV_COVERAGE).
-    for cc, opt in (("gcc", "-O0"), ("gcc", "-O1"), ("gcc", "-O2"), ("gcc", "-O3"),
-                    ("gcc", "-O2 -DNDEBUG"), ("gcc", "-O0 -DNDEBUG -DMV_COVERAGE"),
-                    ("clang", "-O0"), ("clang", "-O2"), ("clang", "-O2 -DNDEBUG")):
-        build(f"build/warnings-{cc}{opt.replace(' ', '').replace('-D', '-')}", cc,
+# The build always adds -std=c11 -Wall -Wextra -Wpedantic -Werror. gcc's
+# flow analysis (maybe-uninitialized, ...) differs with the optimisation
+# level, so each level the other gates use is built too, and a release
+# build (NDEBUG: no asserts) and the coverage gate's (MV_COVERAGE).
+WARNING_BUILDS = (("gcc", "-O0"), ("gcc", "-O1"), ("gcc", "-O2"), ("gcc", "-O3"),
+                  ("gcc", "-O2 -DNDEBUG"), ("gcc", "-O0 -DNDEBUG -DMV_COVERAGE"),
+                  ("clang", "-O0"), ("clang", "-O2"), ("clang", "-O2 -DNDEBUG"))
+
+
+def gate_warnings(tree: Tree, builds: tuple[tuple[str, str], ...] = WARNING_BUILDS) -> None:
+    for cc, opt in builds:
+        build(tree, f"build/warnings-{cc}{opt.replace(' ', '').replace('-D', '-')}", cc,
               f"{opt} -g")
 
 
-def gate_cppcheck() -> None:
+def gate_cppcheck(tree: Tree) -> None:
     r = sh(["cppcheck", "--enable=warning,style,performance,portability", "--std=c11",
             "--inline-suppr", "--quiet", "--error-exitcode=1",
             "-Ireference/include", "-Ireference/src", "-Ireference/driver",
-            "reference/src", "reference/driver"], check=False, capture=True)
+            "reference/src", "reference/driver"], tree, check=False, capture=True)
     report = (r.stdout + r.stderr).strip()
     if r.returncode != 0 or report:
         raise GateFailed(f"cppcheck reports:\n{report}")
 
 
-def gate_sanitize() -> None:
+def gate_sanitize(tree: Tree) -> None:
     env = dict(os.environ,
                ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0",
                UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1")
     for cc in COMPILERS:
-        driver = build(f"build/sanitize-{cc}", cc, f"-O1 -g {SANITIZE}", SANITIZE)
-        suite_run(f"reference-sanitize-{cc}", str(driver), env=env)
+        driver = build(tree, f"build/sanitize-{cc}", cc, f"-O1 -g {SANITIZE}", SANITIZE)
+        suite_run(tree, f"reference-sanitize-{cc}", str(driver), env=env)
 
 
-def gate_valgrind() -> None:
-    driver = build("build/valgrind", "cc", "-O1 -g")
-    suite_run("reference-valgrind", f"{VALGRIND} {driver}", timeout=300)
+def gate_valgrind(tree: Tree) -> None:
+    driver = build(tree, "build/valgrind", "cc", "-O1 -g")
+    suite_run(tree, "reference-valgrind", f"{VALGRIND} {driver}", timeout=300)
 
 
-def coverage_summary(info: Path) -> dict[str, float]:
-    r = sh(["lcov", "--summary", str(info), *LCOV_RC], capture=True)
+def coverage_summary(tree: Tree, info: Path) -> dict[str, float]:
+    r = sh(["lcov", "--summary", str(info), *LCOV_RC], tree, capture=True)
     found = {}
     for kind in ("lines", "functions", "branches"):
         m = re.search(rf"^\s*{kind}\.*:\s*([\d.]+)%", r.stdout + r.stderr, re.M)
@@ -174,27 +263,27 @@ def coverage_summary(info: Path) -> dict[str, float]:
     return found
 
 
-def gate_coverage() -> None:
+def gate_coverage(tree: Tree) -> None:
     build_dir = "build/coverage-build"
-    out = ROOT / "build" / "coverage"
+    out = tree.root / "build" / "coverage"
     out.mkdir(parents=True, exist_ok=True)
     pic_dir = "build/coverage-pic"
     # NDEBUG: an assert is an invariant, not a branch the suite should
     # take both ways; MV_COVERAGE: ALWAYS()/NEVER() guards are constants
     # and testcase() boundaries are branches (reference/src/mvint.h).
     cflags = "-O0 -g --coverage -DNDEBUG -DMV_COVERAGE"
-    driver = build(build_dir, "gcc", cflags, "--coverage")
-    module = build_mvref(pic_dir, "build/coverage-python", "gcc", cflags, "--coverage")
+    driver = build(tree, build_dir, "gcc", cflags, "--coverage")
+    module = build_mvref(tree, pic_dir, "build/coverage-python", "gcc", cflags, "--coverage")
     for d in (build_dir, pic_dir):
-        sh(["lcov", "--quiet", "--zerocounters", "--directory", d])
+        sh(["lcov", "--quiet", "--zerocounters", "--directory", d], tree)
     # Whether every case passes is the other gates' business; this one
     # measures what the suite exercises, so it goes on when some fail.
     # The suite, and the allocation failures its cases can meet: the error
     # paths of running out of memory are code the suite exercises too; and
     # the suite through mvref, the only user of external.c.
-    for run in (lambda: suite_run("reference-coverage", str(driver)),
-                lambda: allocfail_run(str(driver), driver),
-                lambda: mvref_run("mvref-coverage", module)):
+    for run in (lambda: suite_run(tree, "reference-coverage", str(driver)),
+                lambda: allocfail_run(tree, str(driver), driver),
+                lambda: mvref_run(tree, "mvref-coverage", module)):
         try:
             run()
         except GateFailed as e:
@@ -202,13 +291,13 @@ def gate_coverage() -> None:
     raw, lib = out / "all.info", out / "reference.info"
     sh(["lcov", "--quiet", "--capture", "--directory", f"{build_dir}/obj/ref",
         "--directory", f"{pic_dir}/obj/ref",
-        "--base-directory", str(ROOT), "--output-file", str(raw), *LCOV_RC])
-    sh(["lcov", "--quiet", "--extract", str(raw), f"{ROOT}/reference/src/*",
-        "--output-file", str(lib), *LCOV_RC])
+        "--base-directory", str(tree.root), "--output-file", str(raw), *LCOV_RC], tree)
+    sh(["lcov", "--quiet", "--extract", str(raw), f"{tree.root}/reference/src/*",
+        "--output-file", str(lib), *LCOV_RC], tree)
     sh(["genhtml", "--quiet", "--branch-coverage", "--legend", "--title", "mvspec reference",
-        "--output-directory", str(out / "html"), str(lib), *LCOV_RC])
-    got = coverage_summary(lib)
-    want = tomllib.loads(THRESHOLDS.read_text())
+        "--output-directory", str(out / "html"), str(lib), *LCOV_RC], tree)
+    got = coverage_summary(tree, lib)
+    want = tomllib.loads(tree.thresholds.read_text())
     print(f"  coverage of reference/src: lines {got['lines']}%, functions "
           f"{got['functions']}%, branches {got['branches']}% (report: {out / 'html' / 'index.html'})")
     short = [f"{k} {got[k]}% < {want[k]}%" for k in ("lines", "functions", "branches")
@@ -218,45 +307,65 @@ def gate_coverage() -> None:
                          + ", ".join(short))
 
 
-def allocfail_run(driver: str, tracer: Path, walked: Path | None = None) -> None:
+def allocfail_run(tree: Tree, driver: str, tracer: Path, walked: Path | None = None) -> None:
     """harness/allocfail.py for each CPython modelled; every one is run,
     then any failure is reported.  With `walked`, a case whose allocations
     were all walked for an earlier version is not walked again."""
     failed = []
     if walked is not None:
         walked.unlink(missing_ok=True)
-    for language, word, _ in modelled():
-        r = sh([PY, "-m", "harness.allocfail", "--driver", driver, "--tracer", str(tracer),
-                "--python", language, "--word-size", word]
-               + (["--walked", str(walked)] if walked else []), check=False)
+    for language, word, _ in modelled(tree):
+        r = run_module(tree, "harness.allocfail", "--driver", driver, "--tracer", str(tracer),
+                       "--python", language, "--word-size", word, *tree.allocfail_options(),
+                       *(["--walked", str(walked)] if walked else []))
         if r.returncode != 0:
             failed.append(f"{language} ({word}-bit)")
     if failed:
         raise GateFailed("allocation failures went wrong for " + ", ".join(failed))
 
 
-def gate_allocfail() -> None:
-    driver = build("build/valgrind", "cc", "-O1 -g")
-    allocfail_run(f"{VALGRIND} {driver}", driver, ROOT / "build" / "valgrind" / "walked.json")
+def gate_allocfail(tree: Tree) -> None:
+    driver = build(tree, "build/valgrind", "cc", "-O1 -g")
+    allocfail_run(tree, f"{VALGRIND} {driver}", driver,
+                  tree.root / "build" / "valgrind" / "walked.json")
 
 
 GATES = {"warnings": gate_warnings, "cppcheck": gate_cppcheck, "sanitize": gate_sanitize,
          "valgrind": gate_valgrind, "coverage": gate_coverage, "allocfail": gate_allocfail}
 
 
+def parse(argv: list[str]) -> tuple[Tree, list[str]]:
+    """The tree and the gate names of a command line."""
+    p = argparse.ArgumentParser(prog="python3 -m harness.gates", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("gates", nargs="*", metavar="NAME", help="default: every gate")
+    p.add_argument("--root", type=Path, default=ROOT, help="the tree to check")
+    p.add_argument("--id", action="append", default=[], help="only cases matching this glob")
+    p.add_argument("--python", action="append", default=[], metavar="X.Y",
+                   help="only the CPython X.Y the suite records")
+    args = p.parse_intermixed_args(argv)
+    return Tree(args.root.resolve(), tuple(args.id), tuple(args.python)), args.gates
+
+
 def main(argv: list[str]) -> int:
-    names = argv or list(GATES)
+    tree, names = parse(argv)
+    names = names or list(GATES)
     unknown = [n for n in names if n not in GATES]
     if unknown:
         print(f"gates: unknown gate {', '.join(unknown)} (gates: {', '.join(GATES)})",
               file=sys.stderr)
+        return 2
+    try:
+        modelled(tree)      # a --python the suite does not record: say so before any gate
+    except GateFailed as e:
+        print(f"gates: {e}", file=sys.stderr)
         return 2
     timings, failed = [], []
     for name in names:
         print(f"gate {name}: starting", flush=True)
         started = time.monotonic()
         try:
-            GATES[name]()
+            GATES[name](tree)
             verdict = "pass"
         except GateFailed as e:
             verdict = "FAIL"
