@@ -40,80 +40,82 @@ static void usage(void)
     exit(2);
 }
 
-/* One line of any length; NULL at end of input.  The caller frees it. */
-static char *read_line(FILE *in)
-{
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
+/* A line of input, in a buffer kept from line to line: a fresh block for
+   each line cost more than reading it. */
+typedef struct line {
+    char *text;     /* '\0'-terminated; the '\n' kept */
+    size_t len, cap;
+} line;
 
-    if (buf == NULL)
-        return NULL;
-    while (fgets(buf + len, (int)(cap - len), in) != NULL) {
-        len += strlen(buf + len);
-        if (len > 0 && buf[len - 1] == '\n')
-            return buf;
-        if (len + 1 == cap) {
-            char *bigger = realloc(buf, cap * 2);
-            if (bigger == NULL) {
-                free(buf);
-                return NULL;
-            }
-            buf = bigger;
-            cap *= 2;
+/* Read the next line of any length into l; false at end of input (or
+   when memory runs out: then the line is not read, and the run ends). */
+static bool read_line(FILE *in, line *l)
+{
+    l->len = 0;
+    if (l->cap == 0) {
+        l->text = malloc(4096);
+        if (l->text == NULL)
+            return false;
+        l->cap = 4096;
+    }
+    while (fgets(l->text + l->len, (int)(l->cap - l->len), in) != NULL) {
+        l->len += strlen(l->text + l->len);
+        if (l->text[l->len - 1] == '\n')
+            return true;
+        if (l->len + 1 == l->cap) {   /* full: room for the rest */
+            char *bigger = realloc(l->text, l->cap * 2);
+            if (bigger == NULL)
+                return false;
+            l->text = bigger;
+            l->cap *= 2;
         }
     }
-    if (len > 0)
-        return buf;   /* a last line without '\n' */
-    free(buf);
-    return NULL;
+    return l->len > 0;   /* a last line without '\n' */
 }
 
-/* Print a result line, or, when it cannot be encoded, an "unsupported"
-   answer for the same id. */
-static void emit(json_t *result, const char *id)
+/* Print a result line, or, when it could not be written, an
+   "unsupported" answer for the same id. */
+static void emit(const text *result, const char *id)
 {
-    char *text = result ? json_dumps(result, JSON_COMPACT) : NULL;
-    json_t *fallback;
+    text fallback = TEXT_EMPTY;
 
-    if (text == NULL) {
+    if (result->failed) {
         fprintf(stderr, "mvref-driver: case %s: result not encodable\n", id);
-        fallback = json_pack("{s:s, s:s}", "id", id, "unsupported",
-                             "a result the driver cannot encode");
-        text = fallback ? json_dumps(fallback, JSON_COMPACT) : NULL;
-        json_decref(fallback);
+        text_put(&fallback, "{\"id\":");
+        text_string(&fallback, id, strlen(id));
+        text_put(&fallback, ",\"unsupported\":"
+                 "\"a result the driver cannot encode\"}");
+        result = &fallback;
     }
-    if (text == NULL) {
-        fputs("{\"id\":\"\",\"unsupported\":\"driver failure\"}\n", stdout);
-    } else {
-        fputs(text, stdout);
-        fputc('\n', stdout);
-        free(text);
-    }
+    if (result->failed)
+        fputs("{\"id\":\"\",\"unsupported\":\"driver failure\"}", stdout);
+    else
+        fwrite(result->data, 1, result->len, stdout);
+    fputc('\n', stdout);
     fflush(stdout);
+    text_free(&fallback);
 }
 
 static run_options options;   /* --fail-alloc, --trace-alloc */
 
-static void handle_line(const mv_config *cfg, const char *line)
+static void handle_line(const mv_config *cfg, const line *l, text *result)
 {
     json_error_t jerr;
-    json_t *c = json_loads(line, JSON_ALLOW_NUL, &jerr), *result;
+    json_t *c = json_loadb(l->text, l->len, JSON_ALLOW_NUL, &jerr);
     const char *id;
 
+    text_rewind(result, 0);
     if (!json_is_object(c)) {
         fprintf(stderr, "mvref-driver: not a case line (%s at column %d)\n",
                 c ? "not an object" : jerr.text, c ? 0 : jerr.column);
         json_decref(c);
-        result = json_pack("{s:s, s:s}", "id", "", "unsupported",
-                           "not a case line");
+        text_put(result, "{\"id\":\"\",\"unsupported\":\"not a case line\"}");
         emit(result, "");
-        json_decref(result);
         return;
     }
     id = json_string_value(json_object_get(c, "id"));
-    result = run_case(cfg, c, &options);
+    run_case(cfg, c, &options, result);
     emit(result, id ? id : "");
-    json_decref(result);
     json_decref(c);
 }
 
@@ -121,20 +123,20 @@ static void handle_line(const mv_config *cfg, const char *line)
    so a 32-bit reference says it has none, as Pyodide does. */
 static void hello(const mv_config *cfg, const char *language)
 {
-    json_t *h = json_pack("{s:i, s:s, s:s, s:s, s:{s:i, s:s}, s:[sssss]}",
-                          "mvspec", 1,
-                          "implementation", "mvspec-reference",
-                          "version", DRIVER_VERSION,
-                          "language", language,
-                          "platform", "word_size", cfg->platform.word_size,
-                          "byteorder", "little",
-                          "exporters", "bytes", "bytearray", "array",
-                          "ndarray", "value");
-    if (h != NULL && cfg->platform.word_size == 64)
-        json_array_append_new(json_object_get(h, "exporters"),
-                              json_string("numpy"));
-    emit(h, "");
-    json_decref(h);
+    text h = TEXT_EMPTY;
+
+    text_put(&h, "{\"mvspec\":1,\"implementation\":\"mvspec-reference\","
+             "\"version\":\"" DRIVER_VERSION "\",\"language\":");
+    text_string(&h, language, strlen(language));
+    text_put(&h, ",\"platform\":{\"word_size\":");
+    text_int(&h, cfg->platform.word_size);
+    text_put(&h, ",\"byteorder\":\"little\"},\"exporters\":[\"bytes\","
+             "\"bytearray\",\"array\",\"ndarray\",\"value\"");
+    if (cfg->platform.word_size == 64)
+        text_put(&h, ",\"numpy\"");
+    text_put(&h, "]}");
+    emit(&h, "");
+    text_free(&h);
 }
 
 int main(int argc, char **argv)
@@ -143,7 +145,8 @@ int main(int argc, char **argv)
     int word_size = 64;
     mv_config cfg;
     mv_error err;
-    char *line;
+    line l = { NULL, 0, 0 };
+    text result = TEXT_EMPTY;   /* kept from case to case, as l is */
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--python") == 0 && i + 1 < argc)
@@ -164,11 +167,12 @@ int main(int argc, char **argv)
         return 2;
     }
     hello(&cfg, language);
-    while ((line = read_line(stdin)) != NULL) {
-        if (strspn(line, " \t\r\n") != strlen(line))
-            handle_line(&cfg, line);
-        free(line);
+    while (read_line(stdin, &l)) {
+        if (strspn(l.text, " \t\r\n") != l.len)
+            handle_line(&cfg, &l, &result);
     }
+    free(l.text);
+    text_free(&result);
     if (mv_alloc_live() != 0) {   /* the library's own leak check */
         fprintf(stderr, "mvref-driver: %ld allocations never freed\n",
                 mv_alloc_live());
