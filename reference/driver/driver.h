@@ -7,6 +7,7 @@
  *   objects.c what cases do to exporters themselves (ba.append(1)), which
  *             is theirs and not memoryview's
  *   text.c    JSON text, written as it is made: the result lines
+ *   arena.c   jansson's memory, taken back whole between cases
  *
  * Every operation on a view is one call into the reference library.  The
  * driver's own concerns are the protocol's -- names, the encoding of
@@ -65,6 +66,13 @@ void text_hex(text *t, const unsigned char *data, size_t len);  /* digits */
 void text_string(text *t, const char *s, size_t n);  /* a JSON string */
 void text_rewind(text *t, size_t mark);  /* back to len == mark, not failed */
 void text_free(text *t);
+
+/* arena.c: jansson allocates from an arena once arena_install() is
+   called; arena_empty() takes everything back, when no jansson value is
+   left; arena_release() frees the arena at exit. */
+void arena_install(void);
+void arena_empty(void);
+void arena_release(void);
 
 /* codec.c */
 int decode_value(const json_t *j, const env *e, mv_value *out, problem *p);

@@ -109,6 +109,7 @@ static void handle_line(const mv_config *cfg, const line *l, text *result)
         fprintf(stderr, "mvref-driver: not a case line (%s at column %d)\n",
                 c ? "not an object" : jerr.text, c ? 0 : jerr.column);
         json_decref(c);
+        arena_empty();
         text_put(result, "{\"id\":\"\",\"unsupported\":\"not a case line\"}");
         emit(result, "");
         return;
@@ -117,6 +118,7 @@ static void handle_line(const mv_config *cfg, const line *l, text *result)
     run_case(cfg, c, &options, result);
     emit(result, id ? id : "");
     json_decref(c);
+    arena_empty();
 }
 
 /* The exporters: numpy is modelled as 64-bit Linux's (mv_numpy_object),
@@ -166,6 +168,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "mvref-driver: %s is not modelled\n", err.message);
         return 2;
     }
+    arena_install();
     hello(&cfg, language);
     while (read_line(stdin, &l)) {
         if (strspn(l.text, " \t\r\n") != l.len)
@@ -173,6 +176,7 @@ int main(int argc, char **argv)
     }
     free(l.text);
     text_free(&result);
+    arena_release();
     if (mv_alloc_live() != 0) {   /* the library's own leak check */
         fprintf(stderr, "mvref-driver: %ld allocations never freed\n",
                 mv_alloc_live());
