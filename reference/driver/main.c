@@ -20,14 +20,22 @@
  * reach every allocation site.
  *
  * It prints the hello line, then reads one case a line from standard input
- * and writes one result line for each, flushing after every line, until the
- * input ends.  A line that is not a JSON object is reported on standard
+ * and writes one result line for each, until the input ends.  Result lines
+ * are gathered while the cases already sent are run, and written out all
+ * together before the driver reads more input: never held while it waits
+ * (the harness may be waiting for them before it sends more).  The price:
+ * should the driver crash or hang, the lines it held are lost with it, and
+ * the harness blames the first of their cases.  A line that is not a JSON object is reported on standard
  * error and answered as well as it can be: with the case's id when one can
  * be found, so that the harness's bookkeeping stays in step.
  */
+#define _POSIX_C_SOURCE 200809L   /* read(2): see `input` below */
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "driver.h"
 
@@ -40,37 +48,77 @@ static void usage(void)
     exit(2);
 }
 
-/* A line of input, in a buffer kept from line to line: a fresh block for
-   each line cost more than reading it. */
-typedef struct line {
-    char *text;     /* '\0'-terminated; the '\n' kept */
-    size_t len, cap;
-} line;
+/*
+ * Standard input, read with read(2) in large pieces that hold many lines.
+ * read() is the one place where the driver waits, so it is also where the
+ * result lines held in stdout's buffer are written out: just before it.
+ * Held any longer, they might be what the harness waits for before it
+ * sends more input, and each would wait for the other forever.
+ */
+typedef struct input {
+    int fd;
+    char *buf;
+    size_t start, end, cap;   /* buf[start, end): read, not yet returned */
+    bool eof;
+} input;
 
-/* Read the next line of any length into l; false at end of input (or
-   when memory runs out: then the line is not read, and the run ends). */
-static bool read_line(FILE *in, line *l)
+/* Room at the end of the buffer: the line begun is moved to the front,
+   and the buffer doubled if that line fills it.  False without memory. */
+static bool make_room(input *in)
 {
-    l->len = 0;
-    if (l->cap == 0) {
-        l->text = malloc(4096);
-        if (l->text == NULL)
+    if (in->start > 0) {
+        memmove(in->buf, in->buf + in->start, in->end - in->start);
+        in->end -= in->start;
+        in->start = 0;
+    }
+    if (in->end == in->cap) {
+        size_t cap = in->cap > 0 ? 2 * in->cap : 1 << 16;
+        char *bigger = realloc(in->buf, cap);
+        if (bigger == NULL)
             return false;
-        l->cap = 4096;
+        in->buf = bigger;
+        in->cap = cap;
     }
-    while (fgets(l->text + l->len, (int)(l->cap - l->len), in) != NULL) {
-        l->len += strlen(l->text + l->len);
-        if (l->text[l->len - 1] == '\n')
-            return true;
-        if (l->len + 1 == l->cap) {   /* full: room for the rest */
-            char *bigger = realloc(l->text, l->cap * 2);
-            if (bigger == NULL)
-                return false;
-            l->text = bigger;
-            l->cap *= 2;
+    return true;
+}
+
+/* The next line of any length, *len bytes without its '\n' (and not
+   '\0'-terminated), valid until the next call; NULL at the end of input,
+   or when memory runs out (then the run ends as if input had). */
+static const char *next_line(input *in, size_t *len)
+{
+    for (;;) {
+        ssize_t n;
+
+        if (in->end > in->start) {   /* (else buf may still be NULL) */
+            const char *line = in->buf + in->start;
+            const char *nl = memchr(line, '\n', in->end - in->start);
+            if (nl != NULL || in->eof) {   /* the last may lack its '\n' */
+                *len = nl != NULL ? (size_t)(nl - line) : in->end - in->start;
+                in->start += *len + (nl != NULL);
+                return line;
+            }
         }
+        if (in->eof || !make_room(in))
+            return NULL;
+        fflush(stdout);   /* about to wait: hold nothing back (above) */
+        n = read(in->fd, in->buf + in->end, in->cap - in->end);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            in->eof = true;   /* a read error ends input, as its end does */
+        else
+            in->end += (size_t)n;
     }
-    return l->len > 0;   /* a last line without '\n' */
+}
+
+/* A line of nothing but white space is no case: it is skipped. */
+static bool blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (memchr(" \t\r\n", s[i], 4) == NULL)
+            return false;
+    return true;
 }
 
 /* Print a result line, or, when it could not be written, an
@@ -91,17 +139,17 @@ static void emit(const text *result, const char *id)
         fputs("{\"id\":\"\",\"unsupported\":\"driver failure\"}", stdout);
     else
         fwrite(result->data, 1, result->len, stdout);
-    fputc('\n', stdout);
-    fflush(stdout);
+    fputc('\n', stdout);   /* written out before input is awaited */
     text_free(&fallback);
 }
 
 static run_options options;   /* --fail-alloc, --trace-alloc */
 
-static void handle_line(const mv_config *cfg, const line *l, text *result)
+static void handle_line(const mv_config *cfg, const char *line, size_t len,
+                        text *result)
 {
     json_error_t jerr;
-    json_t *c = json_loadb(l->text, l->len, JSON_ALLOW_NUL, &jerr);
+    json_t *c = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
     const char *id;
 
     text_rewind(result, 0);
@@ -147,8 +195,10 @@ int main(int argc, char **argv)
     int word_size = 64;
     mv_config cfg;
     mv_error err;
-    line l = { NULL, 0, 0 };
-    text result = TEXT_EMPTY;   /* kept from case to case, as l is */
+    input in = { STDIN_FILENO, NULL, 0, 0, 0, false };
+    text result = TEXT_EMPTY;   /* kept from case to case, as in's buffer */
+    const char *line;
+    size_t len;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--python") == 0 && i + 1 < argc)
@@ -168,13 +218,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "mvref-driver: %s is not modelled\n", err.message);
         return 2;
     }
+    /* Result lines are gathered into one write for as long as more
+       cases are already waiting to be read (next_line flushes before it
+       waits): one write each cost the driver, and the harness reading
+       them, more than running the cases. */
+    setvbuf(stdout, NULL, _IOFBF, 1 << 16);   /* before its first use */
     arena_install();
     hello(&cfg, language);
-    while (read_line(stdin, &l)) {
-        if (strspn(l.text, " \t\r\n") != l.len)
-            handle_line(&cfg, &l, &result);
-    }
-    free(l.text);
+    while ((line = next_line(&in, &len)) != NULL)
+        if (!blank(line, len))
+            handle_line(&cfg, line, len, &result);
+    fflush(stdout);
+    free(in.buf);
     text_free(&result);
     arena_release();
     if (mv_alloc_live() != 0) {   /* the library's own leak check */
