@@ -290,50 +290,71 @@ static bool step_digits(char *digits, int nd, int delta)
     return false;
 }
 
-/* The shortest digits (and decimal exponent) that read back as d > 0:
-   what Python's repr() prints.  printf rounds the exact value, which at a
-   tie or near a power of two can miss a string of the same length that
-   reads back, so both neighbours of its answer are tried too. */
-static int shortest_digits(double d, char *digits, int *exp)
+/* The prec-digit string (and decimal exponent) that reads back as d > 0,
+   the one nearest d if two do, into digits; its length, or 0 (digits
+   untouched) if none of prec digits reads back.  printf rounds the exact
+   value, which at a tie or near a power of two can miss a string of the
+   same length that reads back, so both neighbours of its answer are
+   tried too. */
+static int digits_at(double d, int prec, char *digits, int *exp)
 {
-    char tmp[40], cand[24], best[24];
+    char tmp[40], printed[24], cand[24];
     long double best_dist = 0;
+    int nd = 0, e, found = 0;
 
-    for (int prec = 1; prec <= 17; prec++) {
-        int nd = 0, e;
-        bool found = false;
-
-        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
-        for (char *c = tmp; *c && *c != 'e'; c++)
-            if (*c >= '0' && *c <= '9')
-                digits[nd++] = *c;
-        digits[nd] = '\0';
-        e = atoi(strchr(tmp, 'e') + 1);
-        for (int delta = 0; delta <= 2; delta++) {
-            int dd = delta == 2 ? -1 : delta;
-            long double dist;
-            memcpy(cand, digits, (size_t)nd + 1);
-            if (dd != 0 && !step_digits(cand, nd, dd))
-                continue;
-            snprintf(tmp, sizeof tmp, "%c.%se%d", cand[0], cand + 1, e);
-            if (strtod(tmp, NULL) != d)
-                continue;
-            /* of two that read back, repr() prints the one nearer d */
-            dist = fabsl(strtold(tmp, NULL) - (long double)d);
-            if (!found || dist < best_dist) {
-                memcpy(best, cand, (size_t)nd + 1);
-                best_dist = dist;
-                found = true;
-            }
-        }
-        if (found) {
-            memcpy(digits, best, (size_t)nd + 1);
+    snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
+    for (char *c = tmp; *c && *c != 'e'; c++)
+        if (*c >= '0' && *c <= '9')
+            printed[nd++] = *c;
+    printed[nd] = '\0';
+    e = atoi(strchr(tmp, 'e') + 1);
+    for (int delta = 0; delta <= 2; delta++) {
+        int dd = delta == 2 ? -1 : delta;
+        long double dist;
+        memcpy(cand, printed, (size_t)nd + 1);
+        if (dd != 0 && !step_digits(cand, nd, dd))
+            continue;
+        snprintf(tmp, sizeof tmp, "%c.%se%d", cand[0], cand + 1, e);
+        if (strtod(tmp, NULL) != d)
+            continue;
+        /* of two that read back, repr() prints the one nearer d */
+        dist = fabsl(strtold(tmp, NULL) - (long double)d);
+        if (!found || dist < best_dist) {
+            memcpy(digits, cand, (size_t)nd + 1);
             *exp = e;
-            return nd;
+            best_dist = dist;
+            found = nd;
         }
     }
-    assert(0);
-    return 0;
+    return found;
+}
+
+/* The shortest digits (and decimal exponent) that read back as d > 0:
+   what Python's repr() prints.  A string that reads back still does with
+   a zero appended, so the lengths that work are all those from the
+   shortest up to 17 (printf's 17 digits always do).  Rather than try each
+   length from 1, gallop up (1, 2, 4, 8, 16, 17) and then bisect: half the
+   floats in the suite need 16 or 17 digits. */
+static int shortest_digits(double d, char *digits, int *exp)
+{
+    int fails = 0, works = 1, nd;   /* a length that fails, one that works */
+
+    while ((nd = digits_at(d, works, digits, exp)) == 0) {
+        assert(works < 17);
+        fails = works;
+        works = works < 16 ? 2 * works : 17;
+    }
+    /* digits holds the answer for `works`: only a success writes it */
+    while (works - fails > 1) {
+        int mid = (fails + works) / 2, n = digits_at(d, mid, digits, exp);
+        if (n > 0) {
+            works = mid;
+            nd = n;
+        } else {
+            fails = mid;
+        }
+    }
+    return nd;
 }
 
 /* Python's repr() of a finite double, into buf. */
