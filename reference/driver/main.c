@@ -143,6 +143,11 @@ static void emit(const text *result, const char *id)
     text_free(&fallback);
 }
 
+/* stdout's buffer: ours, for glibc gives a stream its own size (4 KiB on
+   a pipe) whatever setvbuf asks, unless setvbuf is given the buffer too.
+   Static, so that it outlives the stream, which is flushed at exit. */
+static char out_buffer[1 << 16];
+
 static run_options options;   /* --fail-alloc, --trace-alloc */
 
 static void handle_line(const mv_config *cfg, const char *line, size_t len,
@@ -222,7 +227,7 @@ int main(int argc, char **argv)
        cases are already waiting to be read (next_line flushes before it
        waits): one write each cost the driver, and the harness reading
        them, more than running the cases. */
-    setvbuf(stdout, NULL, _IOFBF, 1 << 16);   /* before its first use */
+    setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
     arena_install();
     hello(&cfg, language);
     while ((line = next_line(&in, &len)) != NULL)
