@@ -64,7 +64,11 @@ void text_putn(text *t, const char *s, size_t n);
 void text_int(text *t, long long v);            /* a JSON integer */
 void text_hex(text *t, const unsigned char *data, size_t len);  /* digits */
 void text_string(text *t, const char *s, size_t n);  /* a JSON string */
-void text_rewind(text *t, size_t mark);  /* back to len == mark, not failed */
+/* Where a text is, to come back to: undoing what was written since,
+   and any failure with it.  Marks are taken only while the text has not
+   failed; 0, the empty text, is always one. */
+size_t text_mark(const text *t);
+void text_rewind(text *t, size_t mark);
 void text_free(text *t);
 
 /* arena.c: jansson allocates from an arena once arena_install() is

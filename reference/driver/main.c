@@ -21,13 +21,14 @@
  *
  * It prints the hello line, then reads one case a line from standard input
  * and writes one result line for each, until the input ends.  Result lines
- * are gathered while the cases already sent are run, and written out all
+ * are gathered while the cases already read are run, and written out all
  * together before the driver reads more input: never held while it waits
  * (the harness may be waiting for them before it sends more).  The price:
  * should the driver crash or hang, the lines it held are lost with it, and
- * the harness blames the first of their cases.  A line that is not a JSON object is reported on standard
- * error and answered as well as it can be: with the case's id when one can
- * be found, so that the harness's bookkeeping stays in step.
+ * the harness blames the first of their cases.  A line that is not a JSON
+ * object is reported on standard error and answered as well as it can be:
+ * with the case's id when one can be found, so that the harness's
+ * bookkeeping stays in step.
  */
 #define _POSIX_C_SOURCE 200809L   /* read(2): see `input` below */
 
@@ -223,10 +224,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "mvref-driver: %s is not modelled\n", err.message);
         return 2;
     }
-    /* Result lines are gathered into one write for as long as more
-       cases are already waiting to be read (next_line flushes before it
-       waits): one write each cost the driver, and the harness reading
-       them, more than running the cases. */
+    /* Result lines are gathered into one write for as long as the input
+       already read holds more cases (next_line flushes before it reads):
+       a write each cost the driver, and the harness reading them, more
+       than running the cases did. */
     setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
     arena_install();
     hello(&cfg, language);

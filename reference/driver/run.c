@@ -510,9 +510,12 @@ static int run_steps(const json_t *steps, env *e, text *out, problem *p)
     for (size_t i = 0; i < json_array_size(steps); i++) {
         const json_t *step = json_array_get(steps, i);
         const char *as = string_field(step, "as");
-        size_t mark = out->len;
+        size_t mark;
         step_result r;
 
+        if (out->failed)   /* out of memory before this step */
+            return fail(p, STEP_UNSUPPORTED, "%s", "driver out of memory");
+        mark = text_mark(out);
         memset(p, 0, sizeof *p);
         if (i > 0)
             text_put(out, ",");
@@ -557,7 +560,9 @@ void run_case(const mv_config *cfg, const json_t *c, const run_options *o,
     text_put(out, "{\"id\":");
     text_string(out, id ? id : "", id ? strlen(id) : 0);
     text_put(out, ",");
-    mark = out->len;   /* where "unsupported" replaces the outcomes */
+    if (out->failed)   /* not even that fits: emit() answers for the case */
+        return;
+    mark = text_mark(out);   /* where "unsupported" replaces the outcomes */
     if (id == NULL || !json_is_array(steps)
         || (setup != NULL && !json_is_array(setup))) {
         fail(&p, STEP_MALFORMED, "%s", "case without id, steps or setup");

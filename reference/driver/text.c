@@ -175,6 +175,12 @@ void text_string(text *t, const char *s, size_t n)
     t->len = (size_t)(o - t->data);
 }
 
+size_t text_mark(const text *t)
+{
+    assert(!t->failed);   /* rewinding to it would hide the failure */
+    return t->len;
+}
+
 void text_rewind(text *t, size_t mark)
 {
     assert(mark <= t->len);   /* a failed write leaves len as it was */
