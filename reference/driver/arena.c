@@ -55,7 +55,7 @@ static bool push_block(size_t size)
 
 static void *arena_malloc(size_t size)
 {
-    const size_t align = sizeof(max_align_t);
+    const size_t align = _Alignof(max_align_t);
     void *p;
 
     /* every block starts aligned; rounding each size keeps the next so */
