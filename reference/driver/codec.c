@@ -290,50 +290,71 @@ static bool step_digits(char *digits, int nd, int delta)
     return false;
 }
 
-/* The shortest digits (and decimal exponent) that read back as d > 0:
-   what Python's repr() prints.  printf rounds the exact value, which at a
-   tie or near a power of two can miss a string of the same length that
-   reads back, so both neighbours of its answer are tried too. */
-static int shortest_digits(double d, char *digits, int *exp)
+/* The prec-digit string (and decimal exponent) that reads back as d > 0,
+   the one nearest d if two do, into digits; its length, or 0 (digits
+   untouched) if none of prec digits reads back.  printf rounds the exact
+   value, which at a tie or near a power of two can miss a string of the
+   same length that reads back, so both neighbours of its answer are
+   tried too. */
+static int digits_at(double d, int prec, char *digits, int *exp)
 {
-    char tmp[40], cand[24], best[24];
+    char tmp[40], printed[24], cand[24];
     long double best_dist = 0;
+    int nd = 0, e, found = 0;
 
-    for (int prec = 1; prec <= 17; prec++) {
-        int nd = 0, e;
-        bool found = false;
-
-        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
-        for (char *c = tmp; *c && *c != 'e'; c++)
-            if (*c >= '0' && *c <= '9')
-                digits[nd++] = *c;
-        digits[nd] = '\0';
-        e = atoi(strchr(tmp, 'e') + 1);
-        for (int delta = 0; delta <= 2; delta++) {
-            int dd = delta == 2 ? -1 : delta;
-            long double dist;
-            memcpy(cand, digits, (size_t)nd + 1);
-            if (dd != 0 && !step_digits(cand, nd, dd))
-                continue;
-            snprintf(tmp, sizeof tmp, "%c.%se%d", cand[0], cand + 1, e);
-            if (strtod(tmp, NULL) != d)
-                continue;
-            /* of two that read back, repr() prints the one nearer d */
-            dist = fabsl(strtold(tmp, NULL) - (long double)d);
-            if (!found || dist < best_dist) {
-                memcpy(best, cand, (size_t)nd + 1);
-                best_dist = dist;
-                found = true;
-            }
-        }
-        if (found) {
-            memcpy(digits, best, (size_t)nd + 1);
+    snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
+    for (char *c = tmp; *c && *c != 'e'; c++)
+        if (*c >= '0' && *c <= '9')
+            printed[nd++] = *c;
+    printed[nd] = '\0';
+    e = atoi(strchr(tmp, 'e') + 1);
+    for (int delta = 0; delta <= 2; delta++) {
+        int dd = delta == 2 ? -1 : delta;
+        long double dist;
+        memcpy(cand, printed, (size_t)nd + 1);
+        if (dd != 0 && !step_digits(cand, nd, dd))
+            continue;
+        snprintf(tmp, sizeof tmp, "%c.%se%d", cand[0], cand + 1, e);
+        if (strtod(tmp, NULL) != d)
+            continue;
+        /* of two that read back, repr() prints the one nearer d */
+        dist = fabsl(strtold(tmp, NULL) - (long double)d);
+        if (!found || dist < best_dist) {
+            memcpy(digits, cand, (size_t)nd + 1);
             *exp = e;
-            return nd;
+            best_dist = dist;
+            found = nd;
         }
     }
-    assert(0);
-    return 0;
+    return found;
+}
+
+/* The shortest digits (and decimal exponent) that read back as d > 0:
+   what Python's repr() prints.  A string that reads back still does with
+   a zero appended, so the lengths that work are all those from the
+   shortest up to 17 (printf's 17 digits always do).  Rather than try each
+   length from 1, gallop up (1, 2, 4, 8, 16, 17) and then bisect: half the
+   floats in the suite need 16 or 17 digits. */
+static int shortest_digits(double d, char *digits, int *exp)
+{
+    int fails = 0, works = 1, nd;   /* a length that fails, one that works */
+
+    while ((nd = digits_at(d, works, digits, exp)) == 0) {
+        assert(works < 17);
+        fails = works;
+        works = works < 16 ? 2 * works : 17;
+    }
+    /* digits holds the answer for `works`: only a success writes it */
+    while (works - fails > 1) {
+        int mid = (fails + works) / 2, n = digits_at(d, mid, digits, exp);
+        if (n > 0) {
+            works = mid;
+            nd = n;
+        } else {
+            fails = mid;
+        }
+    }
+    return nd;
 }
 
 /* Python's repr() of a finite double, into buf. */
@@ -381,77 +402,80 @@ static void float_repr(double d, char *buf, size_t size)
     }
 }
 
-static json_t *encode_float(double d)
+static void encode_float(text *t, double d)
 {
-    char text[64];
+    char repr[64];
     uint64_t u;
 
     if (isnan(d)) {
         memcpy(&u, &d, sizeof u);
-        snprintf(text, sizeof text, "%016" PRIx64, u);
-        return json_pack("{s:s, s:s}", "float", "nan", "bits", text);
+        snprintf(repr, sizeof repr, "%016" PRIx64, u);
+        text_put(t, "{\"float\":\"nan\",\"bits\":\"");
+        text_put(t, repr);
+        text_put(t, "\"}");
+        return;
     }
-    if (isinf(d))
-        return json_pack("{s:s}", "float", d < 0 ? "-inf" : "inf");
-    float_repr(d, text, sizeof text);
-    return json_pack("{s:s}", "float", text);
+    if (isinf(d)) {
+        text_put(t, d < 0 ? "{\"float\":\"-inf\"}" : "{\"float\":\"inf\"}");
+        return;
+    }
+    float_repr(d, repr, sizeof repr);
+    text_put(t, "{\"float\":\"");
+    text_put(t, repr);   /* digits, '.', '-', 'e', '+': nothing to escape */
+    text_put(t, "\"}");
 }
 
-static json_t *encode_int(const mv_int *i)
+/* A JSON integer when it fits in 64 bits, as readers expect, else its
+   digits as text. */
+static void encode_int(text *t, const mv_int *i)
 {
-    char text[64];
-    const char *t;
-
-    if (!i->huge && (i->negative ? i->magnitude <= (uint64_t)INT64_MAX + 1
-                                 : i->magnitude <= (uint64_t)INT64_MAX)) {
-        json_int_t v = i->negative ? (json_int_t)(0 - i->magnitude)
-                                   : (json_int_t)i->magnitude;
-        if (i->negative && i->magnitude == (uint64_t)INT64_MAX + 1)
-            v = INT64_MIN;
-        return json_integer(v);
+    if (!i->huge && i->negative && i->magnitude == (uint64_t)INT64_MAX + 1) {
+        text_int(t, INT64_MIN);
+        return;
     }
+    if (!i->huge && i->magnitude <= (uint64_t)INT64_MAX) {
+        text_int(t, i->negative ? -(long long)i->magnitude
+                                : (long long)i->magnitude);
+        return;
+    }
+    text_put(t, "{\"int\":\"");
     if (i->huge) {   /* its text may be longer than any buffer here */
-        json_t *j;
-        size_t n = strlen(i->digits) + 2;
-        char *s = malloc(n);
-        if (s == NULL)
-            return NULL;
-        snprintf(s, n, "%s%s", i->negative ? "-" : "", i->digits);
-        j = json_pack("{s:s}", "int", s);
-        free(s);
-        return j;
+        if (i->negative)
+            text_put(t, "-");
+        text_put(t, i->digits);
+    } else {
+        char digits[64];
+        text_put(t, mv_int_text(i, digits, sizeof digits));
     }
-    t = mv_int_text(i, text, sizeof text);
-    return json_pack("{s:s}", "int", t);
+    text_put(t, "\"}");
 }
 
-static json_t *encode_hex(const unsigned char *data, size_t len)
+static void encode_bytes(text *t, const unsigned char *data, size_t len)
 {
-    json_t *j;
-    char *s = malloc(2 * len + 1);
-
-    if (s == NULL)
-        return NULL;
-    for (size_t i = 0; i < len; i++)
-        snprintf(s + 2 * i, 3, "%02x", data[i]);
-    s[2 * len] = '\0';
-    j = json_pack("{s:s}", "bytes", s);
-    free(s);
-    return j;
+    text_put(t, "{\"bytes\":\"");
+    text_hex(t, data, len);
+    text_put(t, "\"}");
 }
 
-static json_t *encode_items(const mv_value *v, const env *e)
+static void encode_items(text *t, const mv_value *v, const env *e)
 {
-    json_t *arr = json_array();
-
-    for (size_t i = 0; arr && i < v->as.seq.len; i++) {
-        json_t *item = encode_value(&v->as.seq.items[i], e);
-        if (item == NULL || json_array_append_new(arr, item) < 0) {
-            json_decref(arr);
-            return NULL;
-        }
+    text_put(t, "[");
+    for (size_t i = 0; i < v->as.seq.len; i++) {
+        if (i > 0)
+            text_put(t, ",");
+        encode_value(t, &v->as.seq.items[i], e);
     }
-    return arr;
+    text_put(t, "]");
+}
+
+/* {"key":"s"}, for the encodings that are one string in an object */
+static void encode_tagged(text *t, const char *key, const char *s)
+{
+    text_put(t, "{\"");
+    text_put(t, key);
+    text_put(t, "\":");
+    text_string(t, s, strlen(s));
+    text_put(t, "}");
 }
 
 /* The first name bound to this very object, or NULL. */
@@ -467,35 +491,38 @@ static const char *name_of(const mv_value *v, const env *e)
     return NULL;
 }
 
-json_t *encode_value(const mv_value *v, const env *e)
+void encode_value(text *t, const mv_value *v, const env *e)
 {
     const char *name;
-    json_t *inner;
     const unsigned char *data;
     size_t len;
 
     switch (v->kind) {
-    case MV_NONE: return json_null();
-    case MV_BOOL: return json_boolean(v->as.boolean);
-    case MV_INT: return encode_int(&v->as.integer);
-    case MV_FLOAT: return encode_float(v->as.real);
-    case MV_STR: return json_stringn(v->as.str.data, v->as.str.len);
-    case MV_BYTES: return encode_hex(v->as.bytes.data, v->as.bytes.len);
-    case MV_LIST: return encode_items(v, e);
+    case MV_NONE: text_put(t, "null"); return;
+    case MV_BOOL: text_put(t, v->as.boolean ? "true" : "false"); return;
+    case MV_INT: encode_int(t, &v->as.integer); return;
+    case MV_FLOAT: encode_float(t, v->as.real); return;
+    case MV_STR: text_string(t, v->as.str.data, v->as.str.len); return;
+    case MV_BYTES: encode_bytes(t, v->as.bytes.data, v->as.bytes.len); return;
+    case MV_LIST: encode_items(t, v, e); return;
     case MV_TUPLE:
-        inner = encode_items(v, e);
-        return inner ? json_pack("{s:o}", "tuple", inner) : NULL;
-    case MV_OPAQUE:
-        return json_pack("{s:s}", "object", v->as.str.data);
+        text_put(t, "{\"tuple\":");
+        encode_items(t, v, e);
+        text_put(t, "}");
+        return;
+    case MV_OPAQUE: encode_tagged(t, "object", v->as.str.data); return;
     default:
         break;
     }
     /* a bytes object is a bytes value, whatever its name; reading it
        allocates nothing in the library, which the allocation gate fails */
-    if (mv_bytes_of(v, &data, &len))
-        return encode_hex(data, len);
+    if (mv_bytes_of(v, &data, &len)) {
+        encode_bytes(t, data, len);
+        return;
+    }
     name = name_of(v, e);
     if (name != NULL)
-        return json_pack("{s:s}", "ref", name);
-    return json_pack("{s:s}", "object", mv_type_name(v));
+        encode_tagged(t, "ref", name);
+    else
+        encode_tagged(t, "object", mv_type_name(v));
 }

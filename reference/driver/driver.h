@@ -1,11 +1,13 @@
 /*
- * driver.h -- what the driver's three files share.
+ * driver.h -- what the driver's files share.
  *
  *   main.c    the process: options, the hello line, one result line per case
  *   codec.c   protocol values (spec/protocol.md §3) to mv_value and back
  *   run.c     a case: build the setup, run each step, collect outcomes
  *   objects.c what cases do to exporters themselves (ba.append(1)), which
  *             is theirs and not memoryview's
+ *   text.c    JSON text, written as it is made: the result lines
+ *   arena.c   jansson's memory, taken back whole between cases
  *
  * Every operation on a view is one call into the reference library.  The
  * driver's own concerns are the protocol's -- names, the encoding of
@@ -47,9 +49,38 @@ typedef struct problem {
     mv_error err;       /* STEP_RAISED: what was raised */
 } problem;
 
+/* text.c: JSON text in a buffer that grows.  Writing to a failed text
+   does nothing; `failed` is looked at once, when the text is finished. */
+typedef struct text {
+    char *data;         /* not '\0'-terminated */
+    size_t len, cap;
+    bool failed;        /* out of memory, or a string was not UTF-8 */
+} text;
+
+#define TEXT_EMPTY { NULL, 0, 0, false }
+
+void text_put(text *t, const char *s);          /* JSON syntax, as is */
+void text_putn(text *t, const char *s, size_t n);
+void text_int(text *t, long long v);            /* a JSON integer */
+void text_hex(text *t, const unsigned char *data, size_t len);  /* digits */
+void text_string(text *t, const char *s, size_t n);  /* a JSON string */
+/* Where a text is, to come back to: undoing what was written since,
+   and any failure with it.  Marks are taken only while the text has not
+   failed; 0, the empty text, is always one. */
+size_t text_mark(const text *t);
+void text_rewind(text *t, size_t mark);
+void text_free(text *t);
+
+/* arena.c: jansson allocates from an arena once arena_install() is
+   called; arena_empty() takes everything back, when no jansson value is
+   left; arena_release() frees the arena at exit. */
+void arena_install(void);
+void arena_empty(void);
+void arena_release(void);
+
 /* codec.c */
 int decode_value(const json_t *j, const env *e, mv_value *out, problem *p);
-json_t *encode_value(const mv_value *v, const env *e);
+void encode_value(text *t, const mv_value *v, const env *e);
 const mv_value *env_lookup(const env *e, const char *name);
 int env_bind(env *e, const char *name, mv_value *value);  /* takes value */
 void env_drop(env *e, const char *name);
@@ -75,7 +106,9 @@ typedef struct run_options {
     bool trace_alloc;   /* list the call site of each of their allocations */
 } run_options;
 
-/* run.c: the result line's object for one case line */
-json_t *run_case(const mv_config *cfg, const json_t *c, const run_options *o);
+/* run.c: write the result line for one case line into out (without its
+   '\n'); out->failed if it could not be written */
+void run_case(const mv_config *cfg, const json_t *c, const run_options *o,
+              text *out);
 
 #endif

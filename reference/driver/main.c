@@ -20,14 +20,23 @@
  * reach every allocation site.
  *
  * It prints the hello line, then reads one case a line from standard input
- * and writes one result line for each, flushing after every line, until the
- * input ends.  A line that is not a JSON object is reported on standard
- * error and answered as well as it can be: with the case's id when one can
- * be found, so that the harness's bookkeeping stays in step.
+ * and writes one result line for each, until the input ends.  Result lines
+ * are gathered while the cases already read are run, and written out all
+ * together before the driver reads more input: never held while it waits
+ * (the harness may be waiting for them before it sends more).  The price:
+ * should the driver crash or hang, the lines it held are lost with it, and
+ * the harness blames the first of their cases.  A line that is not a JSON
+ * object is reported on standard error and answered as well as it can be:
+ * with the case's id when one can be found, so that the harness's
+ * bookkeeping stays in step.
  */
+#define _POSIX_C_SOURCE 200809L   /* read(2): see `input` below */
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "driver.h"
 
@@ -40,101 +49,150 @@ static void usage(void)
     exit(2);
 }
 
-/* One line of any length; NULL at end of input.  The caller frees it. */
-static char *read_line(FILE *in)
-{
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
+/*
+ * Standard input, read with read(2) in large pieces that hold many lines.
+ * read() is the one place where the driver waits, so it is also where the
+ * result lines held in stdout's buffer are written out: just before it.
+ * Held any longer, they might be what the harness waits for before it
+ * sends more input, and each would wait for the other forever.
+ */
+typedef struct input {
+    int fd;
+    char *buf;
+    size_t start, end, cap;   /* buf[start, end): read, not yet returned */
+    bool eof;
+} input;
 
-    if (buf == NULL)
-        return NULL;
-    while (fgets(buf + len, (int)(cap - len), in) != NULL) {
-        len += strlen(buf + len);
-        if (len > 0 && buf[len - 1] == '\n')
-            return buf;
-        if (len + 1 == cap) {
-            char *bigger = realloc(buf, cap * 2);
-            if (bigger == NULL) {
-                free(buf);
-                return NULL;
+/* Room at the end of the buffer: the line begun is moved to the front,
+   and the buffer doubled if that line fills it.  False without memory. */
+static bool make_room(input *in)
+{
+    if (in->start > 0) {
+        memmove(in->buf, in->buf + in->start, in->end - in->start);
+        in->end -= in->start;
+        in->start = 0;
+    }
+    if (in->end == in->cap) {
+        size_t cap = in->cap > 0 ? 2 * in->cap : 1 << 16;
+        char *bigger = realloc(in->buf, cap);
+        if (bigger == NULL)
+            return false;
+        in->buf = bigger;
+        in->cap = cap;
+    }
+    return true;
+}
+
+/* The next line of any length, *len bytes without its '\n' (and not
+   '\0'-terminated), valid until the next call; NULL at the end of input,
+   or when memory runs out (then the run ends as if input had). */
+static const char *next_line(input *in, size_t *len)
+{
+    for (;;) {
+        ssize_t n;
+
+        if (in->end > in->start) {   /* (else buf may still be NULL) */
+            const char *line = in->buf + in->start;
+            const char *nl = memchr(line, '\n', in->end - in->start);
+            if (nl != NULL || in->eof) {   /* the last may lack its '\n' */
+                *len = nl != NULL ? (size_t)(nl - line) : in->end - in->start;
+                in->start += *len + (nl != NULL);
+                return line;
             }
-            buf = bigger;
-            cap *= 2;
         }
+        if (in->eof || !make_room(in))
+            return NULL;
+        fflush(stdout);   /* about to wait: hold nothing back (above) */
+        n = read(in->fd, in->buf + in->end, in->cap - in->end);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            in->eof = true;   /* a read error ends input, as its end does */
+        else
+            in->end += (size_t)n;
     }
-    if (len > 0)
-        return buf;   /* a last line without '\n' */
-    free(buf);
-    return NULL;
 }
 
-/* Print a result line, or, when it cannot be encoded, an "unsupported"
-   answer for the same id. */
-static void emit(json_t *result, const char *id)
+/* A line of nothing but white space is no case: it is skipped. */
+static bool blank(const char *s, size_t n)
 {
-    char *text = result ? json_dumps(result, JSON_COMPACT) : NULL;
-    json_t *fallback;
-
-    if (text == NULL) {
-        fprintf(stderr, "mvref-driver: case %s: result not encodable\n", id);
-        fallback = json_pack("{s:s, s:s}", "id", id, "unsupported",
-                             "a result the driver cannot encode");
-        text = fallback ? json_dumps(fallback, JSON_COMPACT) : NULL;
-        json_decref(fallback);
-    }
-    if (text == NULL) {
-        fputs("{\"id\":\"\",\"unsupported\":\"driver failure\"}\n", stdout);
-    } else {
-        fputs(text, stdout);
-        fputc('\n', stdout);
-        free(text);
-    }
-    fflush(stdout);
+    for (size_t i = 0; i < n; i++)
+        if (memchr(" \t\r\n", s[i], 4) == NULL)
+            return false;
+    return true;
 }
+
+/* Print a result line, or, when it could not be written, an
+   "unsupported" answer for the same id. */
+static void emit(const text *result, const char *id)
+{
+    text fallback = TEXT_EMPTY;
+
+    if (result->failed) {
+        fprintf(stderr, "mvref-driver: case %s: result not encodable\n", id);
+        text_put(&fallback, "{\"id\":");
+        text_string(&fallback, id, strlen(id));
+        text_put(&fallback, ",\"unsupported\":"
+                 "\"a result the driver cannot encode\"}");
+        result = &fallback;
+    }
+    if (result->failed)
+        fputs("{\"id\":\"\",\"unsupported\":\"driver failure\"}", stdout);
+    else
+        fwrite(result->data, 1, result->len, stdout);
+    fputc('\n', stdout);   /* written out before input is awaited */
+    text_free(&fallback);
+}
+
+/* stdout's buffer: ours, for glibc gives a stream its own size (4 KiB on
+   a pipe) whatever setvbuf asks, unless setvbuf is given the buffer too.
+   Static, so that it outlives the stream, which is flushed at exit. */
+static char out_buffer[1 << 16];
 
 static run_options options;   /* --fail-alloc, --trace-alloc */
 
-static void handle_line(const mv_config *cfg, const char *line)
+static void handle_line(const mv_config *cfg, const char *line, size_t len,
+                        text *result)
 {
     json_error_t jerr;
-    json_t *c = json_loads(line, JSON_ALLOW_NUL, &jerr), *result;
+    json_t *c = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
     const char *id;
 
+    text_rewind(result, 0);
     if (!json_is_object(c)) {
         fprintf(stderr, "mvref-driver: not a case line (%s at column %d)\n",
                 c ? "not an object" : jerr.text, c ? 0 : jerr.column);
         json_decref(c);
-        result = json_pack("{s:s, s:s}", "id", "", "unsupported",
-                           "not a case line");
+        arena_empty();
+        text_put(result, "{\"id\":\"\",\"unsupported\":\"not a case line\"}");
         emit(result, "");
-        json_decref(result);
         return;
     }
     id = json_string_value(json_object_get(c, "id"));
-    result = run_case(cfg, c, &options);
+    run_case(cfg, c, &options, result);
     emit(result, id ? id : "");
-    json_decref(result);
     json_decref(c);
+    arena_empty();
 }
 
 /* The exporters: numpy is modelled as 64-bit Linux's (mv_numpy_object),
    so a 32-bit reference says it has none, as Pyodide does. */
 static void hello(const mv_config *cfg, const char *language)
 {
-    json_t *h = json_pack("{s:i, s:s, s:s, s:s, s:{s:i, s:s}, s:[sssss]}",
-                          "mvspec", 1,
-                          "implementation", "mvspec-reference",
-                          "version", DRIVER_VERSION,
-                          "language", language,
-                          "platform", "word_size", cfg->platform.word_size,
-                          "byteorder", "little",
-                          "exporters", "bytes", "bytearray", "array",
-                          "ndarray", "value");
-    if (h != NULL && cfg->platform.word_size == 64)
-        json_array_append_new(json_object_get(h, "exporters"),
-                              json_string("numpy"));
-    emit(h, "");
-    json_decref(h);
+    text h = TEXT_EMPTY;
+
+    text_put(&h, "{\"mvspec\":1,\"implementation\":\"mvspec-reference\","
+             "\"version\":\"" DRIVER_VERSION "\",\"language\":");
+    text_string(&h, language, strlen(language));
+    text_put(&h, ",\"platform\":{\"word_size\":");
+    text_int(&h, cfg->platform.word_size);
+    text_put(&h, ",\"byteorder\":\"little\"},\"exporters\":[\"bytes\","
+             "\"bytearray\",\"array\",\"ndarray\",\"value\"");
+    if (cfg->platform.word_size == 64)
+        text_put(&h, ",\"numpy\"");
+    text_put(&h, "]}");
+    emit(&h, "");
+    text_free(&h);
 }
 
 int main(int argc, char **argv)
@@ -143,7 +201,10 @@ int main(int argc, char **argv)
     int word_size = 64;
     mv_config cfg;
     mv_error err;
-    char *line;
+    input in = { STDIN_FILENO, NULL, 0, 0, 0, false };
+    text result = TEXT_EMPTY;   /* kept from case to case, as in's buffer */
+    const char *line;
+    size_t len;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--python") == 0 && i + 1 < argc)
@@ -163,12 +224,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "mvref-driver: %s is not modelled\n", err.message);
         return 2;
     }
+    /* Result lines are gathered into one write for as long as the input
+       already read holds more cases (next_line flushes before it reads):
+       a write each cost the driver, and the harness reading them, more
+       than running the cases did. */
+    setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
+    arena_install();
     hello(&cfg, language);
-    while ((line = read_line(stdin)) != NULL) {
-        if (strspn(line, " \t\r\n") != strlen(line))
-            handle_line(&cfg, line);
-        free(line);
-    }
+    while ((line = next_line(&in, &len)) != NULL)
+        if (!blank(line, len))
+            handle_line(&cfg, line, len, &result);
+    fflush(stdout);
+    free(in.buf);
+    text_free(&result);
+    arena_release();
     if (mv_alloc_live() != 0) {   /* the library's own leak check */
         fprintf(stderr, "mvref-driver: %ld allocations never freed\n",
                 mv_alloc_live());

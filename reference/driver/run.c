@@ -468,43 +468,101 @@ static int build(const mv_config *cfg, const json_t *spec, const env *e,
 
 /* ---- the case --------------------------------------------------------------------- */
 
-static json_t *outcome_of(const step_result *r, const env *e)
+static void write_raised(text *t, const mv_error *err)
 {
-    json_t *v;
-
-    if (r->raised)
-        return json_pack("{s:{s:s, s:s}}", "raises", "type", r->err.type,
-                         "message", r->err.message);
-    v = encode_value(&r->value, e);
-    return v ? json_pack("{s:o}", "value", v) : NULL;
+    text_put(t, "{\"raises\":{\"type\":");
+    text_string(t, err->type, strlen(err->type));
+    text_put(t, ",\"message\":");
+    text_string(t, err->message, strlen(err->message));
+    text_put(t, "}}");
 }
 
-static json_t *answer(const char *id, const char *key, json_t *value)
+static void write_outcome(text *t, const step_result *r, const env *e)
 {
-    return json_pack("{s:s, s:o}", "id", id, key, value);
+    if (r->raised) {
+        write_raised(t, &r->err);
+        return;
+    }
+    text_put(t, "{\"value\":");
+    encode_value(t, &r->value, e);
+    text_put(t, "}");
 }
 
-/* mv_alloc_tracer: one more site in the list. */
+/* mv_alloc_tracer: one more site in a list, the items of a JSON array. */
 static void trace_site(void *sites, const char *file, int line)
 {
+    text *t = sites;
     char site[300];
 
     snprintf(site, sizeof site, "%s:%d", file, line);
-    json_array_append_new(sites, json_string(site));
+    if (t->len > 0)
+        text_put(t, ",");
+    text_string(t, site, strlen(site));
 }
 
-json_t *run_case(const mv_config *cfg, const json_t *c, const run_options *o)
+/*
+ * Run every step, writing its outcome into out as one item of the array
+ * "outcomes" that the caller has opened; 0, or -1 when the case cannot be
+ * answered with outcomes (p says why).
+ */
+static int run_steps(const json_t *steps, env *e, text *out, problem *p)
+{
+    for (size_t i = 0; i < json_array_size(steps); i++) {
+        const json_t *step = json_array_get(steps, i);
+        const char *as = string_field(step, "as");
+        size_t mark;
+        step_result r;
+
+        if (out->failed)   /* out of memory before this step */
+            return fail(p, STEP_UNSUPPORTED, "%s", "driver out of memory");
+        mark = text_mark(out);
+        memset(p, 0, sizeof *p);
+        if (i > 0)
+            text_put(out, ",");
+        if (run_step(step, e, &r, p) < 0) {
+            if (p->status == STEP_RAISED)
+                write_raised(out, &p->err);
+            else if (p->status == STEP_UNBOUND) {
+                text_put(out, "{\"unbound\":");
+                text_string(out, p->text, strlen(p->text));
+                text_put(out, "}");
+            } else
+                return -1;
+            p->status = STEP_OK;
+        } else {
+            write_outcome(out, &r, e);   /* encoded before it is bound */
+            if (as != NULL && !r.raised && !out->failed
+                && env_bind(e, as, &r.value) < 0)   /* it took the value */
+                return fail(p, STEP_UNSUPPORTED, "%s", "driver out of memory");
+            mv_value_clear(&r.value);
+        }
+        if (out->failed) {
+            text_rewind(out, mark);
+            return fail(p, STEP_UNSUPPORTED, "%s",
+                        "a result the driver cannot encode");
+        }
+    }
+    return 0;
+}
+
+void run_case(const mv_config *cfg, const json_t *c, const run_options *o,
+              text *out)
 {
     const char *id = string_field(c, "id");
     const json_t *setup = json_object_get(c, "setup");
     const json_t *steps = json_object_get(c, "steps");
     env e = { NULL, 0, cfg };
     problem p;
-    json_t *outcomes = json_array(), *result = NULL, *sites = json_array();
-    json_t *setup_sites = json_array();
-    size_t i;
+    text sites = TEXT_EMPTY, setup_sites = TEXT_EMPTY;
+    size_t i, mark;
 
     memset(&p, 0, sizeof p);
+    text_put(out, "{\"id\":");
+    text_string(out, id ? id : "", id ? strlen(id) : 0);
+    text_put(out, ",");
+    if (out->failed)   /* not even that fits: emit() answers for the case */
+        return;
+    mark = text_mark(out);   /* where "unsupported" replaces the outcomes */
     if (id == NULL || !json_is_array(steps)
         || (setup != NULL && !json_is_array(setup))) {
         fail(&p, STEP_MALFORMED, "%s", "case without id, steps or setup");
@@ -512,7 +570,7 @@ json_t *run_case(const mv_config *cfg, const json_t *c, const run_options *o)
     }
     mv_alloc_fail_at(o->fail_setup_alloc);
     if (o->trace_alloc)
-        mv_alloc_trace(trace_site, setup_sites);
+        mv_alloc_trace(trace_site, &setup_sites);
     for (i = 0; i < json_array_size(setup); i++) {
         const json_t *spec = json_array_get(setup, i);
         const char *name = string_field(spec, "name");
@@ -538,64 +596,41 @@ json_t *run_case(const mv_config *cfg, const json_t *c, const run_options *o)
     /* the steps' allocations, not setup's */
     mv_alloc_fail_at(o->fail_alloc);
     if (o->trace_alloc)
-        mv_alloc_trace(trace_site, sites);
-    for (i = 0; i < json_array_size(steps); i++) {
-        const json_t *step = json_array_get(steps, i);
-        const char *as = string_field(step, "as");
-        step_result r;
-        json_t *outcome;
-
-        memset(&p, 0, sizeof p);
-        if (run_step(step, &e, &r, &p) < 0) {
-            if (p.status == STEP_RAISED)
-                json_array_append_new(outcomes, json_pack(
-                    "{s:{s:s, s:s}}", "raises", "type", p.err.type,
-                    "message", p.err.message));
-            else if (p.status == STEP_UNBOUND)
-                json_array_append_new(outcomes, json_pack("{s:s}", "unbound",
-                                                          p.text));
-            else
-                goto end;
-            p.status = STEP_OK;
-            continue;
-        }
-        outcome = outcome_of(&r, &e);   /* encoded before it is bound */
-        if (outcome == NULL) {
-            mv_value_clear(&r.value);
-            fail(&p, STEP_UNSUPPORTED, "%s", "a result the driver cannot encode");
-            goto end;
-        }
-        json_array_append_new(outcomes, outcome);
-        if (as != NULL && !r.raised && env_bind(&e, as, &r.value) < 0) {
-            fail(&p, STEP_UNSUPPORTED, "%s", "driver out of memory");
-            goto end;
-        }
-        mv_value_clear(&r.value);
-    }
+        mv_alloc_trace(trace_site, &sites);
+    text_put(out, "\"outcomes\":[");
+    if (run_steps(steps, &e, out, &p) == 0)
+        text_put(out, "]");
 end:
     if (p.status == STEP_OK) {
-        result = answer(id, "outcomes", outcomes);
-        outcomes = NULL;
-        if (result != NULL && o->trace_alloc) {
-            json_object_set(result, "setup_alloc_sites", setup_sites);
-            json_object_set(result, "alloc_sites", sites);
+        if (o->trace_alloc) {
+            text_put(out, ",\"setup_alloc_sites\":[");
+            text_putn(out, setup_sites.data, setup_sites.len);
+            text_put(out, "],\"alloc_sites\":[");
+            text_putn(out, sites.data, sites.len);
+            text_put(out, "]");
         }
     } else {
         if (p.status == STEP_MALFORMED)
             fprintf(stderr, "mvref-driver: case %s: %s\n", id ? id : "(no id)",
                     p.text);
-        result = answer(id ? id : "", "unsupported",
-                        json_string(p.status == STEP_MALFORMED
-                                    ? "malformed case" : p.text));
+        text_rewind(out, mark);
+        text_put(out, "\"unsupported\":");
+        if (p.status == STEP_MALFORMED)
+            text_put(out, "\"malformed case\"");
+        else
+            text_string(out, p.text, strlen(p.text));
     }
-    if (result != NULL && mv_alloc_failed_site() != NULL)
-        json_object_set_new(result, "failed_alloc",
-                            json_string(mv_alloc_failed_site()));
-    json_decref(outcomes);
+    if (mv_alloc_failed_site() != NULL) {
+        text_put(out, ",\"failed_alloc\":");
+        text_string(out, mv_alloc_failed_site(),
+                    strlen(mv_alloc_failed_site()));
+    }
+    text_put(out, "}");
+    if (sites.failed || setup_sites.failed)
+        out->failed = true;
     env_clear(&e);   /* freeing allocates nothing: no site is missed */
     mv_alloc_fail_at(0);
     mv_alloc_trace(NULL, NULL);
-    json_decref(sites);
-    json_decref(setup_sites);
-    return result;
+    text_free(&sites);
+    text_free(&setup_sites);
 }
