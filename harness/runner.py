@@ -2,15 +2,18 @@
 
 The adapter is a command speaking spec/protocol.md. We keep a small window of
 cases in flight (writing ahead hides the pipe's round-trip latency) and read
-results in order. Whatever the adapter does wrong costs only the case at the
-head of the window:
+results in order. Whatever the adapter does wrong costs only the case that
+causes it:
 
     exits or closes its output  -> that case is a `crash`
     stays silent too long       -> that case is a `timeout` (we kill it)
     prints a line we can't use  -> that case is a `protocol-error`
 
 and in every one of those the adapter is restarted and the cases that were in
-flight behind the head are sent again. Results already read are never lost.
+flight behind it are sent again. When the adapter dies or falls silent with
+several cases in flight, they are first sent again one at a time, so that an
+adapter that gathers its replies is not charged for the wrong case. Results
+already read are never lost.
 """
 
 from __future__ import annotations
@@ -294,8 +297,18 @@ class Adapter:
         todo = collections.deque(cases)
         flight: collections.deque[dict] = collections.deque()
         pending = bytearray()
+        # An adapter may gather replies before writing them (protocol.md
+        # section 1), so when it dies or falls silent with several cases in
+        # flight, the missing reply at the head does not prove the head
+        # guilty. Those cases (the suspects) are sent again one at a time and
+        # their replies held: the first that fails alone is charged. If none
+        # does, the failure did not recur and the head is charged, as an
+        # adapter that answers line by line would have shown.
+        solo = 0                       # suspects still to be sent alone
+        charge: Reply | None = None    # the head's failure, if none recurs
+        held: list[Reply] = []         # suspects that answered alone
         while todo or flight:
-            while todo and len(flight) < self.window:
+            while todo and len(flight) < (1 if solo else self.window):
                 case = todo.popleft()
                 flight.append(case)
                 pending += wire_line(case)
@@ -303,14 +316,15 @@ class Adapter:
             line = self._read_line(started + self.timeout, pending)
             head = flight.popleft()
             if line is None:
-                status = CRASH if self._eof else TIMEOUT
-                detail = (f"exit status {self.proc.wait()}" if status == CRASH
-                          else f"no answer within {self.timeout:g} s")
-                tail = self.stderr_tail()
-                if tail:
-                    detail += f"; stderr ends: {tail[-300:]}"
-                yield Reply(head["id"], status, detail=detail,
-                            seconds=time.monotonic() - started)
+                failure = self._failure(head, started)
+                if flight and not solo:
+                    todo.extendleft(reversed([head, *flight]))
+                    solo, charge = 1 + len(flight), failure
+                    flight.clear()
+                else:
+                    yield from held
+                    yield failure
+                    solo, charge, held = 0, None, []
                 todo.extendleft(reversed(flight))
                 flight.clear()
                 pending.clear()
@@ -318,12 +332,34 @@ class Adapter:
                 continue
             reply = parse_reply(line, head)
             reply.seconds = time.monotonic() - started
+            if solo and reply.status != PROTOCOL_ERROR:
+                held.append(reply)
+                solo -= 1
+                if not solo:
+                    assert charge is not None and held[0].case_id == charge.case_id
+                    charge.detail += "; it did not recur when the cases in flight were sent again one at a time"
+                    yield charge
+                    yield from held[1:]
+                    charge, held = None, []
+                continue
+            yield from held
             yield reply
+            solo, charge, held = 0, None, []
             if reply.status == PROTOCOL_ERROR:
                 todo.extendleft(reversed(flight))
                 flight.clear()
                 pending.clear()
                 self._restart()
+
+    def _failure(self, head: dict, started: float) -> Reply:
+        """The head case's reply when the adapter died or fell silent on it."""
+        status = CRASH if self._eof else TIMEOUT
+        detail = (f"exit status {self.proc.wait()}" if status == CRASH
+                  else f"no answer within {self.timeout:g} s")
+        tail = self.stderr_tail()
+        if tail:
+            detail += f"; stderr ends: {tail[-300:]}"
+        return Reply(head["id"], status, detail=detail, seconds=time.monotonic() - started)
 
 
 def run_cases(argv: list[str], cases: list[dict], **kwargs: Any) -> tuple[Hello, list[Reply]]:

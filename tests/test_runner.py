@@ -58,6 +58,30 @@ def test_an_adapter_that_always_crashes_on_a_case_still_finishes_the_run(suite, 
     assert all(r.status in ("pass", "unsupported") for r in run.results[1:])
 
 
+def test_an_adapter_that_gathers_replies_is_charged_for_the_case_that_crashes(suite, tmp_path):
+    # The replies to the cases before the target were gathered, not written,
+    # when the adapter died: the head of the window is not the culprit.
+    cases, run = run_fake(suite, "gather", "seed/array-index-and-assign", tmp_path)
+    target = [c["id"] for c in cases].index("seed/array-index-and-assign")
+    assert target >= 2
+    assert [r.id for r in run.results] == [c["id"] for c in cases]
+    assert [r.status for r in run.results[:target]] == ["pass"] * target
+    assert run.results[target].status == "crash"
+    assert "did not recur" not in run.results[target].detail
+    assert all(r.status in ("pass", "unsupported") for r in run.results[target + 1:])
+
+
+def test_a_crash_that_does_not_recur_alone_is_charged_to_the_head(suite, tmp_path):
+    # Nobody fails when sent alone: the crash is not hidden, it is charged as
+    # an adapter answering line by line would have shown it, and says so.
+    cases, run = run_fake(suite, "gather-once", "seed/array-index-and-assign", tmp_path)
+    assert [r.id for r in run.results] == [c["id"] for c in cases]
+    assert run.results[0].status == "crash"
+    assert "did not recur when the cases in flight were sent again one at a time" \
+        in run.results[0].detail
+    assert all(r.status in ("pass", "unsupported") for r in run.results[1:])
+
+
 def test_no_hello_line_is_a_clear_error(tmp_path):
     with pytest.raises(runner.AdapterError, match="before its hello line"):
         runner.Adapter(fake("nohello", "-", tmp_path)).start()

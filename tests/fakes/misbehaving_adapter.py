@@ -13,6 +13,10 @@ MODE is one of:
   always-crash  exit(3) on CASE_ID in every process, so it never answers it
   badexit  answer everything, then exit with status 7 (as Valgrind does
            when it found errors)
+  gather   gather replies and write them only before a read that could
+           wait (as the C driver does, protocol.md section 1), and exit(3)
+           on CASE_ID in every process: the replies gathered are lost
+  gather-once  the same, but exit only in the first process
   wrong    answer every step of the cases in CASE_ID (comma-separated ids)
            with the value 12345: a divergence, as a buggy implementation has
 A marker file next to the first process's run keeps "only once" modes once.
@@ -20,6 +24,7 @@ A marker file next to the first process's run keeps "only once" modes once.
 
 import json
 import os
+import select
 import sys
 import time
 
@@ -36,6 +41,33 @@ first = not os.path.exists(marker)
 if first:
     open(marker, "w").close()
 wrong = set(target.split(",")) if mode == "wrong" else set()
+
+
+def gathered_lines():
+    """Input lines, read in large pieces; stdout is flushed only before a
+    read that could wait."""
+    data = b""
+    while True:
+        if b"\n" in data:
+            line, data = data.split(b"\n", 1)
+            yield line.decode()
+            continue
+        if not select.select([0], [], [], 0)[0]:
+            sys.stdout.flush()
+        chunk = os.read(0, 65536)
+        if not chunk:
+            return
+        data += chunk
+
+
+if mode in ("gather", "gather-once"):
+    sys.stdout = open(sys.stdout.fileno(), "w", buffering=1 << 20, closefd=False)
+    for line in gathered_lines():
+        if f'"id":"{target}"' in line.replace(" ", "") and (mode == "gather" or first):
+            os._exit(3)
+        print(mvadapter.handle_line(line))
+    sys.stdout.flush()
+    sys.exit(0)
 for line in sys.stdin:
     if wrong:
         answer = json.loads(mvadapter.handle_line(line))
