@@ -25,7 +25,7 @@ PYTEST = $(shell harness/bin/find-python tomllib numpy pytest) -m pytest
 # Extra arguments for the harness, e.g. make conformance ARGS='--area seed'.
 ARGS ?=
 # Implementations `make conformance` runs (harness/impls.py explains names).
-IMPLS ?= reference cpython
+IMPLS ?= reference mvref cpython
 
 include reference/build.mk
 include reference/python/build.mk
