@@ -5,6 +5,7 @@ protocol.md section 1: a crash is `crash`, silence past the time limit is
 every other case is still answered.
 """
 
+import json
 import sys
 from pathlib import Path
 
@@ -125,3 +126,17 @@ def test_a_malformed_result_is_a_protocol_error(line):
 def test_expected_outcomes_are_never_sent():
     case = {"id": "c", "rules": [], "setup": [], "steps": [], "expect": [{"secret": 1}]}
     assert b"expect" not in runner.wire_line(case)
+
+
+@pytest.mark.parametrize("line", [
+    b'{"id": "c", "outcomes": [{"raises": {"type": "ValueError", "message": "x\\ud83d"}}]}',
+    '{"id": "c", "outcomes": [{"value": {"str": "x\ude00"}}]}'.encode("utf-8", "surrogatepass"),
+])
+def test_half_a_surrogate_pair_is_shown_as_its_escape(line):
+    # Brython's JavaScript strings are UTF-16: it can send half a pair. Every
+    # output of the harness must still be able to write what it said.
+    reply = runner.parse_reply(line, {"id": "c", "steps": [{}]})
+    assert reply.status == runner.ANSWERED
+    text = json.dumps(reply.outcomes, ensure_ascii=False)
+    text.encode("utf-8")
+    assert "x\\\\ud83d" in text or "x\\\\ude00" in text, text
