@@ -98,6 +98,9 @@ int object_contents(const mv_value *obj, mv_value *result, mv_error *err);
 /* Why _testbuffer.ndarray (or numpy) would refuse to build s, or NULL */
 const char *ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
                             bool numpy);
+/* Why array.array would refuse to build from typecode and items, or NULL */
+const char *array_refused(const mv_config *cfg, const char *typecode,
+                          const mv_value *items);
 
 /* How a case is run, for the allocation-failure gate (main.c says more). */
 typedef struct run_options {

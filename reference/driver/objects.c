@@ -1091,6 +1091,8 @@ const char *ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
         return "ND_PIL with no dimension";
     if (count == 0 || (s->has_strides && s->fortran))
         return "no items, or strides with ND_FORTRAN";
+    if (!mv_struct_known(cfg, s->format))
+        return "a format struct refuses";
     itemsize = mv_struct_calcsize(cfg, s->format, &err);
     if (itemsize <= 0)
         return "a format struct refuses";
@@ -1107,4 +1109,25 @@ const char *ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
     return layout_fits(count * itemsize, itemsize, s->offset, s->ndim,
                        s->shape, s->strides) ? NULL
            : "strides beyond the items";
+}
+
+/* Why array.array would refuse this typecode and these items, or NULL:
+   the library builds only what array accepted (reference/src/export.c).
+   CONSTRUCT-004: 'w' exists from Python 3.13 on; 'u' and 'w' take a str,
+   the others a list.  An item out of its typecode's range is left to the
+   library's own invariant: no recorded case holds one. */
+const char *array_refused(const mv_config *cfg, const char *typecode,
+                          const mv_value *items)
+{
+    bool characters;
+
+    if (typecode[0] == '\0' || typecode[1] != '\0'
+        || strchr("uwbBhHiIlLqQfd", typecode[0]) == NULL)
+        return "a typecode array does not know";
+    if (typecode[0] == 'w' && !cfg->behaviour.array_w_and_clear)
+        return "typecode 'w', which array has from Python 3.13 on";
+    characters = typecode[0] == 'u' || typecode[0] == 'w';
+    if (items->kind != (characters ? MV_STR : MV_LIST))
+        return characters ? "items that are not a str" : "items that are not a list";
+    return NULL;
 }

@@ -451,10 +451,17 @@ static int build(const mv_config *cfg, const json_t *spec, const env *e,
     else if (strcmp(kind, "bytearray") == 0)
         status = mv_bytearray_object(cfg, data.as.bytes.data,
                                      data.as.bytes.len, out, &err);
-    else if (strcmp(kind, "array") == 0)
-        status = string_field(spec, "typecode") == NULL ? -2
-                 : mv_array_object(cfg, string_field(spec, "typecode"), &data,
-                                   out, &err);
+    else if (strcmp(kind, "array") == 0) {
+        const char *typecode = string_field(spec, "typecode");
+        const char *refused = typecode == NULL ? NULL
+                              : array_refused(cfg, typecode, &data);
+        if (refused != NULL) {
+            mv_value_clear(&data);
+            return fail(p, STEP_UNSUPPORTED, "setup failed: %s", refused);
+        }
+        status = typecode == NULL ? -2
+                 : mv_array_object(cfg, typecode, &data, out, &err);
+    }
     else
         status = build_ndarray(cfg, spec, kind[0] == 'n' && kind[1] == 'u',
                                &data, out, &err, p);
