@@ -1,8 +1,9 @@
 """The gates that keep the C reference honest: python3 -m harness.gates NAME...
 
     warnings   the reference builds warning-free (-Wall -Wextra -Wpedantic
-               -Werror) with gcc and with clang
-    cppcheck   cppcheck finds nothing
+               -Werror) with gcc and with clang, and mvref (reference/python)
+               with -Wall -Wextra -Werror
+    cppcheck   cppcheck finds nothing in the library, the driver and mvref
     sanitize   ASan + UBSan builds (gcc and clang), no recovery, run the
                whole default suite: every case passes, every process exits 0
     valgrind   the whole default suite through the driver under memcheck,
@@ -222,17 +223,29 @@ WARNING_BUILDS = (("gcc", "-O0"), ("gcc", "-O1"), ("gcc", "-O2"), ("gcc", "-O3")
                   ("clang", "-O0"), ("clang", "-O2"), ("clang", "-O2 -DNDEBUG"))
 
 
-def gate_warnings(tree: Tree, builds: tuple[tuple[str, str], ...] = WARNING_BUILDS) -> None:
+# mvref (reference/python), held to -Wall -Wextra -Werror by its build.mk.
+MVREF_WARNING_BUILDS = (("gcc", "-O2"), ("clang", "-O2"))
+
+
+def gate_warnings(tree: Tree, builds: tuple[tuple[str, str], ...] = WARNING_BUILDS,
+                  mvref_builds: tuple[tuple[str, str], ...] = MVREF_WARNING_BUILDS) -> None:
     for cc, opt in builds:
         build(tree, f"build/warnings-{cc}{opt.replace(' ', '').replace('-D', '-')}", cc,
               f"{opt} -g")
+    for cc, opt in mvref_builds:
+        where = f"build/warnings-mvref-{cc}{opt.replace(' ', '')}"
+        build_mvref(tree, f"{where}/pic", f"{where}/python", cc, f"{opt} -g")
 
 
 def gate_cppcheck(tree: Tree) -> None:
+    # --library=python: cppcheck's own model of CPython's C API, for mvref
+    # (reference/python), so that its macros (Py_RETURN_NONE, ...) are read
+    # as what they are.
     r = sh(["cppcheck", "--enable=warning,style,performance,portability", "--std=c11",
-            "--inline-suppr", "--quiet", "--error-exitcode=1",
+            "--inline-suppr", "--quiet", "--error-exitcode=1", "--library=python",
             "-Ireference/include", "-Ireference/src", "-Ireference/driver",
-            "reference/src", "reference/driver"], tree, check=False, capture=True)
+            "-Ireference/python", "reference/src", "reference/driver", "reference/python"],
+           tree, check=False, capture=True)
     report = (r.stdout + r.stderr).strip()
     if r.returncode != 0 or report:
         raise GateFailed(f"cppcheck reports:\n{report}")

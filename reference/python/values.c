@@ -43,7 +43,6 @@ static int int_value(PyObject *o, mv_value *out)
 {
     int overflow;
     long long i = PyLong_AsLongLongAndOverflow(o, &overflow);
-    unsigned long long u;
     PyObject *text;
     mv_error err;
     int status;
@@ -55,7 +54,7 @@ static int int_value(PyObject *o, mv_value *out)
         return 0;
     }
     if (overflow > 0) {
-        u = PyLong_AsUnsignedLongLong(o);
+        unsigned long long u = PyLong_AsUnsignedLongLong(o);
         if (!PyErr_Occurred()) {
             *out = mv_int_from_u64(u);
             return 0;

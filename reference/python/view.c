@@ -76,13 +76,13 @@ static void view_dealloc(PyObject *op)
 {
     mvpy_view *self = VIEW(op);
     PyTypeObject *type = Py_TYPE(op);
-    PyObject *type_, *value, *tb, *key;
+    PyObject *type_, *value, *tb;
 
     PyErr_Fetch(&type_, &value, &tb);
     if (self->weakreflist != NULL)
         PyObject_ClearWeakRefs(op);
     if (self->view.kind == MV_OBJECT) {
-        key = PyLong_FromVoidPtr(self->view.as.object);
+        PyObject *key = PyLong_FromVoidPtr(self->view.as.object);
         if (key == NULL || PyDict_DelItem(by_address, key) < 0)
             PyErr_Clear();
         Py_XDECREF(key);
@@ -316,10 +316,9 @@ static PyObject *m_dir(PyObject *self, PyObject *unused)
 static PyObject *view_getattro(PyObject *self, PyObject *name)
 {
     const char *text = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
-    PyObject *none;
 
     if (text != NULL && absent(VIEW(self), text)) {
-        none = PyTuple_New(0);
+        PyObject *none = PyTuple_New(0);
         if (none != NULL) {
             Py_XDECREF(call(self, text, none, NULL));
             Py_DECREF(none);
