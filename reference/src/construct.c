@@ -39,11 +39,7 @@ mv_view *mv_as_view(const mv_value *v)
 
 mv_value mv_view_value(mv_view *v)
 {
-    mv_value out = mv_none();
-
-    out.kind = MV_OBJECT;
-    out.as.object = &v->base;
-    return out;
+    return mv_object_owned(&v->base);
 }
 
 /* CONSTRUCT-006: copy src's layout into v's own arrays.  A buffer lent on

@@ -41,11 +41,7 @@ mv_exporter *mv_as_exporter(const mv_value *v)
 
 mv_value mv_exporter_value(mv_exporter *e)
 {
-    mv_value out = mv_none();
-
-    out.kind = MV_OBJECT;
-    out.as.object = &e->base;
-    return out;
+    return mv_object_owned(&e->base);
 }
 
 mv_exporter *mv_exporter_new(const mv_config *cfg, mv_type type,

@@ -173,6 +173,9 @@ mv_exporter *mv_as_exporter(const mv_value *v);  /* NULL if not one */
    the caller fills in the layout.  NULL (and *err set) on failure. */
 mv_exporter *mv_exporter_new(const mv_config *cfg, mv_type type,
                              mv_ssize size, int ndim, mv_error *err);
+/* obj as a value that takes over the caller's reference (value.c);
+   mv_object_value() is the one that adds a reference. */
+mv_value mv_object_owned(mv_object *obj);
 mv_value mv_exporter_value(mv_exporter *e);    /* takes e's reference */
 int mv_exporter_getbuffer(mv_exporter *e, mv_buffer *b, int flags,
                           mv_error *err);

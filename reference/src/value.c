@@ -75,13 +75,18 @@ mv_value mv_ellipsis(void)
     return v;
 }
 
-mv_value mv_object_value(mv_object *obj)
+mv_value mv_object_owned(mv_object *obj)
 {
     mv_value v = mv_none();
     v.kind = MV_OBJECT;
     v.as.object = obj;
-    mv_object_incref(obj);
     return v;
+}
+
+mv_value mv_object_value(mv_object *obj)
+{
+    mv_object_incref(obj);
+    return mv_object_owned(obj);
 }
 
 /* ---- constructors that allocate ----------------------------------- */
