@@ -200,6 +200,26 @@ static int index_arg(const mv_config *cfg, const mv_value *v, mv_ssize *out,
     return mv_as_ssize(cfg, v, "OverflowError", out, err);
 }
 
+/* The index pop() removes from a sequence of n items: the argument, if
+   any, else the last; `what` names the sequence in the empty error. */
+static int pop_index(const mv_config *cfg, const mv_value **arg,
+                     size_t nargs, mv_ssize n, const char *what,
+                     mv_ssize *out, mv_error *err)
+{
+    mv_ssize i = -1;
+
+    if (nargs == 1 && index_arg(cfg, arg[0], &i, err) < 0)
+        return -1;
+    if (n == 0)
+        return mv_raise(err, "IndexError", "pop from empty %s", what);
+    if (i < 0)
+        i += n;
+    if (i < 0 || i >= n)
+        return mv_raise(err, "IndexError", "pop index out of range");
+    *out = i;
+    return 0;
+}
+
 /* Bytes to add from an argument that lends a buffer. */
 static int buffer_bytes(const mv_config *cfg, const mv_value *v,
                         mv_value *out, mv_error *err)
@@ -286,15 +306,8 @@ static int bytearray_call(mv_exporter *e, const char *m,
         return 0;
     }
     if (strcmp(m, "pop") == 0 && nargs <= 1) {
-        i = -1;
-        if (nargs == 1 && index_arg(cfg, arg[0], &i, err) < 0)
+        if (pop_index(cfg, arg, nargs, n, "bytearray", &i, err) < 0)
             return -1;
-        if (n == 0)
-            return mv_raise(err, "IndexError", "pop from empty bytearray");
-        if (i < 0)
-            i += n;
-        if (i < 0 || i >= n)
-            return mv_raise(err, "IndexError", "pop index out of range");
         c = e->data[i];
         if (resize_at(e, i, -1, err) < 0)
             return -1;
@@ -432,15 +445,8 @@ static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
         return 0;
     }
     if (strcmp(m, "pop") == 0 && nargs <= 1) {
-        i = -1;
-        if (nargs == 1 && index_arg(cfg, arg[0], &i, err) < 0)
+        if (pop_index(cfg, arg, nargs, n, "array", &i, err) < 0)
             return -1;
-        if (n == 0)
-            return mv_raise(err, "IndexError", "pop from empty array");
-        if (i < 0)
-            i += n;
-        if (i < 0 || i >= n)
-            return mv_raise(err, "IndexError", "pop index out of range");
         if (array_load(e, e->data + i * size, &v, err) < 0)
             return -1;
         if (resize_at(e, i, -1, err) < 0) {
