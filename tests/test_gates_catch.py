@@ -73,26 +73,19 @@ def run(gate, tree: gates.Tree, capfd, **options) -> tuple[str | None, str]:
     return failure, out + err
 
 
-def test_warnings_fail_on_an_unused_variable(tree, capfd):
-    one_build = dict(builds=(("gcc", "-O0"),), mvref_builds=())
+@pytest.mark.parametrize("one_build, path, function, said", [
+    (dict(builds=(("gcc", "-O0"),), mvref_builds=()), "reference/src/index.c", "mv_getitem",
+     r"unused variable .planted_unused. \[-Werror=unused-variable\]"),
+    (dict(builds=(), mvref_builds=(("gcc", "-O0"),)), "reference/python/view.c",
+     "view_subscript", r"view\.c:\d+:\d+: error: unused variable .planted_unused."),
+], ids=["library", "mvref"])
+def test_warnings_fail_on_an_unused_variable(tree, capfd, one_build, path, function, said):
     failure, out = run(gates.gate_warnings, tree, capfd, **one_build)
     assert failure is None, out
-    with planted(tree, "reference/src/index.c",
-                 (body("mv_getitem"), "    int planted_unused;\n")):
+    with planted(tree, path, (body(function), "    int planted_unused;\n")):
         failure, out = run(gates.gate_warnings, tree, capfd, **one_build)
     assert failure == "make exited with 2", out
-    assert re.search(r"unused variable .planted_unused. \[-Werror=unused-variable\]", out), out
-
-
-def test_warnings_fail_on_an_unused_variable_in_mvref(tree, capfd):
-    one_build = dict(builds=(), mvref_builds=(("gcc", "-O0"),))
-    failure, out = run(gates.gate_warnings, tree, capfd, **one_build)
-    assert failure is None, out
-    with planted(tree, "reference/python/view.c",
-                 (body("view_subscript"), "    int planted_unused;\n")):
-        failure, out = run(gates.gate_warnings, tree, capfd, **one_build)
-    assert failure == "make exited with 2", out
-    assert re.search(r"view\.c:\d+:\d+: error: unused variable .planted_unused.", out), out
+    assert re.search(said, out), out
 
 
 def test_cppcheck_fails_on_a_null_pointer_read(tree, capfd):
