@@ -19,7 +19,7 @@ A template file holds data only (TOML, read with tomllib):
     name = "getitem-int"
     rules = ["INDEX-001"]
     params.x = ["bytes5", "bytearray5"]          # exporter names or values
-    params.key = "@index_boundaries(x)"          # a named domain (domains.py)
+    params.key = "@index_boundaries(x)"          # a named domain (domains/)
     setup = [ { name = "x", use = "$x" } ]
     steps = [ ..., { op = "getitem", obj = "m", key = "$key" } ]
 
