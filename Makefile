@@ -1,9 +1,10 @@
 # mvspec — the executable specification of Python's memoryview.
 #
 #   make conformance   build the C reference, run the suite on it and on CPython
-#   make check         every test and every gate (what .ci/run runs)
+#   make check         every test and every check of the reference (what .ci/run runs)
+#   make checks        every check of the reference (harness/checks.py), no tests
 #   make valgrind | sanitize | coverage | allocfail | warnings | cppcheck
-#                      one gate alone
+#                      one check alone
 #   make cases         regenerate conformance/ from spec/ on every CPython here
 #                      (Debian's, pyenv's, and Pyodide's 32-bit CPython 3.14)
 #   make impls         install PyPy, Pyodide, MicroPython and Brython, pinned
@@ -30,8 +31,8 @@ IMPLS ?= reference mvref cpython
 include reference/build.mk
 include reference/python/build.mk
 
-.PHONY: all deps-core deps-test deps-gates deps-browser reference conformance \
-        check test cases matrix bench bench-harness clean gates impls mvref
+.PHONY: all deps-core deps-test deps-checks deps-browser reference conformance \
+        check test cases matrix bench bench-harness clean checks impls mvref
 
 all: reference
 
@@ -39,8 +40,8 @@ deps-core:
 	@$(DEPS) core
 deps-test: deps-core
 	@$(DEPS) test
-deps-gates: deps-core
-	@$(DEPS) gates
+deps-checks: deps-core
+	@$(DEPS) checks
 deps-browser: deps-core
 	@$(DEPS) browser
 
@@ -78,9 +79,9 @@ cases: deps-core impls
 	$(PY) -m harness changes
 
 # impls: the tests run every implementation's adapter, never skip them.
-# deps-gates: tests/test_gates_catch.py runs each gate on a planted fault,
+# deps-checks: tests/test_checks_catch.py runs each check on a planted fault,
 # and tests/test_mvref.py runs mvref under valgrind.
-test: reference deps-test deps-browser deps-gates impls
+test: reference deps-test deps-browser deps-checks impls
 	MVSPEC_REQUIRE_IMPLS=1 $(PYTEST) -q tests $(PYTEST_ARGS)
 
 # Every implementation installed: terminal table, results, HTML matrix.
@@ -93,33 +94,34 @@ bench-harness: reference
 
 bench: bench-harness
 
-# ---------------------------------------------------------------- gates ---
-# Each gate builds its own instrumented copy of the reference under build/
-# and runs the whole default suite through it (harness/bin/gate explains).
-GATES := warnings cppcheck sanitize valgrind coverage allocfail
-GATE = harness/bin/gate
-.PHONY: $(GATES)
+# --------------------------------------------------------------- checks ---
+# The reference's quality checks (not the regression `--gate` of
+# `harness run`). Each builds its own instrumented copy of the reference
+# under build/ and runs the whole default suite through it
+# (harness/checks.py explains).
+CHECKS := warnings cppcheck sanitize valgrind coverage allocfail
+CHECK = harness/bin/check
+.PHONY: $(CHECKS)
 
-warnings: deps-gates
-	$(GATE) warnings
-cppcheck: deps-gates
-	$(GATE) cppcheck
-sanitize: deps-gates
-	$(GATE) sanitize
-valgrind: deps-gates
-	$(GATE) valgrind
-coverage: deps-gates
-	$(GATE) coverage
-allocfail: deps-gates
-	$(GATE) allocfail
+warnings: deps-checks
+	$(CHECK) warnings
+cppcheck: deps-checks
+	$(CHECK) cppcheck
+sanitize: deps-checks
+	$(CHECK) sanitize
+valgrind: deps-checks
+	$(CHECK) valgrind
+coverage: deps-checks
+	$(CHECK) coverage
+allocfail: deps-checks
+	$(CHECK) allocfail
 
-gates: deps-gates
-	$(GATE) $(GATES)
+checks: deps-checks
+	$(CHECK) $(CHECKS)
 
-# Tests last, so that CI's log ends with pytest's closing line. Every gate
-# is in: each also runs alone (`make valgrind`), or all at once (`make gates`).
-CHECK_GATES := $(GATES)
-check: $(CHECK_GATES) test
+# Tests last, so that CI's log ends with pytest's closing line. Every check
+# is in: each also runs alone (`make valgrind`), or all at once (`make checks`).
+check: $(CHECKS) test
 
 clean:
 	rm -rf build

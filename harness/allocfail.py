@@ -1,4 +1,4 @@
-"""The allocation-failure gate: fail each allocation the cases make, in turn.
+"""The allocation-failure check: fail each allocation the cases make, in turn.
 
 The reference has one allocation wrapper (reference/src/alloc.c). The driver's
 `--fail-alloc N` makes the N-th allocation of each case's steps fail -- that
@@ -14,7 +14,7 @@ cleanly.
      `--trace-alloc`, which lists the call site of every allocation each
      case's setup and steps make. Every allocation site of reference/src
      (but external.c's, which only a host reaches: tests/test_mvref.py
-     fails those through mvref) must be reached by some case, or the gate
+     fails those through mvref) must be reached by some case, or the check
      fails and names the site.
   2. Choose: for each site and each case template that reaches it, the
      case of the template with the fewest allocations that reaches it (for
@@ -64,7 +64,7 @@ EMBEDDING = ("external.c",)
 
 def allocation_sites(path: Path) -> set[str]:
     """The allocation call sites of one file of reference/src, as the
-    library names them ("reference/src/x.c:123")."""
+    library names them ("reference/src/<file>.c:123")."""
     return {f"reference/src/{path.name}:{n}"
             for n, line in enumerate(path.read_text().splitlines(), 1)
             if ALLOC_CALL.search(line) and not line.lstrip().startswith(("/*", "*"))}

@@ -1,7 +1,7 @@
 # reference/build.mk -- the C reference library and its protocol driver.
 #
 # Included by the top-level Makefile.  Everything goes under $(REF_BUILD),
-# so that gates can build instrumented copies side by side:
+# so that the checks can build instrumented copies side by side:
 #     make REF_BUILD=build/asan CFLAGS='-O1 -g -fsanitize=address,undefined'
 #
 #   $(REF_BUILD)/lib/libmvref.a     the library: C11, libc (and libm) only

@@ -554,7 +554,7 @@ def fail_each_allocation(make, op):
 
 
 def test_every_allocation_of_an_external_exporter_can_fail_cleanly():
-    # external.c is reached only through a host, so the allocfail gate (the
+    # external.c is reached only through a host, so the allocfail check (the
     # driver) leaves its sites to this test; a PIL ndarray (suboffsets) and
     # a numpy array (shape and strides) take every one of them.
     sites = set()
@@ -610,9 +610,9 @@ VALGRIND_SCRIPT = textwrap.dedent("""
 
 
 def test_valgrind_finds_no_error_and_no_leak_in_mvref(tmp_path):
-    # make test and make check install valgrind (harness/bin/deps gates):
+    # make test and make check install valgrind (harness/bin/deps checks):
     # without it this fails, as a missing dependency must.
-    assert shutil.which("valgrind"), "no valgrind: run `harness/bin/deps gates`"
+    assert shutil.which("valgrind"), "no valgrind: run `harness/bin/deps checks`"
     script = tmp_path / "short.py"
     script.write_text(VALGRIND_SCRIPT)
     r = subprocess.run(["valgrind", "--leak-check=full", "--show-leak-kinds=definite,indirect",

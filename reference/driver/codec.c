@@ -105,7 +105,7 @@ static int out_of_memory(problem *p)
     return -1;
 }
 
-/* A value the library could not make: out of memory (the allocation gate
+/* A value the library could not make: out of memory (the allocation check
    fails one on purpose), which is the step's MemoryError, or not
    modelled. */
 static int from_library(problem *p, const mv_error *err)
@@ -515,7 +515,7 @@ void encode_value(text *t, const mv_value *v, const env *e)
         break;
     }
     /* a bytes object is a bytes value, whatever its name; reading it
-       allocates nothing in the library, which the allocation gate fails */
+       allocates nothing in the library, which the allocation check fails */
     if (mv_bytes_of(v, &data, &len)) {
         encode_bytes(t, data, len);
         return;

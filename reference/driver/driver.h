@@ -102,7 +102,7 @@ const char *ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
 const char *array_refused(const mv_config *cfg, const char *typecode,
                           const mv_value *items);
 
-/* How a case is run, for the allocation-failure gate (main.c says more). */
+/* How a case is run, for the allocation-failure check (main.c says more). */
 typedef struct run_options {
     long fail_alloc;    /* > 0: fail the steps' fail_alloc-th allocation */
     long fail_setup_alloc;  /* > 0: fail the setup's one of that number */

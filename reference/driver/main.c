@@ -6,7 +6,7 @@
  *
  * --fail-alloc N makes the N-th allocation the library makes during each
  * case's steps fail, that one only (alloc.c's test hook; the setup is
- * built first and is never failed), so that a gate can walk the
+ * built first and is never failed), so that a check can walk the
  * out-of-memory paths under Valgrind: the step that hit the failure must
  * answer MemoryError, the steps after it run on a consistent state, and
  * nothing may crash or leak.  Each result line then says which allocation
@@ -16,7 +16,7 @@
  * "unsupported", cleanly: building an exporter is not memoryview's
  * business, but its error paths must not leak either.  --trace-alloc
  * lists where each allocation is made ("setup_alloc_sites" and
- * "alloc_sites": [...], in order), so that the gate can pick cases that
+ * "alloc_sites": [...], in order), so that the check can pick cases that
  * reach every allocation site.
  *
  * It prints the hello line, then reads one case a line from standard input

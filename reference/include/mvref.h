@@ -407,7 +407,7 @@ void mv_alloc_fail_at(long n);
    made fail since it was armed; NULL if none failed yet. */
 const char *mv_alloc_failed_site(void);
 /* Call fn(ctx, file, line) for every allocation from now on, with the
-   call site ("reference/src/view.c", 123); NULL stops it.  The gate that
+   call site ("reference/src/view.c", 123); NULL stops it.  The check that
    fails allocations uses it to find which case reaches which site. */
 typedef void (*mv_alloc_tracer)(void *ctx, const char *file, int line);
 void mv_alloc_trace(mv_alloc_tracer fn, void *ctx);

@@ -49,7 +49,7 @@ $(MVREF_MODULE): $(MVREF_PY_OBJ) $(MVREF_PIC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -shared $(CFLAGS) $(LDFLAGS) $(MVREF_PY_OBJ) $(MVREF_PIC_LIB) -lm -o $@
 
-# The module alone, without the Debian packages check: what the gates build
+# The module alone, without the Debian packages check: what the checks build
 # with their own MVREF_PIC, MVREF_PY_BUILD and CFLAGS.
 .PHONY: mvref-module
 mvref-module: $(MVREF_MODULE)

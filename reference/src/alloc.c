@@ -15,7 +15,7 @@
  * one operation that hit it, and the operations after it run normally on
  * whatever state that failure left -- which must be a consistent one.
  * Each allocation names its call site (the macros in mvint.h), and the
- * site of the failed one can be asked for, so that a gate can tell which
+ * site of the failed one can be asked for, so that a check can tell which
  * sites it has walked.
  *
  * The counters are process-wide.  That is a deliberate exception to "no

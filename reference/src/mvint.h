@@ -78,7 +78,7 @@ extern unsigned mv_testcase_hits;
 /* ------------------------------------------------------------------ */
 
 /* Each allocation names its call site, so that the allocation-failure
-   gate can tell which sites it has made fail (mv_alloc_failed_site). */
+   check can tell which sites it has made fail (mv_alloc_failed_site). */
 #define mv_alloc(size) mv_alloc_at((size), __FILE__, __LINE__)
 #define mv_alloc_zeroed(count, size) \
     mv_alloc_zeroed_at((count), (size), __FILE__, __LINE__)

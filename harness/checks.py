@@ -1,4 +1,4 @@
-"""The gates that keep the C reference honest: python3 -m harness.gates NAME...
+"""The checks that keep the C reference honest: python3 -m harness.checks NAME...
 
     warnings   the reference builds warning-free (-Wall -Wextra -Wpedantic
                -Werror) with gcc and with clang, and mvref (reference/python)
@@ -24,16 +24,16 @@
 (each language version, on its platform), as `reference:all` does: the
 reference models each of them, and each has code of its own.
 
-Each gate builds its own copy of the reference under build/<gate>[-<cc>]/,
+Each check builds its own copy of the reference under build/<check>[-<cc>]/,
 says what it runs, and prints how long it took. The exit status is 0 only if
-every gate asked for passed.
+every check asked for passed.
 
     --root DIR   check another tree: a copy of this checkout's Makefile,
                  reference/, coverage/ and conformance/ (or some of its case
-                 files), built under DIR/build/. tests/test_gates_catch.py
-                 plants a fault in such a copy to show each gate failing.
+                 files), built under DIR/build/. tests/test_checks_catch.py
+                 plants a fault in such a copy to show each check failing.
     --id GLOB    only the cases whose id matches (repeatable), as `harness
-                 run --id`; the allocation gate then asks no more that every
+                 run --id`; the allocation check then asks no more that every
                  allocation site be reached
     --python X.Y only the CPython X.Y the suite records (repeatable)
 """
@@ -49,6 +49,7 @@ import subprocess
 import sys
 import time
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,13 +65,13 @@ VALGRIND = ("valgrind --quiet --leak-check=full --show-leak-kinds=all "
 LCOV_RC = ["--rc", "lcov_branch_coverage=1"]
 
 
-class GateFailed(Exception):
-    """A gate's condition does not hold; the message says which and where."""
+class CheckFailed(Exception):
+    """A check's condition does not hold; the message says which and where."""
 
 
 @dataclass(frozen=True)
 class Tree:
-    """What the gates check: the reference's sources under `root` (this
+    """What the checks examine: the reference's sources under `root` (this
     checkout, or a copy of it), built under root/build/; the cases of
     root/conformance/ whose id matches one of `ids`, for the CPythons it
     records whose language is one of `pythons` -- all of them if none.
@@ -104,7 +105,7 @@ def sh(argv: list[str], tree: Tree, env: dict | None = None, check: bool = True,
                        capture_output=capture)
     if check and r.returncode != 0:
         out = (r.stdout or "") + (r.stderr or "") if capture else ""
-        raise GateFailed(f"{argv[0]} exited with {r.returncode}" + (f":\n{out}" if out else ""))
+        raise CheckFailed(f"{argv[0]} exited with {r.returncode}" + (f":\n{out}" if out else ""))
     return r
 
 
@@ -117,11 +118,25 @@ def run_module(tree: Tree, module: str, *args: str, env: dict | None = None
     return sh([PY, "-m", module, *args], tree, env=env, check=False)
 
 
+def make_driver(build_dir: str, cc: str, cflags: str, ldflags: str = "") -> list[str]:
+    """The make command that builds the driver into build_dir."""
+    return ["make", "--no-print-directory", "-s", f"REF_BUILD={build_dir}", f"CC={cc}",
+            f"CFLAGS={cflags}", f"LDFLAGS={ldflags}", f"{build_dir}/bin/mvref-driver"]
+
+
+def make_mvref(pic_dir: str, module_dir: str, cc: str, cflags: str,
+               ldflags: str = "") -> list[str]:
+    """The make command that builds the mvref module into module_dir, its
+    library objects into pic_dir."""
+    return ["make", "--no-print-directory", "-s", f"MVREF_PIC={pic_dir}",
+            f"MVREF_PY_BUILD={module_dir}", f"CC={cc}", f"CFLAGS={cflags}",
+            f"LDFLAGS={ldflags}", "mvref-module"]
+
+
 def build(tree: Tree, build_dir: str, cc: str = "cc", cflags: str = "-O2 -g",
           ldflags: str = "") -> Path:
     """Build the tree's driver into build_dir with these flags; its path."""
-    sh(["make", "--no-print-directory", "-s", f"REF_BUILD={build_dir}", f"CC={cc}",
-        f"CFLAGS={cflags}", f"LDFLAGS={ldflags}", f"{build_dir}/bin/mvref-driver"], tree)
+    sh(make_driver(build_dir, cc, cflags, ldflags), tree)
     return tree.root / build_dir / "bin" / "mvref-driver"
 
 
@@ -137,7 +152,7 @@ def modelled(tree: Tree) -> list[tuple[str, str, str]]:
             best[key] = o
     unknown = set(tree.pythons) - {language for language, _ in best}
     if unknown:
-        raise GateFailed(f"the suite records no CPython {', '.join(sorted(unknown))}")
+        raise CheckFailed(f"the suite records no CPython {', '.join(sorted(unknown))}")
     return [(o.language, o.platform[:2], o.name)
             for o in sorted(best.values(), key=lambda o: (o.language_tuple, o.platform))]
 
@@ -146,10 +161,44 @@ def build_mvref(tree: Tree, pic_dir: str, module_dir: str, cc: str, cflags: str,
                 ldflags: str = "") -> Path:
     """Build the tree's mvref module into module_dir, its library objects
     into pic_dir, with these flags; the directory to import it from."""
-    sh(["make", "--no-print-directory", "-s", f"MVREF_PIC={pic_dir}",
-        f"MVREF_PY_BUILD={module_dir}", f"CC={cc}", f"CFLAGS={cflags}",
-        f"LDFLAGS={ldflags}", "mvref-module"], tree)
+    sh(make_mvref(pic_dir, module_dir, cc, cflags, ldflags), tree)
     return tree.root / module_dir
+
+
+@dataclass(frozen=True)
+class Build:
+    """One of several builds made side by side: a name to report it by, its
+    make command, and the file (under the tree) its output goes to."""
+    name: str
+    argv: list[str]
+    log: str
+
+
+def build_side_by_side(tree: Tree, builds: list[Build], log_lines: int = 40) -> None:
+    """Make the builds, as many at a time as this process may use cores,
+    each one's output in its log; when all are done, report every build
+    that failed by name, with the end of its log."""
+    def make(b: Build) -> tuple[int, float]:
+        log = tree.root / b.log
+        log.parent.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        with log.open("w") as out:
+            r = subprocess.run(b.argv, cwd=tree.root, stdout=out, stderr=subprocess.STDOUT)
+        return r.returncode, time.monotonic() - started
+
+    for b in builds:
+        print(f"  $ {' '.join(shlex.quote(a) for a in b.argv)} > {b.log}", flush=True)
+    with ThreadPoolExecutor(max_workers=len(os.sched_getaffinity(0))) as pool:
+        done = list(pool.map(make, builds))
+    failed = []
+    for b, (status, seconds) in zip(builds, done):
+        print(f"  {b.name}: {'ok' if status == 0 else 'FAILED'} in {seconds:.1f} s", flush=True)
+        if status != 0:
+            tail = (tree.root / b.log).read_text(errors="replace").splitlines()[-log_lines:]
+            failed.append(f"the build {b.name} failed (make exited with {status}; "
+                          f"log: {b.log}):\n" + "\n".join(tail))
+    if failed:
+        raise CheckFailed("\n".join(failed))
 
 
 def suite_run(tree: Tree, name: str, command: str, *extra: str, env: dict | None = None,
@@ -163,13 +212,13 @@ def suite_run(tree: Tree, name: str, command: str, *extra: str, env: dict | None
                        *tree.run_options(),
                        "--oracle", oracle, "--strict-messages", "--require-clean-exit",
                        "-j", str(jobs), "--timeout", str(timeout), "--summary-only",
-                       "--results", "build/results/gates", *extra, env=env)
+                       "--results", "build/results/checks", *extra, env=env)
         if r.returncode != 0:
             run_name = f"{name}-{language}-{word}"
             failed.append(f"{language} ({word}-bit) exited with {r.returncode}"
                           + why_run_failed(tree, run_name))
     if failed:
-        raise GateFailed("the suite failed for " + ", ".join(failed))
+        raise CheckFailed("the suite failed for " + ", ".join(failed))
 
 
 def mvref_run(tree: Tree, name: str, module_dir: Path, jobs: int = 2,
@@ -188,17 +237,17 @@ def mvref_run(tree: Tree, name: str, module_dir: Path, jobs: int = 2,
     r = run_module(tree, "harness", "run", f"{name}={DEBIAN_PYTHON} -I {ADAPTER}",
                    *tree.run_options(), "--strict-messages", "--require-clean-exit",
                    "-j", str(jobs), "--timeout", str(timeout), "--summary-only",
-                   "--results", "build/results/gates", env=env)
+                   "--results", "build/results/checks", env=env)
     if r.returncode != 0:
-        raise GateFailed(f"the suite through mvref exited with {r.returncode}"
+        raise CheckFailed(f"the suite through mvref exited with {r.returncode}"
                          + why_run_failed(tree, name))
 
 
 def why_run_failed(tree: Tree, run_name: str, shown: int = 3) -> str:
-    """The first cases that did not pass in a gate's run, with what the
+    """The first cases that did not pass in a check's run, with what the
     adapter said (a sanitizer's or Valgrind's report is in the detail), and
     where the whole logs are: under --summary-only the run printed none of it."""
-    results = tree.root / "build" / "results" / "gates" / f"{run_name}.json"
+    results = tree.root / "build" / "results" / "checks" / f"{run_name}.json"
     where = f"\n    results: {results}\n    adapter logs: {results.parent / 'logs'}/{run_name}*.stderr"
     try:
         data = json.loads(results.read_text())
@@ -212,12 +261,12 @@ def why_run_failed(tree: Tree, run_name: str, shown: int = 3) -> str:
     return "".join(lines) + more + where
 
 
-# ------------------------------------------------------------------ gates ---
+# ----------------------------------------------------------------- checks ---
 
 # The build always adds -std=c11 -Wall -Wextra -Wpedantic -Werror. gcc's
 # flow analysis (maybe-uninitialized, ...) differs with the optimisation
-# level, so each level the other gates use is built too, and a release
-# build (NDEBUG: no asserts) and the coverage gate's (MV_COVERAGE).
+# level, so each level the other checks use is built too, and a release
+# build (NDEBUG: no asserts) and the coverage check's (MV_COVERAGE).
 WARNING_BUILDS = (("gcc", "-O0"), ("gcc", "-O1"), ("gcc", "-O2"), ("gcc", "-O3"),
                   ("gcc", "-O2 -DNDEBUG"), ("gcc", "-O0 -DNDEBUG -DMV_COVERAGE"),
                   ("clang", "-O0"), ("clang", "-O2"), ("clang", "-O2 -DNDEBUG"))
@@ -227,17 +276,23 @@ WARNING_BUILDS = (("gcc", "-O0"), ("gcc", "-O1"), ("gcc", "-O2"), ("gcc", "-O3")
 MVREF_WARNING_BUILDS = (("gcc", "-O2"), ("clang", "-O2"))
 
 
-def gate_warnings(tree: Tree, builds: tuple[tuple[str, str], ...] = WARNING_BUILDS,
-                  mvref_builds: tuple[tuple[str, str], ...] = MVREF_WARNING_BUILDS) -> None:
+def check_warnings(tree: Tree, builds: tuple[tuple[str, str], ...] = WARNING_BUILDS,
+                   mvref_builds: tuple[tuple[str, str], ...] = MVREF_WARNING_BUILDS) -> None:
+    """Every build, side by side; each one's log is build/warnings-*/make.log."""
+    todo = []
     for cc, opt in builds:
-        build(tree, f"build/warnings-{cc}{opt.replace(' ', '').replace('-D', '-')}", cc,
-              f"{opt} -g")
+        where = f"build/warnings-{cc}{opt.replace(' ', '').replace('-D', '-')}"
+        todo.append(Build(f"{cc} {opt}", make_driver(where, cc, f"{opt} -g"),
+                          f"{where}/make.log"))
     for cc, opt in mvref_builds:
         where = f"build/warnings-mvref-{cc}{opt.replace(' ', '')}"
-        build_mvref(tree, f"{where}/pic", f"{where}/python", cc, f"{opt} -g")
+        todo.append(Build(f"mvref {cc} {opt}",
+                          make_mvref(f"{where}/pic", f"{where}/python", cc, f"{opt} -g"),
+                          f"{where}/make.log"))
+    build_side_by_side(tree, todo)
 
 
-def gate_cppcheck(tree: Tree) -> None:
+def check_cppcheck(tree: Tree) -> None:
     # --library=python: cppcheck's own model of CPython's C API, for mvref
     # (reference/python), so that its macros (Py_RETURN_NONE, ...) are read
     # as what they are.
@@ -248,10 +303,10 @@ def gate_cppcheck(tree: Tree) -> None:
            tree, check=False, capture=True)
     report = (r.stdout + r.stderr).strip()
     if r.returncode != 0 or report:
-        raise GateFailed(f"cppcheck reports:\n{report}")
+        raise CheckFailed(f"cppcheck reports:\n{report}")
 
 
-def gate_sanitize(tree: Tree) -> None:
+def check_sanitize(tree: Tree) -> None:
     env = dict(os.environ,
                ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0",
                UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1")
@@ -260,7 +315,7 @@ def gate_sanitize(tree: Tree) -> None:
         suite_run(tree, f"reference-sanitize-{cc}", str(driver), env=env)
 
 
-def gate_valgrind(tree: Tree) -> None:
+def check_valgrind(tree: Tree) -> None:
     driver = build(tree, "build/valgrind", "cc", "-O1 -g")
     suite_run(tree, "reference-valgrind", f"{VALGRIND} {driver}", timeout=300)
 
@@ -271,12 +326,12 @@ def coverage_summary(tree: Tree, info: Path) -> dict[str, float]:
     for kind in ("lines", "functions", "branches"):
         m = re.search(rf"^\s*{kind}\.*:\s*([\d.]+)%", r.stdout + r.stderr, re.M)
         if not m:
-            raise GateFailed(f"lcov gave no {kind} figure:\n{r.stdout}{r.stderr}")
+            raise CheckFailed(f"lcov gave no {kind} figure:\n{r.stdout}{r.stderr}")
         found[kind] = float(m.group(1))
     return found
 
 
-def gate_coverage(tree: Tree) -> None:
+def check_coverage(tree: Tree) -> None:
     build_dir = "build/coverage-build"
     out = tree.root / "build" / "coverage"
     out.mkdir(parents=True, exist_ok=True)
@@ -289,7 +344,7 @@ def gate_coverage(tree: Tree) -> None:
     module = build_mvref(tree, pic_dir, "build/coverage-python", "gcc", cflags, "--coverage")
     for d in (build_dir, pic_dir):
         sh(["lcov", "--quiet", "--zerocounters", "--directory", d], tree)
-    # Whether every case passes is the other gates' business; this one
+    # Whether every case passes is the other checks' business; this one
     # measures what the suite exercises, so it goes on when some fail.
     # The suite, and the allocation failures its cases can meet: the error
     # paths of running out of memory are code the suite exercises too; and
@@ -299,7 +354,7 @@ def gate_coverage(tree: Tree) -> None:
                 lambda: mvref_run(tree, "mvref-coverage", module)):
         try:
             run()
-        except GateFailed as e:
+        except CheckFailed as e:
             print(f"  (not every run passed under coverage: {e}; measuring anyway)")
     raw, lib = out / "all.info", out / "reference.info"
     sh(["lcov", "--quiet", "--capture", "--directory", f"{build_dir}/obj/ref",
@@ -316,7 +371,7 @@ def gate_coverage(tree: Tree) -> None:
     short = [f"{k} {got[k]}% < {want[k]}%" for k in ("lines", "functions", "branches")
              if got[k] < want[k]]
     if short:
-        raise GateFailed("coverage below the thresholds of coverage/thresholds.toml: "
+        raise CheckFailed("coverage below the thresholds of coverage/thresholds.toml: "
                          + ", ".join(short))
 
 
@@ -334,60 +389,60 @@ def allocfail_run(tree: Tree, driver: str, tracer: Path, walked: Path | None = N
         if r.returncode != 0:
             failed.append(f"{language} ({word}-bit)")
     if failed:
-        raise GateFailed("allocation failures went wrong for " + ", ".join(failed))
+        raise CheckFailed("allocation failures went wrong for " + ", ".join(failed))
 
 
-def gate_allocfail(tree: Tree) -> None:
+def check_allocfail(tree: Tree) -> None:
     driver = build(tree, "build/valgrind", "cc", "-O1 -g")
     allocfail_run(tree, f"{VALGRIND} {driver}", driver,
                   tree.root / "build" / "valgrind" / "walked.json")
 
 
-GATES = {"warnings": gate_warnings, "cppcheck": gate_cppcheck, "sanitize": gate_sanitize,
-         "valgrind": gate_valgrind, "coverage": gate_coverage, "allocfail": gate_allocfail}
+CHECKS = {"warnings": check_warnings, "cppcheck": check_cppcheck, "sanitize": check_sanitize,
+         "valgrind": check_valgrind, "coverage": check_coverage, "allocfail": check_allocfail}
 
 
 def parse(argv: list[str]) -> tuple[Tree, list[str]]:
-    """The tree and the gate names of a command line."""
-    p = argparse.ArgumentParser(prog="python3 -m harness.gates", description=__doc__,
+    """The tree and the check names of a command line."""
+    p = argparse.ArgumentParser(prog="python3 -m harness.checks", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("gates", nargs="*", metavar="NAME", help="default: every gate")
+    p.add_argument("checks", nargs="*", metavar="NAME", help="default: every check")
     p.add_argument("--root", type=Path, default=ROOT, help="the tree to check")
     p.add_argument("--id", action="append", default=[], help="only cases matching this glob")
     p.add_argument("--python", action="append", default=[], metavar="X.Y",
                    help="only the CPython X.Y the suite records")
     args = p.parse_intermixed_args(argv)
-    return Tree(args.root.resolve(), tuple(args.id), tuple(args.python)), args.gates
+    return Tree(args.root.resolve(), tuple(args.id), tuple(args.python)), args.checks
 
 
 def main(argv: list[str]) -> int:
     tree, names = parse(argv)
-    names = names or list(GATES)
-    unknown = [n for n in names if n not in GATES]
+    names = names or list(CHECKS)
+    unknown = [n for n in names if n not in CHECKS]
     if unknown:
-        print(f"gates: unknown gate {', '.join(unknown)} (gates: {', '.join(GATES)})",
+        print(f"checks: unknown check {', '.join(unknown)} (checks: {', '.join(CHECKS)})",
               file=sys.stderr)
         return 2
     try:
-        modelled(tree)      # a --python the suite does not record: say so before any gate
-    except GateFailed as e:
-        print(f"gates: {e}", file=sys.stderr)
+        modelled(tree)      # a --python the suite does not record: say so before any check
+    except CheckFailed as e:
+        print(f"checks: {e}", file=sys.stderr)
         return 2
     timings, failed = [], []
     for name in names:
-        print(f"gate {name}: starting", flush=True)
+        print(f"check {name}: starting", flush=True)
         started = time.monotonic()
         try:
-            GATES[name](tree)
+            CHECKS[name](tree)
             verdict = "pass"
-        except GateFailed as e:
+        except CheckFailed as e:
             verdict = "FAIL"
             failed.append(name)
-            print(f"gate {name}: {e}", flush=True)
+            print(f"check {name}: {e}", flush=True)
         seconds = time.monotonic() - started
         timings.append((name, verdict, seconds))
-        print(f"gate {name}: {verdict} in {seconds:.1f} s", flush=True)
-    print("gates: " + ", ".join(f"{n} {v} {s:.0f}s" for n, v, s in timings))
+        print(f"check {name}: {verdict} in {seconds:.1f} s", flush=True)
+    print("checks: " + ", ".join(f"{n} {v} {s:.0f}s" for n, v, s in timings))
     return 1 if failed else 0
 
 
