@@ -74,7 +74,7 @@ def oracle_order(o: Oracle) -> tuple:
 def record(argvs: list[list[str]], out_dir: Path, *, template_dir: Path = generate.TEMPLATE_DIR,
            profile: str = "default", timeout: float = 30.0,
            progress: Progress = lambda s: None) -> dict[str, int]:
-    """Generate, run on each oracle, write out_dir/<area>.jsonl and oracles.json.
+    """Generate, run on each oracle, write <area>.jsonl and oracles.json into out_dir.
 
     Returns the number of cases written per area.
     """
