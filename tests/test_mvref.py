@@ -486,6 +486,19 @@ def test_MVREF_PYTHON_chooses_the_version_at_import():
 
 # ------------------------------------------------------------- no leaks ---
 
+@pytest.fixture
+def young_heap():
+    """gc.collect() in the test looks only at the objects made during it:
+    the heap from before (a whole suite and its runs, when other test
+    modules ran first) is frozen out of the collector's way, so that the
+    test takes as long after them as alone."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def a_round_of_everything():
     for make in EXPORTERS.values():
         m = mvref.memoryview(make())
@@ -499,7 +512,7 @@ def a_round_of_everything():
     numpy.asarray(mvref.memoryview(b"abc"))
 
 
-def test_no_library_memory_outlives_the_views():
+def test_no_library_memory_outlives_the_views(young_heap):
     gc.collect()
     live = mvref._alloc_live()
     a_round_of_everything()
@@ -553,7 +566,7 @@ def fail_each_allocation(make, op):
         sites.add(site)
 
 
-def test_every_allocation_of_an_external_exporter_can_fail_cleanly():
+def test_every_allocation_of_an_external_exporter_can_fail_cleanly(young_heap):
     # external.c is reached only through a host, so the allocfail check (the
     # driver) leaves its sites to this test; a PIL ndarray (suboffsets) and
     # a numpy array (shape and strides) take every one of them.
@@ -565,7 +578,7 @@ def test_every_allocation_of_an_external_exporter_can_fail_cleanly():
     assert external and external <= sites, f"never failed: {sorted(external - sites)}"
 
 
-def test_a_loop_of_every_operation_leaks_no_python_memory():
+def test_a_loop_of_every_operation_leaks_no_python_memory(young_heap):
     a_round_of_everything()          # warm every cache first
     gc.collect()
     tracemalloc.start()
