@@ -129,15 +129,6 @@ def failure_text(result: CaseResult, case: dict) -> str:
     return "\n".join(lines)
 
 
-def print_failures(run: RunResult, cases: dict[str, dict], limit: int, stream: TextIO) -> None:
-    failed = run.failed()
-    for r in failed[:limit]:
-        print(failure_text(r, cases[r.id]), file=stream)
-    if len(failed) > limit:
-        print(f"... and {len(failed) - limit} more failing cases "
-              f"(all of them are in the results JSON)", file=stream)
-
-
 def result_json(r: CaseResult) -> dict:
     d: dict = {"id": r.id, "status": r.status, "rules": r.rules}
     if r.oracle:
