@@ -9,8 +9,7 @@ the whole text of every tracked Markdown file:
   repository (`reference/src/alloc.c`, `spec/templates/`, `harness/bin/deps`)
   must exist; `*` and `<name>` stand for any text and must match something;
 - a *relative* path: a token with a slash that ends in a file extension
-  (`../harness/adapters/mvadapter.py`, `adapters/node/serve.mjs` in a file of
-  harness/) must exist beside the file
+  (`../harness/adapters/mvadapter.py`, here in tests/) must exist beside the file
   that names it, or from the root;
 - a *bare* file name with a source extension (`external.c`, `values.py`,
   `build.mk`) must be the name of some tracked file.
