@@ -41,7 +41,7 @@ def shard_of(case_id: str, n: int) -> int:
 
 
 def version_sensitive(case: dict) -> bool:
-    """Whether CPython versions disagree on this case, or it is version-gated."""
+    """Whether CPython versions disagree on this case, or it needs some of them."""
     return bool(case.get("requires")) or len(case.get("expect") or []) > 1
 
 
