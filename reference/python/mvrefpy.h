@@ -32,6 +32,22 @@
    handed to it as is, and back. */
 _Static_assert(sizeof(mv_ssize) == sizeof(Py_ssize_t), "Py_ssize_t is 64-bit");
 
+/* mvref builds for every CPython it models (3.9 to 3.14).  3.9 lacks
+   PyModule_AddObjectRef (3.10): the same, made of the older call, which
+   takes the reference only when it succeeds. */
+#if PY_VERSION_HEX < 0x030A0000
+static inline int PyModule_AddObjectRef(PyObject *module, const char *name,
+                                        PyObject *value)
+{
+    Py_XINCREF(value);
+    if (PyModule_AddObject(module, name, value) < 0) {
+        Py_XDECREF(value);
+        return -1;
+    }
+    return 0;
+}
+#endif
+
 /* ---- module.c ---------------------------------------------------------- */
 
 /* The version new views model ("3.11" by default: the running one). */
