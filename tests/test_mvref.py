@@ -446,12 +446,17 @@ def test_it_answers_to_the_name_memoryview_and_lives_in_mvref():
     assert "reference" in mvref.memoryview.__doc__ and mvref.__doc__
 
 
-def test_its_repr_says_what_it_views_and_which_python_it_models():
+def test_its_repr_begins_as_cpythons_and_says_what_it_views_and_which_python_it_models():
     m = mvref.memoryview(bytearray(b"abc"))[::2]
-    assert repr(m).startswith("<mvref.memoryview of bytearray, format 'B', shape (2,), "
-                              f"Python {RUNNING} at 0x")
+    builtin = memoryview(bytearray(b"abc"))
+    head = "<memory at 0x%x" % id(m)
+    assert repr(builtin).startswith("<memory at 0x")
+    assert repr(m) == str(m) == head + (": mvref.memoryview of bytearray, format 'B', "
+                                        f"shape (2,), Python {RUNNING}>")
     m.release()
-    assert repr(m).startswith(f"<released mvref.memoryview, Python {RUNNING} at 0x")
+    builtin.release()
+    assert repr(builtin).startswith("<released memory at 0x")
+    assert repr(m) == "<released memory at 0x%x: mvref.memoryview, Python %s>" % (id(m), RUNNING)
 
 
 def test_set_python_models_another_version_in_views_made_afterwards():
