@@ -5,8 +5,8 @@ has test_memoryview and test_buffer: build mvref for it (build/python-<version>)
 run each module in a child process with `memoryview` replaced by
 mvref.memoryview modelling that version (inside.py says how), and hold the
 results against conformance/cpython-tests.toml (listing.py).  Prints, per
-version, tests run / passed / listed by reason, and every crash, unlisted
-failure and listed test that no longer fails.  Exit status 0 when every
+version, tests run / passed / listed by reason / pending by reason, and
+every crash, unlisted failure and listed test that no longer fails.  Exit status 0 when every
 version passes the gate, 1 when one does not, 2 when it could not run.
 
     --python PATH     only this interpreter (repeatable)
@@ -50,12 +50,16 @@ def chosen(args: argparse.Namespace) -> list[interpreters.Interpreter]:
     return out
 
 
+def by_reason(counts: dict[str, int], word: str) -> str:
+    """'10 listed (1 sizeof, 9 type-identity)'"""
+    inner = ", ".join(f"{n} {reason.removeprefix('pending: ')}" for reason, n in counts.items())
+    return f"{sum(counts.values())} {word}" + (f" ({inner})" if inner else "")
+
+
 def show(v: verdict.Verdict, shown: list[str]) -> None:
-    listed = sum(v.listed.values()) + sum(v.pending.values())
-    line = (f"cpython {v.version}: {v.run} run, {v.passed} passed, {listed} listed"
-            + "".join(f", {n} {r}" for r, n in {**v.listed, **v.pending}.items())
-            + f" ({v.skipped} skipped)  [{', '.join(shown)}]")
-    print(line + ("" if v.ok else "  FAILED"))
+    print(f"cpython {v.version}: {v.run} run, {v.passed} passed, "
+          f"{by_reason(v.listed, 'listed')}, {by_reason(v.pending, 'pending')}, "
+          f"{v.skipped} skipped  [{', '.join(shown)}]" + ("" if v.ok else "  FAILED"))
     for r in v.crashes:
         print(f"  CRASH {r.test}: {r.detail}".replace("\n", "\n    "))
     for r in v.unlisted:
@@ -101,10 +105,16 @@ def main(argv: list[str] | None = None) -> int:
                        if how != "it did not run" or e.test.split(".")[0] in modules]
         show(v, modules + [f"{time.monotonic() - started:.0f}s"])
         verdicts.append(v)
-    if not verdicts and not args.build_only:
+    if args.build_only:
+        return 0
+    if not verdicts:
         print("error: no CPython here can run its memoryview tests with mvref", file=sys.stderr)
         return 2
-    return 0 if all(v.ok for v in verdicts) else 1
+    failed = [v.version for v in verdicts if not v.ok]
+    print(f"cpython-tests: {len(verdicts) - len(failed)} of {len(verdicts)} CPythons pass"
+          + (f"; failed: {', '.join(failed)}" if failed else "")
+          + f" (listed tests: {args.listing.relative_to(ROOT) if args.listing.is_relative_to(ROOT) else args.listing})")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

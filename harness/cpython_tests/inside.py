@@ -3,12 +3,13 @@
     python -I inside.py MVREF_DIR MODULE EVENTS [SKIP_ID ...]
 
 Run by the interpreter under test (CPython 3.9 or later: no newer syntax
-here), from harness/cpython_tests: it imports `test.MODULE` from that
-interpreter's own test package, makes the module's global name `memoryview`
-mvref.memoryview (modelling this interpreter's version), and runs the
-module's tests with unittest.  Only the test module's own Python code sees
-the replacement: C code it calls (_testbuffer, struct, array) still makes
-builtin memoryviews, as it must.
+here), from harness/cpython_tests: it imports MODULE ("test.test_buffer",
+from that interpreter's own test package), sets the module's global name
+`memoryview` to mvref.memoryview (modelling this interpreter's version),
+and runs the module's tests with unittest.  The module's own Python code
+-- its tests and helpers -- sees mvref's memoryview; builtins.memoryview is
+left alone, so the standard library does not, and C code the tests call
+(_testbuffer, struct, array) still makes builtin memoryviews, as it must.
 
 Each test's start and end are appended to EVENTS as JSON lines, flushed at
 once, so that after a crash the last start without an end names the test
@@ -19,7 +20,6 @@ Tests named by SKIP_ID (those already run before a crash) are left out.
 import faulthandler
 import importlib
 import json
-import os
 import sys
 import traceback
 import unittest
@@ -119,7 +119,7 @@ def main(argv):
     if mvref.python() != running:
         mvref.set_python(running)
     faulthandler.enable(file=sys.stderr)
-    module = importlib.import_module("test." + module_name)
+    module = importlib.import_module(module_name)
     module.memoryview = mvref.memoryview
     loaded = unittest.defaultTestLoader.loadTestsFromModule(module)
     suite = unittest.TestSuite(t for t in tests_of(loaded) if test_id(t) not in skip)

@@ -34,14 +34,16 @@ class Reason:
 
 REASONS = {r.name: r for r in (
     Reason("type-identity", False,
-           "the test asks for the builtin type itself (type(x) is memoryview of a view "
-           "CPython's C code made, its repr, its sizeof)"),
+           "the test needs CPython's own memoryview type: CPython's C code demands it "
+           "(a __buffer__ must return one), or made the view the test checks"),
+    Reason("sizeof", False,
+           "sys.getsizeof of the view measures CPython's object layout"),
     Reason("cpython-internal", False,
-           "the test calls a CPython-internal helper on the view (_testcapi, "
-           "an implementation detail of CPython's object)"),
+           "the test asks about a CPython-internal helper or detail, not memoryview's "
+           "behaviour"),
     Reason("pending: python-values", True,
-           "an ordinary Python value (an __index__ object, a dict, a Decimal ...) meets "
-           "mvref.Unsupported: issue 11 items 1-2, the library's host interface"),
+           "an ordinary Python value (an __index__ object, a dict, a Decimal ...) has no "
+           "library value yet, and meets mvref.Unsupported: issue 11 items 1-2"),
 )}
 
 

@@ -74,9 +74,10 @@ def stderr_tail(text: str, lines: int = 12) -> str:
 
 
 def run_module(python: str, mvref_dir: Path, module: str, out_dir: Path,
-               timeout: float) -> ModuleRun:
-    """Every test of `module` under python with mvref.memoryview; results
-    per test, crashes among them.  Logs go to out_dir/<module>.*"""
+               timeout: float, package: str = "test") -> ModuleRun:
+    """Every test of `module` (of the interpreter's `package`) under python
+    with mvref.memoryview; results per test, crashes among them.  Logs go
+    to out_dir/<module>.*"""
     out_dir.mkdir(parents=True, exist_ok=True)
     events = out_dir / f"{module}.events.jsonl"
     log = out_dir / f"{module}.stderr"
@@ -84,7 +85,7 @@ def run_module(python: str, mvref_dir: Path, module: str, out_dir: Path,
     log.write_text("")
     run = ModuleRun(module)
     for _ in range(MAX_RESTARTS + 1):
-        argv = [python, "-I", str(INSIDE), str(mvref_dir), module, str(events),
+        argv = [python, "-I", str(INSIDE), str(mvref_dir), f"{package}.{module}", str(events),
                 *sorted(run.results)]
         proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 text=True, errors="replace")
