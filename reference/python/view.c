@@ -717,19 +717,30 @@ static bool is_released(PyObject *self)
 }
 
 /* The slot answers as CPython's does, when called directly too
-   (m.__eq__(5)): in this order, NotImplemented for an order (COMPARE-005);
-   a released view equals only itself (RELEASE-005), whatever the other
-   operand; and an operand that lends no buffer is NotImplemented
-   (COMPARE-005), so that Python goes on to its __eq__, then identity. */
+   (m.__eq__(5), m.__lt__(b"a")), in this order:
+
+   - an order (<, <=, >, >=) is NotImplemented: memoryview has none
+     (COMPARE-005).  Python asks the other operand next -- a real
+     bytearray orders against m's buffer, as the library's mv_order says
+     for the whole expression -- and then raises the TypeError itself,
+     naming the operands in the order they were written, which this slot
+     cannot know (it may have been called for `5 < m`).
+   - a released view equals only itself (RELEASE-005), whatever the other
+     operand is;
+   - an operand that lends no buffer is NotImplemented (COMPARE-005), so
+     that Python goes on to its __eq__, then to identity; so is an
+     exporter that refuses to lend.
+   - else the library compares. */
 static PyObject *view_richcompare(PyObject *self, PyObject *other, int op)
 {
-    static const char *const ops[] = { "<", "<=", "==", "!=", ">", ">=" };
     mvpy_scratch s = MVPY_SCRATCH_INIT;
     mv_value w = mv_none(), result = mv_none();
     mv_error err;
     int status;
 
-    if ((op == Py_EQ || op == Py_NE) && !mvpy_is_view(other)) {
+    if (op != Py_EQ && op != Py_NE)
+        Py_RETURN_NOTIMPLEMENTED;
+    if (!mvpy_is_view(other)) {
         if (is_released(self))
             return PyBool_FromLong(op == Py_NE);
         if (!PyObject_CheckBuffer(other))
@@ -737,33 +748,16 @@ static PyObject *view_richcompare(PyObject *self, PyObject *other, int op)
     }
     if (mvpy_to_value(other, MVPY_VALUE, &s, &w) < 0) {
         mvpy_scratch_end(&s);
-        /* COMPARE-005: an object that lends no buffer -- one the library's
-           value model has no value for, or an exporter that refuses to
-           lend -- is no operand of memoryview's ==: NotImplemented. */
-        if (PyObject_CheckBuffer(other)
-            == PyErr_ExceptionMatches(mvpy_Unsupported))
+        /* the exporter's refusal is no answer; a layout the library
+           cannot model is mvref.Unsupported */
+        if (PyErr_ExceptionMatches(mvpy_Unsupported))
             return NULL;
         PyErr_Clear();
         Py_RETURN_NOTIMPLEMENTED;
     }
-    if (op == Py_EQ)
-        status = mv_eq(&VIEW(self)->view, &w, &result, &err);
-    else if (op == Py_NE)
-        status = mv_ne(&VIEW(self)->view, &w, &result, &err);
-    else
-        status = mv_order(&VIEW(self)->view, ops[op], &w, &result, &err);
+    status = op == Py_EQ ? mv_eq(&VIEW(self)->view, &w, &result, &err)
+                         : mv_ne(&VIEW(self)->view, &w, &result, &err);
     mv_value_clear(&w);
-    /* COMPARE-005: no order.  Python raises the TypeError itself, naming
-       the operands in the order they were written, which this slot cannot
-       know (it may have been called for `5 < m`).  Where the other operand
-       could order them (a bytearray, a numpy array), the library leaves it
-       to that object (MV_UNSUPPORTED), and so does this slot: Python asks
-       the real object next. */
-    if (status < 0 && op != Py_EQ && op != Py_NE
-        && (err.failure == MV_UNSUPPORTED || strcmp(err.type, "TypeError") == 0)) {
-        mvpy_scratch_end(&s);
-        Py_RETURN_NOTIMPLEMENTED;
-    }
     return finish(status, &result, &err, &s, VIEW(self));
 }
 
