@@ -98,12 +98,14 @@ const mv_config *mvpy_lease_config(const mvpy_lease *l);
 
 typedef enum mvpy_mode {
     MVPY_VALUE,      /* bytes are a value (m == b"ab", m[0] = b"c") */
-    MVPY_EXPORTER    /* bytes lend their buffer (memoryview(b"ab")) */
+    MVPY_EXPORTER    /* bytes lend their buffer (memoryview(b"ab")), and
+                        any other object is only named (MV_OPAQUE) */
 } mvpy_mode;
 
 /* A Python object as a library value.  Buffer exporters become leased
    exporters, mvref views their library views; objects outside the
-   library's value model raise mvref.Unsupported.  -1 on error. */
+   library's value model raise mvref.Unsupported (MVPY_VALUE) or are
+   named by their type (MVPY_EXPORTER).  -1 on error. */
 int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out);
 /* A library value as a Python object. */
 PyObject *mvpy_from_value(const mv_value *v);

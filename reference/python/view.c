@@ -274,7 +274,7 @@ static PyObject *m_from_flags(PyObject *cls, PyObject *args, PyObject *kwargs)
     mv_value exporter = mv_none(), result = mv_none();
     mv_args la = { &exporter, 1, NULL, 0 };
     mv_error err;
-    PyObject *obj, *one, *out;
+    PyObject *obj;
     int flags, status;
 
     (void)cls;
@@ -283,8 +283,8 @@ static PyObject *m_from_flags(PyObject *cls, PyObject *args, PyObject *kwargs)
         return NULL;
     if (mvpy_is_view(obj) || PyMemoryView_Check(obj)
         || !PyObject_CheckBuffer(obj)) {
-        one = PyTuple_Pack(1, obj);
-        out = one != NULL ? view_new(mvpy_ViewType, one, NULL) : NULL;
+        PyObject *one = PyTuple_Pack(1, obj);
+        PyObject *out = one != NULL ? view_new(mvpy_ViewType, one, NULL) : NULL;
         Py_XDECREF(one);
         return out;
     }
@@ -425,6 +425,7 @@ static const versioned versioned_names[] = {
 static const char *const never_names[] = { "__bool__", "__contains__" };
 
 #define NVERSIONED (sizeof versioned_names / sizeof versioned_names[0])
+#define NNEVER (sizeof never_names / sizeof never_names[0])
 
 static PyObject *stash;   /* name -> the attribute the type made for it */
 
@@ -475,7 +476,7 @@ static int stash_versioned(PyTypeObject *type)
             || PyDict_SetItemString(stash, name, attribute) < 0)
             return -1;
     }
-    for (size_t i = 0; stash != NULL && i < 2; i++)
+    for (size_t i = 0; stash != NULL && i < NNEVER; i++)
         if (PyDict_DelItemString(type->tp_dict, never_names[i]) < 0)
             return -1;
     return stash != NULL ? 0 : -1;
@@ -517,12 +518,12 @@ static PyObject *view_getattro(PyObject *self, PyObject *name)
 {
     const char *text = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
     const versioned *v = text != NULL ? versioned_name(text) : NULL;
-    PyObject *attribute, *none;
+    PyObject *none;
 
     if (v == NULL)
         return PyObject_GenericGetAttr(self, name);
     if (v->has(behaviour_of(self))) {
-        attribute = PyDict_GetItemString(stash, text);
+        PyObject *attribute = PyDict_GetItemString(stash, text);
         assert(attribute != NULL && Py_TYPE(attribute)->tp_descr_get != NULL);
         return Py_TYPE(attribute)->tp_descr_get(attribute, self,
                                                 (PyObject *)Py_TYPE(self));
