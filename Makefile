@@ -10,6 +10,9 @@
 #   make impls         install PyPy, Pyodide, MicroPython and Brython, pinned
 #   make matrix        every implementation installed, as a table and an HTML page
 #   make bench         cases per second of the reference and CPython adapters
+#   make cpython-tests CPython's own test_memoryview and test_buffer, on mvref,
+#                      for every CPython here (conformance/cpython-tests.toml)
+#   make mvrefs        mvref built for every CPython here (build/python-<version>)
 #
 # Each target first makes sure the Debian packages it needs are installed
 # (harness/bin/deps), then picks a Python that has what it needs
@@ -31,8 +34,10 @@ IMPLS ?= reference mvref cpython
 include reference/build.mk
 include reference/python/build.mk
 
-.PHONY: all deps-core deps-test deps-checks deps-browser reference conformance \
-        check test cases matrix bench bench-harness clean checks impls mvref
+.PHONY: all deps-core deps-test deps-checks deps-browser deps-cpython-tests \
+        reference conformance \
+        check test cases matrix bench bench-harness clean checks impls mvref \
+        mvrefs cpython-tests
 
 all: reference
 
@@ -44,6 +49,8 @@ deps-checks: deps-core
 	@$(DEPS) checks
 deps-browser: deps-core
 	@$(DEPS) browser
+deps-cpython-tests: deps-core
+	@$(DEPS) cpython-tests
 
 # pypy3 from apt; Pyodide, MicroPython and Brython from npm at the versions
 # locked in harness/adapters/node/package-lock.json (harness/bin/impls).
@@ -58,6 +65,19 @@ reference: deps-core
 # The module alone.
 mvref: deps-core
 	@$(MAKE) --no-print-directory $(MVREF_MODULE)
+
+# mvref for every CPython here that it models (harness/cpython_tests finds
+# them: Debian's python3 and pyenv's), each in build/python-<version>.
+mvrefs: deps-core
+	$(PY) -m harness.cpython_tests --build-only
+
+# CPython's own test_memoryview and test_buffer, read from each interpreter's
+# own `test` package, with memoryview replaced by mvref.memoryview modelling
+# that version; fails on a crash, on a failure that
+# conformance/cpython-tests.toml does not list, and on a listed test that
+# passes.  ARGS='--python PATH --module test_buffer' narrows it.
+cpython-tests: deps-cpython-tests
+	$(PY) -m harness.cpython_tests $(ARGS)
 
 # PROFILE=full: the nightly suite, generated and recorded afresh into build/.
 PROFILE ?= default
@@ -121,7 +141,7 @@ checks: deps-checks
 
 # Tests last, so that CI's log ends with pytest's closing line. Every check
 # is in: each also runs alone (`make valgrind`), or all at once (`make checks`).
-check: $(CHECKS) test
+check: $(CHECKS) cpython-tests test
 
 clean:
 	rm -rf build

@@ -446,12 +446,17 @@ def test_it_answers_to_the_name_memoryview_and_lives_in_mvref():
     assert "reference" in mvref.memoryview.__doc__ and mvref.__doc__
 
 
-def test_its_repr_says_what_it_views_and_which_python_it_models():
+def test_its_repr_begins_as_cpythons_and_says_what_it_views_and_which_python_it_models():
     m = mvref.memoryview(bytearray(b"abc"))[::2]
-    assert repr(m).startswith("<mvref.memoryview of bytearray, format 'B', shape (2,), "
-                              f"Python {RUNNING} at 0x")
+    builtin = memoryview(bytearray(b"abc"))
+    head = "<memory at 0x%x" % id(m)
+    assert repr(builtin).startswith("<memory at 0x")
+    assert repr(m) == str(m) == head + (": mvref.memoryview of bytearray, format 'B', "
+                                        f"shape (2,), Python {RUNNING}>")
     m.release()
-    assert repr(m).startswith(f"<released mvref.memoryview, Python {RUNNING} at 0x")
+    builtin.release()
+    assert repr(builtin).startswith("<released memory at 0x")
+    assert repr(m) == "<released memory at 0x%x: mvref.memoryview, Python %s>" % (id(m), RUNNING)
 
 
 def test_set_python_models_another_version_in_views_made_afterwards():
@@ -617,7 +622,32 @@ VALGRIND_SCRIPT = textwrap.dedent("""
     a = mvref.memoryview(array.array("d", [1.0, 2.0]))
     assert memoryview(a).tolist() == [1.0, 2.0]
     m.release(); s.release(); ba.append(1)
-    del m, s, r, a, ba, p
+    # an exporter that leaves obj NULL; a 0-dim loan (no shape, no strides)
+    from _testbuffer import staticarray, PyBUF_ND, PyBUF_FORMAT
+    n = mvref.memoryview(staticarray(legacy_mode=True))
+    assert n.obj is None and "of None" in repr(n) and n.tolist()[1] == 1
+    z = mvref.memoryview(ndarray(1, shape=[], format="B"))
+    assert ndarray(z, getbuf=PyBUF_ND | PyBUF_FORMAT).tolist() == 1
+    # a with block left by an exception; a cycle the collector breaks
+    b2 = bytearray(b"xy")
+    try:
+        with mvref.memoryview(b2):
+            raise KeyError("k")
+    except KeyError:
+        b2.append(1)
+    import gc
+    class Cyclic(bytearray):
+        pass
+    c = Cyclic(b"abc")
+    c.m = mvref.memoryview(c)
+    c.it = iter(c.m[1:])
+    del c
+    gc.collect()
+    # memoryview._from_flags of 3.12: a loan asked for with no format
+    mvref.set_python("3.12")
+    f = mvref.memoryview._from_flags(array.array("h", [1, 2]), 0)
+    assert (f.format, f.itemsize, f.nbytes) == ("B", 2, 4)
+    del m, s, r, a, ba, p, n, z, f
     assert mvref._alloc_live() == 0
 """)
 

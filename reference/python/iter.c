@@ -27,8 +27,8 @@ PyObject *mvpy_iter_new(mvpy_view *v)
     /* tp_iter serves iter(m), list(m) and for loops alike (mv_iter_slot) */
     if (mv_iter_slot(&v->view, &it, &err) < 0)
         return mvpy_raise(&err);
-    self = PyObject_New(mvpy_iter, strcmp(mv_type_name(&it), "memory_iterator") == 0
-                                   ? memory_iterator : sequence_iterator);
+    self = PyObject_GC_New(mvpy_iter, strcmp(mv_type_name(&it), "memory_iterator") == 0
+                                      ? memory_iterator : sequence_iterator);
     if (self == NULL) {
         mv_value_clear(&it);
         return NULL;
@@ -36,10 +36,12 @@ PyObject *mvpy_iter_new(mvpy_view *v)
     self->it = it;
     Py_INCREF(v);
     self->view = (PyObject *)v;
+    PyObject_GC_Track(self);
     return (PyObject *)self;
 }
 
-/* next(it): the library's StopIteration is the end (NULL, no error). */
+/* next(it): the library's StopIteration is the end (NULL, no error);
+   so is an iterator the collector cleared. */
 static PyObject *iter_next(PyObject *op)
 {
     mvpy_iter *self = (mvpy_iter *)op;
@@ -47,6 +49,8 @@ static PyObject *iter_next(PyObject *op)
     mv_error err;
     PyObject *out;
 
+    if (self->it.kind != MV_OBJECT)
+        return NULL;
     if (mv_next(&self->it, &item, &err) < 0) {
         if (err.failure == MV_RAISED && strcmp(err.type, "StopIteration") == 0)
             return NULL;
@@ -57,19 +61,38 @@ static PyObject *iter_next(PyObject *op)
     return out;
 }
 
-static void iter_dealloc(PyObject *op)
+/* The library's iterator goes before the view: it holds the library's
+   view, which must be gone when the mvref view settles its lease. */
+static int iter_clear(PyObject *op)
 {
     mvpy_iter *self = (mvpy_iter *)op;
-    PyTypeObject *type = Py_TYPE(op);
 
     mv_value_clear(&self->it);
     Py_CLEAR(self->view);
-    PyObject_Free(op);
+    return 0;
+}
+
+static int iter_traverse(PyObject *op, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(op));
+    Py_VISIT(((mvpy_iter *)op)->view);
+    return 0;
+}
+
+static void iter_dealloc(PyObject *op)
+{
+    PyTypeObject *type = Py_TYPE(op);
+
+    PyObject_GC_UnTrack(op);
+    iter_clear(op);
+    PyObject_GC_Del(op);
     Py_DECREF(type);
 }
 
 static PyType_Slot iter_slots[] = {
     {Py_tp_dealloc, (void *)iter_dealloc},
+    {Py_tp_traverse, (void *)iter_traverse},
+    {Py_tp_clear, (void *)iter_clear},
     {Py_tp_iter, (void *)PyObject_SelfIter},
     {Py_tp_iternext, (void *)iter_next},
     {0, NULL}
@@ -77,10 +100,12 @@ static PyType_Slot iter_slots[] = {
 
 /* The names CPython's iterators have: type(iter(m)).__name__. */
 static PyType_Spec memory_iterator_spec = {
-    "mvref.memory_iterator", sizeof(mvpy_iter), 0, Py_TPFLAGS_DEFAULT, iter_slots
+    "mvref.memory_iterator", sizeof(mvpy_iter), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, iter_slots
 };
 static PyType_Spec sequence_iterator_spec = {
-    "mvref.iterator", sizeof(mvpy_iter), 0, Py_TPFLAGS_DEFAULT, iter_slots
+    "mvref.iterator", sizeof(mvpy_iter), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, iter_slots
 };
 
 int mvpy_iter_init_types(PyObject *module)

@@ -18,8 +18,14 @@
  *
  * Arguments lease too: in m[:] = bytearray(b"xy") the bytearray lends its
  * buffer for the length of one library call (the scratch list, settled
- * after the call).  A lease lives while anything refers to it (refs: each
- * mvref view standing on it, each scratch list naming it).
+ * after the call).
+ *
+ * A lease is a Python object (not visible from Python), as CPython's
+ * managed buffer is: each mvref view standing on it and each scratch list
+ * naming it holds a reference, and the lease holds its exporter (the
+ * Py_buffer's obj).  So the garbage collector sees every reference: a
+ * cycle through a view (ba.m = mvref.memoryview(ba)) is found, and
+ * broken by releasing the view (view.c's clear), which ends the loan.
  *
  * Which exporter class the library should model the CPython object as
  * (external.c's `like`) follows its type: bytes, bytearray, array.array,
@@ -31,13 +37,16 @@
 #include "mvrefpy.h"
 
 struct mvpy_lease {
+    PyObject_HEAD
     Py_buffer buffer;      /* CPython's loan to mvref; buffer.obj holds the
-                              exporter */
+                              exporter (NULL once given back, or when a
+                              legacy exporter left it NULL) */
     mv_object *exporter;   /* the library's exporter over buffer.buf (one
                               reference); NULL once the buffer went back */
     const mv_config *cfg;  /* the version its views model */
-    Py_ssize_t refs;       /* mvref views and scratch lists naming it */
 };
+
+static PyTypeObject *lease_type;
 
 /* ---- which class the library models ------------------------------------- */
 
@@ -105,10 +114,11 @@ static void lease_describe(const Py_buffer *b, mv_external_buffer *d)
     d->suboffsets = b->suboffsets;
 }
 
-/* Lease obj's buffer: *out is a new library exporter over it, and s names
-   the lease until mvpy_scratch_end(s).  -1 with a Python exception set
-   (the exporter's own, if it refuses to lend). */
-int mvpy_lease_new(PyObject *obj, mvpy_scratch *s, mv_value *out)
+/* Lease obj's buffer, asked for with `flags` (PyBUF_FULL_RO, as
+   memoryview(obj) asks): *out is a new library exporter over it, and s
+   names the lease until mvpy_scratch_end(s).  -1 with a Python exception
+   set (the exporter's own, if it refuses to lend). */
+int mvpy_lease_new(PyObject *obj, int flags, mvpy_scratch *s, mv_value *out)
 {
     mv_external_buffer desc;
     mvpy_lease *l;
@@ -118,20 +128,26 @@ int mvpy_lease_new(PyObject *obj, mvpy_scratch *s, mv_value *out)
 
     if (model_of(obj, &like, &typecode) < 0)
         return -1;
-    l = PyMem_Calloc(1, sizeof *l);
-    if (l == NULL) {
-        PyErr_NoMemory();
+    /* A loan asked for with fewer flags is a layout of its own, fixed at
+       the loan (no format, no shape): an exporter that answers every
+       request with it, as memoryview._from_flags() keeps it. */
+    if (flags != PyBUF_FULL_RO)
+        like = MV_TYPE_NDARRAY;
+    l = PyObject_GC_New(mvpy_lease, lease_type);
+    if (l == NULL)
         return -1;
-    }
-    if (PyObject_GetBuffer(obj, &l->buffer, PyBUF_FULL_RO) < 0) {
-        PyMem_Free(l);
+    l->exporter = NULL;
+    if (PyObject_GetBuffer(obj, &l->buffer, flags) < 0) {
+        l->buffer.obj = NULL;
+        Py_DECREF(l);
         return -1;
     }
     l->cfg = mvpy_config();
+    PyObject_GC_Track(l);
     lease_describe(&l->buffer, &desc);
     if (mv_external_object(l->cfg, like, typecode, &desc, l, out, &err) < 0) {
         PyBuffer_Release(&l->buffer);
-        PyMem_Free(l);
+        Py_DECREF(l);
         return mvpy_raise_int(&err);
     }
     l->exporter = out->as.object;
@@ -139,9 +155,10 @@ int mvpy_lease_new(PyObject *obj, mvpy_scratch *s, mv_value *out)
     if (mvpy_scratch_add(s, l) < 0) {
         mv_value_clear(out);
         mvpy_lease_settle(l);        /* nothing borrowed it yet */
-        PyMem_Free(l);
+        Py_DECREF(l);
         return -1;
     }
+    Py_DECREF(l);                    /* the scratch list holds it now */
     return 0;
 }
 
@@ -160,21 +177,66 @@ mvpy_lease *mvpy_lease_of_view(const mv_value *view)
 {
     mvpy_lease *l = mv_external_context(mv_view_exporter(view->as.object));
 
-    l->refs++;
+    Py_INCREF(l);
     return l;
 }
 
 void mvpy_lease_drop(mvpy_lease *l)
 {
-    assert(l->refs > 0);
     mvpy_lease_settle(l);
-    if (--l->refs > 0)
-        return;
-    /* Nothing refers to it, so no view of it is alive: the library has
-       given its loan back, and the buffer went back with it. */
+    Py_DECREF(l);
+}
+
+/* The last reference went: nothing refers to the lease, so no view of it
+   is alive, and the library has given its loan back (settled with the
+   last view).  A lease the library still borrows from cannot die. */
+static void lease_dealloc(PyObject *op)
+{
+    mvpy_lease *l = (mvpy_lease *)op;
+    PyTypeObject *type = Py_TYPE(op);
+
+    PyObject_GC_UnTrack(op);
+    mvpy_lease_settle(l);
     assert(l->exporter == NULL);
-    if (l->exporter == NULL)
-        PyMem_Free(l);
+    if (l->exporter != NULL)   /* never: then leak, rather than leave the
+                                  library a context that is freed */
+        return;
+    PyObject_GC_Del(op);
+    Py_DECREF(type);
+}
+
+/* The collector's view of a lease: its exporter, while it is lent. */
+static int lease_traverse(PyObject *op, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(op));
+    Py_VISIT(((mvpy_lease *)op)->buffer.obj);
+    return 0;
+}
+
+/* Breaking a cycle: give the buffer back if the library is done with it
+   (the views' clear releases them first, or the cycle runs through them). */
+static int lease_clear(PyObject *op)
+{
+    mvpy_lease_settle((mvpy_lease *)op);
+    return 0;
+}
+
+static PyType_Slot lease_slots[] = {
+    {Py_tp_dealloc, (void *)lease_dealloc},
+    {Py_tp_traverse, (void *)lease_traverse},
+    {Py_tp_clear, (void *)lease_clear},
+    {0, NULL}
+};
+
+static PyType_Spec lease_spec = {
+    "mvref._lease", sizeof(mvpy_lease), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, lease_slots
+};
+
+int mvpy_lease_init_type(void)
+{
+    lease_type = (PyTypeObject *)PyType_FromSpec(&lease_spec);
+    return lease_type != NULL ? 0 : -1;
 }
 
 PyObject *mvpy_lease_object(const mvpy_lease *l)
@@ -202,7 +264,7 @@ int mvpy_scratch_add(mvpy_scratch *s, mvpy_lease *l)
         s->cap = cap;
     }
     s->leases[s->len++] = l;
-    l->refs++;
+    Py_INCREF(l);
     return 0;
 }
 

@@ -152,7 +152,8 @@ static PyObject *set_python(PyObject *module, PyObject *arg)
         return NULL;
     }
     version = PyUnicode_AsUTF8(arg);
-    if (version == NULL || choose(version) < 0)
+    if (version == NULL || choose(version) < 0
+        || mvpy_view_follow_version() < 0)
         return NULL;
     Py_RETURN_NONE;
 }
@@ -203,8 +204,10 @@ static PyObject *failed_allocation(PyObject *module, PyObject *unused)
 static PyMethodDef functions[] = {
     {"set_python", set_python, METH_O,
      "set_python(version)\n--\n\n"
-     "Model CPython `version` (\"3.9\" .. \"3.14\") in views made from now on.\n"
-     "Views already made keep the version they were made with."},
+     "Model CPython `version` (\"3.9\" .. \"3.14\") in views made from now on,\n"
+     "and give the type that version's attributes (memoryview.count is 3.14's).\n"
+     "Views already made keep the version they were made with, and its\n"
+     "attributes."},
     {"python", python, METH_NOARGS,
      "python()\n--\n\nThe CPython version new views model, as \"3.X\"."},
     {"_alloc_live", alloc_live, METH_NOARGS,
@@ -272,7 +275,7 @@ PyMODINIT_FUNC PyInit_mvref(void)
     if (builtins == NULL || mvpy_Unsupported == NULL
         || PyModule_AddObjectRef(m, "Unsupported", mvpy_Unsupported) < 0
         || PyModule_AddStringConstant(m, "__version__", MVREF_VERSION) < 0
-        || initial_version() < 0
+        || initial_version() < 0 || mvpy_lease_init_type() < 0
         || mvpy_view_init_type(m) < 0 || mvpy_iter_init_types(m) < 0) {
         Py_DECREF(m);
         return NULL;

@@ -32,6 +32,22 @@
    handed to it as is, and back. */
 _Static_assert(sizeof(mv_ssize) == sizeof(Py_ssize_t), "Py_ssize_t is 64-bit");
 
+/* mvref builds for every CPython it models (3.9 to 3.14).  3.9 lacks
+   PyModule_AddObjectRef (3.10): the same, made of the older call, which
+   takes the reference only when it succeeds. */
+#if PY_VERSION_HEX < 0x030A0000
+static inline int PyModule_AddObjectRef(PyObject *module, const char *name,
+                                        PyObject *value)
+{
+    Py_XINCREF(value);
+    if (PyModule_AddObject(module, name, value) < 0) {
+        Py_XDECREF(value);
+        return -1;
+    }
+    return 0;
+}
+#endif
+
 /* ---- module.c ---------------------------------------------------------- */
 
 /* The version new views model ("3.11" by default: the running one). */
@@ -45,13 +61,15 @@ extern PyObject *mvpy_Unsupported;
 /* ---- lease.c: a CPython buffer lent to the library -------------------- */
 
 /* One PyObject_GetBuffer() of a CPython exporter, and the library's
-   exporter over that memory.  Shared by every mvref view that stands on
-   it; given back to CPython when the library stops borrowing it. */
+   exporter over that memory: a Python object of its own (mvref._lease),
+   as CPython's managed buffer is, so that the garbage collector sees
+   what it holds.  Shared by every mvref view that stands on it; given
+   back to CPython when the library stops borrowing it. */
 typedef struct mvpy_lease mvpy_lease;
 
 /* Arguments converted for one library call may lease buffers; the
-   scratch list remembers them so that those the call did not keep are
-   given back after it (mvpy_scratch_end). */
+   scratch list remembers them (a reference each) so that those the call
+   did not keep are given back after it (mvpy_scratch_end). */
 typedef struct mvpy_scratch {
     mvpy_lease **leases;
     size_t len, cap;
@@ -59,17 +77,20 @@ typedef struct mvpy_scratch {
 
 #define MVPY_SCRATCH_INIT { NULL, 0, 0 }
 
-/* A new library exporter, in *out, over obj's buffer. */
-int mvpy_lease_new(PyObject *obj, mvpy_scratch *s, mv_value *out);
+int mvpy_lease_init_type(void);
+/* A new library exporter, in *out, over obj's buffer asked for with
+   flags (PyBUF_FULL_RO, as memoryview(obj) asks). */
+int mvpy_lease_new(PyObject *obj, int flags, mvpy_scratch *s, mv_value *out);
 int mvpy_scratch_add(mvpy_scratch *s, mvpy_lease *l);
 void mvpy_scratch_end(mvpy_scratch *s);
-/* The lease under a library view (its root exporter's), counted as used
-   by one more mvref view; mvpy_lease_drop undoes that. */
+/* The lease under a library view (its root exporter's), a new reference
+   (an mvref view's); mvpy_lease_drop gives it back. */
 mvpy_lease *mvpy_lease_of_view(const mv_value *view);
 void mvpy_lease_drop(mvpy_lease *l);
 /* Give the buffer back to CPython if the library no longer borrows it. */
 void mvpy_lease_settle(mvpy_lease *l);
-/* The CPython object that lent the buffer (what view.obj is), borrowed. */
+/* The CPython object that lent the buffer (what view.obj is), borrowed;
+   NULL when the exporter left the buffer's obj NULL (a legacy getbuffer). */
 PyObject *mvpy_lease_object(const mvpy_lease *l);
 const mv_config *mvpy_lease_config(const mvpy_lease *l);
 
@@ -77,12 +98,14 @@ const mv_config *mvpy_lease_config(const mvpy_lease *l);
 
 typedef enum mvpy_mode {
     MVPY_VALUE,      /* bytes are a value (m == b"ab", m[0] = b"c") */
-    MVPY_EXPORTER    /* bytes lend their buffer (memoryview(b"ab")) */
+    MVPY_EXPORTER    /* bytes lend their buffer (memoryview(b"ab")), and
+                        any other object is only named (MV_OPAQUE) */
 } mvpy_mode;
 
 /* A Python object as a library value.  Buffer exporters become leased
    exporters, mvref views their library views; objects outside the
-   library's value model raise mvref.Unsupported.  -1 on error. */
+   library's value model raise mvref.Unsupported (MVPY_VALUE) or are
+   named by their type (MVPY_EXPORTER).  -1 on error. */
 int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out);
 /* A library value as a Python object. */
 PyObject *mvpy_from_value(const mv_value *v);
@@ -105,7 +128,7 @@ void mvpy_args_clear(mvpy_args *a);
 typedef struct mvpy_view {
     PyObject_HEAD
     mv_value view;           /* MV_OBJECT: the library's view, one reference */
-    mvpy_lease *lease;       /* the CPython buffer beneath it */
+    mvpy_lease *lease;       /* the CPython buffer beneath it (a reference) */
     PyObject *lender;        /* a view made by m.__buffer__(): m, kept alive
                                 as CPython's view.obj keeps it */
     PyObject *weakreflist;
@@ -113,6 +136,9 @@ typedef struct mvpy_view {
 
 extern PyTypeObject *mvpy_ViewType;
 int mvpy_view_init_type(PyObject *module);
+/* Make the type's attributes those of the version mvpy_config() models
+   (at import, and after each mvref.set_python()). */
+int mvpy_view_follow_version(void);
 bool mvpy_is_view(PyObject *o);
 /* The mvref view of a library view (taking the reference in *v): the one
    that exists, so that identity holds (m.__enter__() is m), or a new one. */

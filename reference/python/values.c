@@ -18,6 +18,8 @@
  *   an mvref view                  MV_OBJECT: its library view
  *   any other buffer exporter      MV_OBJECT: a leased exporter (lease.c)
  *   anything else                  mvref.Unsupported: the model has no such value
+ *                                  -- or, as the argument of memoryview(),
+ *                                  MV_OPAQUE: a value only named, never used
  *
  * Back, an MV_OBJECT is the mvref view of a library view, or the CPython
  * object a leased exporter stands for (so that m.obj is ba).
@@ -31,6 +33,21 @@ static int unsupported(PyObject *o)
     PyErr_Format(mvpy_Unsupported, "the reference has no value for a "
                  "'%.200s' object", Py_TYPE(o)->tp_name);
     return -1;
+}
+
+/* As the argument of memoryview(), an object that lends no buffer is
+   only ever named ("a bytes-like object is required, not 'dict'"): the
+   library's MV_OPAQUE value, which holds its type's name (tp_name, which
+   CPython's message quotes). */
+static int opaque_value(PyObject *o, mv_value *out)
+{
+    const char *name = Py_TYPE(o)->tp_name;
+    mv_error err;
+
+    if (mv_str_new(out, name, strlen(name), &err) < 0)
+        return mvpy_raise_int(&err);
+    out->kind = MV_OPAQUE;
+    return 0;
 }
 
 static int no_memory(void)
@@ -172,7 +189,9 @@ int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out)
         return 0;
     }
     if (PyObject_CheckBuffer(o))
-        return mvpy_lease_new(o, s, out);
+        return mvpy_lease_new(o, PyBUF_FULL_RO, s, out);
+    if (mode == MVPY_EXPORTER)
+        return opaque_value(o, out);
     return unsupported(o);
 }
 
@@ -285,8 +304,13 @@ static PyObject *object_of(const mv_value *v)
         PyErr_SetString(mvpy_Unsupported, "an iterator as a value");
         return NULL;
     }
-    /* every exporter mvref meets is one it leased: a view's m.obj */
+    /* every exporter mvref meets is one it leased: a view's m.obj.  An
+       exporter may leave the buffer's obj NULL (a legacy getbuffer, as
+       _testbuffer.staticarray(legacy_mode=True) has): then m.obj is None,
+       as CPython's memoryview says (ATTR-001). */
     obj = mvpy_lease_object(mv_external_context(v->as.object));
+    if (obj == NULL)
+        Py_RETURN_NONE;
     Py_INCREF(obj);
     return obj;
 }

@@ -78,6 +78,7 @@ static void view_dealloc(PyObject *op)
     PyTypeObject *type = Py_TYPE(op);
     PyObject *type_, *value, *tb;
 
+    PyObject_GC_UnTrack(op);
     PyErr_Fetch(&type_, &value, &tb);
     if (self->weakreflist != NULL)
         PyObject_ClearWeakRefs(op);
@@ -96,6 +97,36 @@ static void view_dealloc(PyObject *op)
     type->tp_free(op);
     Py_DECREF(type);
     PyErr_Restore(type_, value, tb);
+}
+
+/* The collector's view of a view: its lease (which holds the exporter)
+   and the view it was made from by __buffer__. */
+static int view_traverse(PyObject *op, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(op));
+    Py_VISIT((PyObject *)VIEW(op)->lease);
+    Py_VISIT(VIEW(op)->lender);
+    return 0;
+}
+
+/* Breaking a cycle through a view (ba.m = mvref.memoryview(ba)): release
+   it, as CPython's memoryview is released when collected, which ends the
+   library's loan, and the lease gives the exporter back.  A view whose
+   own buffer is exported cannot be released (RELEASE-008), and keeps it. */
+static int view_clear(PyObject *op)
+{
+    mvpy_view *self = VIEW(op);
+    mv_value result = mv_none();
+    mv_args none = { NULL, 0, NULL, 0 };
+    mv_error err;
+
+    if (self->view.kind == MV_OBJECT
+        && mv_call(&self->view, "release", &none, &result, &err) == 0)
+        mv_value_clear(&result);
+    Py_CLEAR(self->lender);
+    if (self->lease != NULL)
+        mvpy_lease_settle(self->lease);
+    return 0;
 }
 
 /* ---- calling the library ---------------------------------------------------- */
@@ -187,10 +218,35 @@ LIBRARY_METHOD(m_cast, "cast")
 LIBRARY_METHOD(m_release, "release")
 LIBRARY_METHOD(m_toreadonly, "toreadonly")
 LIBRARY_METHOD(m_enter, "__enter__")
-LIBRARY_METHOD(m_exit, "__exit__")
 LIBRARY_METHOD(m_count, "count")
 LIBRARY_METHOD(m_index, "index")
 LIBRARY_METHOD(m_release_buffer, "__release_buffer__")
+
+/* RELEASE-003: m.__exit__(*args) releases m whatever its arguments are,
+   which the library only counts (and refuses keywords): the exception,
+   its type and its traceback, which the library has no values for, go to
+   it as None.  Its None lets the with block's exception through. */
+static PyObject *m_exit(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(args), pos = 0;
+    PyObject *nones = PyTuple_New(n), *names = NULL, *key, *value, *out = NULL;
+
+    for (Py_ssize_t i = 0; nones != NULL && i < n; i++) {
+        Py_INCREF(Py_None);
+        PyTuple_SET_ITEM(nones, i, Py_None);
+    }
+    if (nones != NULL && kwargs != NULL && (names = PyDict_New()) != NULL)
+        while (PyDict_Next(kwargs, &pos, &key, &value))
+            if (PyDict_SetItem(names, key, Py_None) < 0) {
+                Py_CLEAR(names);
+                break;
+            }
+    if (nones != NULL && (kwargs == NULL || names != NULL))
+        out = call(self, "__exit__", nones, names);
+    Py_XDECREF(nones);
+    Py_XDECREF(names);
+    return out;
+}
 
 /* OBJECT-004: m.__buffer__(flags) makes a view on a buffer m lends, whose
    obj is m: keep m alive as long as that view, as CPython does. */
@@ -203,6 +259,42 @@ static PyObject *m_buffer(PyObject *self, PyObject *args, PyObject *kwargs)
         VIEW(out)->lender = self;
     }
     return out;
+}
+
+/* memoryview._from_flags(object, flags), a classmethod of 3.12+: the view
+   of object's buffer asked for with flags rather than PyBUF_FULL_RO, so a
+   layout of its own (no format, no shape, where flags ask none).  A view
+   (mvref's or the builtin's), or an object that lends no buffer, is taken
+   as mvref.memoryview(object) takes it: CPython asks nothing of a view
+   with the flags. */
+static PyObject *m_from_flags(PyObject *cls, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = { "object", "flags", NULL };
+    mvpy_scratch s = MVPY_SCRATCH_INIT;
+    mv_value exporter = mv_none(), result = mv_none();
+    mv_args la = { &exporter, 1, NULL, 0 };
+    mv_error err;
+    PyObject *obj;
+    int flags, status;
+
+    (void)cls;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Oi:_from_flags", keywords,
+                                     &obj, &flags))
+        return NULL;
+    if (mvpy_is_view(obj) || PyMemoryView_Check(obj)
+        || !PyObject_CheckBuffer(obj)) {
+        PyObject *one = PyTuple_Pack(1, obj);
+        PyObject *out = one != NULL ? view_new(mvpy_ViewType, one, NULL) : NULL;
+        Py_XDECREF(one);
+        return out;
+    }
+    if (mvpy_lease_new(obj, flags, &s, &exporter) < 0) {
+        mvpy_scratch_end(&s);
+        return NULL;
+    }
+    status = mv_memoryview(mvpy_config(), &la, &result, &err);
+    mv_value_clear(&exporter);
+    return finish(status, &result, &err, &s, NULL);
 }
 
 /* OBJECT-001, OBJECT-002: pickle.dumps(m, protocol) asks m.__reduce_ex__
@@ -241,6 +333,7 @@ static PyObject *m_reduce(PyObject *self, PyObject *unused)
 }
 
 static PyObject *m_dir(PyObject *self, PyObject *unused);
+static PyObject *m_from_flags(PyObject *cls, PyObject *args, PyObject *kwargs);
 
 #define KW (METH_VARARGS | METH_KEYWORDS)
 #define FN(f) (PyCFunction)(void (*)(void))(f)
@@ -271,29 +364,125 @@ static PyMethodDef view_methods[] = {
      "underlying memory of the object (Python 3.12+)."},
     {"__release_buffer__", FN(m_release_buffer), KW, "Release the buffer "
      "object that exposes the underlying memory of the object (Python 3.12+)."},
+    {"_from_flags", FN(m_from_flags), KW | METH_CLASS, "Create a new "
+     "memoryview object which references the given object (Python 3.12+)."},
+    {"__class_getitem__", FN(Py_GenericAlias), METH_O | METH_CLASS,
+     "See PEP 585 (Python 3.14+)."},
     {"__dir__", FN(m_dir), METH_NOARGS, NULL},
     {"__reduce__", FN(m_reduce), METH_NOARGS, NULL},
     {"__reduce_ex__", FN(m_reduce_ex), METH_O, NULL},
     {NULL, NULL, 0, NULL}
 };
 
-/* SEQ-010, OBJECT-004: whether a method exists follows the library's
-   version table; a method the modelled version lacks (m.count before
-   3.14) raises the AttributeError the library raises when asked to call
-   it. */
-static bool absent(const mvpy_view *self, const char *name)
-{
-    const mv_behaviour *b = &mvpy_lease_config(self->lease)->behaviour;
+/* ---- the attributes of the modelled version ------------------------------- */
 
-    if (strcmp(name, "count") == 0 || strcmp(name, "index") == 0)
-        return !b->has_count_index;
-    if (strcmp(name, "__buffer__") == 0
-        || strcmp(name, "__release_buffer__") == 0)
-        return !b->has_buffer_methods;
-    return false;
+/* The builtin memoryview's attributes differ between versions:
+
+     __iter__                       3.10+   (before, the sequence protocol:
+                                            no tp_iter, SEQ-005)
+     __buffer__ __release_buffer__  3.12+   (PEP 688, OBJECT-004)
+     _from_flags                    3.12+   (a classmethod PEP 688 brought)
+     count index                    3.14+   (SEQ-010)
+     __class_getitem__              3.14+   (memoryview[int], a generic)
+
+   and have never had __bool__ or __contains__ (bool(m) and `x in m` go
+   through len and iteration), which mvref's slots would show.  So:
+
+   - the type's dict holds what the version mvref.python() names has:
+     mvpy_view_follow_version() puts each versioned attribute in or takes
+     it out (from `stash`, where the type put them when made), and tells
+     CPython's attribute cache (PyType_Modified) -- at import, and at
+     each mvref.set_python().  __bool__ and __contains__ are taken out
+     once: the slots stay, and serve bool(m) and `in` as before.
+   - a view answers for the version it models, which it keeps when
+     set_python() changes the type: getattr(m, name) and dir(m) follow the
+     view's version, whatever the type's dict has now (view_getattro).
+
+   Only __getstate__ (object's, 3.11+) follows the running interpreter:
+   it is not memoryview's. */
+
+typedef struct versioned {
+    const char *name;
+    bool (*has)(const mv_behaviour *b);
+} versioned;
+
+static bool iterates(const mv_behaviour *b) { return b->iter_protocol; }
+static bool buffer_methods(const mv_behaviour *b) { return b->has_buffer_methods; }
+static bool count_index(const mv_behaviour *b) { return b->has_count_index; }
+/* no rule of memoryview's: typing's generic alias, added in 3.14 */
+static bool generic(const mv_behaviour *b) { return b->minor >= 14; }
+
+static const versioned versioned_names[] = {
+    { "__iter__", iterates },
+    { "__buffer__", buffer_methods },
+    { "__release_buffer__", buffer_methods },
+    { "_from_flags", buffer_methods },
+    { "count", count_index },
+    { "index", count_index },
+    { "__class_getitem__", generic },
+};
+
+static const char *const never_names[] = { "__bool__", "__contains__" };
+
+#define NVERSIONED (sizeof versioned_names / sizeof versioned_names[0])
+#define NNEVER (sizeof never_names / sizeof never_names[0])
+
+static PyObject *stash;   /* name -> the attribute the type made for it */
+
+static const versioned *versioned_name(const char *name)
+{
+    for (size_t i = 0; i < NVERSIONED; i++)
+        if (strcmp(versioned_names[i].name, name) == 0)
+            return &versioned_names[i];
+    return NULL;
 }
 
-/* dir(m): what getattr(m, name) finds, so without the absent methods */
+static const mv_behaviour *behaviour_of(PyObject *self)
+{
+    return &mvpy_lease_config(VIEW(self)->lease)->behaviour;
+}
+
+int mvpy_view_follow_version(void)
+{
+    const mv_behaviour *b = &mvpy_config()->behaviour;
+    PyObject *dict = mvpy_ViewType->tp_dict;
+
+    for (size_t i = 0; i < NVERSIONED; i++) {
+        const char *name = versioned_names[i].name;
+        PyObject *attribute = PyDict_GetItemString(stash, name);
+        int status = 0;
+
+        assert(attribute != NULL);
+        if (versioned_names[i].has(b))
+            status = PyDict_SetItemString(dict, name, attribute);
+        else if (PyDict_GetItemString(dict, name) != NULL)
+            status = PyDict_DelItemString(dict, name);
+        if (status < 0)
+            return -1;
+    }
+    PyType_Modified(mvpy_ViewType);
+    return 0;
+}
+
+/* Once, as the type is made: what follow_version needs, and the names
+   the builtin never has taken out. */
+static int stash_versioned(PyTypeObject *type)
+{
+    stash = PyDict_New();
+    for (size_t i = 0; stash != NULL && i < NVERSIONED; i++) {
+        const char *name = versioned_names[i].name;
+        PyObject *attribute = PyDict_GetItemString(type->tp_dict, name);
+        if (attribute == NULL
+            || PyDict_SetItemString(stash, name, attribute) < 0)
+            return -1;
+    }
+    for (size_t i = 0; stash != NULL && i < NNEVER; i++)
+        if (PyDict_DelItemString(type->tp_dict, never_names[i]) < 0)
+            return -1;
+    return stash != NULL ? 0 : -1;
+}
+
+/* dir(m): what getattr(m, name) finds, for the view's version */
 static PyObject *m_dir(PyObject *self, PyObject *unused)
 {
     PyObject *names = PyObject_CallMethod((PyObject *)&PyBaseObject_Type,
@@ -305,30 +494,49 @@ static PyObject *m_dir(PyObject *self, PyObject *unused)
     for (Py_ssize_t i = 0; kept != NULL && i < n; i++) {
         PyObject *name = PyList_GET_ITEM(names, i);
         const char *text = PyUnicode_AsUTF8(name);
-        if (text == NULL || (!absent(VIEW(self), text)
+        if (text == NULL || (versioned_name(text) == NULL
                              && PyList_Append(kept, name) < 0))
             Py_CLEAR(kept);
+    }
+    for (size_t i = 0; kept != NULL && i < NVERSIONED; i++) {
+        PyObject *name;
+        if (!versioned_names[i].has(behaviour_of(self)))
+            continue;
+        name = PyUnicode_FromString(versioned_names[i].name);
+        if (name == NULL || PyList_Append(kept, name) < 0)
+            Py_CLEAR(kept);
+        Py_XDECREF(name);
     }
     Py_XDECREF(names);
     return kept;
 }
 
+/* SEQ-010, OBJECT-004: a versioned attribute exists as the view's version
+   says; one it lacks (m.count before 3.14) raises the AttributeError the
+   library raises when asked to call it. */
 static PyObject *view_getattro(PyObject *self, PyObject *name)
 {
     const char *text = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+    const versioned *v = text != NULL ? versioned_name(text) : NULL;
+    PyObject *none;
 
-    if (text != NULL && absent(VIEW(self), text)) {
-        PyObject *none = PyTuple_New(0);
-        if (none != NULL) {
-            Py_XDECREF(call(self, text, none, NULL));
-            Py_DECREF(none);
-        }
-        if (!PyErr_Occurred())
-            PyErr_Format(mvpy_Unsupported, "the library has a %s() for a "
-                         "version without one", text);
-        return NULL;
+    if (v == NULL)
+        return PyObject_GenericGetAttr(self, name);
+    if (v->has(behaviour_of(self))) {
+        PyObject *attribute = PyDict_GetItemString(stash, text);
+        assert(attribute != NULL && Py_TYPE(attribute)->tp_descr_get != NULL);
+        return Py_TYPE(attribute)->tp_descr_get(attribute, self,
+                                                (PyObject *)Py_TYPE(self));
     }
-    return PyObject_GenericGetAttr(self, name);
+    none = PyTuple_New(0);
+    if (none != NULL) {
+        Py_XDECREF(call(self, text, none, NULL));
+        Py_DECREF(none);
+    }
+    if (!PyErr_Occurred())
+        PyErr_Format(mvpy_Unsupported, "the library has a %s() for a "
+                     "version without one", text);
+    return NULL;
 }
 
 /* ---- attributes ------------------------------------------------------------- */
@@ -496,44 +704,61 @@ static Py_hash_t view_hash(PyObject *self)
     return h;
 }
 
+/* RELEASE-001: a released view refuses every attribute, so whether the
+   library can read m.readonly says whether m is released. */
+static bool is_released(PyObject *self)
+{
+    mv_value readonly = mv_none();
+    mv_error err;
+
+    if (mv_getattr(&VIEW(self)->view, "readonly", &readonly, &err) < 0)
+        return true;
+    mv_value_clear(&readonly);
+    return false;
+}
+
+/* The slot answers as CPython's does, when called directly too
+   (m.__eq__(5), m.__lt__(b"a")), in this order:
+
+   - an order (<, <=, >, >=) is NotImplemented: memoryview has none
+     (COMPARE-005).  Python asks the other operand next -- a real
+     bytearray orders against m's buffer, as the library's mv_order says
+     for the whole expression -- and then raises the TypeError itself,
+     naming the operands in the order they were written, which this slot
+     cannot know (it may have been called for `5 < m`).
+   - a released view equals only itself (RELEASE-005), whatever the other
+     operand is;
+   - an operand that lends no buffer is NotImplemented (COMPARE-005), so
+     that Python goes on to its __eq__, then to identity; so is an
+     exporter that refuses to lend.
+   - else the library compares. */
 static PyObject *view_richcompare(PyObject *self, PyObject *other, int op)
 {
-    static const char *const ops[] = { "<", "<=", "==", "!=", ">", ">=" };
     mvpy_scratch s = MVPY_SCRATCH_INIT;
     mv_value w = mv_none(), result = mv_none();
     mv_error err;
     int status;
 
+    if (op != Py_EQ && op != Py_NE)
+        Py_RETURN_NOTIMPLEMENTED;
+    if (!mvpy_is_view(other)) {
+        if (is_released(self))
+            return PyBool_FromLong(op == Py_NE);
+        if (!PyObject_CheckBuffer(other))
+            Py_RETURN_NOTIMPLEMENTED;
+    }
     if (mvpy_to_value(other, MVPY_VALUE, &s, &w) < 0) {
         mvpy_scratch_end(&s);
-        /* COMPARE-005: an object that lends no buffer -- one the library's
-           value model has no value for, or an exporter that refuses to
-           lend -- is no operand of memoryview's ==: NotImplemented, and
-           Python goes on to its own __eq__, then to identity. */
-        if (PyObject_CheckBuffer(other)
-            == PyErr_ExceptionMatches(mvpy_Unsupported))
+        /* the exporter's refusal is no answer; a layout the library
+           cannot model is mvref.Unsupported */
+        if (PyErr_ExceptionMatches(mvpy_Unsupported))
             return NULL;
         PyErr_Clear();
         Py_RETURN_NOTIMPLEMENTED;
     }
-    if (op == Py_EQ)
-        status = mv_eq(&VIEW(self)->view, &w, &result, &err);
-    else if (op == Py_NE)
-        status = mv_ne(&VIEW(self)->view, &w, &result, &err);
-    else
-        status = mv_order(&VIEW(self)->view, ops[op], &w, &result, &err);
+    status = op == Py_EQ ? mv_eq(&VIEW(self)->view, &w, &result, &err)
+                         : mv_ne(&VIEW(self)->view, &w, &result, &err);
     mv_value_clear(&w);
-    /* COMPARE-005: no order.  Python raises the TypeError itself, naming
-       the operands in the order they were written, which this slot cannot
-       know (it may have been called for `5 < m`).  Where the other operand
-       could order them (a bytearray, a numpy array), the library leaves it
-       to that object (MV_UNSUPPORTED), and so does this slot: Python asks
-       the real object next. */
-    if (status < 0 && op != Py_EQ && op != Py_NE
-        && (err.failure == MV_UNSUPPORTED || strcmp(err.type, "TypeError") == 0)) {
-        mvpy_scratch_end(&s);
-        Py_RETURN_NOTIMPLEMENTED;
-    }
     return finish(status, &result, &err, &s, VIEW(self));
 }
 
@@ -578,16 +803,18 @@ static void view_releasebuffer(PyObject *self, Py_buffer *view)
 
 /* ---- repr ------------------------------------------------------------------------------- */
 
-/* <mvref.memoryview of bytearray, format 'B', shape (3,), Python 3.11 at 0x...>:
-   what a learner wants to see, asked of the library; a released view
-   answers nothing, and says so. */
+/* <memory at 0x...: mvref.memoryview of bytearray, format 'B', shape (3,),
+   Python 3.11>: CPython's words first (programs and CPython's own tests
+   look for "<memory" and "released memory"), then what a learner wants
+   to see, asked of the library.  A released view answers nothing, and
+   says so; a view whose exporter left obj NULL is "of None". */
 static PyObject *view_repr(PyObject *self)
 {
     static const char *const asked[] = { "obj", "format", "shape" };
     PyObject *got[3] = { NULL, NULL, NULL }, *out;
     mv_value v = mv_none();
     mv_error err;
-    int minor = mvpy_lease_config(VIEW(self)->lease)->behaviour.minor;
+    int minor = behaviour_of(self)->minor;
 
     for (int i = 0; i < 3; i++) {
         if (mv_getattr(&VIEW(self)->view, asked[i], &v, &err) < 0)
@@ -600,13 +827,14 @@ static PyObject *view_repr(PyObject *self)
         }
     }
     if (got[2] == NULL)
-        out = PyUnicode_FromFormat("<released mvref.memoryview, Python 3.%d "
-                                   "at %p>", minor, self);
+        out = PyUnicode_FromFormat("<released memory at %p: mvref.memoryview, "
+                                   "Python 3.%d>", self, minor);
     else
-        out = PyUnicode_FromFormat("<mvref.memoryview of %s, format %R, "
-                                   "shape %R, Python 3.%d at %p>",
-                                   Py_TYPE(got[0])->tp_name, got[1], got[2],
-                                   minor, self);
+        out = PyUnicode_FromFormat("<memory at %p: mvref.memoryview of %s, "
+                                   "format %R, shape %R, Python 3.%d>", self,
+                                   got[0] == Py_None ? "None"
+                                                     : Py_TYPE(got[0])->tp_name,
+                                   got[1], got[2], minor);
     for (int i = 0; i < 3; i++)
         Py_XDECREF(got[i]);
     return out;
@@ -627,6 +855,8 @@ static PyType_Slot view_slots[] = {
     {Py_tp_doc, (void *)view_doc},
     {Py_tp_new, (void *)view_new},
     {Py_tp_dealloc, (void *)view_dealloc},
+    {Py_tp_traverse, (void *)view_traverse},
+    {Py_tp_clear, (void *)view_clear},
     {Py_tp_repr, (void *)view_repr},
     {Py_tp_hash, (void *)view_hash},
     {Py_tp_richcompare, (void *)view_richcompare},
@@ -648,8 +878,24 @@ static PyType_Slot view_slots[] = {
 };
 
 static PyType_Spec view_spec = {
-    "mvref.memoryview", sizeof(mvpy_view), 0, Py_TPFLAGS_DEFAULT, view_slots
+    "mvref.memoryview", sizeof(mvpy_view), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, view_slots
 };
+
+/* A Sequence, as collections.abc registers the builtin (and so a
+   Reversible): isinstance(m, collections.abc.Sequence). */
+static int register_sequence(PyObject *type)
+{
+    PyObject *abc = PyImport_ImportModule("collections.abc");
+    PyObject *sequence = abc ? PyObject_GetAttrString(abc, "Sequence") : NULL;
+    PyObject *done = sequence ? PyObject_CallMethod(sequence, "register", "O",
+                                                    type) : NULL;
+
+    Py_XDECREF(abc);
+    Py_XDECREF(sequence);
+    Py_XDECREF(done);
+    return done != NULL ? 0 : -1;
+}
 
 int mvpy_view_init_type(PyObject *module)
 {
@@ -661,9 +907,11 @@ int mvpy_view_init_type(PyObject *module)
     /* setting __name__ makes tp_name "memoryview" too (see the top) */
     if (type != NULL && name != NULL && by_address != NULL
         && PyObject_SetAttrString(type, "__name__", name) == 0
+        && stash_versioned((PyTypeObject *)type) == 0
+        && register_sequence(type) == 0
         && PyModule_AddObjectRef(module, "memoryview", type) == 0) {
         mvpy_ViewType = (PyTypeObject *)type;
-        status = 0;
+        status = mvpy_view_follow_version();
     } else {
         Py_XDECREF(type);
     }

@@ -205,8 +205,11 @@ int mv_lend(const mv_value *obj, int flags, mv_loan *loan, mv_error *err)
     loan->readonly = b.readonly;
     loan->ndim = b.ndim;
     loan->format = b.format;
-    loan->shape = b.shape;
-    loan->strides = b.strides;
+    /* OBJECT-007: a 0-dim loan has no shape and no strides, NULL as
+       CPython lends them; consumers rely on it (_testbuffer's tolist of
+       an ndarray made with PyBUF_ND corrupts its heap when given them). */
+    loan->shape = b.ndim > 0 ? b.shape : NULL;
+    loan->strides = b.ndim > 0 ? b.strides : NULL;
     loan->suboffsets = b.suboffsets;
     loan->lender = b.obj;
     return 0;
