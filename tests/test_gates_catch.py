@@ -74,7 +74,7 @@ def run(gate, tree: gates.Tree, capfd, **options) -> tuple[str | None, str]:
 
 
 @pytest.mark.parametrize("one_build, path, function, said", [
-    (dict(builds=(("gcc", "-O0"),), mvref_builds=()), "reference/src/index.c", "mv_getitem",
+    (dict(builds=(("gcc", "-O0"),), mvref_builds=()), "reference/src/indexing.c", "mv_getitem",
      r"unused variable .planted_unused. \[-Werror=unused-variable\]"),
     (dict(builds=(), mvref_builds=(("gcc", "-O0"),)), "reference/python/view.c",
      "view_subscript", r"view\.c:\d+:\d+: error: unused variable .planted_unused."),
@@ -93,7 +93,7 @@ def test_cppcheck_fails_on_a_null_pointer_read(tree, capfd):
     argv = ["--root", str(tree.root), "cppcheck"]
     assert gates.main(argv) == 0, capfd.readouterr()
     capfd.readouterr()
-    with planted(tree, "reference/src/index.c",
+    with planted(tree, "reference/src/indexing.c",
                  (body("mv_getitem"), "    int *planted = NULL;\n"
                                       "    if (key == NULL)\n"
                                       "        return *planted;\n")):
@@ -101,7 +101,7 @@ def test_cppcheck_fails_on_a_null_pointer_read(tree, capfd):
     out = capfd.readouterr().out
     assert status == 1, out
     assert "gate cppcheck: cppcheck reports:" in out
-    assert re.search(r"index\.c:\d+:\d+: \w+: Null pointer dereference: planted \[nullPointer\]",
+    assert re.search(r"indexing\.c:\d+:\d+: \w+: Null pointer dereference: planted \[nullPointer\]",
                      out), out
     assert "gate cppcheck: FAIL" in out
 
@@ -109,7 +109,7 @@ def test_cppcheck_fails_on_a_null_pointer_read(tree, capfd):
 def test_sanitize_fails_on_a_read_past_the_buffer(tree, capfd):
     failure, out = run(gates.gate_sanitize, tree, capfd)
     assert failure is None, out
-    with planted(tree, "reference/src/index.c",
+    with planted(tree, "reference/src/indexing.c",
                  (body("view_getitem"),
                   "    volatile unsigned char past_end =\n"
                   "        ((const unsigned char *)v->view.buf)[v->view.len];\n"
@@ -124,13 +124,13 @@ def test_sanitize_fails_on_a_read_past_the_buffer(tree, capfd):
     logs = (tree.root / "build/results/gates/logs").glob(f"reference-sanitize-gcc-{PYTHON}-64*")
     report = "".join(log.read_text() for log in sorted(logs))
     assert "ERROR: AddressSanitizer: heap-buffer-overflow" in report, report
-    assert re.search(r"READ of size 1 .*\n\s+#0 .* in view_getitem .*index\.c:\d+", report), report
+    assert re.search(r"READ of size 1 .*\n\s+#0 .* in view_getitem .*indexing\.c:\d+", report), report
 
 
 def test_valgrind_fails_on_a_leaked_block(tree, capfd):
     failure, out = run(gates.gate_valgrind, tree, capfd)
     assert failure is None, out
-    with planted(tree, "reference/src/index.c",
+    with planted(tree, "reference/src/indexing.c",
                  (r'^#include "mvint.h"\n', "#include <stdlib.h>\n"),
                  (body("mv_getitem"), "    void *volatile planted = malloc(16);\n"
                                       "    (void)planted;\n")):
@@ -140,7 +140,7 @@ def test_valgrind_fails_on_a_leaked_block(tree, capfd):
     assert "\n    adapter did not end cleanly: exit status 99" in failure, failure
     assert "definitely lost" in failure, failure
     assert re.search(r"\d+ bytes in \d+ blocks are definitely lost .*\n.*at 0x\w+: malloc .*\n"
-                     r".*by 0x\w+: mv_getitem \(index\.c:\d+\)", out), out
+                     r".*by 0x\w+: mv_getitem \(indexing\.c:\d+\)", out), out
 
 
 def test_coverage_fails_on_a_function_no_case_reaches(tree, capfd):
@@ -156,7 +156,7 @@ def test_coverage_fails_on_a_function_no_case_reaches(tree, capfd):
     thresholds.write_text("lines = {}\nfunctions = {}\nbranches = {}\n".format(*got.groups()))
     failure, out = run(gates.gate_coverage, tree, capfd)
     assert failure is None, out
-    with planted(tree, "reference/src/index.c",
+    with planted(tree, "reference/src/indexing.c",
                  (r"\Z", "\nint mv_planted_unreached(int x);\n"
                          "int mv_planted_unreached(int x)\n{\n    return x + 1;\n}\n")):
         failure, out = run(gates.gate_coverage, tree, capfd)

@@ -16,8 +16,8 @@
  *   ndarray.c     1  _testbuffer.ndarray and numpy arrays
  *   layout.c      2  attributes, contiguity; addresses and copies
  *   formats.c     3  native struct codes: sizes, pack, unpack
- *   index.c       4  m[i], m[i, j], m[()], m[...]
- *   slice.c       5  m[a:b:c]
+ *   indexing.c    4  m[i], m[i, j], m[()], m[...]
+ *   slicing.c     5  m[a:b:c]
  *   assign.c      6  m[key] = v, del m[key]
  *   readonly.c    7  the read-only flag, toreadonly()
  *   export.c      8  exporters: lending memory, refusing to resize
@@ -291,7 +291,7 @@ int mv_struct_pack(const mv_config *cfg, const char *format,
 /* The chapters' operations on views                                   */
 /* ------------------------------------------------------------------ */
 
-/* index.c */
+/* indexing.c */
 bool mv_has_index(const mv_value *key);        /* an int, a numpy array */
 int mv_key_index(const mv_config *cfg, const mv_value *key, mv_ssize *out,
                  mv_error *err);
@@ -301,7 +301,7 @@ int mv_tuple_address(mv_view *v, const mv_value *key, unsigned char **out,
                      mv_error *err);
 int mv_lookup_dimension(const mv_buffer *b, unsigned char *ptr, int dim,
                         mv_ssize index, unsigned char **out, mv_error *err);
-/* slice.c */
+/* slicing.c */
 int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
                      mv_ssize *out, mv_error *err);
 int mv_slice_unpack(const mv_config *cfg, const mv_value *slice,

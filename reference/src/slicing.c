@@ -1,5 +1,5 @@
 /*
- * slice.c -- chapter 5 of the spec: m[start:stop:step], a new view of the
+ * slicing.c -- chapter 5 of the spec: m[start:stop:step], a new view of the
  * same memory.
  *
  * A slice copies nothing (SLICE-006): it is a new view on the same managed

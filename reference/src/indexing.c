@@ -1,5 +1,5 @@
 /*
- * index.c -- chapter 4 of the spec: reading one item through a view,
+ * indexing.c -- chapter 4 of the spec: reading one item through a view,
  * m[i], m[i, j], m[()], and m[...].
  *
  * The key decides what m[key] means, and the checks come in the order of
@@ -11,7 +11,7 @@
  *               anything else is refused      TypeError      INDEX-014..016
  *   an int (or bool): converted, format, 1-D only, bounds    INDEX-001..005,
  *                                                            INDEX-012
- *   a slice: a new view                                      slice.c
+ *   a slice: a new view                                      slicing.c
  *   a tuple of ints: format, length, each index in order     INDEX-007..011
  *   a tuple of slices                         NotImplementedError SLICE-010
  *   anything else                             TypeError      INDEX-006, 013
