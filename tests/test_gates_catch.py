@@ -176,14 +176,14 @@ def test_allocfail_fails_on_a_leak_when_an_allocation_fails(tree, capfd):
     assert failure is None, out
     # When the view cannot be made, the new managed buffer is kept, and with
     # it the exporter's loan: the one path the suite itself never takes.
-    with planted(tree, "reference/src/construct.c",
+    with planted(tree, "reference/src/view.c",
                  (r"^    status = view_new\(mb, &mb->master, out, err\);\n",
                   "    if (status < 0)\n        return status;\n")):
         failure, out = run(gates.gate_allocfail, tree, capfd)
     assert failure == f"allocation failures went wrong for {PYTHON} (64-bit)", out
     assert re.search(r"--fail-alloc \d+: exit status 99", out), out
     assert re.search(r"are definitely lost .*\n(.*\n){2}.*by 0x\w+: mv_view_from_buffer "
-                     r"\(construct\.c:\d+\)", out), out
+                     r"\(view\.c:\d+\)", out), out
 
 
 def test_the_command_line_names_the_tree_the_cases_and_the_pythons(tmp_path):

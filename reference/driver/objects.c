@@ -29,6 +29,13 @@
 
 #include "driver.h"
 #include "mvint.h"
+#include "abstract.h"
+#include "chapters.h"
+#include "exporter.h"
+#include "formats.h"
+#include "layout.h"
+#include "refcount.h"
+#include "value.h"
 
 static int exporter_contents(mv_exporter *e, mv_value *result, mv_error *err);
 
@@ -535,14 +542,14 @@ static int methods_call(mv_exporter *e, const char *method, const mv_args *a,
 
     if (a->nkwargs > 0 || a->nargs > 4)
         return mv_unsupported(err, "keyword arguments to %s.%s",
-                              mv_exporter_name(e, false), method);
+                              mv_object_name(&e->base, false), method);
     for (size_t i = 0; i < a->nargs; i++)
         arg[i] = &a->args[i];
     if (e->base.type == MV_TYPE_BYTEARRAY)
         return bytearray_call(e, method, arg, a->nargs, result, err);
     if (e->base.type == MV_TYPE_ARRAY)
         return array_call(e, method, arg, a->nargs, result, err);
-    return mv_unsupported(err, "%s.%s", mv_exporter_name(e, false), method);
+    return mv_unsupported(err, "%s.%s", mv_object_name(&e->base, false), method);
 }
 
 /* A new array of e's typecode holding the items in bytes. */
@@ -629,7 +636,7 @@ static int ndarray_getitem(mv_exporter *e, const mv_value *key,
     bool supported;
 
     if (e->base.type != MV_TYPE_NUMPY || c == NULL)
-        return mv_unsupported(err, "%s[...]", mv_exporter_name(e, false));
+        return mv_unsupported(err, "%s[...]", mv_object_name(&e->base, false));
     if (ndarray_address(e, key, &ptr, &supported, err) < 0)
         return -1;
     if (!supported)

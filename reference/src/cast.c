@@ -38,6 +38,12 @@
 #include <stdio.h>
 
 #include "mvint.h"
+#include "chapters.h"
+#include "formats.h"
+#include "layout.h"
+#include "refcount.h"
+#include "value.h"
+#include "view.h"
 
 static bool zero_in_shape(const mv_buffer *b)
 {

@@ -37,6 +37,14 @@
 #include <stdio.h>
 
 #include "mvint.h"
+#include "abstract.h"
+#include "chapters.h"
+#include "exporter.h"
+#include "formats.h"
+#include "layout.h"
+#include "refcount.h"
+#include "value.h"
+#include "view.h"
 
 /* ---- equality of plain values ------------------------------------------ */
 

@@ -23,6 +23,13 @@
  * (INDEX-018), following a pointer where a suboffset says so.
  */
 #include "mvint.h"
+#include "chapters.h"
+#include "exporter.h"
+#include "formats.h"
+#include "layout.h"
+#include "refcount.h"
+#include "value.h"
+#include "view.h"
 
 /* INDEX-002, INDEX-003, INDEX-011: the address of index along dimension
    dim, starting at ptr; negative indexes count from the end. */

@@ -16,6 +16,11 @@
  * then clamped again to the dimension (SLICE-002, SLICE-003).
  */
 #include "mvint.h"
+#include "chapters.h"
+#include "layout.h"
+#include "refcount.h"
+#include "value.h"
+#include "view.h"
 
 /* SLICE-005, SLICE-007: an int as a slice bound, with ints beyond
    Py_ssize_t clamped; anything else is a TypeError whose message says

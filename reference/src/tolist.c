@@ -19,6 +19,11 @@
  * memoryview cannot parse refuses.
  */
 #include "mvint.h"
+#include "chapters.h"
+#include "formats.h"
+#include "layout.h"
+#include "value.h"
+#include "view.h"
 
 /* The last dimension of b, from ptr, as a list of unpacked items. */
 static int tolist_base(const mv_config *cfg, char code, const mv_buffer *b,
