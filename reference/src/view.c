@@ -45,8 +45,6 @@
 #include "value.h"
 #include "view.h"
 
-static void view_destructor(mv_object *obj);
-
 mv_value mv_view_value(mv_view *v)
 {
     return mv_object_owned(&v->base);
@@ -80,6 +78,44 @@ static void managed_decref(mv_managed *mb)
     managed_release(mb);
     mv_object_decref(mb->master.obj);
     mv_free(mb);
+}
+
+/* ---- released views ----------------------------------------------------------- */
+
+/* RELEASE-001, RELEASE-006: every operation on a released view fails so,
+   before any other check.  (Its managed buffer cannot have given its loan
+   back before it: the view counts in its exports until released.) */
+int mv_view_check_released(const mv_view *v, mv_error *err)
+{
+    assert(!v->mbuf->released || (v->flags & MV_FLAG_RELEASED));
+    if (v->flags & MV_FLAG_RELEASED)
+        return mv_raise(err, "ValueError",
+                        "operation forbidden on released memoryview object");
+    return 0;
+}
+
+/* EXPORT-005: the view's share of the loan goes back; the last share
+   returns the loan to its lender. */
+void mv_view_give_back(mv_view *v)
+{
+    assert(!(v->flags & MV_FLAG_RELEASED));
+    v->flags |= MV_FLAG_RELEASED;
+    if (--v->mbuf->exports == 0)
+        managed_release(v->mbuf);
+}
+
+/* EXPORT-009: a view freed is a view released.
+   Assumes no loan of v is outstanding: each holds a reference to v. */
+static void view_destructor(mv_object *obj)
+{
+    mv_view *v = (mv_view *)obj;
+
+    assert(v->exports == 0);
+    if (!(v->flags & MV_FLAG_RELEASED))
+        mv_view_give_back(v);
+    managed_decref(v->mbuf);
+    mv_value_clear(&v->hash_key);
+    mv_free(v);
 }
 
 /* ---- making views ----------------------------------------------------------- */
@@ -190,44 +226,6 @@ int mv_view_from_buffer(const mv_buffer *b, mv_view **out, mv_error *err)
     status = view_new(mb, &mb->master, out, err);
     managed_decref(mb);
     return status;
-}
-
-/* ---- released views ----------------------------------------------------------- */
-
-/* RELEASE-001, RELEASE-006: every operation on a released view fails so,
-   before any other check.  (Its managed buffer cannot have given its loan
-   back before it: the view counts in its exports until released.) */
-int mv_view_check_released(const mv_view *v, mv_error *err)
-{
-    assert(!v->mbuf->released || (v->flags & MV_FLAG_RELEASED));
-    if (v->flags & MV_FLAG_RELEASED)
-        return mv_raise(err, "ValueError",
-                        "operation forbidden on released memoryview object");
-    return 0;
-}
-
-/* EXPORT-005: the view's share of the loan goes back; the last share
-   returns the loan to its lender. */
-void mv_view_give_back(mv_view *v)
-{
-    assert(!(v->flags & MV_FLAG_RELEASED));
-    v->flags |= MV_FLAG_RELEASED;
-    if (--v->mbuf->exports == 0)
-        managed_release(v->mbuf);
-}
-
-/* EXPORT-009: a view freed is a view released.
-   Assumes no loan of v is outstanding: each holds a reference to v. */
-static void view_destructor(mv_object *obj)
-{
-    mv_view *v = (mv_view *)obj;
-
-    assert(v->exports == 0);
-    if (!(v->flags & MV_FLAG_RELEASED))
-        mv_view_give_back(v);
-    managed_decref(v->mbuf);
-    mv_value_clear(&v->hash_key);
-    mv_free(v);
 }
 
 /* ---- length ------------------------------------------------------------------ */
