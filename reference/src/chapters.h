@@ -2,7 +2,7 @@
  * chapters.h -- what a chapter's file offers the files above it (the
  * method table, methods.c; a host, external.c; the driver) and the few
  * chapters that build on it, along the edges mvint.h lists.  Each
- * chapter's public operations (mv_getitem, mv_cast...) are in mvref.h.
+ * chapter's public operations (mv_getitem, mv_eq...) are in mvref.h.
  */
 #ifndef MV_CHAPTERS_H
 #define MV_CHAPTERS_H
