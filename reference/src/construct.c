@@ -29,7 +29,7 @@ static int view_of(const mv_config *cfg, const mv_value *obj, mv_value *out,
     mv_buffer b;
 
     if (base != NULL) {   /* a view of a view shares its managed buffer */
-        if (mv_view_check_released(base, err) < 0
+        if (mv_view_check_released(base, err) < 0          /* CONSTRUCT-008 */
             || mv_view_derive(base, &v, err) < 0)
             return -1;
         *out = mv_view_value(v);
@@ -38,6 +38,7 @@ static int view_of(const mv_config *cfg, const mv_value *obj, mv_value *out,
     if (obj->kind != MV_BYTES && mv_as_exporter(obj) == NULL)
         return mv_raise(err, "TypeError", "memoryview: a bytes-like object "
                         "is required, not '%.200s'", mv_type_qualname(obj));
+    /* EXPORT-010: a loan of its own, and a managed buffer of its own */
     if (mv_getbuffer(cfg, obj, &b, MV_BUF_FULL_RO, err) < 0
         || mv_view_from_buffer(&b, &v, err) < 0)
         return -1;

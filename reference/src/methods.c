@@ -110,7 +110,7 @@ static bool since_3_14(const mv_behaviour *b) { return b->has_count_index; }
 
 static const method methods[] = {
     { { "tolist", "memoryview.tolist", MV_SIG_NOARGS, 0, 0, { 0 } },
-      m_tolist, NULL },
+      m_tolist, NULL },                                  /* TOLIST-007 */
     { { "tobytes", "memoryview.tobytes", MV_SIG_CLINIC, 0, 1, { "order" } },
       m_tobytes, NULL },
     { { "hex", "memoryview.hex", MV_SIG_CLINIC, 0, 2,
