@@ -335,6 +335,8 @@ static int pack_signed(char code, unsigned char *ptr, mv_ssize size,
         return invalid_type(code, err);
     if (!mv_int_to_i64(item, &i) || i > lim || i < -lim - 1)
         return invalid_value(code, err);
+    testcase(i == lim);              /* the largest the code holds */
+    testcase(i == -lim - 1);         /* and the smallest */
     write_unsigned(ptr, size, (uint64_t)i);
     return 0;
 }
@@ -349,6 +351,7 @@ static int pack_unsigned(char code, unsigned char *ptr, mv_ssize size,
         return invalid_type(code, err);
     if (!mv_int_to_u64(item, &u) || u > lim)
         return invalid_value(code, err);
+    testcase(u == lim);              /* the largest the code holds */
     write_unsigned(ptr, size, u);
     return 0;
 }

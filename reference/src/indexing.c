@@ -38,8 +38,10 @@ int mv_lookup_dimension(const mv_buffer *b, unsigned char *ptr, int dim,
 {
     mv_ssize nitems = b->shape[dim];
 
+    testcase(index == -nitems);      /* the first item, from the end */
     if (index < 0)
         index += nitems;
+    testcase(index == nitems - 1);   /* the last item */
     if (index < 0 || index >= nitems)
         return mv_raise(err, "IndexError",
                         "index out of bounds on dimension %d", dim + 1);

@@ -117,6 +117,7 @@ int mv_slice_first_dimension(const mv_config *cfg, mv_buffer *b,
     if (mv_slice_unpack(cfg, slice, &start, &stop, &step, err) < 0)
         return -1;
     b->shape[0] = mv_slice_adjust(b->shape[0], &start, &stop, step);
+    testcase(b->shape[0] == 0);      /* an empty slice */
     b->buf += b->strides[0] * start;
     b->strides[0] = wrapping_multiply(cfg, b->strides[0], step);
     return 0;

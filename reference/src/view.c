@@ -176,6 +176,7 @@ static int view_new(mv_managed *mb, const mv_buffer *src, mv_view **out,
     mv_view *v;
 
     assert(!mb->released);
+    testcase(src->ndim == MV_MAX_NDIM);   /* the most a view may have */
     if (src->ndim > MV_MAX_NDIM)   /* CONSTRUCT-009, TOLIST-008 */
         return mv_raise(err, "ValueError", "memoryview: number of dimensions "
                         "must not exceed %d", MV_MAX_NDIM);
