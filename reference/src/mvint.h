@@ -54,6 +54,16 @@
  *  │            │ error.c      │    │ exceptions                           │
  *  └────────────┴──────────────┴────┴──────────────────────────────────────┘
  *
+ * Where the exporters are.  bytes and bytearray are in the base
+ * (exporter.c), because memoryview(b'...') of a bytes value makes one.
+ * array.array, _testbuffer.ndarray and numpy arrays (array.c, ndarray.c)
+ * are chapter 1's: a case's setup builds them (the driver calls them),
+ * and nothing in the library does.  external.c, the exporter over a
+ * host's memory and the loans of a view to a host, is interface: only a
+ * host calls it, and it calls down into the chapters (hash, compare.c).
+ * What the exporters do with their own methods (ba.append(), chapter 8)
+ * is the driver's, reference/driver/.
+ *
  * A chapter calls another only where the spec builds one operation on
  * another; these are all such calls (tests/test_layering.py reads the
  * calls from the object files, and fails on any other that is not
@@ -66,7 +76,8 @@
  *                             (ASSIGN-005, ASSIGN-015)
  *   assign.c -> readonly.c    every write asks first whether the view may
  *                             be written (READONLY-001, ASSIGN-015)
- *   compare.c -> tobytes.c    hash(m) is hash(m.tobytes()) (HASH-001)
+ *   compare.c -> tobytes.c    hash(m) is hash(m.tobytes()) (HASH-001);
+ *                             a bytearray compares a buffer's bytes
  *   sequence.c -> compare.c   `in`, count() and index() compare items with
  *                             == (SEQ-009, SEQ-010)
  *   sequence.c -> slicing.c   index()'s start and stop are slice bounds
