@@ -181,7 +181,7 @@ int mv_view_cast(mv_view *v, const mv_value *format, const mv_value *shape,
         return mv_raise(err, "TypeError", "memoryview: cannot cast view with "
                         "zeros in shape or strides");
     if (shape != NULL) {
-        if (shape->kind != MV_LIST && shape->kind != MV_TUPLE)   /* CAST-005 */
+        if (shape->kind != MV_LIST && shape->kind != MV_TUPLE) /* CAST-005 */
             return mv_raise(err, "TypeError",
                             "shape must be a list or a tuple");
         testcase(shape->as.seq.len == MV_MAX_NDIM);
