@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "driver.h"
-#include "mvint.h"   /* mv_bytes_of: a bytes object's contents, read as is */
+#include "abstract.h"   /* mv_bytes_of: a bytes object's contents, as is */
 
 /* ---- names --------------------------------------------------------------- */
 

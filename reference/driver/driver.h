@@ -1,17 +1,18 @@
 /*
  * driver.h -- what the driver's files share.
  *
- *   main.c    the process: options, the hello line, one result line per case
- *   codec.c   protocol values (spec/protocol.md §3) to mv_value and back
- *   run.c     a case: build the setup, run each step, collect outcomes
- *   objects.c what cases do to exporters themselves (ba.append(1)), which
- *             is theirs and not memoryview's
- *   text.c    JSON text, written as it is made: the result lines
- *   arena.c   jansson's memory, taken back whole between cases
+ *   main.c     the process: options, the hello line, one result line a case
+ *   codec.c    protocol values (spec/protocol.md §3) to mv_value and back
+ *   run.c      a case: build the setup, run each step, collect outcomes
+ *   exporters.c, bytes.c, bytearray.c, array.c, ndarray.c
+ *              what cases do to exporters themselves (ba.append(1)), which
+ *              is theirs and not memoryview's (exporters.h says more)
+ *   text.c     JSON text, written as it is made: the result lines
+ *   arena.c    jansson's memory, taken back whole between cases
  *
  * Every operation on a view is one call into the reference library.  The
  * driver's own concerns are the protocol's -- names, the encoding of
- * values, outcomes -- and, in objects.c, the exporters' own methods.
+ * values, outcomes -- and, in exporters.c, the exporters' own methods.
  */
 #ifndef MVREF_DRIVER_H
 #define MVREF_DRIVER_H
@@ -86,7 +87,7 @@ int env_bind(env *e, const char *name, mv_value *value);  /* takes value */
 void env_drop(env *e, const char *name);
 void env_clear(env *e);
 
-/* objects.c: operations on exporters (not views) */
+/* exporters.c: operations on exporters (not views) */
 int exporter_call(const mv_value *obj, const char *method, const mv_args *a,
                   mv_value *result, mv_error *err);
 int exporter_getitem(const mv_value *obj, const mv_value *key,

@@ -169,7 +169,7 @@ static int binary_op(const char *op, const json_t *step, env *e,
 }
 
 /* obj[key], obj[key] = value, del obj[key]: the library's for a view, the
-   exporter's own otherwise (objects.c). */
+   exporter's own otherwise (exporters.c). */
 static int item_op(const char *op, const json_t *step, const mv_value *obj,
                    env *e, step_result *r, problem *p)
 {

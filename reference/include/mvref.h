@@ -287,9 +287,9 @@ mv_type mv_object_type(const mv_object *obj);
 void mv_object_incref(mv_object *obj);
 void mv_object_decref(mv_object *obj);
 
-/* -- Making exporters (export.c, ndarray.c).  Each returns a new object in
-   *out.  A case's setup builds these; a failure there is MV_UNSUPPORTED,
-   since it is not memoryview's to report. -- */
+/* -- Making exporters (exporter.c, array.c, ndarray.c).  Each returns a
+   new object in *out.  A case's setup builds these; a failure there is
+   MV_UNSUPPORTED, since it is not memoryview's to report. -- */
 
 int mv_bytes_object(const mv_config *cfg, const unsigned char *data,
                     size_t len, mv_value *out, mv_error *err);

@@ -220,7 +220,7 @@ static PyMethodDef functions[] = {
      "(n = 0: none); a test hook (mv_alloc_fail_at)."},
     {"_failed_allocation", failed_allocation, METH_NOARGS,
      "_failed_allocation()\n--\n\n"
-     "The call site ('reference/src/x.c:123') of the allocation the hook\n"
+     "The call site ('reference/src/view.c:123') of the allocation the hook\n"
      "made fail since it was armed, or None."},
     {NULL, NULL, 0, NULL}
 };

@@ -36,7 +36,7 @@ static struct {
     long made;       /* allocations made so far */
     long live;       /* made and not yet freed */
     long fail_at;    /* 0: never fail; else the number of the one to fail */
-    char failed_site[128];  /* "reference/src/x.c:123": the one failed */
+    char failed_site[128];  /* "reference/src/view.c:123": the one failed */
     mv_alloc_tracer trace;  /* told of every allocation, if set */
     void *trace_ctx;
 } alloc_state;

@@ -30,6 +30,8 @@
 #include <stdio.h>
 
 #include "mvint.h"
+#include "args.h"
+#include "value.h"
 
 static int no_arguments(const mv_signature *sig, const mv_args *a,
                         bool qualified, mv_error *err)

@@ -33,6 +33,13 @@
  * if the source had been copied first (ASSIGN-014).
  */
 #include "mvint.h"
+#include "abstract.h"
+#include "chapters.h"
+#include "formats.h"
+#include "layout.h"
+#include "refcount.h"
+#include "value.h"
+#include "view.h"
 
 /* ASSIGN-011, ASSIGN-012: the source's format, ignoring one '@' on either
    side, and its itemsize must be the destination's, and so must its

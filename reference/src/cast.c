@@ -38,6 +38,12 @@
 #include <stdio.h>
 
 #include "mvint.h"
+#include "chapters.h"
+#include "formats.h"
+#include "layout.h"
+#include "refcount.h"
+#include "value.h"
+#include "view.h"
 
 static bool zero_in_shape(const mv_buffer *b)
 {
@@ -83,15 +89,16 @@ static int cast_to_1d(mv_view *v, const mv_value *format, mv_error *err)
         return -1;
     if (native)
         itemsize = mv_native_itemsize(cfg, text, &dest);
-    if (itemsize < 0)
+    if (itemsize < 0)                                    /* CAST-008 */
         return mv_raise(err, "ValueError", "memoryview: destination format "
                         "must be a native single character format prefixed "
                         "with an optional '@'");
+    /* CAST-009, CAST-016: one side of the cast is a byte format */
     if ((mv_native_itemsize(cfg, b->format, &src) < 0
          || !MV_IS_BYTE_FORMAT(src)) && !MV_IS_BYTE_FORMAT(dest))
         return mv_raise(err, "TypeError", "memoryview: cannot cast between "
                         "two non-byte formats");
-    if (b->len % itemsize)
+    if (b->len % itemsize)                               /* CAST-010 */
         return mv_raise(err, "TypeError",
                         "memoryview: length is not a multiple of itemsize");
     /* the format is kept as written, '@' and all: a static string */
@@ -158,31 +165,34 @@ int mv_view_cast(mv_view *v, const mv_value *format, const mv_value *shape,
     const mv_buffer *b = &v->view;
     mv_view *c;
 
-    if (format->kind != MV_STR)
+    if (format->kind != MV_STR)                          /* CAST-015 */
         return mv_raise(err, "TypeError", legacy
                         ? "memoryview: format argument must be a string"
                         : "cast() argument 'format' must be str, not %.50s",
                         format->kind == MV_NONE ? "None"   /* clinic's way */
                                                 : mv_type_qualname(format));
-    if (mv_view_check_released(v, err) < 0)   /* 3.9 checked before binding */
+    if (mv_view_check_released(v, err) < 0)   /* CAST-014; 3.9 checked it
+                                                 before binding */
         return -1;
-    if (!(v->flags & MV_FLAG_C))
+    if (!(v->flags & MV_FLAG_C))                         /* CAST-003 */
         return mv_raise(err, "TypeError",
                         "memoryview: casts are restricted to C-contiguous views");
-    if ((shape != NULL || b->ndim != 1) && zero_in_shape(b))
+    if ((shape != NULL || b->ndim != 1) && zero_in_shape(b))   /* CAST-004 */
         return mv_raise(err, "TypeError", "memoryview: cannot cast view with "
                         "zeros in shape or strides");
     if (shape != NULL) {
-        if (shape->kind != MV_LIST && shape->kind != MV_TUPLE)
-            return mv_raise(err, "TypeError", "shape must be a list or a tuple");
-        if (shape->as.seq.len > MV_MAX_NDIM)
+        if (shape->kind != MV_LIST && shape->kind != MV_TUPLE) /* CAST-005 */
+            return mv_raise(err, "TypeError",
+                            "shape must be a list or a tuple");
+        testcase(shape->as.seq.len == MV_MAX_NDIM);
+        if (shape->as.seq.len > MV_MAX_NDIM)             /* CAST-006 */
             return mv_raise(err, "ValueError", "memoryview: number of "
                             "dimensions must not exceed %d", MV_MAX_NDIM);
-        if (b->ndim != 1 && shape->as.seq.len != 1)
+        if (b->ndim != 1 && shape->as.seq.len != 1)      /* CAST-007 */
             return mv_raise(err, "TypeError",
                             "memoryview: cast must be 1D -> ND or ND -> 1D");
     }
-    if (mv_view_derive(v, &c, err) < 0)
+    if (mv_view_derive(v, &c, err) < 0)   /* CAST-002: the same memory */
         return -1;
     if (cast_to_1d(c, format, err) < 0
         || (shape != NULL && cast_to_nd(c, shape, err) < 0)) {

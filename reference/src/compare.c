@@ -37,6 +37,14 @@
 #include <stdio.h>
 
 #include "mvint.h"
+#include "abstract.h"
+#include "chapters.h"
+#include "exporter.h"
+#include "formats.h"
+#include "layout.h"
+#include "refcount.h"
+#include "value.h"
+#include "view.h"
 
 /* ---- equality of plain values ------------------------------------------ */
 
@@ -209,6 +217,7 @@ static int view_equal(mv_view *v, const mv_value *w, bool *out,
     int status;
 
     *not_implemented = false;
+    /* COMPARE-006, RELEASE-005: identity alone */
     if (mv_view_check_released(v, &ignored) < 0
         || (wv != NULL && mv_view_check_released(wv, &ignored) < 0)) {
         *out = w->kind == MV_OBJECT && w->as.object == &v->base;

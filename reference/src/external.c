@@ -2,11 +2,12 @@
  * external.c -- the library embedded in a host: memory the library does not
  * own, lent to it, and views lent back out.
  *
- * Inside the library every exporter owns its memory (exporter.c).  A host
- * such as CPython (reference/python/) has exporters of its own -- a real
- * bytearray, a numpy array -- and wants the library's views over *their*
- * memory, so that a write through the view is seen by the host's object and
- * the host's object counts the export.  An external exporter is the bridge:
+ * Inside the library every exporter owns its memory (exporter.c, array.c,
+ * ndarray.c).  A host such as CPython (reference/python/) has exporters of
+ * its own -- a real bytearray, a numpy array -- and wants the library's
+ * views over *their* memory, so that a write through the view is seen by
+ * the host's object and the host's object counts the export.  An external
+ * exporter is the bridge:
  *
  *     host object ── host's loan ──▶ external exporter ◀── loan ── managed
  *     (counts 1)     (Py_buffer)     (memory: borrowed)            buffer ◀── views
@@ -32,6 +33,13 @@
 #include <stdio.h>
 
 #include "mvint.h"
+#include "abstract.h"
+#include "chapters.h"
+#include "exporter.h"
+#include "layout.h"
+#include "refcount.h"
+#include "value.h"
+#include "view.h"
 
 /* An external exporter: an exporter first, so that the library (and
    mv_exporter_dealloc, which frees the block) sees nothing else. */
@@ -93,9 +101,7 @@ int mv_external_object(const mv_config *cfg, mv_type like, char typecode,
     if (x == NULL)
         return mv_no_memory(err);
     e = &x->base;
-    e->base.type = like;
-    e->base.refcount = 1;
-    e->base.cfg = cfg;
+    mv_exporter_init(e, cfg, like);
     e->data = b->buf;        /* borrowed: detached before the exporter dies */
     e->size = b->len;
     e->typecode = typecode;

@@ -41,6 +41,9 @@
 #include <stdio.h>
 
 #include "mvint.h"
+#include "abstract.h"
+#include "formats.h"
+#include "value.h"
 
 /* FORMAT-001, FORMAT-002: the item size of a native single-character
    format, or -1. */
@@ -332,6 +335,8 @@ static int pack_signed(char code, unsigned char *ptr, mv_ssize size,
         return invalid_type(code, err);
     if (!mv_int_to_i64(item, &i) || i > lim || i < -lim - 1)
         return invalid_value(code, err);
+    testcase(i == lim);              /* the largest the code holds */
+    testcase(i == -lim - 1);         /* and the smallest */
     write_unsigned(ptr, size, (uint64_t)i);
     return 0;
 }
@@ -346,6 +351,7 @@ static int pack_unsigned(char code, unsigned char *ptr, mv_ssize size,
         return invalid_type(code, err);
     if (!mv_int_to_u64(item, &u) || u > lim)
         return invalid_value(code, err);
+    testcase(u == lim);              /* the largest the code holds */
     write_unsigned(ptr, size, u);
     return 0;
 }
@@ -405,6 +411,8 @@ int mv_pack_native(const mv_config *cfg, char code, unsigned char *ptr,
     char fmt[2] = { code, '\0' };
     char c;
     mv_ssize size = mv_native_itemsize(cfg, fmt, &c);
+    const unsigned char *bytes;
+    size_t len;
     bool truth;
 
     if (size < 0)
@@ -425,20 +433,11 @@ int mv_pack_native(const mv_config *cfg, char code, unsigned char *ptr,
         return 0;
     default:    /* FORMAT-013: 'c', exactly one byte, and only from bytes */
         assert(code == 'c');
-        if (item->kind != MV_BYTES
-            && !(item->kind == MV_OBJECT
-                 && item->as.object->type == MV_TYPE_BYTES))
+        if (!mv_bytes_of(item, &bytes, &len))
             return invalid_type(code, err);
-        if (item->kind == MV_BYTES) {
-            if (item->as.bytes.len != 1)
-                return invalid_value(code, err);
-            *ptr = item->as.bytes.data[0];
-        } else {
-            const mv_exporter *e = (const mv_exporter *)item->as.object;
-            if (e->size != 1)
-                return invalid_value(code, err);
-            *ptr = e->data[0];
-        }
+        if (len != 1)
+            return invalid_value(code, err);
+        *ptr = bytes[0];
         return 0;
     }
 }

@@ -1,7 +1,8 @@
 /*
- * layout.c -- chapter 2 of the spec: where the items of a buffer are
- * (shape, strides, suboffsets), what a view says about its layout, and
- * how items are copied between layouts.
+ * layout.c -- where the items of a buffer are (shape, strides,
+ * suboffsets), whether they are packed, and how they are copied between
+ * layouts: the arithmetic under chapter 2 of the spec, whose attributes
+ * (attributes.c) report it, and under every walk over items.
  *
  * A buffer names memory by `buf`, the address of item [0, ..., 0], not by
  * its lowest address: with negative strides the items lie *before* buf.
@@ -58,6 +59,7 @@
  * neither.
  */
 #include "mvint.h"
+#include "layout.h"
 
 /* ---- pointers of indirect dimensions -------------------------------------- */
 
@@ -152,32 +154,6 @@ bool mv_is_contiguous(const mv_buffer *b, char order)
     return packed(b, b->ndim - 1, -1) || packed(b, 0, 1);
 }
 
-/* ATTR-008, ATTR-009, ATTR-012: contiguity flags, computed once per
-   layout.  One-dimensional views use a simpler test than
-   PyBuffer_IsContiguous: the stride must equal the itemsize unless there
-   is exactly one item, so an empty view with a step (m[0:0:2]) is not
-   contiguous. */
-void mv_view_init_flags(mv_view *v)
-{
-    const mv_buffer *b = &v->view;
-    unsigned flags = v->flags & MV_FLAG_RELEASED;
-
-    if (b->suboffsets != NULL)
-        flags |= MV_FLAG_PIL;
-    else if (b->ndim == 0)
-        flags |= MV_FLAG_C | MV_FLAG_F;
-    else if (b->ndim == 1) {
-        if (b->shape[0] == 1 || b->strides[0] == b->itemsize)
-            flags |= MV_FLAG_C | MV_FLAG_F;
-    } else {
-        if (mv_is_contiguous(b, 'C'))
-            flags |= MV_FLAG_C;
-        if (mv_is_contiguous(b, 'F'))
-            flags |= MV_FLAG_F;
-    }
-    v->flags = flags;
-}
-
 /* ---- copying items ---------------------------------------------------------- */
 
 /* Copy every item of an n-dimensional block between two layouts of the
@@ -250,68 +226,4 @@ int mv_copy_items(const mv_buffer *dst, const mv_buffer *src, mv_error *err)
     copy_rec(dst, dst->buf, &tmp_layout, tmp, 0);
     mv_free(tmp);
     return 0;
-}
-
-/* ---- attributes ---------------------------------------------------------------- */
-
-/* ATTR-004, ATTR-005, ATTR-006: a tuple of ndim ints, or () when the
-   buffer has none of them. */
-static int ssize_tuple(const mv_ssize *items, int n, mv_value *out,
-                       mv_error *err)
-{
-    if (mv_seq_new(out, MV_TUPLE, items ? (size_t)n : 0, err) < 0)
-        return -1;
-    for (int i = 0; items && i < n; i++)
-        out->as.seq.items[i] = mv_int_from_i64(items[i]);
-    return 0;
-}
-
-/* The attributes of a view (ATTR-001 to ATTR-013, each below); all refuse
-   a released view (RELEASE-004). */
-int mv_view_getattr(mv_view *v, const char *name, mv_value *result,
-                    mv_error *err)
-{
-    const mv_buffer *b = &v->view;
-
-    if (mv_view_check_released(v, err) < 0)
-        return -1;
-    if (strcmp(name, "obj") == 0)                        /* ATTR-001 */
-        *result = mv_object_value(b->obj);
-    else if (strcmp(name, "nbytes") == 0)                /* ATTR-007 */
-        *result = mv_int_from_i64(b->len);
-    else if (strcmp(name, "readonly") == 0)              /* READONLY-003 */
-        *result = mv_bool(b->readonly);
-    else if (strcmp(name, "itemsize") == 0)              /* ATTR-003 */
-        *result = mv_int_from_i64(b->itemsize);
-    else if (strcmp(name, "format") == 0)                /* ATTR-002 */
-        return mv_str_new(result, b->format, strlen(b->format), err);
-    else if (strcmp(name, "ndim") == 0)                  /* ATTR-004 */
-        *result = mv_int_from_i64(b->ndim);
-    else if (strcmp(name, "shape") == 0)                 /* ATTR-004 */
-        return ssize_tuple(b->shape, b->ndim, result, err);
-    else if (strcmp(name, "strides") == 0)               /* ATTR-005 */
-        return ssize_tuple(b->strides, b->ndim, result, err);
-    else if (strcmp(name, "suboffsets") == 0)            /* ATTR-006 */
-        return ssize_tuple(b->suboffsets, b->ndim, result, err);
-    else if (strcmp(name, "c_contiguous") == 0)          /* ATTR-010 */
-        *result = mv_bool(v->flags & MV_FLAG_C);
-    else if (strcmp(name, "f_contiguous") == 0)          /* ATTR-011 */
-        *result = mv_bool(v->flags & MV_FLAG_F);
-    else if (strcmp(name, "contiguous") == 0)   /* ATTR-013 */
-        *result = mv_bool(v->flags & (MV_FLAG_C | MV_FLAG_F));
-    else
-        return mv_raise(err, "AttributeError", "'memoryview' object has no "
-                        "attribute '%.400s'", name);
-    return 0;
-}
-
-/* obj.name */
-int mv_getattr(const mv_value *obj, const char *name, mv_value *result,
-               mv_error *err)
-{
-    mv_view *v = mv_as_view(obj);
-
-    if (NEVER(v == NULL))
-        return mv_unsupported(err, "%s.%s", mv_type_name(obj), name);
-    return mv_view_getattr(v, name, result, err);
 }

@@ -24,6 +24,10 @@
 #include <stdlib.h>
 
 #include "mvint.h"
+#include "exporter.h"
+#include "formats.h"
+#include "layout.h"
+#include "value.h"
 
 /* ATTR-006: turn dimension 0 into an indirect one, as _testbuffer's ND_PIL
    does (init_suboffsets): prepend a pointer per index, aligned to 8

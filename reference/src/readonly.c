@@ -14,6 +14,9 @@
  *     ba[0] = 122  ->  r[0] == 122
  */
 #include "mvint.h"
+#include "chapters.h"
+#include "refcount.h"
+#include "view.h"
 
 /* READONLY-001, READONLY-002: a read-only view refuses every write, before
    looking at its key or value. */

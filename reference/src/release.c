@@ -1,13 +1,12 @@
 /*
- * release.c -- chapter 9 of the spec: release(), the context manager, and
- * how objects end.
+ * release.c -- chapter 9 of the spec: release() and the context manager.
  *
  * A view holds a share of its managed buffer's loan until it is released:
  * explicitly, by m.release() or by leaving a `with m:` block
  * (RELEASE-002, RELEASE-003), or implicitly, when its last reference goes
  * (EXPORT-009: CPython frees by reference counting, and so does this
- * library).  The last share given back returns the loan to the exporter,
- * which may then resize again (EXPORT-005).
+ * library, view.c).  The last share given back returns the loan to the
+ * exporter, which may then resize again (EXPORT-005).
  *
  *     m = memoryview(ba); s = m[1:]     managed buffer: exports 2, loan held
  *     m.release()                       exports 1: ba still locked; s works
@@ -20,71 +19,10 @@
  * bytes(m) in progress) cannot be released until those loans come back.
  */
 #include "mvint.h"
-
-/* ---- objects ---------------------------------------------------------- */
-
-mv_type mv_object_type(const mv_object *obj)
-{
-    return obj->type;
-}
-
-void mv_object_incref(mv_object *obj)
-{
-    assert(obj->refcount > 0);
-    obj->refcount++;
-}
-
-/* The last reference frees the object, and a view's share of its loan
-   with it (EXPORT-009). */
-void mv_object_decref(mv_object *obj)
-{
-    assert(obj->refcount > 0);
-    if (--obj->refcount > 0)
-        return;
-    if (obj->type == MV_TYPE_MEMORYVIEW)
-        mv_view_dealloc((mv_view *)obj);
-    else if (obj->type == MV_TYPE_ITERATOR)
-        mv_iterator_dealloc(obj);
-    else
-        mv_exporter_dealloc((mv_exporter *)obj);
-}
-
-/* ---- managed buffers ---------------------------------------------------- */
-
-/* EXPORT-005: give the loan back to its lender, once. */
-static void managed_release(mv_managed *mb)
-{
-    if (mb->released)
-        return;
-    mb->released = true;
-    if (mb->master.obj->type == MV_TYPE_MEMORYVIEW)
-        mv_view_releasebuffer((mv_view *)mb->master.obj);
-    else
-        mv_exporter_releasebuffer((mv_exporter *)mb->master.obj);
-}
-
-void mv_managed_decref(mv_managed *mb)
-{
-    if (--mb->refcount > 0)
-        return;
-    managed_release(mb);
-    mv_object_decref(mb->master.obj);
-    mv_free(mb);
-}
-
-/* ---- views ------------------------------------------------------------------- */
-
-/* RELEASE-001, RELEASE-006: every operation on a released view fails so,
-   before any other check.  (Its managed buffer cannot have given its loan
-   back before it: the view counts in its exports until released.) */
-int mv_view_check_released(const mv_view *v, mv_error *err)
-{
-    assert(!v->mbuf->released || (v->flags & MV_FLAG_RELEASED));
-    if (v->flags & MV_FLAG_RELEASED)
-        return mv_raise(err, "ValueError",
-                        "operation forbidden on released memoryview object");
-    return 0;
-}
+#include "chapters.h"
+#include "refcount.h"
+#include "value.h"
+#include "view.h"
 
 /* RELEASE-002, RELEASE-008, EXPORT-005: give the view's share of the loan
    back.  Releasing twice is harmless; releasing a view that has lent its
@@ -98,25 +36,8 @@ int mv_view_release(mv_view *v, mv_error *err)
         return mv_raise(err, "BufferError", "memoryview has %lld exported "
                         "buffer%s", (long long)v->exports,
                         v->exports == 1 ? "" : "s");
-    v->flags |= MV_FLAG_RELEASED;
-    if (--v->mbuf->exports == 0)
-        managed_release(v->mbuf);
+    mv_view_give_back(v);
     return 0;
-}
-
-/* EXPORT-009: a view freed is a view released.
-   Assumes no loan of v is outstanding: each holds a reference to v. */
-void mv_view_dealloc(mv_view *v)
-{
-    assert(v->exports == 0);
-    if (!(v->flags & MV_FLAG_RELEASED)) {
-        v->flags |= MV_FLAG_RELEASED;
-        if (--v->mbuf->exports == 0)
-            managed_release(v->mbuf);
-    }
-    mv_managed_decref(v->mbuf);
-    mv_value_clear(&v->hash_key);
-    mv_free(v);
 }
 
 /* RELEASE-003, OBJECT-003: `with m as x:` binds the view itself, if it is

@@ -23,26 +23,27 @@
  * its own message.
  */
 #include "mvint.h"
+#include "abstract.h"
+#include "chapters.h"
+#include "formats.h"
+#include "layout.h"
+#include "refcount.h"
+#include "value.h"
+#include "view.h"
 
 /* ---- len and bool ----------------------------------------------------------- */
 
-/* SEQ-001, SEQ-002, SEQ-011: len(m) is the length of the first dimension.
-   A 0-dim view had length 1 until 3.12, which made it an error. */
+/* SEQ-001, SEQ-002, SEQ-011: len(m), as view.c measures it. */
 int mv_len(const mv_value *obj, mv_value *result, mv_error *err)
 {
     mv_view *v = mv_as_view(obj);
+    mv_ssize n;
 
     if (NEVER(v == NULL))
         return mv_unsupported(err, "len() of %s", mv_type_name(obj));
-    if (mv_view_check_released(v, err) < 0)
+    if (mv_view_length(v, &n, err) < 0)
         return -1;
-    if (v->view.ndim == 0) {
-        if (v->base.cfg->behaviour.zero_dim_len_raises)
-            return mv_raise(err, "TypeError", "0-dim memory has no length");
-        *result = mv_int_from_i64(1);
-        return 0;
-    }
-    *result = mv_int_from_i64(v->view.shape[0]);
+    *result = mv_int_from_i64(n);
     return 0;
 }
 
@@ -67,7 +68,7 @@ typedef struct mv_iterator {
     char code;               /* 3.10+: the format, checked by iter(m) */
 } mv_iterator;
 
-void mv_iterator_dealloc(mv_object *obj)
+static void iterator_dealloc(mv_object *obj)
 {
     mv_iterator *it = (mv_iterator *)obj;
 
@@ -121,9 +122,8 @@ static int start(mv_view *v, const char *what, mv_iterator **out,
     it = mv_alloc_zeroed(1, sizeof *it);
     if (it == NULL)
         return mv_no_memory(err);
-    it->base.type = MV_TYPE_ITERATOR;
-    it->base.refcount = 1;
-    it->base.cfg = v->base.cfg;
+    mv_object_init(&it->base, MV_TYPE_ITERATOR, v->base.cfg,
+                   iterator_dealloc);
     it->seq = v;
     mv_object_incref(&v->base);
     it->code = code;

@@ -23,6 +23,8 @@
 #include <stdio.h>
 
 #include "mvint.h"
+#include "formats.h"
+#include "value.h"
 
 typedef struct field {
     char code;

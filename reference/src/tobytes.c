@@ -16,6 +16,14 @@
  * HEX-006), except in 3.9, whose tobytes() checked the view first.
  */
 #include "mvint.h"
+#include "abstract.h"
+#include "args.h"
+#include "chapters.h"
+#include "exporter.h"
+#include "layout.h"
+#include "refcount.h"
+#include "value.h"
+#include "view.h"
 
 /* TOBYTES-001, TOBYTES-008: a copy of b's items in order 'C', 'F' or 'A'
    (layout.c). */
@@ -83,16 +91,17 @@ int mv_view_tobytes(mv_view *v, const mv_value *order, mv_value *result,
 static int other_length(const mv_value *sep, size_t *len, mv_error *err)
 {
     mv_exporter *e = mv_as_exporter(sep);
-    mv_value n;
+    mv_view *v = mv_as_view(sep);
+    mv_ssize n;
 
     if (sep->kind == MV_LIST || sep->kind == MV_TUPLE) {
         *len = sep->as.seq.len;
         return 0;
     }
-    if (mv_as_view(sep) != NULL) {
-        if (mv_len(sep, &n, err) < 0)   /* its len() may refuse */
+    if (v != NULL) {
+        if (mv_view_length(v, &n, err) < 0)   /* its len() may refuse */
             return -1;
-        *len = (size_t)n.as.integer.magnitude;
+        *len = (size_t)n;
         return 0;
     }
     if (e != NULL && e->base.type <= MV_TYPE_ARRAY) {

@@ -19,6 +19,11 @@
  * memoryview cannot parse refuses.
  */
 #include "mvint.h"
+#include "chapters.h"
+#include "formats.h"
+#include "layout.h"
+#include "value.h"
+#include "view.h"
 
 /* The last dimension of b, from ptr, as a list of unpacked items. */
 static int tolist_base(const mv_config *cfg, char code, const mv_buffer *b,
@@ -46,6 +51,8 @@ static int tolist_rec(const mv_config *cfg, char code, const mv_buffer *b,
 {
     if (dim == b->ndim - 1)
         return tolist_base(cfg, code, b, ptr, dim, out, err);
+    /* TOLIST-003: a dimension of length 0 is an empty list, and nothing
+       below it is nested */
     if (mv_seq_new(out, MV_LIST, (size_t)b->shape[dim], err) < 0)
         return -1;
     for (mv_ssize i = 0; i < b->shape[dim]; i++) {
@@ -69,7 +76,7 @@ int mv_view_tolist(mv_view *v, mv_value *result, mv_error *err)
     if (mv_view_check_released(v, err) < 0
         || mv_adjust_format(b->format, &code, err) < 0)
         return -1;
-    if (b->ndim == 0)
+    if (b->ndim == 0)                                    /* TOLIST-002 */
         return mv_unpack_native(v->base.cfg, code, b->buf, result, err);
     return tolist_rec(v->base.cfg, code, b, b->buf, 0, result, err);
 }

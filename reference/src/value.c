@@ -23,6 +23,8 @@
 #include <stdlib.h>
 
 #include "mvint.h"
+#include "refcount.h"
+#include "value.h"
 
 /* ---- constructors that cannot fail -------------------------------- */
 
@@ -293,31 +295,19 @@ static const char *const kind_names[] = {
     "list", "tuple", "slice", "ellipsis", "object", "object"
 };
 
-/* The names of the objects' types: the iterator's changed with its kind
-   (SEQ-005). */
-static const char *object_name(const mv_object *obj, bool qualified)
-{
-    if (obj->type == MV_TYPE_MEMORYVIEW)
-        return "memoryview";
-    if (obj->type == MV_TYPE_ITERATOR)
-        return obj->cfg->behaviour.iter_protocol ? "memory_iterator"
-                                                 : "iterator";
-    return mv_exporter_name((const mv_exporter *)obj, qualified);
-}
-
 const char *mv_type_name(const mv_value *v)
 {
     if (v->kind == MV_OPAQUE)
         return v->as.str.data;
     if (v->kind == MV_OBJECT)
-        return object_name(v->as.object, false);
+        return mv_object_name(v->as.object, false);
     return kind_names[v->kind];
 }
 
 const char *mv_type_qualname(const mv_value *v)
 {
     if (v->kind == MV_OBJECT)
-        return object_name(v->as.object, true);
+        return mv_object_name(v->as.object, true);
     return mv_type_name(v);
 }
 
@@ -417,45 +407,6 @@ int mv_as_double(const mv_value *v, double *out, mv_error *err)
     }
 }
 
-/* bool(obj) for an object: len(obj) != 0 for a view (SEQ-003) and the
-   one-dimensional exporters; numpy's (elementwise) is not modelled. */
-static int object_truth(const mv_value *v, bool *out, mv_error *err)
-{
-    const mv_exporter *e = mv_as_exporter(v);
-    mv_value n;
-
-    /* the driver passes no MV_OPAQUE value as an operand */
-    assert(v->kind == MV_OBJECT);
-    if (mv_as_view(v) != NULL) {
-        if (mv_len(v, &n, err) < 0)
-            return -1;
-        *out = n.as.integer.magnitude != 0;
-        return 0;
-    }
-    if (e == NULL || e->base.type > MV_TYPE_ARRAY)
-        return mv_unsupported(err, "bool() of %s", mv_type_name(v));
-    *out = e->size != 0;
-    return 0;
-}
-
-/* bool(v): PyObject_IsTrue, for plain values and objects (FORMAT-012). */
-int mv_truthy(const mv_value *v, bool *out, mv_error *err)
-{
-    switch (v->kind) {
-    case MV_NONE: *out = false; return 0;
-    case MV_BOOL: *out = v->as.boolean; return 0;
-    case MV_INT: *out = v->as.integer.huge || v->as.integer.magnitude != 0;
-        return 0;
-    case MV_FLOAT: *out = v->as.real != 0.0; return 0;
-    case MV_STR: *out = v->as.str.len != 0; return 0;
-    case MV_BYTES: *out = v->as.bytes.len != 0; return 0;
-    case MV_LIST: case MV_TUPLE: *out = v->as.seq.len != 0; return 0;
-    case MV_SLICE: case MV_ELLIPSIS: *out = true; return 0;
-    default:
-        return object_truth(v, out, err);
-    }
-}
-
 /* The code point of UTF-8 text at byte i, moving i past it: a lead byte
    says how many continuation bytes follow.  A str holds valid UTF-8
    (mvref.h), so a sequence is never cut short. */
@@ -504,21 +455,4 @@ bool mv_same_object(const mv_value *a, const mv_value *b)
 {
     return a->kind == MV_OBJECT && b->kind == MV_OBJECT
            && a->as.object == b->as.object;
-}
-
-bool mv_bytes_of(const mv_value *v, const unsigned char **data, size_t *len)
-{
-    const mv_exporter *e = mv_as_exporter(v);
-
-    if (v->kind == MV_BYTES) {
-        *data = v->as.bytes.data;
-        *len = v->as.bytes.len;
-        return true;
-    }
-    if (e != NULL && e->base.type == MV_TYPE_BYTES) {
-        *data = e->data;
-        *len = (size_t)e->size;
-        return true;
-    }
-    return false;
 }

@@ -1,5 +1,5 @@
 /*
- * slice.c -- chapter 5 of the spec: m[start:stop:step], a new view of the
+ * slicing.c -- chapter 5 of the spec: m[start:stop:step], a new view of the
  * same memory.
  *
  * A slice copies nothing (SLICE-006): it is a new view on the same managed
@@ -16,6 +16,11 @@
  * then clamped again to the dimension (SLICE-002, SLICE-003).
  */
 #include "mvint.h"
+#include "chapters.h"
+#include "layout.h"
+#include "refcount.h"
+#include "value.h"
+#include "view.h"
 
 /* SLICE-005, SLICE-007: an int as a slice bound, with ints beyond
    Py_ssize_t clamped; anything else is a TypeError whose message says
@@ -112,6 +117,7 @@ int mv_slice_first_dimension(const mv_config *cfg, mv_buffer *b,
     if (mv_slice_unpack(cfg, slice, &start, &stop, &step, err) < 0)
         return -1;
     b->shape[0] = mv_slice_adjust(b->shape[0], &start, &stop, step);
+    testcase(b->shape[0] == 0);      /* an empty slice */
     b->buf += b->strides[0] * start;
     b->strides[0] = wrapping_multiply(cfg, b->strides[0], step);
     return 0;

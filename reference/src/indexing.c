@@ -1,5 +1,5 @@
 /*
- * index.c -- chapter 4 of the spec: reading one item through a view,
+ * indexing.c -- chapter 4 of the spec: reading one item through a view,
  * m[i], m[i, j], m[()], and m[...].
  *
  * The key decides what m[key] means, and the checks come in the order of
@@ -11,7 +11,7 @@
  *               anything else is refused      TypeError      INDEX-014..016
  *   an int (or bool): converted, format, 1-D only, bounds    INDEX-001..005,
  *                                                            INDEX-012
- *   a slice: a new view                                      slice.c
+ *   a slice: a new view                                      slicing.c
  *   a tuple of ints: format, length, each index in order     INDEX-007..011
  *   a tuple of slices                         NotImplementedError SLICE-010
  *   anything else                             TypeError      INDEX-006, 013
@@ -23,6 +23,13 @@
  * (INDEX-018), following a pointer where a suboffset says so.
  */
 #include "mvint.h"
+#include "chapters.h"
+#include "exporter.h"
+#include "formats.h"
+#include "layout.h"
+#include "refcount.h"
+#include "value.h"
+#include "view.h"
 
 /* INDEX-002, INDEX-003, INDEX-011: the address of index along dimension
    dim, starting at ptr; negative indexes count from the end. */
@@ -31,8 +38,10 @@ int mv_lookup_dimension(const mv_buffer *b, unsigned char *ptr, int dim,
 {
     mv_ssize nitems = b->shape[dim];
 
+    testcase(index == -nitems);      /* the first item, from the end */
     if (index < 0)
         index += nitems;
+    testcase(index == nitems - 1);   /* the last item */
     if (index < 0 || index >= nitems)
         return mv_raise(err, "IndexError",
                         "index out of bounds on dimension %d", dim + 1);
