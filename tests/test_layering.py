@@ -25,7 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "mvint.h"
-# An edge of mvint.h's list: "a.c -> b.c   why (RULE-001)"
+# An edge of mvint.h's list: "<caller>.c -> <callee>.c   why (RULE-001)"
 LISTED = re.compile(r"^ \*\s+(\w+\.c) -> (\w+\.c)\s+(\S.*)$")
 
 

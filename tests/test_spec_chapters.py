@@ -3,8 +3,9 @@
 Each chapter of spec/memoryview.md (`## 4. Indexing`) opens with one line
 naming, as links, the reference files that realise it and its cases:
 
-    Reference: [indexing.c](../reference/src/indexing.c) · Cases:
-    [indexing.toml](templates/indexing.toml) → [indexing.jsonl](../conformance/indexing.jsonl)
+    Reference: [indexing.c](…) · Cases: [indexing.toml](…) → [indexing.jsonl](…)
+
+(each link relative to spec/).
 
 Every file the line names exists. Where the line names cases, the chapter
 has one name throughout: its first C file, its template (whose `area` it
