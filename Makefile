@@ -29,6 +29,8 @@ IMPLS ?= reference mvref cpython
 
 include reference/build.mk
 include reference/python/build.mk
+# Optional: the gates check copies of the tree that hold only reference/.
+-include harness/exporter/build.mk
 
 .PHONY: all deps-core deps-test deps-gates deps-browser reference conformance \
         check test cases matrix bench bench-harness clean gates impls mvref
