@@ -654,7 +654,7 @@ static void judge_independence(checker *c)
             continue;
         if (flag(r, PyBUF_WRITABLE))
             judge(c, R_READONLY, r->req, "readonly", read_only == NULL,
-                  "writable memory given, though %s says it is read-only",
+                  "granted, though %s says the memory is read-only",
                   read_only ? name_of(read_only) : "");
         else
             judge(c, R_READONLY, r->req, "readonly",

@@ -48,7 +48,7 @@ void mvx_contiguous_strides(int ndim, const Py_ssize_t *shape,
     for (int k = 0; k < ndim; k++) {
         int d = order == 'C' ? ndim - 1 - k : k;
         strides[d] = step;
-        step *= shape[d] > 0 ? shape[d] : 1;
+        step *= shape[d];     /* 0 after a dimension of length 0, as CPython's */
     }
 }
 

@@ -319,8 +319,10 @@ static int make_pil(ndarray *nd)
     mvx_layout *l = &nd->l;
     Py_ssize_t n = l->shape[0], back = 0;
 
-    for (int d = 1; d < l->ndim; d++)
-        if (l->strides[d] < 0)
+    /* As _testbuffer measures it: up to the first dimension of length 0
+       (then no item is ever reached through a pointer). */
+    for (int d = 0; d < l->ndim && l->shape[d] > 0; d++)
+        if (d > 0 && l->strides[d] < 0)
             back -= l->strides[d] * (l->shape[d] - 1);
     nd->pointers = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(char *));
     if (nd->pointers == NULL) {
