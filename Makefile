@@ -9,6 +9,8 @@
 #   make impls         install PyPy, Pyodide, MicroPython and Brython, pinned
 #   make matrix        every implementation installed, as a table and an HTML page
 #   make bench         cases per second of the reference and CPython adapters
+#   make exporters     the exporter's contract (spec chapter 16) checked on the
+#                      real exporters, on every interpreter here: a table
 #
 # Each target first makes sure the Debian packages it needs are installed
 # (harness/bin/deps), then picks a Python that has what it needs
@@ -33,7 +35,8 @@ include reference/python/build.mk
 -include harness/exporter/build.mk
 
 .PHONY: all deps-core deps-test deps-gates deps-browser reference conformance \
-        check test cases matrix bench bench-harness clean gates impls mvref
+        check test cases matrix bench bench-harness clean gates impls mvref \
+        exporter-modules exporters
 
 all: reference
 
@@ -60,6 +63,20 @@ reference: deps-core
 mvref: deps-core
 	@$(MAKE) --no-print-directory $(MVREF_MODULE)
 
+# mvspec_exporter (harness/exporter/: the exporter checker and the exporter
+# of any layout) for every interpreter here: Debian's python3, pyenv's
+# CPythons 3.9+, pypy3; one make run each (harness/exporter/build.mk).
+exporter-modules: deps-core
+	@for py in $$($(PY) -m harness.exporters pythons); do \
+	  $(MAKE) --no-print-directory EXPORTER_PYTHON=$$py exporter-module || exit 1; \
+	done
+
+# The real exporters (harness/exporter/catalogue.py) on every interpreter:
+# a table of rules kept and broken, build/exporters/results.json; fails on a
+# violation conformance/expectations/exporters.txt does not list.
+exporters: impls exporter-modules mvref
+	$(PY) -m harness exporters $(ARGS)
+
 # PROFILE=full: the nightly suite, generated and recorded afresh into build/.
 PROFILE ?= default
 ifeq ($(PROFILE),default)
@@ -82,7 +99,8 @@ cases: deps-core impls
 # impls: the tests run every implementation's adapter, never skip them.
 # deps-gates: tests/test_gates_catch.py runs each gate on a planted fault,
 # and tests/test_mvref.py runs mvref under valgrind.
-test: reference deps-test deps-browser deps-gates impls
+# exporter-modules: tests/test_exporter.py checks exporters on every interpreter.
+test: reference deps-test deps-browser deps-gates impls exporter-modules
 	MVSPEC_REQUIRE_IMPLS=1 $(PYTEST) -q tests $(PYTEST_ARGS)
 
 # Every implementation installed: terminal table, results, HTML matrix.

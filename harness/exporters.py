@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import functools
 import json
 import shutil
 import subprocess
@@ -146,6 +147,26 @@ def run_on(python: str, specs: list[str], cwd: Path | None = None,
                                    f"checking it: {r.stderr.strip()[-300:]}")
         done.append(checking)
     raise ExporterError(f"{python}: more than {MAX_CRASHES} crashes")
+
+
+@functools.lru_cache(maxsize=None)
+def module_dir(python: str = sys.executable) -> Path:
+    """Where `make exporter-modules` puts the module for an interpreter."""
+    r = subprocess.run([python, "-c", "import sys; i = sys.implementation; "
+                        "print(i.name + '-' + '.'.join(map(str, i.version[:3])))"],
+                       capture_output=True, text=True, check=True)
+    return BUILD / r.stdout.strip()
+
+
+def checker():
+    """mvspec_exporter, as built for this interpreter."""
+    here = module_dir()
+    if not list(here.glob("mvspec_exporter*.so")):
+        raise ExporterError(f"mvspec_exporter is not built in {here}: run `make exporter-modules`")
+    if str(here) not in sys.path:
+        sys.path.insert(0, str(here))
+    import mvspec_exporter
+    return mvspec_exporter
 
 
 # ---------------------------------------------------------------- reports ---

@@ -6,6 +6,11 @@ reference/, or its entry in the spec says in a line `**Outside the
 library.** <why>` that the library has nothing to do with it. So from any
 rule one can find the code that realises it, and from any code the rule
 it answers to.
+
+The rules of a chapter a checker judges (spec.CHECKER_AREAS: chapter 16,
+the exporter's contract) are realised by every exporter, the library's
+views among them: the reference may cite them where a view lends its
+memory, and need not; their code is the checker's.
 """
 
 import re
@@ -42,7 +47,8 @@ def test_every_rule_the_reference_cites_exists_in_the_spec():
 
 def test_every_rule_of_the_spec_is_cited_by_the_reference_or_said_to_be_outside_it():
     cited = citations()
-    missing = [r.id for r in spec.parse() if r.id not in cited and OUTSIDE not in r.text]
+    missing = [r.id for r in spec.parse() if r.id not in cited and OUTSIDE not in r.text
+               and r.area not in spec.CHECKER_AREAS]
     assert not missing, f"rules that reference/ never cites: {missing}"
 
 
