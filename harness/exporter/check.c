@@ -605,36 +605,39 @@ static void round_of(checker *c, record *r)
 
 /* ---- comparing the rounds -------------------------------------------------------------- */
 
+/* The first request of this structure granted (with its items read, if
+   asked), one with PyBUF_FORMAT first: the fullest description of it. */
 static record *first_granted(checker *c, int structure, bool with_items)
 {
-    for (int i = 0; i < NREQUESTS; i++) {
-        record *r = &c->rec[i];
-        if (r->granted && STRUCTURE(r->req->flags) == structure
-            && (!with_items || r->s.items != NULL))
-            return r;
-    }
+    for (int formatted = 1; formatted >= 0; formatted--)
+        for (int i = 0; i < NREQUESTS; i++) {
+            record *r = &c->rec[i];
+            if (r->granted && STRUCTURE(r->req->flags) == structure
+                && flag(r, PyBUF_FORMAT) == (bool)formatted
+                && (!with_items || r->s.items != NULL))
+                return r;
+        }
     return NULL;
 }
 
-/* EXPORTER-003, 009, 010: what must not depend on the request. */
-static void judge_independence(checker *c)
+/* EXPORTER-003, 009, 010: what must not depend on the request, judged
+   against the fullest description the exporter gave (ref). */
+static void judge_independence(checker *c, const record *ref)
 {
-    const record *first = NULL, *read_only = NULL, *formatted = NULL;
+    const record *read_only = NULL, *formatted = NULL;
 
     for (int i = 0; i < NREQUESTS; i++) {
         const record *r = &c->rec[i];
         if (!r->granted)
             continue;
-        if (first == NULL)
-            first = r;
-        else {
-            const mvx_layout *x = &first->s.l, *y = &r->s.l;
+        if (r != ref) {
+            const mvx_layout *x = &ref->s.l, *y = &r->s.l;
             judge(c, R_INDEPENDENT, r->req, "buf", x->buf == y->buf,
-                  "%p, but %s gives %p", (void *)y->buf, name_of(first), (void *)x->buf);
+                  "%p, but %s gives %p", (void *)y->buf, name_of(ref), (void *)x->buf);
             judge(c, R_INDEPENDENT, r->req, "len", x->len == y->len,
-                  "%zd, but %s gives %zd", y->len, name_of(first), x->len);
+                  "%zd, but %s gives %zd", y->len, name_of(ref), x->len);
             judge(c, R_INDEPENDENT, r->req, "itemsize", x->itemsize == y->itemsize,
-                  "%zd, but %s gives %zd", y->itemsize, name_of(first), x->itemsize);
+                  "%zd, but %s gives %zd", y->itemsize, name_of(ref), x->itemsize);
         }
         if (!flag(r, PyBUF_WRITABLE) && r->s.readonly && read_only == NULL)
             read_only = r;
@@ -734,14 +737,19 @@ static void judge_bounds(checker *c, const record *ref)
 
 static void judge_rounds(checker *c)
 {
-    const record *ref = NULL;
+    const record *ref = NULL, *read = NULL;
 
-    judge_independence(c);
-    for (size_t k = 0; k < sizeof RICHEST_FIRST / sizeof RICHEST_FIRST[0] && !ref; k++)
-        ref = first_granted(c, RICHEST_FIRST[k], true);
-    if (ref != NULL) {
-        judge_items(c, ref);
-        judge_bounds(c, ref);
+    for (size_t k = 0; k < sizeof RICHEST_FIRST / sizeof RICHEST_FIRST[0]; k++) {
+        if (ref == NULL)
+            ref = first_granted(c, RICHEST_FIRST[k], false);
+        if (read == NULL)
+            read = first_granted(c, RICHEST_FIRST[k], true);
+    }
+    if (ref != NULL)
+        judge_independence(c, ref);
+    if (read != NULL) {
+        judge_items(c, read);
+        judge_bounds(c, read);
     }
 }
 

@@ -34,8 +34,12 @@
 #include <Python.h>
 #include <stdbool.h>
 
-/* PyBUF_MAX_NDIM, which older headers (and PyPy's) may lack. */
+/* PyBUF_MAX_NDIM, which older headers (and PyPy's) may lack: no export has
+   more dimensions (EXPORTER-004). */
 #define MVX_MAX_NDIM 64
+/* A layout holds more: _testbuffer.ndarray makes arrays of up to 128
+   dimensions (which then no consumer takes), and so does our ndarray. */
+#define MVX_LAYOUT_NDIM 128
 
 /* ---- layout.c --------------------------------------------------------- */
 
@@ -47,9 +51,9 @@ typedef struct mvx_layout {
     Py_ssize_t len, itemsize;
     int ndim;
     bool has_shape, has_strides, has_suboffsets;
-    Py_ssize_t shape[MVX_MAX_NDIM];
-    Py_ssize_t strides[MVX_MAX_NDIM];
-    Py_ssize_t suboffsets[MVX_MAX_NDIM];
+    Py_ssize_t shape[MVX_LAYOUT_NDIM];
+    Py_ssize_t strides[MVX_LAYOUT_NDIM];
+    Py_ssize_t suboffsets[MVX_LAYOUT_NDIM];
 } mvx_layout;
 
 /* The bytes a layout's items cover without indirection, as addresses

@@ -56,7 +56,7 @@ void mvx_contiguous_strides(int ndim, const Py_ssize_t *shape,
    dimensions of length 1 (any stride walks the one item they have). */
 static bool strides_are(const mvx_layout *l, char order)
 {
-    Py_ssize_t want[MVX_MAX_NDIM];
+    Py_ssize_t want[MVX_LAYOUT_NDIM];
 
     mvx_contiguous_strides(l->ndim, l->shape, l->itemsize, order, want);
     for (int d = 0; d < l->ndim; d++)

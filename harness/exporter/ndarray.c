@@ -68,7 +68,7 @@ enum fault {
     F_IGNORE_INDIRECT,     /* suboffsets given to requests that cannot take them */
     F_EMPTY_SUBOFFSETS,    /* suboffsets of -1 only, under PyBUF_INDIRECT */
     F_STRIDES_OUT_OF_BOUNDS, /* strides[0] reaches far beyond the memory */
-    F_SHAPE_VARIES,        /* PyBUF_INDIRECT gets one row fewer */
+    F_SHAPE_VARIES,        /* PyBUF_ND gets one row fewer */
     F_RELEASE_TWICE,       /* bf_releasebuffer releases obj too */
     F_RELEASE_COUNT,       /* the memory is given up at the first release */
     NFAULTS
@@ -140,7 +140,7 @@ static bool has(const ndarray *nd, enum fault f)
 
 /* ---- construction --------------------------------------------------------------- */
 
-/* A sequence of at most MVX_MAX_NDIM ints into out; its length, or -1. */
+/* A sequence of at most MVX_LAYOUT_NDIM ints into out; its length, or -1. */
 static int ints(PyObject *seq, const char *what, Py_ssize_t *out)
 {
     PyObject *fast = PySequence_Fast(seq, "");
@@ -151,9 +151,9 @@ static int ints(PyObject *seq, const char *what, Py_ssize_t *out)
         return -1;
     }
     n = PySequence_Fast_GET_SIZE(fast);
-    if (n > MVX_MAX_NDIM) {
+    if (n > MVX_LAYOUT_NDIM) {
         Py_DECREF(fast);
-        PyErr_Format(PyExc_ValueError, "%s has more than %d entries", what, MVX_MAX_NDIM);
+        PyErr_Format(PyExc_ValueError, "%s has more than %d entries", what, MVX_LAYOUT_NDIM);
         return -1;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -455,9 +455,9 @@ static void ndarray_dealloc(PyObject *self)
 
 /* Arrays of one export, when a fault changes them (view->internal). */
 typedef struct export_arrays {
-    Py_ssize_t shape[MVX_MAX_NDIM + 1];
-    Py_ssize_t strides[MVX_MAX_NDIM + 1];
-    Py_ssize_t suboffsets[MVX_MAX_NDIM + 1];
+    Py_ssize_t shape[MVX_LAYOUT_NDIM];
+    Py_ssize_t strides[MVX_LAYOUT_NDIM];
+    Py_ssize_t suboffsets[MVX_LAYOUT_NDIM];
 } export_arrays;
 
 static int refuse(ndarray *nd, Py_buffer *view, const char *why)
@@ -524,8 +524,8 @@ static int spoil(ndarray *nd, Py_buffer *view, int flags)
         mine->shape[0] = -1;
     if (has(nd, F_STRIDES_OUT_OF_BOUNDS) && view->strides && ndim > 0)
         mine->strides[0] += (Py_ssize_t)1 << 46;     /* 64 TiB away */
-    if (has(nd, F_SHAPE_VARIES) && wants(flags, PyBUF_INDIRECT) && ndim > 0
-        && mine->shape[0] > 0) {
+    if (has(nd, F_SHAPE_VARIES) && wants(flags, PyBUF_ND) && !wants(flags, PyBUF_STRIDES)
+        && ndim > 0 && mine->shape[0] > 0) {
         mine->shape[0]--;
         view->len -= view->len / (mine->shape[0] + 1);
     }
@@ -660,7 +660,7 @@ static PyObject *tolist_rec(const ndarray *nd, int d, Py_ssize_t *index)
 
 static PyObject *ndarray_tolist(PyObject *self, PyObject *unused)
 {
-    Py_ssize_t index[MVX_MAX_NDIM];
+    Py_ssize_t index[MVX_LAYOUT_NDIM];
 
     (void)unused;
     return tolist_rec((ndarray *)self, 0, index);
@@ -670,7 +670,7 @@ static PyObject *ndarray_tolist(PyObject *self, PyObject *unused)
 static int ndarray_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
 {
     ndarray *nd = (ndarray *)self;
-    Py_ssize_t index[MVX_MAX_NDIM];
+    Py_ssize_t index[MVX_LAYOUT_NDIM];
     int n;
 
     if (value == NULL) {
