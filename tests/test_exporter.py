@@ -305,3 +305,30 @@ def test_the_results_json_has_a_cell_per_exporter_and_interpreter(matrix):
     assert cell["failed"]["EXPORTER-002"][0]["message"].startswith("refused with ValueError")
     elsewhere = [row for n, row in data["exporters"]["numpy/C"].items() if n != debian]
     assert all(c == {"status": "unavailable", "reason": "no numpy here"} for c in elsewhere)
+
+
+# ----------------------------------------------------------------- the gates ---
+
+def test_the_warnings_gate_builds_the_exporter_and_fails_on_a_planted_unused_variable(
+        tmp_path, capfd):
+    """The warnings gate holds harness/exporter to -Wall -Wextra -Werror, for
+    CPython and PyPy: shown on a copy, clean and then with a fault planted."""
+    import shutil
+    from harness import gates
+    shutil.copy(ROOT / "Makefile", tmp_path)
+    for folder in ("reference", "harness/exporter"):
+        shutil.copytree(ROOT / folder, tmp_path / folder,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    tree = gates.Tree(tmp_path)
+    builds = (("gcc", "-O0"),)
+    gates.build_exporters(tree, builds)
+    source = tmp_path / "harness" / "exporter" / "ndarray.c"
+    text = source.read_text()
+    head = "static PyObject *ndarray_tolist(PyObject *self, PyObject *unused)\n{\n"
+    assert text.count(head) == 1
+    source.write_text(text.replace(head, head + "    int planted_unused;\n"))
+    capfd.readouterr()
+    with pytest.raises(gates.GateFailed, match="make exited with 2"):
+        gates.build_exporters(tree, builds)
+    out = capfd.readouterr()
+    assert "ndarray.c" in out.err and "unused variable" in out.err, out.out + out.err

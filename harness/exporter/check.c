@@ -520,7 +520,7 @@ static bool same_fields(const snapshot *a, const snapshot *b)
         && (!a->format_read || strcmp(a->format, b->format) == 0);
 }
 
-static bool obj_is_set(PyObject *obj)
+static bool obj_is_set(const PyObject *obj)
 {
     return obj != NULL && obj != LEFTOVER;
 }
