@@ -203,6 +203,19 @@ def test_a_refusal_leaves_nothing_exported_and_every_grant_is_released_once():
     assert nd.exports == 0
 
 
+def test_an_ndarray_never_made_lends_nothing():
+    nd = mx.ndarray.__new__(mx.ndarray)
+    with pytest.raises(BufferError, match="never made"):
+        memoryview(nd)
+    with pytest.raises(ValueError, match="never made"):
+        nd.tolist()
+
+
+def test_the_catalogues_names_are_single_words():
+    """The expectations file separates its fields by spaces."""
+    assert [n for n in catalogue.entries() if len(n.split()) != 1] == []
+
+
 def test_the_exporter_names_an_unknown_fault():
     with pytest.raises(ValueError, match="unknown fault 'nope'"):
         mx.ndarray([1], shape=[1], faults=["nope"])

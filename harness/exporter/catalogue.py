@@ -79,6 +79,28 @@ TYPECODES = getattr(array, "typecodes", "bBuhHiIlLqQfd")
 ARRAYS = dict(("array/" + tc, array_of(tc)) for tc in TYPECODES)
 
 
+# ------------------------------------------------------------------ PEP 688
+
+def python_class():
+    """A class written in Python that exports through __buffer__ (3.12+)."""
+    if not hasattr(memoryview, "__buffer__"):
+        raise Unavailable("no __buffer__ (PEP 688) before 3.12")
+
+    class Exporter:
+        def __init__(self):
+            self.data = bytearray(b"Hello world")
+
+        def __buffer__(self, flags):
+            return memoryview(self.data).__buffer__(flags)
+
+        def __release_buffer__(self, view):
+            view.release()
+    return Exporter()
+
+
+BUILTINS["pep688-class"] = python_class
+
+
 # -------------------------------------------------------------------- ctypes
 
 def ctypes_entries():

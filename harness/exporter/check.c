@@ -107,9 +107,9 @@ static const int PLAINEST_FIRST[] = {
 /* ---- what a round records --------------------------------------------------- */
 
 #define MAX_FORMAT 1024
-/* Items are read up to this many bytes; a larger buffer is judged on its
-   fields only. */
-#define MAX_ITEM_BYTES ((Py_ssize_t)1 << 26)
+/* Items are read up to this many bytes (16 MiB); a larger buffer is judged
+   on its fields only. */
+#define MAX_ITEM_BYTES ((Py_ssize_t)1 << 24)
 
 /* A buffer's fields, copied out of it, and its items. */
 typedef struct snapshot {

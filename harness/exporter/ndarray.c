@@ -565,9 +565,24 @@ static int spoil(ndarray *nd, Py_buffer *view, int flags)
     return 0;
 }
 
+/* An ndarray whose __init__ failed (or never ran) has no items to lend. */
+static bool made(const ndarray *nd)
+{
+    if (nd->block == NULL || nd->packer == NULL)
+        PyErr_SetString(PyExc_ValueError, "the ndarray was never made (its __init__ failed)");
+    return nd->block != NULL && nd->packer != NULL;
+}
+
 static int ndarray_getbuffer(PyObject *self, Py_buffer *view, int flags)
 {
     ndarray *nd = (ndarray *)self;
+
+    if (!made(nd)) {
+        view->obj = NULL;
+        PyErr_Clear();
+        PyErr_SetString(PyExc_BufferError, "the ndarray was never made (its __init__ failed)");
+        return -1;
+    }
     const char *why = unmet(nd, flags);
 
     if (why != NULL)                                            /* EXPORTER-002 */
@@ -663,6 +678,8 @@ static PyObject *ndarray_tolist(PyObject *self, PyObject *unused)
     Py_ssize_t index[MVX_LAYOUT_NDIM];
 
     (void)unused;
+    if (!made((ndarray *)self))
+        return NULL;
     return tolist_rec((ndarray *)self, 0, index);
 }
 
@@ -673,6 +690,8 @@ static int ndarray_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
     Py_ssize_t index[MVX_LAYOUT_NDIM];
     int n;
 
+    if (!made(nd))
+        return -1;
     if (value == NULL) {
         PyErr_SetString(PyExc_TypeError, "ndarray items cannot be deleted");
         return -1;
