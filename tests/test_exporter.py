@@ -8,6 +8,7 @@ python3) and, through `python3 -m harness exporter(s)`, under every CPython
 and PyPy.
 """
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -19,10 +20,14 @@ from harness import exporters, spec
 from harness.adapters import mvadapter
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "harness" / "exporter"))
-import catalogue  # noqa: E402
-
 mx = exporters.checker()
+
+# harness/exporter/catalogue.py runs inside every interpreter checked; here
+# it is loaded by path, so that its name shadows nothing.
+_spec = importlib.util.spec_from_file_location("mvspec_catalogue",
+                                               ROOT / "harness" / "exporter" / "catalogue.py")
+catalogue = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(catalogue)
 RULES = [r for r, _ in mx.RULES]
 TWELVE = list(range(1, 13))
 

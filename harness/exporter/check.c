@@ -413,12 +413,12 @@ static void judge_buffer(checker *c, const record *r)
     int structure = STRUCTURE(q->flags);
     bool arrays = l->ndim > 0;     /* a 0-d buffer has none to give */
 
-    if (l->ndim == 0)                                                /* 005 */
+    if (l->ndim == 0)                                                /* EXPORTER-005 */
         judge(c, R_SCALAR, q, "shape", !l->has_shape && !l->has_strides
               && !l->has_suboffsets, "ndim is 0, but shape is %s, strides %s, "
               "suboffsets %s", given(l->has_shape), given(l->has_strides),
               given(l->has_suboffsets));
-    if (s->walkable && flag(r, PyBUF_ND) && (l->has_shape || l->ndim == 0)) { /* 006 */
+    if (s->walkable && flag(r, PyBUF_ND) && (l->has_shape || l->ndim == 0)) { /* EXPORTER-006 */
         Py_ssize_t n = mvx_nitems(l), want;
         bool fits = n >= 0 && !__builtin_mul_overflow(n, l->itemsize, &want);
         judge(c, R_LEN, q, "len", fits && l->len == want,
@@ -426,7 +426,7 @@ static void judge_buffer(checker *c, const record *r)
                    : "%zd, and the shape's product overflows", l->len, n,
               l->itemsize, fits ? want : 0);
     }
-    if (s->format_read && l->itemsize >= 1) {                        /* 007 */
+    if (s->format_read && l->itemsize >= 1) {                        /* EXPORTER-007 */
         PyObject *size = PyObject_CallFunction(c->calcsize, "s", s->format);
         if (size == NULL) {
             PyErr_Clear();     /* a format struct does not know: not judged */
@@ -438,10 +438,10 @@ static void judge_buffer(checker *c, const record *r)
                   l->itemsize, s->format, want);
         }
     }
-    if (flag(r, PyBUF_WRITABLE))                                     /* 008 */
+    if (flag(r, PyBUF_WRITABLE))                                     /* EXPORTER-008 */
         judge(c, R_WRITABLE, q, "readonly", s->readonly == 0,
               "%d, though the request asks for writable memory", s->readonly);
-    if (flag(r, PyBUF_FORMAT))                                       /* 010 */
+    if (flag(r, PyBUF_FORMAT))                                       /* EXPORTER-010 */
         judge(c, R_FORMAT, q, "format", s->format_at != NULL,
               "NULL, though the request asks for the format");
     else
@@ -450,20 +450,20 @@ static void judge_buffer(checker *c, const record *r)
               "(it must be NULL)", s->format_read ? s->format : "?");
 
     switch (structure) {
-    case PyBUF_SIMPLE:                                               /* 011 */
+    case PyBUF_SIMPLE:                                               /* EXPORTER-011 */
         judge(c, R_SIMPLE, q, "shape", !l->has_shape && !l->has_strides
               && !l->has_suboffsets, "shape %s, strides %s, suboffsets %s: a "
               "simple request gets none", given(l->has_shape),
               given(l->has_strides), given(l->has_suboffsets));
         break;
-    case PyBUF_ND:                                                   /* 012 */
+    case PyBUF_ND:                                                   /* EXPORTER-012 */
         judge(c, R_ND, q, "shape", l->has_shape || !arrays,
               "NULL, though the request asks for the shape");
         judge(c, R_ND, q, "strides", !l->has_strides && !l->has_suboffsets,
               "strides %s, suboffsets %s: PyBUF_ND gets neither",
               given(l->has_strides), given(l->has_suboffsets));
         break;
-    case PyBUF_STRIDES:                                              /* 013 */
+    case PyBUF_STRIDES:                                              /* EXPORTER-013 */
         judge(c, R_STRIDES, q, "shape", (l->has_shape && l->has_strides) || !arrays,
               "shape %s, strides %s: the request asks for both",
               given(l->has_shape), given(l->has_strides));
@@ -471,7 +471,7 @@ static void judge_buffer(checker *c, const record *r)
               "given, though the request cannot take them (it must be refused "
               "if the layout needs them)");
         break;
-    case PyBUF_INDIRECT: {                                           /* 014 */
+    case PyBUF_INDIRECT: {                                           /* EXPORTER-014 */
         judge(c, R_INDIRECT, q, "shape", (l->has_shape && l->has_strides) || !arrays,
               "shape %s, strides %s: the request asks for both",
               given(l->has_shape), given(l->has_strides));
@@ -482,7 +482,7 @@ static void judge_buffer(checker *c, const record *r)
               "given with every entry negative (no indirection): it must be NULL");
         break;
     }
-    default: {                                                       /* 015 */
+    default: {                                                       /* EXPORTER-015 */
         char order = structure == PyBUF_C_CONTIGUOUS ? 'C'
                    : structure == PyBUF_F_CONTIGUOUS ? 'F' : 'A';
         judge(c, R_CONTIGUITY, q, "strides", (l->has_shape && l->has_strides) || !arrays,
@@ -498,7 +498,7 @@ static void judge_buffer(checker *c, const record *r)
                   l->ndim > 0 && l->has_strides ? l->strides[0] : 0);
     }
     }
-    if (s->items == NULL)                                            /* 016 */
+    if (s->items == NULL)                                            /* EXPORTER-016 */
         judge(c, R_BOUNDS, q, "buf", !s->walkable || strcmp(s->unread,
               "too many items to read") == 0, "cannot read the items: %s", s->unread);
     else
@@ -558,7 +558,7 @@ static void round_of(checker *c, record *r)
     r->granted = acquire(c, r, &a, true);
     if (!r->granted)
         return;
-    judge(c, R_OBJ, q, "obj", obj_is_set(a.obj),                     /* 001 */
+    judge(c, R_OBJ, q, "obj", obj_is_set(a.obj),                     /* EXPORTER-001 */
           a.obj == NULL ? "NULL after a granted request"
                         : "left as the consumer had it (not set by the exporter)");
     if (obj_is_set(a.obj)) {
@@ -584,7 +584,7 @@ static void round_of(checker *c, record *r)
         release(c, q, &b, o);
         if (o != NULL && c->refcounts)
             repair(o, o_before);
-        take_fields(c, r, &a, &again, false);                         /* 019 */
+        take_fields(c, r, &a, &again, false);                         /* EXPORTER-019 */
         take_items(c, &again, q->flags);
         judge(c, R_VALID, q, "shape", same_fields(&r->s, &again),
               "the layout changed when another consumer released its buffer");
@@ -651,7 +651,7 @@ static void judge_independence(checker *c, const record *ref)
                       formatted->s.format);
         }
     }
-    for (int i = 0; i < NREQUESTS; i++) {                          /* 009 */
+    for (int i = 0; i < NREQUESTS; i++) {                          /* EXPORTER-009 */
         const record *r = &c->rec[i];
         if (!r->granted)
             continue;
