@@ -230,7 +230,9 @@ def table(runs: list[Run]) -> str:
     widths = [max(len(x) for x in col) for col in zip(head, *rows)]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths))  # noqa: E731
     out = [line(head), line(["-" * w for w in widths])] + [line(r) for r in rows]
-    out.append("cells: rules passed/failed (of the 19 of chapter 16; a rule with nothing "
+    rules = next((len(c.report["rules"]) for run in runs for c in run.cells.values()
+                  if c.report), 0)
+    out.append(f"cells: rules passed/failed (of the {rules} of chapter 16; a rule with nothing "
                "to check is neither), - cannot be made there")
     broken: dict[tuple[str, str], tuple[list[str], dict]] = {}
     for run in runs:
