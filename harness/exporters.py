@@ -233,7 +233,8 @@ def table(runs: list[Run]) -> str:
     rules = next((len(c.report["rules"]) for run in runs for c in run.cells.values()
                   if c.report), 0)
     out.append(f"cells: rules passed/failed (of the {rules} of chapter 16; a rule with nothing "
-               "to check is neither), - cannot be made there")
+               "to check is neither), - cannot be made there, blank: not in that interpreter's "
+               "catalogue")
     broken: dict[tuple[str, str], tuple[list[str], dict]] = {}
     for run in runs:
         for name, cell in run.cells.items():
