@@ -103,9 +103,13 @@ def test_a_missing_command_is_a_clear_error():
     (b"not json", "not JSON"),
     (b"[]", "not a JSON object"),
     (b'{"mvspec": 2}', "protocol 2"),
-    (b'{"mvspec": 1, "implementation": "x"}', "lacks"),
+    (b'{"mvspec": 1, "implementation": "x"}', "'version' is missing"),
     (b'{"mvspec": 1, "implementation": "x", "version": "1", "language": "3.11", '
-     b'"platform": {"word_size": 16, "byteorder": "little"}, "exporters": []}', "impossible"),
+     b'"platform": {"word_size": 16, "byteorder": "little"}, "exporters": []}',
+     r"platform\.word_size: 16 is not one of 32, 64"),
+    (b'{"mvspec": 1, "implementation": "x", "version": "1", "language": "banana", '
+     b'"platform": {"word_size": 64, "byteorder": "little"}, "exporters": []}', "language"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
 ])
 def test_a_malformed_hello_line_is_refused(line, why):
     with pytest.raises(runner.AdapterError, match=why):
@@ -130,7 +134,7 @@ def test_expected_outcomes_are_never_sent():
 
 @pytest.mark.parametrize("line", [
     b'{"id": "c", "outcomes": [{"raises": {"type": "ValueError", "message": "x\\ud83d"}}]}',
-    '{"id": "c", "outcomes": [{"value": {"str": "x\ude00"}}]}'.encode("utf-8", "surrogatepass"),
+    '{"id": "c", "outcomes": [{"value": "x\ude00"}]}'.encode("utf-8", "surrogatepass"),
 ])
 def test_half_a_surrogate_pair_is_shown_as_its_escape(line):
     # Brython's JavaScript strings are UTF-16: it can send half a pair. Every
