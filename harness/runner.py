@@ -61,7 +61,7 @@ FAILURES = (CRASH, TIMEOUT, PROTOCOL_ERROR)
 MiB = 1 << 20
 MAX_REPLY_BYTES = 256 * MiB     # a longer line is a protocol error
 STDERR_TAIL_BYTES = 64 * 1024   # what is read back of a process's stderr
-EOF_EXIT_SECONDS = 2.0          # grace for a process whose output ended
+EOF_EXIT_SECONDS = 1.0          # grace for a process whose output ended
 KNOWN_EXPORTERS = ("bytes", "bytearray", "array", "ndarray", "numpy", "value")
 
 
@@ -310,9 +310,13 @@ class Adapter:
             raise AdapterError(f"{' '.join(self.argv)} wrote a first line longer than "
                                f"{self.max_reply_bytes} bytes") from None
         if line is None:
-            why = ("exited" if self.proc.poll() is not None else
-                   "closed its output" if self._eof else
-                   f"stayed silent for {self.start_timeout:g} s (--hello-timeout)")
+            if self._eof:
+                try:
+                    why = f"exited ({exit_text(self.proc.wait(timeout=EOF_EXIT_SECONDS))})"
+                except subprocess.TimeoutExpired:
+                    why = "closed its output"
+            else:
+                why = f"stayed silent for {self.start_timeout:g} s (--hello-timeout)"
             detail = self.stderr_text(20)
             self.stop()
             raise AdapterError(f"{' '.join(self.argv)} {why} before its hello line"
@@ -417,8 +421,8 @@ class Adapter:
         start = max(self._log_start, end - limit)
         data = os.pread(fd, end - start, start)
         lines = data.decode("utf-8", "replace").split("\n")
-        if start > self._log_start and len(lines) > 1:
-            lines = lines[1:]         # began mid-line
+        if start > self._log_start:   # began mid-line: that line's end only if it is all there is
+            lines = lines[1:] if any(x.strip() for x in lines[1:]) else ["…" + lines[0]]
         return [values.printable(line.rstrip("\r")) for line in lines if line.strip()]
 
     def stderr_text(self, count: int) -> str:
