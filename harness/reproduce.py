@@ -14,7 +14,19 @@ line (`comment`).
 
 from __future__ import annotations
 
-from .values import is_name, name_source, printable, source
+import json
+
+from . import values
+from .values import is_name, name_source, printable
+
+
+def source(j: object) -> str:
+    """A value as source; one that is not a value (the reproducer renders
+    whatever it is given) as a call that fails harmlessly when pasted."""
+    try:
+        return values.source(j)
+    except values.ValueFormatError:
+        return f"not_a_value({json.dumps(j)[:200]!r})"
 
 _ND_FLAGS = (("readonly", False, "ND_WRITABLE"), ("fortran", True, "ND_FORTRAN"),
              ("pil", True, "ND_PIL"))
