@@ -77,10 +77,13 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON (a float is written {{\"float\": \"nan\"}})")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
 def loads(line: str) -> Any:
     """One line of a case file as JSON: no NaN or Infinity, bounded nesting."""
     try:
-        return json.loads(line, parse_constant=_no_constant)
+        return _DECODER.decode(line)
     except RecursionError:
         raise ValueError("nested too deeply") from None
 

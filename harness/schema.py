@@ -96,6 +96,10 @@ def fail(message: str):
     raise SchemaError(message)
 
 
+def accept(x: Any, d: int) -> None:
+    return None
+
+
 # ---------------------------------------------------------------- compiling ---
 
 class Compiler:
@@ -113,12 +117,33 @@ class Compiler:
             # cell is in place before its body is compiled, filled after.
             cell = self.cells[name] = [None]
             cell[0] = self.node(self.defs[name])
+        if not self.recursive(name):
+            return cell[0] if cell[0] is not None else (lambda x, d: cell[0](x, d))
 
         def follow(x: Any, d: int) -> None:
             if d >= MAX_DEPTH:
                 fail(f"nested deeper than {MAX_DEPTH} levels")
             cell[0](x, d + 1)
         return follow
+
+    def recursive(self, name: str) -> bool:
+        """Whether a definition can reach itself (only those count depth)."""
+        def refs(node: Any) -> set[str]:
+            if isinstance(node, dict):
+                found = {node["$ref"][8:]} if isinstance(node.get("$ref"), str) else set()
+                return found.union(*(refs(v) for v in node.values()))
+            if isinstance(node, list):
+                return set().union(*(refs(v) for v in node))
+            return set()
+        seen, todo = set(), [name]
+        while todo:
+            for r in refs(self.defs[todo.pop()]):
+                if r == name:
+                    return True
+                if r not in seen:
+                    seen.add(r)
+                    todo.append(r)
+        return False
 
     def resolve(self, node: Any) -> Any:
         while isinstance(node, dict) and set(node) - ANNOTATIONS == {"$ref"}:
@@ -240,17 +265,22 @@ class Compiler:
                                pattern.endswith("\\$") else pattern)
         lo, hi = node.get("minLength", 0), node.get("maxLength")
         what = description or (f"a string matching {pattern}" if pattern else "a string")
+        known: set[str] = set()        # short strings found good: names recur
 
         def check(x: Any, d: int) -> None:
             if type(x) is not str:
                 if typed:
                     fail(f"expected {what}, got {kind(x)} {shown(x)}")
                 return
+            if x in known:
+                return
             if len(x) < lo or (hi is not None and len(x) > hi):
                 fail(f"{shown(x)} is not {what}: its length must be "
                      + (f"{lo} to {hi}" if hi is not None else f"at least {lo}"))
             if pattern is not None and regex.search(x) is None:
                 fail(f"{shown(x)} is not {what}")
+            if len(x) < 64 and len(known) < 4096:
+                known.add(x)
         return check
 
     @staticmethod
@@ -295,7 +325,9 @@ class Compiler:
         pick = self.object_dispatch([shapes[i] for i in objects], [checks[i] for i in objects])
         if pick is None:
             return self.try_each(checks, description)
-        by_check = {t: checks[i] for t, i in by_type.items()}
+        # A branch that says nothing but its type is satisfied by being chosen.
+        by_check = {t: (accept if set(shapes[i]) - ANNOTATIONS == {"type"} else checks[i])
+                     for t, i in by_type.items()}
         accepted = sorted({TYPE_NAMES[t] for t in by_type} | ({"an object"} if objects else set()))
         want = description or " or ".join(accepted)
 
