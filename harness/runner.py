@@ -35,6 +35,7 @@ given up: its remaining cases are charged as not run, saying why.
 from __future__ import annotations
 
 import collections
+import fcntl
 import json
 import os
 import re
@@ -63,6 +64,8 @@ MAX_REPLY_BYTES = 256 * MiB     # a longer line is a protocol error
 STDERR_TAIL_BYTES = 64 * 1024   # what is read back of a process's stderr
 EOF_EXIT_SECONDS = 1.0          # grace for a process whose output ended
 KNOWN_EXPORTERS = ("bytes", "bytearray", "array", "ndarray", "numpy", "value")
+READ_SIZE = 1 << 20             # bytes asked of the pipe at a time
+F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 
 
 class AdapterError(RuntimeError):
@@ -272,8 +275,7 @@ class Adapter:
         self.restarts = 0
         self.proc: subprocess.Popen | None = None
         self.hello: Hello | None = None
-        self._buf = bytearray()
-        self._scanned = 0               # bytes of _buf known to hold no newline
+        self._reset_reading()
         self._eof = False
         self._log = None                # the file this process's stderr goes to
         self._log_start = 0             # where in it this process began
@@ -299,8 +301,11 @@ class Adapter:
             raise AdapterError(f"cannot start {' '.join(self.argv)}: {e}") from None
         os.set_blocking(self.proc.stdout.fileno(), False)
         os.set_blocking(self.proc.stdin.fileno(), False)
-        self._buf = bytearray()
-        self._scanned = 0
+        try:                           # fewer, larger reads of a long line
+            fcntl.fcntl(self.proc.stdout.fileno(), F_SETPIPE_SZ, READ_SIZE)
+        except OSError:
+            pass
+        self._reset_reading()
         self._eof = False
         self._answered = set()
         try:
@@ -437,12 +442,40 @@ class Adapter:
 
     # -- reading -----------------------------------------------------------
 
+    def _reset_reading(self) -> None:
+        # Output is read in chunks; the one being taken apart is _chunk,
+        # unread from _pos. A line longer than what is left of it gathers in
+        # _parts (no newline in any of them), joined once when it ends: each
+        # byte is searched for a newline once and copied at most twice, so
+        # reading is linear in the length of a line, however long.
+        self._chunk = b""
+        self._pos = 0
+        self._parts: list[bytes] = []
+        self._size = 0                  # bytes in _parts
+
+    def _take_line(self) -> bytes | None:
+        nl = self._chunk.find(b"\n", self._pos)
+        if nl >= 0:
+            piece = self._chunk[self._pos:nl]
+            self._pos = nl + 1
+            if not self._parts:
+                return piece
+            line = b"".join([*self._parts, piece])
+            self._parts, self._size = [], 0
+            return line
+        if self._pos < len(self._chunk):
+            self._parts.append(self._chunk[self._pos:] if self._pos else self._chunk)
+            self._size += len(self._chunk) - self._pos
+        self._chunk, self._pos = b"", 0
+        if self._size > self.max_reply_bytes:
+            raise ReplyTooLong()
+        return None
+
     def _read_line(self, deadline: float, pending: bytearray | None = None) -> bytes | None:
         """The next output line, writing `pending` input meanwhile.
 
         None when the adapter's output ends (then self._eof is set) or the
-        deadline passes; ReplyTooLong past max_reply_bytes. Linear in the
-        length of the line: each byte is searched for the newline once.
+        deadline passes; ReplyTooLong past max_reply_bytes.
         """
         assert self.proc is not None
         sel = selectors.DefaultSelector()
@@ -454,25 +487,19 @@ class Adapter:
             sel.register(in_fd, selectors.EVENT_WRITE)
         try:
             while True:
-                nl = self._buf.find(b"\n", self._scanned)
-                if nl >= 0:
-                    line = bytes(self._buf[:nl])
-                    del self._buf[:nl + 1]
-                    self._scanned = 0
+                line = self._take_line()
+                if line is not None:
                     return line
-                self._scanned = len(self._buf)
-                if self._scanned > self.max_reply_bytes:
-                    raise ReplyTooLong()
                 left = deadline - time.monotonic()
                 if left <= 0 or self._eof:
                     return None
                 for key, _ in sel.select(left):
                     if key.fd == out_fd:
-                        chunk = os.read(out_fd, 1 << 20)
+                        chunk = os.read(out_fd, READ_SIZE)
                         if not chunk:
                             self._eof = True
                             return None
-                        self._buf += chunk
+                        self._chunk, self._pos = chunk, 0
                     else:
                         try:
                             n = os.write(in_fd, pending)

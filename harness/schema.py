@@ -64,8 +64,11 @@ class SchemaError(ValueError):
         self.path: list = []            # innermost first, while the error travels up
 
     def where(self) -> str:
+        parts = list(reversed(self.path))
+        if len(parts) > 16:             # nested deep: the way in and the last steps
+            parts = parts[:8] + [f"…{len(parts) - 12} levels…"] + parts[-4:]
         text = ""
-        for part in reversed(self.path):
+        for part in parts:
             text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
         return text
 
@@ -369,7 +372,7 @@ class Compiler:
                     v = x[field]
                     f = table.get(v) if isinstance(v, str) else None
                     if f is None:
-                        e = SchemaError(f"{shown(v)} is not one of {listing(names, 30)}")
+                        e = SchemaError(f"{shown(v)} is not one of {listing(names, 12)}")
                         e.path.append(field)
                         raise e
                     f(x, d)

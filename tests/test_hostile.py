@@ -119,10 +119,10 @@ def test_a_reply_longer_than_the_limit_is_a_protocol_error(tiny, tmp_path):
 
 def test_a_50_mb_reply_is_read_in_linear_time(tiny, tmp_path):
     # It was charged `timeout` at --timeout 120 when reading was quadratic.
-    run = harness(tiny, tmp_path, "padded-50mb", T, "--timeout", "10")
+    run = harness(tiny, tmp_path, "padded-50mb", T, "--timeout", "60")
     expect_only(run, "pass", others="pass")
     assert run.rc == 0
-    assert run.doc["cases"][2]["seconds"] < 5, run.doc["cases"][2]
+    assert run.doc["cases"][2]["seconds"] < 10, run.doc["cases"][2]
 
 
 def test_a_line_ended_by_cr_lf_is_read(tiny, tmp_path):
@@ -218,9 +218,11 @@ def test_a_flood_of_stderr_goes_to_the_log_not_to_memory(tiny, tmp_path):
     # 256 MiB of stderr: streamed to the log file, the harness's memory stays small.
     results = tmp_path / "results"
     command = f"hostile={sys.executable} {FAKE} stderr-flood {T} {tiny / 'seed.jsonl'}"
-    probe = ("import resource, sys; from harness import cli; rc = cli.main(sys.argv[1:]); "
-             "print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr);"
-             " sys.exit(rc)")
+    # VmHWM: the peak of this process's own memory (ru_maxrss would count
+    # the pytest process it was forked from).
+    probe = ("import re, sys; from harness import cli; rc = cli.main(sys.argv[1:]); "
+             "status = open('/proc/self/status').read(); "
+             "print('maxrss', re.search(r'VmHWM:\\s*(\\d+)', status)[1], file=sys.stderr); sys.exit(rc)")
     r = subprocess.run([sys.executable, "-c", probe, "run", command, "--cases", str(tiny),
                         "--results", str(results), "--timeout", "60"],
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
