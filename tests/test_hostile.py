@@ -239,8 +239,10 @@ def test_crash_details_are_whole_lines_with_the_error(tiny, tmp_path, mode):
     detail = run.detail(T)
     assert "Fatal: the real reason" in detail
     assert len(detail) < 6000
-    for line in detail.split("\n")[1:]:            # the stderr lines, each whole
-        assert line.startswith(("noise", "x", "…")) or "Fatal" in line, line
+    assert detail.split("\n")[0] == "exit status 3; its stderr ends:"
+    for line in detail.split("\n")[1:]:            # the stderr lines: begun and ended
+        assert line.startswith("n=") and line.endswith(" end") \
+            or line.endswith("Fatal: the real reason"), line
 
 
 @pytest.mark.parametrize("mode, why", [

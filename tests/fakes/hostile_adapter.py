@@ -135,7 +135,7 @@ def attack(mode, case, reply, cases):
             os.write(2, block)
         out(line(reply))
     elif mode == "stderr-flood-crash":
-        block = (b"noise " * 170 + b"\n") * 1024
+        block = b"".join(b"n=%04d " % i + b"noise " * 170 + b"end\n" for i in range(1000))
         for _ in range(64):
             os.write(2, block)
         os.write(2, b"Fatal: the real reason\n")
