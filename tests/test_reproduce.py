@@ -2,6 +2,7 @@
 what the case says and nothing else, whatever text the case, the adapter or
 its stderr put in it (reproduce.py)."""
 
+import json
 import subprocess
 import sys
 import unicodedata
@@ -114,3 +115,20 @@ def test_the_matrix_page_escapes_what_adapters_say():
     for ch in page:
         assert ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"), repr(ch)
     assert "\\x1b[2J" in page
+
+
+def test_the_matrix_page_escapes_an_adapters_hello(suite):
+    from harness import runner, spec
+    from harness.impls import Impl
+    from harness.session import RunResult
+    raw = {"mvspec": 1, "implementation": "x\x1b[2J<script>", "version": "1\u202e2",
+           "language": "3.11", "platform": {"word_size": 64, "byteorder": "little"},
+           "exporters": ["bytes"]}
+    hello = runner.parse_hello(json.dumps(raw).encode())
+    result = hostile_result()
+    result.id, result.rules = "seed/bytes-index", ["INDEX-001"]
+    run = RunResult(Impl("h", []), hello, "cpython-3.11.2-64le", [result], 1.0, 0)
+    page = matrix.page([run], {"seed/bytes-index": hostile_case()}, spec.parse())
+    assert "<script" not in page and "\\x1b[2J&lt;script&gt;" in page and "1\\u202e2" in page
+    for ch in page:
+        assert ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"), repr(ch)
