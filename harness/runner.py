@@ -63,6 +63,7 @@ MiB = 1 << 20
 MAX_REPLY_BYTES = 256 * MiB     # a longer line is a protocol error
 STDERR_TAIL_BYTES = 64 * 1024   # what is read back of a process's stderr
 EOF_EXIT_SECONDS = 1.0          # grace for a process whose output ended
+MAX_REPEATS = 100               # second answers read while one case is due
 KNOWN_EXPORTERS = ("bytes", "bytearray", "array", "ndarray", "numpy", "value")
 READ_SIZE = 1 << 20             # bytes asked of the pipe at a time
 F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
@@ -395,7 +396,7 @@ class Adapter:
             if line is None:
                 break
             reply = self._duplicate(line)
-            if reply is not None:
+            if reply is not None and len(self.trailing) < MAX_REPEATS:
                 self.trailing.append(reply)
             else:
                 extra += 1
@@ -551,7 +552,11 @@ class Adapter:
                 again.append(Reply(cid, PROTOCOL_ERROR,
                                    detail=f"answered a second time, while {head['id']!r} was "
                                    f"due: {snippet(line)}"))
-                continue
+                if len(again) < MAX_REPEATS:
+                    continue
+                return Reply(head["id"], PROTOCOL_ERROR,
+                             detail=f"the adapter repeated {MAX_REPEATS} answers to other cases "
+                             "instead of answering this one"), again
             shown = values.printable(cid[:200])
             if any(c["id"] == cid for c in flight):
                 why = (f"the adapter answered {shown!r} before this case: results come "
@@ -584,6 +589,7 @@ class Adapter:
         held: list[Reply] = []         # suspects that answered alone
         while todo or flight:
             if self.given_up:
+                self.stop()
                 yield from self._not_run([*flight, *todo])
                 return
             if not solo and not flight:

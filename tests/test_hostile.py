@@ -179,6 +179,14 @@ def test_the_last_answer_given_twice_is_charged_too(tiny, tmp_path):
     assert "answered a second time" in run.detail(LAST)
 
 
+def test_an_answer_repeated_forever_costs_two_cases_and_bounded_memory(tiny, tmp_path):
+    run = harness(tiny, tmp_path, "repeat-forever")
+    due = "seed/array-index-and-assign"
+    assert run.statuses == {i: ("protocol-error" if i in (T, due) else "pass") for i in ALL}
+    assert "answered a second time" in run.detail(T)
+    assert "repeated 100 answers to other cases instead of answering this one" in run.detail(due)
+
+
 def test_an_answer_out_of_order_is_charged_to_the_case_that_was_due(tiny, tmp_path):
     # protocol.md section 1: results come in the order of the cases.
     run = harness(tiny, tmp_path, "swap")

@@ -122,6 +122,10 @@ def attack(mode, case, reply, cases):
         os._exit(0)
     elif mode == "double":
         out(line(reply) + line(reply))
+    elif mode == "repeat-forever":
+        out(line(reply))
+        while True:
+            out(line(reply) * 1000)
     elif mode == "swap":
         following = next(cases)
         out(line(honest(following, ANSWERS)) + line(reply))
