@@ -150,9 +150,9 @@ def _source(j: Any) -> str:
     if "ref" in j:
         return name_source(j["ref"])
     if "object" in j:
-        # Not Python: an object with no encoding. A repr'd name in a call
-        # that cannot run, so that pasted it fails rather than does anything.
-        return f"object_of_type({str(j['object'])!r})"
+        # An object with no encoding: not Python on purpose (a line holding
+        # it is a syntax error when pasted), and on one line, whatever the name.
+        return f"<{printable(str(j['object']))} object>"
     raise ValueFormatError(f"not a protocol value: {str(j)[:200]}")
 
 
