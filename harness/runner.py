@@ -25,7 +25,7 @@ answer. An answer for a case still in flight but not yet due (out of order)
 is charged to the case that was due.
 
 Every wait has a bound: the hello line (start_timeout), each case (timeout),
-the end of a process (a few seconds once it closed its output, exit_timeout
+the end of a process (a second once it closed its output, exit_timeout
 once its input ended). Its standard error goes straight to a file; only a
 tail of it is ever read back, for crash details. An adapter that fails
 max_failures cases in a row, and then a case of another template as well, is
