@@ -185,7 +185,7 @@ def check_reply(r: Any, case: dict, line: bytes) -> Reply:
     if b"\\u" in line or b"\xed" in line:   # an escape, or raw UTF-8 of one
         r = as_text(r)
     if "outcomes" not in r:
-        return Reply(cid, UNSUPPORTED, detail=r["unsupported"])
+        return Reply(cid, UNSUPPORTED, detail=values.printable(r["unsupported"][:2000]))
     if len(r["outcomes"]) != len(case["steps"]):
         return Reply(cid, PROTOCOL_ERROR,
                      detail=f"{len(r['outcomes'])} outcomes for {len(case['steps'])} steps")
