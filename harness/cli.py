@@ -54,7 +54,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         raise HarnessError("no CPython found to record with")
     counts = record.record(argvs, Path(args.out), template_dir=Path(args.templates),
                            profile=args.profile, timeout=args.timeout,
-                           progress=record.stderr_progress)
+                           hello_timeout=args.hello_timeout, progress=record.stderr_progress)
     for area, n in counts.items():
         print(f"{area}: {n} cases")
     print(f"{sum(counts.values())} cases recorded from {len(argvs)} oracles into {args.out}")
@@ -150,7 +150,13 @@ def expand_impls(texts: list[str], suite: casesmod.Suite) -> list[impls.Impl]:
             out += impls.reference_for_each(suite.oracles)
         else:
             out.append(impls.resolve(text))
+    impls.check_distinct(out)
     return out
+
+
+def limits_of(args: argparse.Namespace) -> session.Limits:
+    return session.Limits(timeout=args.timeout, hello_timeout=args.hello_timeout,
+                          max_reply_bytes=args.max_reply_bytes, max_failures=args.give_up_after)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -174,7 +180,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     for impl in chosen_impls:
         progress = report.Progress(impl.name, len(chosen))
         try:
-            run = session.run(impl, suite, chosen, timeout=args.timeout,
+            run = session.run(impl, suite, chosen, limits=limits_of(args),
                               strict=True if args.strict_messages else None,
                               prefer_oracle=args.oracle or impl.oracle, jobs=args.jobs,
                               log_dir=Path(args.results) / "logs", on_result=progress)
@@ -235,7 +241,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
             continue
         progress = report.Progress(impl.name, len(chosen))
         try:
-            run = session.run(impl, suite, chosen, timeout=args.timeout, jobs=args.jobs,
+            run = session.run(impl, suite, chosen, limits=limits_of(args), jobs=args.jobs,
                               log_dir=Path(args.results) / "logs", on_result=progress)
         except runner.AdapterError as e:
             progress.finish()
@@ -274,6 +280,19 @@ def add_selection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--shard", help="I/N: only the I-th of N deterministic slices of the suite")
     p.add_argument("-j", "--jobs", type=int, default=1, help="adapter processes in parallel")
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per case (default 10)")
+    add_adapter_limits(p)
+
+
+def add_adapter_limits(p: argparse.ArgumentParser) -> None:
+    """How much an adapter may cost (spec/protocol.md section 1)."""
+    p.add_argument("--hello-timeout", type=float, default=30.0,
+                   help="seconds to wait for an adapter's hello line (default 30)")
+    p.add_argument("--max-reply-bytes", type=int, default=runner.MAX_REPLY_BYTES,
+                   help="a longer result line is a protocol error (default 256 MiB)")
+    p.add_argument("--give-up-after", type=int, default=5, metavar="N",
+                   help="after N cases in a row crash, time out or break the protocol, and "
+                   "then one of another template too, charge the adapter's other cases as "
+                   "not run (default 5; 0: never give up)")
 
 
 def add_output_options(p: argparse.ArgumentParser) -> None:
@@ -312,6 +331,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--oracle-command", action="append", default=[],
                    help="an extra oracle given as a whole adapter command (e.g. Pyodide's)")
     r.add_argument("--timeout", type=float, default=30.0)
+    r.add_argument("--hello-timeout", type=float, default=60.0,
+                   help="seconds to wait for an oracle's hello line (default 60)")
     r.set_defaults(func=cmd_record)
 
     c = sub.add_parser("changes", help="rewrite the spec's table of version changes")
@@ -366,8 +387,12 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if getattr(args, "timeout", 1) <= 0:
-        print("error: --timeout must be positive", file=sys.stderr)
+    for option in ("timeout", "hello_timeout", "max_reply_bytes"):
+        if getattr(args, option, 1) <= 0:
+            print(f"error: --{option.replace('_', '-')} must be positive", file=sys.stderr)
+            return EXIT_ERROR
+    if getattr(args, "give_up_after", 0) < 0:
+        print("error: --give-up-after must be 0 or more", file=sys.stderr)
         return EXIT_ERROR
     try:
         return args.func(args)

@@ -45,6 +45,13 @@ def test_a_crashing_case_exits_1_and_keeps_every_result(tmp_path):
     (["run", "cpython", "--area", "nowhere"], "no such area"),
     (["run", "cpython", "--timeout", "0"], "--timeout must be positive"),
     (["run", "broken=/nonexistent/adapter", "--area", "seed"], "cannot start"),
+    (["run", "cpython=/usr/bin/python3 harness/adapters/mvadapter.py", "--area", "seed"],
+     "'cpython' is the name of a built-in implementation"),
+    (["run", "../../x=/usr/bin/python3 harness/adapters/mvadapter.py", "--area", "seed"],
+     "'../../x' cannot name a results file"),
+    (["run", "a=true", "a=false", "--area", "seed"], "two implementations are named 'a'"),
+    (["run", "q='unterminated", "--area", "seed"], "cannot be split into words"),
+    (["run", "cpython", "--hello-timeout", "0"], "--hello-timeout must be positive"),
 ])
 def test_bad_arguments_exit_2_with_a_clear_error(args, message, tmp_path):
     r = harness(*args, "--results", str(tmp_path))
@@ -61,6 +68,32 @@ def test_a_malformed_case_file_exits_2_naming_the_line(tmp_path):
     r = harness("run", "cpython", "--cases", str(cases_dir), "--results", str(tmp_path))
     assert r.returncode == cli.EXIT_ERROR
     assert "demo.jsonl:1: not JSON" in r.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ["run", "cpython"], ["run", "cpython", "--list"], ["merge", "RESULTS"], ["bench", "cpython"],
+    ["matrix", "cpython"], ["changes"],
+])
+def test_every_command_reads_cases_through_the_one_checking_reader(tmp_path, command):
+    # The case is well-formed JSON; its second setup entry is not an object.
+    cases_dir = tmp_path / "cases"
+    cases_dir.mkdir()
+    (cases_dir / "oracles.json").write_text((ROOT / "conformance" / "oracles.json").read_text())
+    good = (ROOT / "conformance" / "seed.jsonl").read_text().split("\n")[0]
+    bad = json.loads(good)
+    bad["id"] = "seed/bad"
+    bad["setup"].append(5)
+    (cases_dir / "seed.jsonl").write_text(good + "\n" + json.dumps(bad) + "\n")
+    results = tmp_path / "r.json"
+    hello = {"mvspec": 1, "implementation": "x", "version": "1", "language": "3.11",
+             "platform": {"word_size": 64, "byteorder": "little"}, "exporters": ["bytes"]}
+    results.write_text(json.dumps({"implementation": "x", "hello": hello,
+                                   "oracle": "cpython-3.11.2-64le", "cases": []}))
+    argv = [str(results) if a == "RESULTS" else a for a in command]
+    r = harness(*argv, "--cases", str(cases_dir))
+    assert r.returncode == cli.EXIT_ERROR, r.stdout + r.stderr
+    assert "seed.jsonl:2: case 'seed/bad': setup[1]: expected one exporter to build" in r.stderr
+    assert "Traceback" not in r.stderr
 
 
 def test_require_clean_exit_fails_a_run_whose_adapter_exits_badly(tmp_path):
