@@ -354,7 +354,7 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--oracle", help="compare with this oracle when it recorded the case")
     u.add_argument("--require-clean-exit", action="store_true",
                    help="fail unless every adapter process exits with status 0 when its "
-                   "input ends (for Valgrind and sanitizer gates, which report at exit)")
+                   "input ends (for Valgrind and sanitizer checks, which report at exit)")
     add_output_options(u)
     u.set_defaults(func=cmd_run)
 
