@@ -151,7 +151,8 @@ def result_json(r: CaseResult) -> dict:
     return d
 
 
-def write_results(run: RunResult, path: Path) -> None:
+def write_results(run: RunResult, path: Path, scope: dict | None = None) -> None:
+    """The results JSON; `scope` (scope.Scope.to_json) says what the run covers."""
     h = run.hello
     doc = {
         "implementation": run.impl.name,
@@ -162,6 +163,7 @@ def write_results(run: RunResult, path: Path) -> None:
         "seconds": round(run.seconds, 3),
         "restarts": run.restarts,
         "exit_problems": run.exit_problems,
+        "scope": scope,
         "summary": summary_dict(run),
         "cases": [result_json(r) for r in run.results],
     }
@@ -177,6 +179,11 @@ class ResultsError(ValueError):
 
 def read_results(path: Path) -> RunResult:
     """A results JSON back as a RunResult (to merge shards, to gate later)."""
+    return load_results(path)[0]
+
+
+def load_results(path: Path) -> tuple[RunResult, dict | None]:
+    """A results JSON back as a RunResult, and its scope as written."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         hello = runner.parse_hello(json.dumps(doc["hello"]).encode())
@@ -187,26 +194,11 @@ def read_results(path: Path) -> RunResult:
                               None, c.get("seconds", 0.0))
                    for c in doc["cases"]]
         impl = Impl(doc["implementation"], [], strict=doc.get("strict_messages", False))
-        return RunResult(impl, hello, doc["oracle"], results, doc.get("seconds", 0.0),
-                         doc.get("restarts", 0))
+        run = RunResult(impl, hello, doc["oracle"], results, doc.get("seconds", 0.0),
+                        doc.get("restarts", 0), list(doc.get("exit_problems", [])))
+        scope = doc.get("scope")
+        if scope is not None and not isinstance(scope, dict):
+            raise ValueError("scope is not an object")
+        return run, scope
     except (OSError, ValueError, KeyError, TypeError, runner.AdapterError) as e:
         raise ResultsError(f"{path}: not a results file: {e}") from None
-
-
-def merge(runs: list[RunResult]) -> RunResult:
-    """Shards of one implementation's run, as one run (cases in id order)."""
-    if not runs:
-        raise ResultsError("nothing to merge")
-    first = runs[0]
-    for r in runs[1:]:
-        if r.impl.name != first.impl.name or r.hello.raw != first.hello.raw:
-            raise ResultsError(f"cannot merge results of {r.impl.name} ({r.hello.version}) "
-                               f"with {first.impl.name} ({first.hello.version})")
-    by_id: dict[str, CaseResult] = {}
-    for run in runs:
-        for c in run.results:
-            if c.id in by_id:
-                raise ResultsError(f"case {c.id} is in two of the merged results")
-            by_id[c.id] = c
-    return RunResult(first.impl, first.hello, first.oracle, sorted(by_id.values(), key=lambda c: c.id),
-                     max(r.seconds for r in runs), sum(r.restarts for r in runs))
