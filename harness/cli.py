@@ -119,7 +119,12 @@ def expectations_for(args: argparse.Namespace, name: str) -> expectations.Expect
     a missing or malformed file is an error before any case runs."""
     if not (gating(args) or args.update_expectations):
         return None
-    path = Path(args.expectations) if args.expectations else expectations.default_path(name)
+    if args.expectations:
+        path = Path(args.expectations)
+    elif getattr(args, "expectations_dir", None):
+        path = Path(args.expectations_dir) / f"{name}.txt"
+    else:
+        path = expectations.default_path(name)
     return expectations.read(path, missing_ok=args.update_expectations)
 
 
@@ -552,6 +557,8 @@ def parser() -> argparse.ArgumentParser:
                    help="hold each column to conformance/expectations/<name>.txt exactly")
     x.add_argument("--update-expectations", action="store_true",
                    help="rewrite each column's expectations from this run (the selected cases)")
+    x.add_argument("--expectations-dir", metavar="DIR",
+                   help="the expectations files (default conformance/expectations)")
     x.set_defaults(expectations=None, exact_expectations=True, allow_unsupported_growth=False)
     x.add_argument("--from-results", nargs="+", metavar="JSON",
                    help="build the table and page from results files instead of running")

@@ -118,7 +118,12 @@ def parse(path: Path, text: str) -> Expectations:
         if in_header and (not line or line.startswith("#")):
             exp.header.append(raw.rstrip())
             continue
-        in_header = False
+        if in_header:
+            # The header ends at its last blank line: comments right above
+            # the first entry are that entry's.
+            in_header = False
+            blank = max((i for i, h in enumerate(exp.header) if not h), default=-1)
+            exp.header, pending = exp.header[:blank + 1], [h.strip() for h in exp.header[blank + 1:]]
         if not line:
             pending = []
             continue
@@ -163,14 +168,15 @@ def _entry(line: str, where: str) -> tuple[str, Expectation]:
 
 
 def render(exp: Expectations, impl_name: str, oracle: str) -> str:
-    header = exp.header or [
-        f"# mvspec expectations for {impl_name}: the cases that do not pass, one a line,",
-        f"# compared with {oracle}. A case not listed is expected to pass. A run with",
-        "# --gate fails when a case does worse than listed here. Rewrite the lines of",
-        "# the cases a run selects with: python3 -m harness run ... --update-expectations",
+    header = exp.header if exp.exists else [
+        f"# mvspec expectations for {impl_name}, compared with {oracle}: the cases",
+        "# that do not pass, one a line; a case not listed is expected to pass.",
+        "# A run with --gate fails when a case does worse than listed here.",
+        "# Rewrite the lines of the cases a run selects with:",
+        "#   python3 -m harness run ... --update-expectations",
         ""]
     lines = list(header)
-    if header[-1].strip():
+    if header and header[-1].strip() and (exp.entries or exp.allow_growth is not None):
         lines.append("")
     if exp.allow_growth is not None:
         lines.append(ALLOW_GROWTH + (f"  # {exp.allow_growth}" if exp.allow_growth else ""))
@@ -178,7 +184,7 @@ def render(exp: Expectations, impl_name: str, oracle: str) -> str:
     for case_id in sorted(exp.entries):
         e = exp.entries[case_id]
         lines += list(e.above) + [e.line(case_id)]
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)
 
 
 @dataclass
