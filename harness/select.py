@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
@@ -55,7 +56,8 @@ def version_sensitive(case: dict) -> bool:
     return bool(case.get("requires")) or len(case.get("expect") or []) > 1
 
 
-def _globs(patterns: list[str], ignore_case: bool) -> re.Pattern | None:
+@functools.lru_cache(maxsize=64)
+def _globs(patterns: tuple[str, ...], ignore_case: bool) -> re.Pattern | None:
     """One compiled regular expression for a list of globs (None: no filter)."""
     if not patterns:
         return None
@@ -91,7 +93,7 @@ class Selection:
         return self._predicate()(case)
 
     def _predicate(self):
-        rules, ids = _globs(self.rules, True), _globs(self.ids, False)
+        rules, ids = _globs(tuple(self.rules), True), _globs(tuple(self.ids), False)
         areas = set(self.areas)
 
         def wants(case: dict) -> bool:
