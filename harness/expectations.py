@@ -315,7 +315,9 @@ def gate(exp: Expectations, results: list[CaseResult], claimed: list[str],
     status = {r.id: r.status for r in results}
     rep = GateReport(exp.path, {}, whole_suite=whole_suite, exact=exact,
                      not_run_why=not_run_why)
-    for case_id in claimed:
+    for case_id in list(claimed) + [r.id for r in results]:    # a result is judged, claimed or not
+        if case_id in rep.verdicts:
+            continue
         expected = exp.of(case_id).statuses
         actual = status.get(case_id)
         kind = NOT_RUN if actual is None else judge(expected, actual, strict, growth)
