@@ -45,10 +45,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cases import ROOT
-from .session import FAILING, STATUSES, CaseResult
+from .session import STATUSES, CaseResult
 
 EXPECTATIONS_DIR = ROOT / "conformance" / "expectations"
-LISTABLE = tuple(s for s in STATUSES if s != "pass")
 ALLOW_GROWTH = "allow unsupported-growth"
 _ENTRY = re.compile(r"^(\S+)\s+(\S+)\s*(?:#\s?(.*))?$")
 _DIRECTIVE = re.compile(r"^(allow\s+\S+)\s*(?:#\s?(.*))?$")
@@ -355,7 +354,7 @@ def gate_text(rep: GateReport) -> str:
     group("cases changed how they differ", rows(MOVED))
     group("cases got better (record it with --update-expectations)", rows(BETTER))
     if rep.unknown:
-        group(f"listed cases are not in the suite"
+        group("listed cases are not in the suite"
               + ("" if rep.unknown_fails else " (ignored: the run does not claim the whole suite)"),
               rep.unknown)
     if rep.nothing_ran:
