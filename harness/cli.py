@@ -160,10 +160,9 @@ def reproducers(f: Finished, rep: expectations.GateReport | None, texts: dict[st
         chosen = f.run.failed()
         rest = 0
     else:
-        new = [r for r in f.run.results if rep.fails(rep.verdicts[r.id])
-               and r.status not in ("pass", "message")]
-        known = [r for r in f.run.results if r.status in session.FAILING
-                 and not rep.fails(rep.verdicts[r.id])]
+        failing = rep.failing()
+        new = [r for r in f.run.results if r.id in failing and r.status not in ("pass", "message")]
+        known = [r for r in f.run.results if r.status in session.FAILING and r.id not in failing]
         chosen = new + (known if args.show_known else [])
         rest = 0 if args.show_known else len(known)
     out = [texts[r.id] for r in chosen[:args.max_failures]]
@@ -189,8 +188,9 @@ def report_run(f: Finished, args: argparse.Namespace,
                                 whole_suite=f.scope.claims_whole_suite,
                                 allow_growth=args.allow_unsupported_growth,
                                 exact=args.exact_expectations, not_run_why=why)
+    failing = rep.failing() if rep else set()
     shown = [r for r in run.results if r.status in session.FAILING or r.status == "message"
-             or (rep and rep.fails(rep.verdicts[r.id]))]
+             or r.id in failing]
     case_dicts = f.cases_of({r.id for r in shown})
     texts = {r.id: report.failure_text(r, case_dicts[r.id]) for r in shown}
     jpath = junit_path(args, f.name, many)

@@ -125,8 +125,7 @@ def entries(results: list[CaseResult], texts: dict[str, str],
     not run, then (with a gate) what the gate found outside the cases."""
     out = []
     for r in results:
-        v = rep.verdicts.get(r.id) if rep else None
-        out.append(gated_entry(r, v, rep, texts.get(r.id)) if v and rep
+        out.append(gated_entry(r, rep.verdict(r.id), rep, texts.get(r.id)) if rep
                    else plain_entry(r, texts.get(r.id)))
     for case_id in not_run:
         out.append(Entry(area_of(case_id), case_id, 0.0, ERROR, "not-run",

@@ -172,10 +172,15 @@ def write_results(run: RunResult, path: Path, scope: dict | None = None) -> None
     head = json.dumps(doc, indent=1)
     assert head.endswith('"cases": []\n}')
     encode = json.JSONEncoder().encode
-    cases = ",\n".join(encode(result_json(r)) for r in run.results)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(f"{head[:-4]}[\n{cases}\n ]\n}}\n", encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(head[:-4] + "[")
+        sep = "\n"
+        for r in run.results:
+            f.write(sep + encode(result_json(r)))
+            sep = ",\n"
+        f.write("\n ]\n}\n")
     tmp.replace(path)
 
 
