@@ -162,7 +162,8 @@ def result_json(r: CaseResult) -> dict:
     return d
 
 
-def write_results(run: RunResult, path: Path) -> None:
+def write_results(run: RunResult, path: Path, scope: dict | None = None) -> None:
+    """The results JSON; `scope` (scope.Scope.to_json) says what the run covers."""
     h = run.hello
     doc = {
         "implementation": run.impl.name,
@@ -174,12 +175,24 @@ def write_results(run: RunResult, path: Path) -> None:
         "restarts": run.restarts,
         "exit_problems": run.exit_problems,
         "warnings": run.warnings,
+        "scope": scope,
         "summary": summary_dict(run),
-        "cases": [result_json(r) for r in run.results],
+        "cases": [],
     }
+    # The header indented, then one case a line: as readable, and the cases
+    # go through json's C encoder (indent= would take the slow Python one).
+    head = json.dumps(doc, indent=1)
+    assert head.endswith('"cases": []\n}')
+    encode = json.JSONEncoder().encode
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(head[:-4] + "[")
+        sep = "\n"
+        for r in run.results:
+            f.write(sep + encode(result_json(r)))
+            sep = ",\n"
+        f.write("\n ]\n}\n")
     tmp.replace(path)
 
 
@@ -189,36 +202,27 @@ class ResultsError(ValueError):
 
 def read_results(path: Path) -> RunResult:
     """A results JSON back as a RunResult (to merge shards, to gate later)."""
+    return load_results(path)[0]
+
+
+def load_results(path: Path) -> tuple[RunResult, dict | None]:
+    """A results JSON back as a RunResult, and its scope as written."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         hello = runner.parse_hello(json.dumps(doc["hello"]).encode())
         results = [CaseResult(c["id"], c["status"], c["rules"], c.get("oracle"),
                               c.get("detail", ""),
                               [compare.StepDiff(d["step"], d["expected"], d["actual"], d["kind"])
-                               for d in c.get("diffs", [])],
+                               for d in c["diffs"]] if "diffs" in c else [],
                               None, c.get("seconds", 0.0))
                    for c in doc["cases"]]
         impl = Impl(doc["implementation"], [], strict=doc.get("strict_messages", False))
-        return RunResult(impl, hello, doc["oracle"], results, doc.get("seconds", 0.0),
-                         doc.get("restarts", 0), warnings=list(doc.get("warnings", [])))
+        run = RunResult(impl, hello, doc["oracle"], results, doc.get("seconds", 0.0),
+                        doc.get("restarts", 0), list(doc.get("exit_problems", [])),
+                        warnings=list(doc.get("warnings", [])))
+        scope = doc.get("scope")
+        if scope is not None and not isinstance(scope, dict):
+            raise ValueError("scope is not an object")
+        return run, scope
     except (OSError, ValueError, KeyError, TypeError, runner.AdapterError) as e:
         raise ResultsError(f"{path}: not a results file: {e}") from None
-
-
-def merge(runs: list[RunResult]) -> RunResult:
-    """Shards of one implementation's run, as one run (cases in id order)."""
-    if not runs:
-        raise ResultsError("nothing to merge")
-    first = runs[0]
-    for r in runs[1:]:
-        if r.impl.name != first.impl.name or r.hello.raw != first.hello.raw:
-            raise ResultsError(f"cannot merge results of {r.impl.name} ({r.hello.version}) "
-                               f"with {first.impl.name} ({first.hello.version})")
-    by_id: dict[str, CaseResult] = {}
-    for run in runs:
-        for c in run.results:
-            if c.id in by_id:
-                raise ResultsError(f"case {c.id} is in two of the merged results")
-            by_id[c.id] = c
-    return RunResult(first.impl, first.hello, first.oracle, sorted(by_id.values(), key=lambda c: c.id),
-                     max(r.seconds for r in runs), sum(r.restarts for r in runs))

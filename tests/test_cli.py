@@ -104,3 +104,76 @@ def test_require_clean_exit_fails_a_run_whose_adapter_exits_badly(tmp_path):
     assert r.returncode == cli.EXIT_FAILURES
     assert "adapter did not end cleanly: exit status 7" in r.stdout
     assert "ERROR SUMMARY: 1 errors" in r.stdout
+
+
+# ------------------------------------------------------------- selection ---
+
+def test_rule_globs_match_ignoring_case():
+    lower = harness("run", "cpython", "--rule", "slice-00[12]", "--list")
+    upper = harness("run", "cpython", "--rule", "SLICE-00[12]", "--list")
+    assert lower.returncode == 0 and lower.stdout == upper.stdout
+    assert lower.stdout.strip().endswith("cases selected") and "SLICE-001" in lower.stdout
+
+
+@pytest.mark.parametrize("args, message, nearest", [
+    (["--rule", "SLCE-*"], "--rule 'SLCE-*' matches no rule", "SLICE-*"),
+    (["--id", "seed/bytes-indx"], "matches no case id", "seed/bytes-index"),
+    (["--id", "sead/*"], "matches no case id", "seed/*"),
+    (["--area", "slicng"], "no such area", "slicing"),
+])
+def test_a_selection_matching_nothing_exits_2_with_the_nearest_names(tmp_path, args, message, nearest):
+    for extra in ([], ["--list"]):
+        r = harness("run", "cpython", *args, *extra, "--results", str(tmp_path))
+        assert r.returncode == cli.EXIT_ERROR, r.stdout + r.stderr
+        assert message in r.stderr and nearest in r.stderr, r.stderr
+
+
+def test_filters_that_each_match_but_not_together_say_so(tmp_path):
+    r = harness("run", "cpython", "--area", "seed", "--rule", "CAST-*", "--results", str(tmp_path))
+    assert r.returncode == cli.EXIT_ERROR
+    assert "no case satisfies all of --area seed --rule 'CAST-*'" in r.stderr
+    assert "--area seed alone: 7" in r.stderr
+
+
+def test_a_matrix_that_selects_nothing_exits_2(tmp_path):
+    r = harness("matrix", "cpython", "--id", "nothing/*", "--results", str(tmp_path),
+                "--out", str(tmp_path / "m.html"))
+    assert r.returncode == cli.EXIT_ERROR and "matches no case id" in r.stderr
+
+
+# ------------------------------------------------------------ exit codes ---
+
+@pytest.mark.parametrize("command", ["run", "merge", "matrix"])
+def test_help_documents_the_three_exit_codes(command):
+    r = harness(command, "--help")
+    assert r.returncode == 0
+    text = r.stdout
+    for code in ("0  everything passed", "1  a regression", "2  the harness could not do its job"):
+        assert code in text
+
+
+def test_the_readme_documents_the_same_exit_codes():
+    readme = (ROOT / "README.md").read_text()
+    assert "| **0** |" in readme and "| **1** |" in readme and "| **2** |" in readme
+
+
+def test_update_expectations_exits_0_after_writing_and_says_what_changed(tmp_path):
+    exp = tmp_path / "e.txt"
+    cmd = f"flaky={sys.executable} {FAKE} crash seed/bytes-index {tmp_path / 'marker'}"
+    r = harness("run", cmd, "--area", "seed", "--results", str(tmp_path), "--expectations", str(exp),
+                "--update-expectations")
+    assert r.returncode == cli.EXIT_OK, r.stdout + r.stderr
+    assert "1 added" in r.stdout and "+ seed/bytes-index  crash" in r.stdout
+    assert "seed/bytes-index  crash" in exp.read_text()
+
+
+def test_a_regression_under_the_gate_exits_1_and_a_clean_gate_0(tmp_path):
+    exp = tmp_path / "e.txt"
+    exp.write_text("")
+    cmd = f"flaky={sys.executable} {FAKE} crash seed/bytes-index {tmp_path / 'marker'}"
+    r = harness("run", cmd, "--area", "seed", "--results", str(tmp_path), "--expectations", str(exp))
+    assert r.returncode == cli.EXIT_FAILURES and "GATE: FAIL" in r.stdout
+    exp.write_text("seed/bytes-index  crash\n")
+    (tmp_path / "marker").unlink()
+    r = harness("run", cmd, "--area", "seed", "--results", str(tmp_path), "--expectations", str(exp))
+    assert r.returncode == cli.EXIT_OK and "GATE: pass" in r.stdout
