@@ -87,8 +87,15 @@ def test_every_command_reads_cases_through_the_one_checking_reader(tmp_path, com
     results = tmp_path / "r.json"
     hello = {"mvspec": 1, "implementation": "x", "version": "1", "language": "3.11",
              "platform": {"word_size": 64, "byteorder": "little"}, "exporters": ["bytes"]}
+    # merge trusts a suite whose hash a run recorded (that run read it through
+    # the reader), reading only the cases it needs; results short of what they
+    # selected make it read the whole suite, through the reader.
+    from harness import scope, select
+    short = scope.Scope(suite=scope.suite_hash(cases_dir), suite_cases=2,
+                        selection=select.Selection(), selected=2)
     results.write_text(json.dumps({"implementation": "x", "hello": hello,
-                                   "oracle": "cpython-3.11.2-64le", "cases": []}))
+                                   "oracle": "cpython-3.11.2-64le", "scope": short.to_json(),
+                                   "cases": []}))
     argv = [str(results) if a == "RESULTS" else a for a in command]
     r = harness(*argv, "--cases", str(cases_dir))
     assert r.returncode == cli.EXIT_ERROR, r.stdout + r.stderr
