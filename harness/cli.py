@@ -7,6 +7,7 @@
     matrix     run every implementation installed; table and HTML matrix
     bench      measure cases per second of implementations, side by side
     changes    rewrite the spec's table of version changes from the recordings
+    explain    a case's rules, program, memory-layout diagram, outcomes and C code
     exporter   check an exporter against the exporter's contract (chapter 16)
     exporters  the real exporters on every interpreter here, as a table
     oracles    list the CPythons that `record` would use
@@ -35,8 +36,8 @@ from pathlib import Path
 from typing import Callable
 
 from . import cases as casesmod
-from . import (bench, changes, expectations, exporters, generate, impls, junit, matrix, record,
-               report, runner, select, session)
+from . import (bench, changes, expectations, explain, exporters, generate, impls, junit, matrix,
+               record, report, runner, select, session)
 from . import scope as scopemod
 
 EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
@@ -347,6 +348,18 @@ def cmd_merge(args: argparse.Namespace) -> int:
                       args, exp, False)
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    chosen = explain.choose(Path(args.cases), args.ids)
+    form = "svg" if args.svg else "html" if args.html else "text"
+    results = explain.Results(Path(args.results))
+    explained = explain.explain(chosen, results)
+    explain.write(explained, form, args.out)
+    problems = [e for e in explained if e.picture is None]
+    for e in problems:
+        print(f"explain: {e.id}: no diagram: {e.problem}", file=sys.stderr)
+    return EXIT_FAILURES if problems else EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     suite = casesmod.load_suite(Path(args.cases))
     rows = bench.measure([impls.resolve(t) for t in args.impl], suite.cases,
@@ -587,6 +600,20 @@ def parser() -> argparse.ArgumentParser:
                    help="build the table and page from results files instead of running")
     x.set_defaults(func=cmd_matrix)
 
+    e = sub.add_parser("explain", help="a case explained: rules, program, memory layout, "
+                       "outcomes, implementations, C code",
+                       description=explain.__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    e.add_argument("ids", nargs="+", metavar="CASE_ID", help="case ids, or globs of them")
+    e.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
+    e.add_argument("--results", default=str(explain.RESULTS_DIR),
+                   help="where the implementations' results are (default build/results)")
+    form = e.add_mutually_exclusive_group()
+    form.add_argument("--svg", action="store_true", help="the diagram alone, as SVG")
+    form.add_argument("--html", action="store_true", help="the whole explanation as a page")
+    e.add_argument("--out", help="write to this file (one case) or directory (several)")
+    e.set_defaults(func=cmd_explain)
+
     b = sub.add_parser("bench", help="cases per second of each implementation, side by side")
     b.add_argument("impl", nargs="+")
     b.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
@@ -611,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
     except (HarnessError, casesmod.CaseFileError, generate.TemplateError,
             impls.ImplError, runner.AdapterError, select.SelectionError,
             expectations.ExpectationsError, report.ResultsError, bench.BenchError,
-            exporters.ExporterError, scopemod.ScopeError) as e:
+            exporters.ExporterError, scopemod.ScopeError, explain.ExplainError) as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

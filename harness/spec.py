@@ -172,3 +172,31 @@ def run_example_on(python: str, rule: Rule, line: int, code: str,
     if r.returncode != 0:
         return f"{python} failed: {r.stderr.strip()}"
     return r.stdout or None
+
+
+_SECTION = re.compile(r"^\*\*([A-Z][a-z]+(?: [a-z]+)*)\.\*\*\s*")
+
+
+def sections(rule: Rule) -> dict[str, str]:
+    """A rule's paragraphs by name ("Rule", "Why", "Raises", "Versions",
+    ...), each as one line of Markdown; examples and diagrams left out."""
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    fenced = False
+    for line in rule.text.splitlines():
+        if _FENCE.match(line):      # an example: parse() keeps only its opening line
+            current = None
+            continue
+        if line.startswith("```"):
+            fenced = not fenced
+            current = None
+            continue
+        m = _SECTION.match(line)
+        if not fenced and m:
+            current = found.setdefault(m.group(1), [])
+            line = line[m.end():]
+        if not fenced and current is not None and line.strip():
+            current.append(line.strip())
+        elif not line.strip():
+            current = None
+    return {name: " ".join(parts) for name, parts in found.items()}
