@@ -70,28 +70,47 @@ class Explanation:
 
 # ---------------------------------------------------------------- probing ---
 
-def probe_python() -> str:
-    """A CPython with _testbuffer and NumPy: Debian's, whose numpy apt installs."""
-    from .impls import DEBIAN_PYTHON
-    return DEBIAN_PYTHON if shutil.which(DEBIAN_PYTHON) else sys.executable
+def probe_pythons() -> list[str]:
+    """The CPythons to draw with: Debian's first (apt's NumPy is for it),
+    then every other one here, newest first, for a case the first cannot
+    run (array('w') is 3.13's)."""
+    from .impls import DEBIAN_PYTHON, cpythons
+    first = DEBIAN_PYTHON if shutil.which(DEBIAN_PYTHON) else sys.executable
+    others = [p for _, p in sorted(cpythons().items(), reverse=True)
+              if os.path.realpath(p) != os.path.realpath(first)]
+    return [first] + others
 
 
 def probe(cases: list[dict], timeout: float = 30.0) -> dict[str, tuple[Picture | None, str]]:
     """Each case's picture, or None and why there is none."""
-    argv = [probe_python(), "-I", str(PROBE)]
+    out: dict[str, tuple[Picture | None, str]] = {}
+    todo = cases
+    for n, python in enumerate(probe_pythons()):
+        if not todo:
+            break
+        out.update(_probe_with(python, todo, timeout, fallback=n > 0))
+        todo = [c for c in todo if out[c["id"]][0] is None]
+    return out
+
+
+def _probe_with(python: str, cases: list[dict], timeout: float,
+                fallback: bool) -> dict[str, tuple[Picture | None, str]]:
+    argv = [python, "-I", str(PROBE)]
     try:
         hello, replies = runner.run_cases(argv, cases, timeout=timeout, max_failures=0)
     except runner.AdapterError as e:
-        raise ExplainError(f"the layout probe will not start: {e}") from None
+        return {c["id"]: (None, f"the layout probe will not start: {e}") for c in cases}
     by_id = {c["id"]: c for c in cases}
-    out: dict[str, tuple[Picture | None, str]] = {}
+    out: dict[str, tuple[Picture | None, str]] = {
+        c["id"]: (None, "the probe gave no answer") for c in cases}
     oracle = f"cpython-{hello.version}-{hello.platform}"
     for r in replies:
         case = by_id.get(r.case_id)
-        if case is None or r.case_id in out:
+        if case is None:
             continue
         if r.status != runner.ANSWERED:
-            out[r.case_id] = (None, f"the probe could not run it: {r.status} {r.detail}".strip())
+            out[r.case_id] = (None, f"CPython {hello.version} could not run it: "
+                                    f"{r.status} {r.detail}".strip())
             continue
         try:
             picture = Picture.from_json(r.extra.get("layout"))
@@ -104,6 +123,8 @@ def probe(cases: list[dict], timeout: float = 30.0) -> dict[str, tuple[Picture |
         if recorded is not None and compare(recorded, r.outcomes, strict=True).status != "pass":
             problem = (f"the probe ({oracle}) did not give the outcomes recorded from it: "
                        "the picture may not be the recorded program's")
+        elif fallback:
+            problem = f"drawn with CPython {hello.version}: the first CPython cannot run it"
         out[r.case_id] = (picture, problem)
     return out
 

@@ -40,12 +40,13 @@ class _PyBuffer(ctypes.Structure):
                 ("internal", ctypes.c_void_p)]
 
 
-_get_buffer = ctypes.pythonapi.PyObject_GetBuffer
-_get_buffer.argtypes = [ctypes.py_object, ctypes.POINTER(_PyBuffer), ctypes.c_int]
-_get_buffer.restype = ctypes.c_int
-_release = ctypes.pythonapi.PyBuffer_Release
-_release.argtypes = [ctypes.POINTER(_PyBuffer)]
-_release.restype = None
+# Prototypes of our own, not ctypes.pythonapi's shared function objects:
+# another copy of this module (mvref's mvlayout beside the harness's) sets
+# its own Structure class.
+_get_buffer = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.py_object, ctypes.POINTER(_PyBuffer),
+                                ctypes.c_int)(("PyObject_GetBuffer", ctypes.pythonapi))
+_release = ctypes.PYFUNCTYPE(None, ctypes.POINTER(_PyBuffer))(
+    ("PyBuffer_Release", ctypes.pythonapi))
 
 
 @dataclass
@@ -244,7 +245,10 @@ def layout_of(obj: object, name: str = "m") -> Picture:
     """The picture of one live view (or any buffer): its exporter's memory
     (`obj.obj`) with the exporter's own layout, and the view over it."""
     sketch = Sketch()
-    owner = getattr(obj, "obj", None)
+    try:
+        owner = getattr(obj, "obj", None)
+    except ValueError:      # a released view: view() says so
+        owner = None
     if owner is not None and owner is not obj:
         sketch.exporter(f"{name}.obj", owner)
     sketch.view(name, "", obj)

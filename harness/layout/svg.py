@@ -53,8 +53,8 @@ def draw(picture: Picture, title: str = "memory layout", uid: str = "") -> str:
     """The SVG element; `uid` keeps its arrowhead's id apart from those of
     other diagrams on the same page."""
     c = _Canvas()
-    for n, memory in enumerate(picture.memories):
-        _memory(c, memory, n)
+    for memory in picture.memories:
+        _memory(c, memory, uid)
         c.y += ROW
     for note in picture.notes:
         c.text(4, c.y + 14, f"note: {note}", "legend")
@@ -68,7 +68,7 @@ def draw(picture: Picture, title: str = "memory layout", uid: str = "") -> str:
             "</marker></defs>" + "".join(c.parts) + "</svg>")
 
 
-def _memory(c: _Canvas, memory: Memory, n: int) -> None:
+def _memory(c: _Canvas, memory: Memory, uid: str) -> None:
     shown = text.buffers(memory)
     size = memory.size
     c.text(4, c.y + 14, f"{memory.name}: {memory.what}, {size} byte{'s' if size != 1 else ''}",

@@ -26,7 +26,7 @@ static int bytes_setitem(mv_exporter *e, const mv_value *key,
                          const mv_value *value, mv_error *err)
 {
     (void)e;
-    return mv_raise(err, "TypeError", value
+    return mv_raise(err, NULL, "TypeError", value
                     ? "'bytes' object does not support item assignment"
                     : mv_is_index(key)
                     ? "'bytes' object doesn't support item deletion"

@@ -10,7 +10,7 @@
 
 /* PyObject_GetBuffer: borrow the buffer of any value, and give it back. */
 int mv_getbuffer(const mv_config *cfg, const mv_value *v, mv_buffer *b,
-                 int flags, mv_error *err);
+                 int flags, const char *rule, mv_error *err);
 void mv_releasebuffer(mv_buffer *b);
 /* bool(v) for the values a '?' item may be set from (FORMAT-012) */
 int mv_truthy(const mv_value *v, bool *out, mv_error *err);

@@ -14,6 +14,7 @@ typedef struct mv_signature {
     int nrequired;
     int nparams;
     const char *params[4];   /* positional-or-keyword names, in order */
+    const char *rule;        /* the rule its argument errors answer to */
 } mv_signature;
 
 enum { MV_SIG_NOARGS, MV_SIG_CLINIC, MV_SIG_VARARGS, MV_SIG_O,
@@ -23,6 +24,6 @@ enum { MV_SIG_NOARGS, MV_SIG_CLINIC, MV_SIG_VARARGS, MV_SIG_O,
 int mv_parse_args(const mv_config *cfg, const mv_signature *sig,
                   const mv_args *a, const mv_value *bound[], mv_error *err);
 int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
-               mv_error *err);
+               const char *rule, mv_error *err);
 
 #endif /* MV_ARGS_H */

@@ -23,13 +23,14 @@
 
 #include "mvint.h"
 
-int mv_fail(mv_error *err, mv_failure failure, const char *type,
-            const char *fmt, ...)
+int mv_fail(mv_error *err, mv_failure failure, const char *rule,
+            const char *type, const char *fmt, ...)
 {
     va_list ap;
 
     assert(err != NULL);
     err->failure = failure;
+    err->rule = rule;
     err->type = type;
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
@@ -39,5 +40,5 @@ int mv_fail(mv_error *err, mv_failure failure, const char *type,
 
 int mv_no_memory(mv_error *err)
 {
-    return mv_raise(err, "MemoryError", "%s", "");
+    return mv_raise(err, NULL, "MemoryError", "%s", "");
 }

@@ -32,7 +32,7 @@ int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
     mv_ssize max = cfg->platform.ssize_max;
 
     if (!mv_is_index(v))
-        return mv_raise(err, "TypeError", "slice indices must be integers or "
+        return mv_raise(err, "SLICE-007", "TypeError", "slice indices must be integers or "
                         "%shave an __index__ method", none_ok ? "None or " : "");
     if (!mv_int_to_i64(v, &i))
         i = v->as.integer.negative ? INT64_MIN : INT64_MAX;
@@ -55,7 +55,7 @@ int mv_slice_unpack(const mv_config *cfg, const mv_value *slice,
         if (mv_clamped_index(cfg, &s[2], true, step, err) < 0)
             return -1;
         if (*step == 0)
-            return mv_raise(err, "ValueError", "slice step cannot be zero");
+            return mv_raise(err, "SLICE-004", "ValueError", "slice step cannot be zero");
         if (*step < -max)
             *step = -max;   /* so that -step cannot overflow */
     }
