@@ -72,14 +72,22 @@ def functions(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def function_at(spans: list[tuple[int, int, str]], line: int) -> str:
-    """The function whose definition holds `line`, or else the first one
-    after it (a contract comment introduces the function below it)."""
+def function_at(spans: list[tuple[int, int, str]], line: int, lines: list[str] | None = None) -> str:
+    """The function whose definition holds `line`, or else the one the
+    comment holding `line` introduces; "" for a line of file-level data (a
+    table). Without the file's `lines`, any line before a function
+    introduces it."""
     for first, last, name in spans:
         if first <= line <= last:
             return name
-    after = [(first, name) for first, _, name in spans if first > line]
-    return min(after)[1] if after else ""
+    after = min(((first, name) for first, _, name in spans if first > line), default=None)
+    if after is None:
+        return ""
+    if lines is not None:
+        between = [t.strip() for t in lines[line - 1:after[0] - 1]]
+        if not all(t.startswith(("/*", "*")) or t.endswith("*/") or not t for t in between):
+            return ""
+    return after[1]
 
 
 @functools.lru_cache(maxsize=1)
@@ -88,8 +96,10 @@ def _all(in_opening: bool) -> tuple[Citation, ...]:
     for path in reference_sources():
         text = path.read_text(encoding="utf-8")
         spans = functions(text) if path.suffix == ".c" else []
+        lines = text.splitlines()
         for rule, n in cited_in(text, in_opening):
-            out.append(Citation(rule, str(path.relative_to(ROOT)), n, function_at(spans, n)))
+            out.append(Citation(rule, str(path.relative_to(ROOT)), n,
+                                function_at(spans, n, lines)))
     return tuple(out)
 
 

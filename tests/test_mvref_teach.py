@@ -138,7 +138,7 @@ VIEWS = [
 def test_mvref_layout_of_a_view_is_the_drawing_of_the_same_builtin_view(what, make):
     ours, builtin = make(mvref.memoryview), make(memoryview)
     drawn = str(mvref.layout(ours))
-    assert drawn == text.draw(measure.layout_of(builtin))
+    assert drawn == text.draw(measure.layout_of(builtin)).rstrip("\n")
     assert drawn.splitlines()[1].split()[0] == "+0" and "bytes" in drawn
     assert mvref.layout(ours).svg().startswith("<svg")
 

@@ -24,7 +24,7 @@ class Diagram:
 
     def __str__(self) -> str:
         from . import text
-        return text.draw(self.picture)
+        return text.draw(self.picture).rstrip("\n")
 
     __repr__ = __str__
 

@@ -214,8 +214,8 @@ static PyObject *failed_allocation(PyObject *module, PyObject *unused)
 }
 
 static PyMethodDef functions[] = {
-    {"layout", mvpy_layout, METH_O,
-     "layout(m)\n--\n\n"
+    {"layout", (PyCFunction)(void (*)(void))mvpy_layout, METH_VARARGS | METH_KEYWORDS,
+     "layout(m, name='m')\n--\n\n"
      "A diagram of where the items of the view m lie in its exporter's\n"
      "memory: the bytes, the items of the exporter's own layout and of m\n"
      "marked on them, pointer tables, and a grid for 2-D and 3-D views.\n"

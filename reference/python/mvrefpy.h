@@ -63,8 +63,8 @@ extern PyObject *mvpy_Unsupported;
 
 /* Add "mvspec rule ID: sentence" to the notes of the exception being raised. */
 void mvpy_add_rule_note(const char *rule);
-/* mvref.layout(m): the memory-layout diagram of a live view. */
-PyObject *mvpy_layout(PyObject *module, PyObject *view);
+/* mvref.layout(m, name='m'): the memory-layout diagram of a live view. */
+PyObject *mvpy_layout(PyObject *module, PyObject *args, PyObject *kwargs);
 
 /* ---- lease.c: a CPython buffer lent to the library -------------------- */
 

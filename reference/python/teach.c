@@ -57,11 +57,11 @@ void mvpy_add_rule_note(const char *rule)
     PyErr_Restore(type, value, tb);
 }
 
-/* mvref.layout(m): mvlayout.layout(m), the diagram of a live view (or of
-   any object that lends a buffer). */
-PyObject *mvpy_layout(PyObject *module, PyObject *view)
+/* mvref.layout(m, name='m'): mvlayout.layout(m, name), the diagram of a
+   live view (or of any object that lends a buffer). */
+PyObject *mvpy_layout(PyObject *module, PyObject *args, PyObject *kwargs)
 {
-    PyObject *drawing = PyImport_ImportModule("mvlayout"), *diagram;
+    PyObject *drawing = PyImport_ImportModule("mvlayout"), *draw, *diagram;
 
     (void)module;
     if (drawing == NULL) {
@@ -71,7 +71,11 @@ PyObject *mvpy_layout(PyObject *module, PyObject *view)
                             "the module (build/python/mvlayout)");
         return NULL;
     }
-    diagram = PyObject_CallMethod(drawing, "layout", "O", view);
+    draw = PyObject_GetAttrString(drawing, "layout");
     Py_DECREF(drawing);
+    if (draw == NULL)
+        return NULL;
+    diagram = PyObject_Call(draw, args, kwargs);
+    Py_DECREF(draw);
     return diagram;
 }
