@@ -8,6 +8,7 @@
     bench      measure cases per second of implementations, side by side
     changes    rewrite the spec's table of version changes from the recordings
     explain    a case's rules, program, memory-layout diagram, outcomes and C code
+    contents   rewrite the spec's table of contents
     exporter   check an exporter against the exporter's contract (chapter 16)
     exporters  the real exporters on every interpreter here, as a table
     oracles    list the CPythons that `record` would use
@@ -77,6 +78,13 @@ def cmd_changes(args: argparse.Namespace) -> int:
     suite = casesmod.load_suite(Path(args.cases))
     changed = changes.update(suite)
     print(f"spec/memoryview.md: version-change table {'rewritten' if changed else 'already current'}")
+    return EXIT_OK
+
+
+def cmd_contents(args: argparse.Namespace) -> int:
+    from . import spec
+    changed = spec.update_contents()
+    print(f"spec/memoryview.md: table of contents {'rewritten' if changed else 'already current'}")
     return EXIT_OK
 
 
@@ -553,6 +561,9 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("changes", help="rewrite the spec's table of version changes")
     c.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
     c.set_defaults(func=cmd_changes)
+
+    t = sub.add_parser("contents", help="rewrite the spec's table of contents")
+    t.set_defaults(func=cmd_contents)
 
     o = sub.add_parser("oracles", help="list the CPythons that record would use")
     o.set_defaults(func=cmd_oracles)
