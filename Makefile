@@ -81,6 +81,11 @@ mvref: deps-core
 repl: mvref
 	@PYTHONPATH=$(MVREF_PY_BUILD) $(MVREF_PYTHON) -q -i -c 'import mvref, numpy, _testbuffer, array; print("mvref", mvref.__version__, "models Python", mvref.python() + ". Try:\n  m = mvref.memoryview(bytearray(b\"Hello\"))[::2]\n  mvref.layout(m)\n  m[::0]             # the error, and the rule behind it")'
 
+# The site (harness/site.py): static pages under build/site/, with the
+# implementations' status if `make matrix` has left build/results/.
+site: mvref
+	$(PY) -m harness site --out build/site
+
 # mvref for every CPython here that it models (harness/cpython_tests finds
 # them: Debian's python3 and pyenv's), each in build/python-<version>.
 mvrefs: deps-core

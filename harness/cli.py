@@ -9,6 +9,7 @@
     changes    rewrite the spec's table of version changes from the recordings
     explain    a case's rules, program, memory-layout diagram, outcomes and C code
     contents   rewrite the spec's table of contents
+    site       the spec, guide, rules, code, cases and implementations as pages
     exporter   check an exporter against the exporter's contract (chapter 16)
     exporters  the real exporters on every interpreter here, as a table
     oracles    list the CPythons that `record` would use
@@ -86,6 +87,16 @@ def cmd_contents(args: argparse.Namespace) -> int:
     changed = spec.update_contents()
     print(f"spec/memoryview.md: table of contents {'rewritten' if changed else 'already current'}")
     return EXIT_OK
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    from . import site
+    built = site.build(Path(args.out), Path(args.results))
+    missing = [e.id for e in built.explained.values() if e.picture is None]
+    print(f"site: {len(built.pages)} pages in {args.out}/ (open {args.out}/index.html); "
+          f"{len(built.runs)} implementations' results"
+          + (f"; {len(missing)} cases without a diagram: {missing[:3]}" if missing else ""))
+    return EXIT_FAILURES if missing else EXIT_OK
 
 
 def cmd_oracles(args: argparse.Namespace) -> int:
@@ -564,6 +575,13 @@ def parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("contents", help="rewrite the spec's table of contents")
     t.set_defaults(func=cmd_contents)
+
+    w = sub.add_parser("site", help="the spec, guide, rules, code, cases and implementations "
+                       "as static pages")
+    w.add_argument("--out", default="build/site")
+    w.add_argument("--results", default="build/results",
+                   help="the implementations' results to show (make matrix writes them)")
+    w.set_defaults(func=cmd_site)
 
     o = sub.add_parser("oracles", help="list the CPythons that record would use")
     o.set_defaults(func=cmd_oracles)

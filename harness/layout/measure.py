@@ -183,6 +183,12 @@ class Sketch:
         lo, hi = raw.span()
         region = next((r for r in self._regions
                        if r.base <= lo and hi <= r.base + r.memory.size), None)
+        if region is None and raw.nitems == 0:
+            # no item, so no byte of its own: its buf may lie anywhere (an
+            # empty slice moves it outside the memory); it belongs to its owner
+            owner = self._owner(obj)
+            region = next((r for r in self._regions if owner is not None and r.owner == id(owner)),
+                          None)
         if region is None:
             region = self._region(*self._owner_of(obj, name), lo, hi, None)
         region.memory.views.append(_buffer(raw, region, name, source, step))
@@ -204,8 +210,15 @@ class Sketch:
                     r.memory.after = after
         return self.picture
 
+    @staticmethod
+    def _owner(obj: object) -> object:
+        try:
+            return getattr(obj, "obj", None)
+        except ValueError:          # released since
+            return None
+
     def _owner_of(self, obj: object, name: str) -> tuple[str, str]:
-        owner = getattr(obj, "obj", None) if not isinstance(obj, (bytes, bytearray)) else obj
+        owner = self._owner(obj)
         for r in self._regions:
             if owner is not None and r.owner == id(owner):
                 return f"{r.memory.name}'", f"{r.memory.what}: its memory after it moved"

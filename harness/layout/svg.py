@@ -11,6 +11,7 @@ inline it and a browser can show it from the file system.
 
 from __future__ import annotations
 
+import textwrap
 from html import escape
 
 from . import text
@@ -19,7 +20,8 @@ from .picture import Buffer, Memory, Picture
 CELL = 30            # a byte's width
 ROW = 24             # a row's height
 LABEL = 96           # the row labels' column
-CHAR = 7.0           # width of a character of the monospace font at 12px
+LEGEND = 110         # characters of a legend's line
+CHAR = 7.4           # width of a character of the monospace font at 12px (and a margin)
 COLOURS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#edc948",
            "#ff9da7", "#9c755f", "#bab0ac"]
 STYLE = ("text{font-family:DejaVu Sans Mono,Menlo,Consolas,monospace;font-size:12px}"
@@ -113,8 +115,9 @@ def _memory(c: _Canvas, memory: Memory, uid: str) -> None:
         c.y += 16
     for b in shown:
         c.rect(4, c.y + 4, 10, 10, fill=colour[id(b)])
-        c.text(20, c.y + 14, text.legend(b, memory), "legend")
-        c.y += 16
+        for part in textwrap.wrap(text.legend(b, memory), LEGEND, subsequent_indent="    "):
+            c.text(20, c.y + 14, part, "legend")
+            c.y += 16
     for b in text.gridded(shown):
         _grid(c, b, colour[id(b)])
 
