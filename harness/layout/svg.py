@@ -55,6 +55,9 @@ def draw(picture: Picture, title: str = "memory layout", uid: str = "") -> str:
     """The SVG element; `uid` keeps its arrowhead's id apart from those of
     other diagrams on the same page."""
     c = _Canvas()
+    if not picture.memories and not picture.notes:
+        c.text(4, 14, text.NOTHING, "legend")
+        c.y += 18
     for memory in picture.memories:
         _memory(c, memory, uid)
         c.y += ROW
@@ -106,6 +109,12 @@ def _memory(c: _Canvas, memory: Memory, uid: str) -> None:
                 c.text(x + CELL / 2, c.y + 16, f"{memory.after[i]:02x}", anchor="middle")
             c.y += ROW + 2
         c.y += 6
+    if not drawn:       # an empty exporter: the row is there, with nothing in it
+        c.text(4, c.y + 16, "bytes", "legend")
+        c.parts.append(f"<rect x='{LABEL}' y='{c.y:.1f}' width='{CELL * 4}' height='{ROW}' "
+                       "class='byte' stroke-dasharray='4 3'/>")
+        c.text(LABEL + CELL * 2, c.y + 16, "no bytes", "off", "middle")
+        c.y += ROW + 10
     if drawn < size:
         c.text(4, c.y + 14, f"... {size - drawn} more bytes, not drawn", "legend")
         c.y += 18

@@ -28,8 +28,12 @@ MAX_GRID = 256        # cells drawn per grid
 GAP = "·"
 
 
+# What a picture without memory says (a program whose object exports no buffer).
+NOTHING = "no memory: the program makes no view, so there are no bytes to draw"
+
+
 def draw(picture: Picture) -> str:
-    out: list[str] = []
+    out: list[str] = [] if picture.memories or picture.notes else [NOTHING]
     for memory in picture.memories:
         out += draw_memory(memory)
         out.append("")
