@@ -56,7 +56,7 @@ def test_every_rule_the_guide_names_is_a_rule_of_the_spec():
 
 
 def test_every_c_function_the_guide_sends_the_reader_to_is_in_its_file():
-    # "`name()` in [`reference/src/x.c`]" and "`a()` and `b()` in [`...`]"
+    # "`name()` in [`reference/src/slicing.c`]" and "`a()` and `b()` in [`...`]"
     sent = re.findall(r"((?:`\w+\(\)`(?: and )?)+) in\s+\[`([\w/.]+\.c)`\]", TEXT)
     assert len(sent) >= 10
     for names, path in sent:

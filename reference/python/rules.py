@@ -1,4 +1,4 @@
-"""Write rules.h: each rule of spec/memoryview.md and its sentence, as C.
+"""Write build/python/gen/rules.h: each rule of spec/memoryview.md and its sentence, as C.
 
     python3 reference/python/rules.py > build/python/gen/rules.h
 

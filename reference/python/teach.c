@@ -7,7 +7,7 @@
  * PEP 678 note, "mvspec rule SLICE-004: <the rule's sentence>", which a
  * traceback prints under the message (3.11+) and `e.__notes__` holds on
  * every version; str(e) stays CPython's exact words.  The sentences come
- * from the spec itself: the build writes them into rules.h
+ * from the spec itself: the build writes them into build/python/gen/rules.h
  * (reference/python/rules.py), so they cannot drift from it.
  *
  * Layout.  mvref.layout(m) draws where the items of the view m lie in its
