@@ -1,6 +1,7 @@
 /*
  * abstract.h -- what the library asks of any value, whatever it is
- * (abstract.c): a loan of its memory, its truth, its bytes.
+ * (abstract.c): a loan of its memory, its truth, its bytes, the numbers
+ * operator.index() and float() make of it.
  */
 #ifndef MV_ABSTRACT_H
 #define MV_ABSTRACT_H
@@ -17,5 +18,20 @@ int mv_truthy(const mv_value *v, bool *out, mv_error *err);
 /* The bytes of a bytes value or of a bytes object (the two are one type
    in Python); false for anything else. */
 bool mv_bytes_of(const mv_value *v, const unsigned char **data, size_t *len);
+
+/* Numbers from any value, as CPython's abstract layer makes them; a host's
+   object answers by its own methods, which may run any code (mvref.h,
+   section 10). */
+bool mv_index_check(const mv_value *v);          /* has __index__ */
+int mv_index(const mv_value *v, mv_value *out, mv_error *err);
+int mv_index_ssize(const mv_config *cfg, const mv_value *v,
+                   const char *overflow_type, mv_ssize *out, mv_error *err);
+int mv_float_of(const mv_value *v, double *out, mv_error *err);
+int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
+               mv_error *err);
+/* What a host's object says to len(v), v == other and v != other. */
+int mv_host_length(const mv_value *v, mv_ssize *out, mv_error *err);
+int mv_host_compare(const mv_value *v, const mv_value *other, bool ne,
+                    mv_value *out, bool *not_implemented, mv_error *err);
 
 #endif /* MV_ABSTRACT_H */
