@@ -635,16 +635,20 @@ static int builtin_equals(const pyobject *o, const mv_value *other, bool *out,
 /* obj.__eq__(other), or obj.__ne__(other): a described class's __eq__
    returns what it returns, and its __ne__ is object's, the truth of
    __eq__ negated; without __eq__, object's: identity, else
-   NotImplemented. */
-static int compare(void *obj, const mv_value *other, bool ne, mv_value *out,
-                   mv_error *err)
+   NotImplemented.  The orderings are asked only against a view, which
+   none of these types orders against. */
+static int compare(void *obj, const mv_value *other, mv_compare_op op,
+                   mv_value *out, mv_error *err)
 {
     pyobject *o = obj;
+    bool ne = op == MV_NE;
     mv_value r;
     bool eq;
     int status;
 
     *out = mv_none();
+    if (op != MV_EQ && op != MV_NE)
+        return 1;   /* no described class orders, nor is a view ordered */
     if (o->kind != PY_CLASS) {
         status = builtin_equals(o, other, &eq, err);
         if (status == 1 && as_pyobject(other) == o) {

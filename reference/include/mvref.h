@@ -459,12 +459,19 @@ typedef struct mv_external_buffer {
     const mv_ssize *suboffsets;    /* NULL: no indirection; else the
                                       pointer slots hold addresses, as
                                       CPython's do, and are followed so */
+    mv_value object;               /* the host's object that lends, an
+                                      MV_HOST value (borrowed until
+                                      detached), or MV_NONE: asked what the
+                                      library's model of `like` does not
+                                      say (section 10) */
 } mv_external_buffer;
 
 /* An exporter over the host's memory b, behaving as the library's model of
    the exporter class `like` (MV_TYPE_BYTES .. MV_TYPE_NUMPY; typecode: an
    array's).  The layout is copied; the memory stays the host's and must
-   stay valid until mv_external_detach().  context is the host's own. */
+   stay valid until mv_external_detach(), and so must b->object, which
+   answers as the host's object where the model says nothing (a numpy
+   scalar's __index__, a numpy array's ==).  context is the host's own. */
 int mv_external_object(const mv_config *cfg, mv_type like, char typecode,
                        const mv_external_buffer *b, void *context,
                        mv_value *out, mv_error *err);
@@ -536,6 +543,11 @@ void mv_loan_end(mv_loan *loan);
    library raises in its place (CONVERT-005 rewords some) has err->host
    NULL; the host then drops the one it kept. */
 
+/* The rich comparisons, numbered as CPython's Py_LT ... Py_GE. */
+typedef enum mv_compare_op {
+    MV_LT, MV_LE, MV_EQ, MV_NE, MV_GT, MV_GE
+} mv_compare_op;
+
 struct mv_host {
     /* type(obj).__name__ ("Decimal"), or with qualified the tp_name
        CPython's messages quote ("decimal.Decimal"); valid while obj is */
@@ -554,10 +566,11 @@ struct mv_host {
     int (*truth)(void *obj, bool *out, mv_error *err);
     /* PyObject_Length: len(obj), a TypeError when it has none */
     int (*length)(void *obj, mv_ssize *out, mv_error *err);
-    /* obj.__eq__(other) (ne: obj.__ne__(other)), the result as it is, in
-       *out (a new value); 1 (and *out None) for NotImplemented */
-    int (*compare)(void *obj, const mv_value *other, bool ne, mv_value *out,
-                   mv_error *err);
+    /* obj.__lt__(other) ... obj.__ge__(other) for op MV_LT ... MV_GE, the
+       result as it is, in *out (a new value); 1 (and *out None) for
+       NotImplemented */
+    int (*compare)(void *obj, const mv_value *other, mv_compare_op op,
+                   mv_value *out, mv_error *err);
     /* isinstance(the exception err holds, type), type a builtin
        exception's name: err->host is this host */
     bool (*raised)(const mv_error *err, const char *type);

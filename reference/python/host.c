@@ -204,11 +204,11 @@ static int length(void *obj, mv_ssize *out, mv_error *err)
     return *out < 0 ? keep(err) : 0;
 }
 
-/* The object's own side of obj == other (or !=): its type's rich
+/* The object's own side of obj == other (or !=, <...): its type's rich
    comparison, which for a class is its __eq__ (and object's __ne__, which
    negates that). */
-static int compare(void *obj, const mv_value *other, bool ne, mv_value *out,
-                   mv_error *err)
+static int compare(void *obj, const mv_value *other, mv_compare_op op,
+                   mv_value *out, mv_error *err)
 {
     PyObject *o = obj, *w, *r;
     richcmpfunc cmp = Py_TYPE(o)->tp_richcompare;
@@ -220,7 +220,7 @@ static int compare(void *obj, const mv_value *other, bool ne, mv_value *out,
     w = mvpy_from_value(other);
     if (w == NULL)
         return keep(err);
-    r = cmp(o, w, ne ? Py_NE : Py_EQ);
+    r = cmp(o, w, (int)op);   /* numbered as Py_LT ... Py_GE */
     Py_DECREF(w);
     if (r == NULL)
         return keep(err);
@@ -261,3 +261,7 @@ const mv_host mvpy_host = {
     type_name, has_index, index_of, to_int, to_float, truth, length, compare,
     raised, incref, decref
 };
+
+_Static_assert(MV_LT == Py_LT && MV_LE == Py_LE && MV_EQ == Py_EQ
+               && MV_NE == Py_NE && MV_GT == Py_GT && MV_GE == Py_GE,
+               "the library numbers comparisons as CPython does");

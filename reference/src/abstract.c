@@ -84,10 +84,13 @@ static int object_truth(const mv_value *v, bool *out, mv_error *err)
         *out = n != 0;
         return 0;
     }
-    if (e == NULL || e->base.type > MV_TYPE_ARRAY)
-        return mv_unsupported(err, "bool() of %s", mv_type_name(v));
-    *out = e->size != 0;
-    return 0;
+    if (e != NULL && e->base.type <= MV_TYPE_ARRAY) {
+        *out = e->size != 0;
+        return 0;
+    }
+    if (e != NULL && e->host.kind == MV_HOST)   /* a numpy array's own */
+        return mv_truthy(&e->host, out, err);
+    return mv_unsupported(err, "bool() of %s", mv_type_name(v));
 }
 
 /* bool(v): PyObject_IsTrue, for plain values and objects (FORMAT-012,
@@ -130,11 +133,24 @@ bool mv_bytes_of(const mv_value *v, const unsigned char **data, size_t *len)
 
 /* ---- numbers from any value --------------------------------------------- */
 
+/* The host's object v is, or that lends an exporter v (a numpy scalar
+   mvref leased): NULL if neither. */
+static const mv_value *host_of(const mv_value *v)
+{
+    mv_exporter *e = mv_as_exporter(v);
+
+    if (v->kind == MV_HOST)
+        return v;
+    return e != NULL && e->host.kind == MV_HOST ? &e->host : NULL;
+}
+
 /* CONVERT-001: PyIndex_Check(v): whether v has __index__. */
 bool mv_index_check(const mv_value *v)
 {
-    if (v->kind == MV_HOST)
-        return v->as.host.host->has_index(v->as.host.obj);
+    const mv_value *h = host_of(v);
+
+    if (h != NULL)
+        return h->as.host.host->has_index(h->as.host.obj);
     return mv_is_index(v);
 }
 
@@ -149,6 +165,7 @@ int mv_index(const mv_value *v, mv_value *out, mv_error *err)
         return mv_raise(err, "TypeError",
                         "'%.200s' object cannot be interpreted as an integer",
                         mv_type_qualname(v));
+    v = host_of(v);
     if (v->as.host.host->index(v->as.host.obj, out, err) < 0)
         return -1;
     assert(mv_is_index(out));
@@ -182,31 +199,43 @@ int mv_index_ssize(const mv_config *cfg, const mv_value *v,
    a TypeError. */
 int mv_float_of(const mv_value *v, double *out, mv_error *err)
 {
+    const mv_value *h = host_of(v);
+
     if (v->kind == MV_FLOAT || mv_is_index(v))
         return mv_as_double(v, out, err);
-    if (v->kind == MV_HOST)
-        return v->as.host.host->to_float(v->as.host.obj, out, err);
+    if (h != NULL)
+        return h->as.host.host->to_float(h->as.host.obj, out, err);
     return mv_raise(err, "TypeError", "must be real number, not %.50s",
                     mv_type_qualname(v));
+}
+
+/* Whether v is a host's object, or an exporter that stands for one. */
+bool mv_is_host(const mv_value *v)
+{
+    return host_of(v) != NULL;
 }
 
 /* CONVERT-014: len(v) of a host's object; the host says when it has
    none. */
 int mv_host_length(const mv_value *v, mv_ssize *out, mv_error *err)
 {
-    assert(v->kind == MV_HOST);
-    return v->as.host.host->length(v->as.host.obj, out, err);
+    const mv_value *h = host_of(v);
+
+    assert(h != NULL);
+    return h->as.host.host->length(h->as.host.obj, out, err);
 }
 
-/* CONVERT-015: a host's object's side of v == other (ne: v != other): its
-   __eq__'s (or __ne__'s) result as it is, or *not_implemented. */
-int mv_host_compare(const mv_value *v, const mv_value *other, bool ne,
-                    mv_value *out, bool *not_implemented, mv_error *err)
+/* CONVERT-015: a host's object's side of a comparison (v == other, v <
+   other...): what its method returned, as it is, or *not_implemented. */
+int mv_host_compare(const mv_value *v, const mv_value *other,
+                    mv_compare_op op, mv_value *out, bool *not_implemented,
+                    mv_error *err)
 {
+    const mv_value *h = host_of(v);
     int status;
 
-    assert(v->kind == MV_HOST);
-    status = v->as.host.host->compare(v->as.host.obj, other, ne, out, err);
+    assert(h != NULL);
+    status = h->as.host.host->compare(h->as.host.obj, other, op, out, err);
     *not_implemented = status == 1;
     return status < 0 ? -1 : 0;
 }
@@ -225,8 +254,9 @@ int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
     if (legacy && v->kind == MV_FLOAT)
         return mv_raise(err, "TypeError",
                         "integer argument expected, got float");
-    if (v->kind == MV_HOST && cfg->behaviour.arg_int_takes_int) {
-        status = v->as.host.host->to_int(v->as.host.obj, &i, err);
+    if (host_of(v) != NULL && cfg->behaviour.arg_int_takes_int) {
+        const mv_value *h = host_of(v);
+        status = h->as.host.host->to_int(h->as.host.obj, &i, err);
         if (status < 0)
             return -1;
         if (status == 1)   /* neither __index__ nor __int__ */

@@ -29,9 +29,12 @@ int mv_index_ssize(const mv_config *cfg, const mv_value *v,
 int mv_float_of(const mv_value *v, double *out, mv_error *err);
 int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
                mv_error *err);
-/* What a host's object says to len(v), v == other and v != other. */
+/* A host's object (MV_HOST, or an exporter over its memory, which then
+   stands for it), and what it says to len(v), v == other, v < other... */
+bool mv_is_host(const mv_value *v);
 int mv_host_length(const mv_value *v, mv_ssize *out, mv_error *err);
-int mv_host_compare(const mv_value *v, const mv_value *other, bool ne,
-                    mv_value *out, bool *not_implemented, mv_error *err);
+int mv_host_compare(const mv_value *v, const mv_value *other,
+                    mv_compare_op op, mv_value *out, bool *not_implemented,
+                    mv_error *err);
 
 #endif /* MV_ABSTRACT_H */

@@ -58,7 +58,7 @@ bool mv_has_index(const mv_value *key)
     mv_exporter *e = mv_as_exporter(key);
 
     return mv_index_check(key)
-           || (e != NULL && e->base.type == MV_TYPE_NUMPY);
+           || (e != NULL && e->base.type == MV_TYPE_NUMPY && !mv_is_host(key));
 }
 
 /* INDEX-004, INDEX-005, CONVERT-001, CONVERT-002: operator.index(key) as a
@@ -71,7 +71,8 @@ int mv_key_index(const mv_config *cfg, const mv_value *key, mv_ssize *out,
     mv_value item;
     int status;
 
-    if (e == NULL)
+    if (e == NULL || mv_is_host(key))   /* a numpy array of the host's
+                                           answers itself */
         return mv_index_ssize(cfg, key, "IndexError", out, err);
     if (e->ndim != 0 || strchr("bBhHiIlLqQ", e->format[0]) == NULL
         || e->format[1] != '\0')

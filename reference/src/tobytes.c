@@ -98,12 +98,6 @@ static int other_length(const mv_value *sep, size_t *len, mv_error *err)
         *len = sep->as.seq.len;
         return 0;
     }
-    if (sep->kind == MV_HOST) {   /* CONVERT-014: its __len__, if any */
-        if (mv_host_length(sep, &n, err) < 0)
-            return -1;
-        *len = (size_t)n;
-        return 0;
-    }
     if (v != NULL) {
         if (mv_view_length(v, &n, err) < 0)   /* its len() may refuse */
             return -1;
@@ -112,6 +106,12 @@ static int other_length(const mv_value *sep, size_t *len, mv_error *err)
     }
     if (e != NULL && e->base.type <= MV_TYPE_ARRAY) {
         *len = (size_t)(e->size / e->itemsize);
+        return 0;
+    }
+    if (mv_is_host(sep)) {   /* CONVERT-014: its __len__, if any */
+        if (mv_host_length(sep, &n, err) < 0)
+            return -1;
+        *len = (size_t)n;
         return 0;
     }
     if (sep->kind == MV_OBJECT)
