@@ -7,6 +7,8 @@
     matrix     run every implementation installed; table and HTML matrix
     bench      measure cases per second of implementations, side by side
     changes    rewrite the spec's table of version changes from the recordings
+    exporter   check an exporter against the exporter's contract (chapter 16)
+    exporters  the real exporters on every interpreter here, as a table
     oracles    list the CPythons that `record` would use
 
 Exit status of run and merge: 0 everything passed (with --gate: no new
@@ -24,8 +26,8 @@ import sys
 from pathlib import Path
 
 from . import cases as casesmod
-from . import (bench, changes, expectations, generate, impls, junit, matrix, record, report, runner,
-               select, session)
+from . import (bench, changes, expectations, exporters, generate, impls, junit, matrix, record,
+               report, runner, select, session)
 
 EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
 
@@ -357,6 +359,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
     b.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     b.set_defaults(func=cmd_bench)
+
+    exporters.add_commands(sub)     # exporter, exporters: chapter 16, the other side
     return p
 
 
@@ -369,7 +373,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (HarnessError, casesmod.CaseFileError, generate.TemplateError,
             impls.ImplError, runner.AdapterError, select.SelectionError,
-            expectations.ExpectationsError, report.ResultsError, bench.BenchError) as e:
+            expectations.ExpectationsError, report.ResultsError, bench.BenchError,
+            exporters.ExporterError) as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
