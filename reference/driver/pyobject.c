@@ -39,7 +39,7 @@
 #include <string.h>
 
 #include "driver.h"
-#include "abstract.h"   /* mv_float_of, mv_index, mv_truthy: float(int)... */
+#include "convert.h"    /* mv_float_of, mv_index, mv_truthy: float(int)... */
 #include "value.h"      /* mv_int_to_i64 */
 
 typedef enum {

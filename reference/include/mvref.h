@@ -526,7 +526,7 @@ void mv_loan_end(mv_loan *loan);
    The library models none of them.  It holds each as an MV_HOST value,
    and asks the host that made it, through the functions below, exactly
    the questions CPython's memoryview asks of such an object, where it
-   asks them (spec chapter 16): has it __index__, what is operator.index()
+   asks them (spec chapter 17): has it __index__, what is operator.index()
    of it, float() of it, bool(), len(), and what does its == say.
 
    Answering may run the object's own code, and that code may do anything

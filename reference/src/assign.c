@@ -34,7 +34,7 @@
  *
  * A key's __index__ and a value's __index__, __float__, __bool__ or
  * __len__ are the Python program's own code, run in the middle of the
- * assignment (chapter 16).  Such code may release the view: from 3.10 the
+ * assignment (chapter 17).  Such code may release the view: from 3.10 the
  * view is checked again after the conversions, before its memory is
  * written (CONVERT-009).
  */

@@ -41,6 +41,7 @@
 #include "mvint.h"
 #include "abstract.h"
 #include "chapters.h"
+#include "convert.h"
 #include "exporter.h"
 #include "formats.h"
 #include "layout.h"

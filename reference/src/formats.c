@@ -43,6 +43,7 @@
 
 #include "mvint.h"
 #include "abstract.h"
+#include "convert.h"
 #include "formats.h"
 #include "value.h"
 

@@ -23,8 +23,8 @@
  * (INDEX-018), following a pointer where a suboffset says so.
  */
 #include "mvint.h"
-#include "abstract.h"
 #include "chapters.h"
+#include "convert.h"
 #include "exporter.h"
 #include "formats.h"
 #include "layout.h"

@@ -17,8 +17,8 @@
  * arguments and calls them.
  */
 #include "mvint.h"
-#include "abstract.h"
 #include "chapters.h"
+#include "convert.h"
 #include "layout.h"
 #include "refcount.h"
 #include "value.h"

@@ -25,6 +25,7 @@
 #include "mvint.h"
 #include "abstract.h"
 #include "chapters.h"
+#include "convert.h"
 #include "formats.h"
 #include "layout.h"
 #include "refcount.h"

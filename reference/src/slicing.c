@@ -19,8 +19,8 @@
  * bounds, so an __index__ that releases m leaves the new view standing.
  */
 #include "mvint.h"
-#include "abstract.h"
 #include "chapters.h"
+#include "convert.h"
 #include "layout.h"
 #include "refcount.h"
 #include "value.h"

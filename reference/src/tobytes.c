@@ -19,6 +19,7 @@
 #include "abstract.h"
 #include "args.h"
 #include "chapters.h"
+#include "convert.h"
 #include "exporter.h"
 #include "layout.h"
 #include "refcount.h"
