@@ -7,6 +7,8 @@ step, so that line i of the steps is step i. It renders; it never runs.
 
 from __future__ import annotations
 
+import json
+
 from .values import source
 
 _ND_FLAGS = (("readonly", False, "ND_WRITABLE"), ("fortran", True, "ND_FORTRAN"),
@@ -41,7 +43,26 @@ def setup_source(decl: dict) -> str:
         return f"_testbuffer.ndarray({', '.join(args)})"
     if kind == "value":
         return source(decl["value"])
+    if kind == "object":
+        return f"{decl.get('class')}()"
     return f"<unknown exporter kind {kind!r}>"
+
+
+def class_lines(decl: dict) -> list[str]:
+    """The class an "object" setup entry describes (protocol.md section
+    5.1), as Python: each method runs its steps, then returns or raises."""
+    lines = [f"class {decl.get('class')}:"]
+    for name, method in (decl.get("methods") or {}).items():
+        lines.append(f"    def {name}(self, *args):")
+        lines += [f"        {step_source(step)}" for step in method.get("steps", [])]
+        if "raises" in method:
+            r = method["raises"]
+            lines.append(f"        raise {r.get('type')}({r.get('message')!r})")
+        else:
+            lines.append(f"        return {source(method.get('returns'))}")
+    if len(lines) == 1:
+        lines.append("    pass")
+    return lines
 
 
 def _call_args(step: dict) -> str:
@@ -80,6 +101,7 @@ def step_source(step: dict) -> str:
         "next": lambda: f"next({obj})",
         "contains": lambda: f"{source(step.get('value'))} in {obj}",
         "drop": lambda: f"del {step.get('name')}",
+        "calls": lambda: f"{obj}.{step.get('method')}  # how often it ran",
     }.get(op, lambda: f"<unknown op {op!r}>")()
     if "as" in step:
         text = f"{step['as']} = {text}"
@@ -113,11 +135,17 @@ def imports_for(case: dict) -> list[str]:
         mods.append("pickle")
     if any(s.get("op") == "copy" for s in case.get("steps", [])):
         mods.append("copy")
+    text = json.dumps(case)   # a value {"decimal": ...} anywhere in it
+    mods += [module for key, module in (("decimal", "decimal"), ("fraction", "fractions"))
+             if f'{{"{key}": ' in text]
     return [f"import {m}" for m in mods]
 
 
 def case_lines(case: dict) -> tuple[list[str], list[str]]:
     """(setup lines, one line per step)."""
     head = imports_for(case)
-    head += [f"{d.get('name')} = {setup_source(d)}" for d in case.get("setup", [])]
+    for d in case.get("setup", []):
+        if d.get("kind") == "object":
+            head += class_lines(d)
+        head.append(f"{d.get('name')} = {setup_source(d)}")
     return head, [step_source(s) for s in case.get("steps", [])]

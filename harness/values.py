@@ -109,7 +109,30 @@ def source(j: Any) -> str:
         return j["ref"]
     if "object" in j:
         return f"<{j['object']} object>"
+    if j.keys() & PYTHON_OBJECTS.keys():
+        return _object_source(j)
     raise ValueFormatError(f"not a protocol value: {j!r}")
+
+
+# The values of other Python types (protocol.md section 3): how each reads
+# as Python source.
+PYTHON_OBJECTS = {
+    "complex": lambda x: f"complex({source(x[0])}, {source(x[1])})",
+    "decimal": lambda x: f"decimal.Decimal({x!r})",
+    "fraction": lambda x: f"fractions.Fraction({x!r})",
+    "dict": lambda x: "{" + ", ".join(f"{source(k)}: {source(v)}" for k, v in x) + "}",
+    "set": lambda x: "{" + ", ".join(source(i) for i in x) + "}" if x else "set()",
+    "frozenset": lambda x: f"frozenset([{', '.join(source(i) for i in x)}])",
+    "new": lambda x: {"object": "object()", "function": "(lambda: None)"}[x],
+}
+
+
+def _object_source(j: dict) -> str:
+    (key,) = j.keys() & PYTHON_OBJECTS.keys()
+    try:
+        return PYTHON_OBJECTS[key](j[key])
+    except (KeyError, TypeError, ValueError, IndexError):
+        raise ValueFormatError(f"not a protocol value: {j!r}") from None
 
 
 def encode(v: Any) -> Any:
