@@ -211,7 +211,9 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
     if (mv_is_multi_slice(key))   /* SLICE-010 */
         return mv_raise(err, "NotImplementedError",
                         "multi-dimensional slicing is not implemented");
-    /* INDEX-006, INDEX-013: no key, or a tuple mixing kinds */
+    /* INDEX-006, INDEX-013, CONVERT-003: no key (an object without
+       __index__, none of whose methods is called), or a tuple mixing
+       kinds */
     return mv_raise(err, "TypeError", "memoryview: invalid slice key");
 }
 

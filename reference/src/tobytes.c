@@ -64,7 +64,8 @@ int mv_view_tobytes(mv_view *v, const mv_value *order, mv_value *result,
     const char *s = NULL;
     char ord = 'C';
 
-    if (order != NULL && order->kind != MV_NONE) {   /* TOBYTES-006 */
+    /* TOBYTES-006, CONVERT-013: a type test, which calls nothing */
+    if (order != NULL && order->kind != MV_NONE) {
         if (order->kind != MV_STR)
             return mv_raise(err, "TypeError", legacy
                             ? "argument 1 must be str or None, not %.50s"
