@@ -387,14 +387,6 @@ static bool ordered(const char *op, const unsigned char *a, size_t la,
     return op[0] == '<' ? (op[1] ? c <= 0 : c < 0) : (op[1] ? c >= 0 : c > 0);
 }
 
-/* "<" as MV_LT, and so on. */
-static mv_compare_op order_op(const char *op)
-{
-    if (op[0] == '<')
-        return op[1] ? MV_LE : MV_LT;
-    return op[1] ? MV_GE : MV_GT;
-}
-
 /* COMPARE-005: a < b, a <= b, a > b, a >= b (op "<", "<=", ">", ">="),
    with an object of this library on one side at least.  memoryview has no
    order; of the other objects here only a bytearray answers (comparing
@@ -416,15 +408,6 @@ int mv_order(const mv_value *a, const char *op, const mv_value *b,
         return mv_unsupported(err, "ordering of plain values");
     for (int i = 0; i < 2; i++) {
         mv_exporter *e = mv_as_exporter(side[i]);
-        if (e != NULL && e->base.type == MV_TYPE_NUMPY && mv_is_host(side[i])) {
-            bool not_implemented;   /* a numpy array of the host's */
-            if (mv_host_compare(side[i], side[1 - i], order_op(ops[i]), result,
-                                &not_implemented, err) < 0)
-                return -1;
-            if (!not_implemented)
-                return 0;
-            continue;
-        }
         if (e != NULL && e->base.type == MV_TYPE_NUMPY)
             return mv_unsupported(err, "numpy's ordering");
         if (e == NULL || e->base.type != MV_TYPE_BYTEARRAY)
