@@ -446,24 +446,36 @@ static bool has_index(void *obj)
     return method(obj, D_INDEX) != NULL;
 }
 
+/* Run method d, whose result must be of kind `want` (an int may be a
+   bool): 0 with it in *r, 1 when o has no such method, -1 with the
+   TypeError CPython raises for a result of another type. */
+static int typed_result(pyobject *o, int d, mv_kind want, mv_value *r,
+                        mv_error *err)
+{
+    int status = run_method(o, d, r, err);
+
+    if (status != 0 || r->kind == want || (want == MV_INT && r->kind == MV_BOOL))
+        return status;
+    if (d == D_FLOAT)
+        raise_host(err, "TypeError", "%.50s.__float__ returned non-float "
+                   "(type %.50s)", o->name, mv_type_qualname(r));
+    else if (d == D_BOOL)
+        raise_host(err, "TypeError", "__bool__ should return bool, returned "
+                   "%.200s", mv_type_qualname(r));
+    else
+        raise_host(err, "TypeError", "%s returned non-int (type %.200s)",
+                   dunders[d], mv_type_qualname(r));
+    mv_value_clear(r);
+    return -1;
+}
+
 /* PyNumber_Index: __index__ must return an int (a bool is one). */
 static int index_of(void *obj, mv_value *out, mv_error *err)
 {
-    pyobject *o = obj;
-    mv_value r;
-    int status = run_method(o, D_INDEX, &r, err);
+    int status = typed_result(obj, D_INDEX, MV_INT, out, err);
 
     assert(status != 1);   /* asked only of objects that have it */
-    if (status < 0)
-        return -1;
-    if (r.kind != MV_INT && r.kind != MV_BOOL) {
-        raise_host(err, "TypeError", "__index__ returned non-int (type %.200s)",
-              mv_type_qualname(&r));
-        mv_value_clear(&r);
-        return -1;
-    }
-    *out = r;
-    return 0;
+    return status;
 }
 
 /* 3.9's int arguments: __index__, else __int__, whose result must be an
@@ -471,8 +483,6 @@ static int index_of(void *obj, mv_value *out, mv_error *err)
 static int to_int(void *obj, mv_value *out, mv_error *err)
 {
     pyobject *o = obj;
-    mv_value r;
-    int status;
 
     if (has_index(o))
         return index_of(o, out, err);
@@ -480,17 +490,7 @@ static int to_int(void *obj, mv_value *out, mv_error *err)
         return decimal_int(o->text, out, err);
     if (o->kind == PY_COMPLEX)
         return raise_host(err, "TypeError", "can't convert complex to int");
-    status = run_method(o, D_INT, &r, err);
-    if (status != 0)
-        return status;
-    if (r.kind != MV_INT && r.kind != MV_BOOL) {
-        raise_host(err, "TypeError", "__int__ returned non-int (type %.200s)",
-              mv_type_qualname(&r));
-        mv_value_clear(&r);
-        return -1;
-    }
-    *out = r;
-    return 0;
+    return typed_result(o, D_INT, MV_INT, out, err);
 }
 
 /* PyFloat_AsDouble: __float__ (which must return a float), else
@@ -510,18 +510,11 @@ static int to_float(void *obj, double *out, mv_error *err)
     default:
         break;
     }
-    status = run_method(o, D_FLOAT, &r, err);
-    if (status < 0)
-        return -1;
-    if (status == 0) {
-        if (r.kind == MV_FLOAT) {
+    status = typed_result(o, D_FLOAT, MV_FLOAT, &r, err);
+    if (status <= 0) {
+        if (status == 0)
             *out = r.as.real;
-            return 0;
-        }
-        raise_host(err, "TypeError", "%.50s.__float__ returned non-float (type "
-              "%.50s)", o->name, mv_type_qualname(&r));
-        mv_value_clear(&r);
-        return -1;
+        return status;
     }
     if (has_index(o)) {
         if (index_of(o, &r, err) < 0)
@@ -531,7 +524,7 @@ static int to_float(void *obj, double *out, mv_error *err)
         return status < 0 ? host_error(err) : 0;
     }
     return raise_host(err, "TypeError", "must be real number, not %.50s",
-                 type_name(o, true));
+                      type_name(o, true));
 }
 
 /* PyObject_Length: __len__, whose result goes through operator.index()
@@ -591,18 +584,11 @@ static int truth(void *obj, bool *out, mv_error *err)
     default:
         break;
     }
-    status = run_method(o, D_BOOL, &r, err);
-    if (status < 0)
-        return -1;
-    if (status == 0) {
-        if (r.kind == MV_BOOL) {
+    status = typed_result(o, D_BOOL, MV_BOOL, &r, err);
+    if (status <= 0) {
+        if (status == 0)
             *out = r.as.boolean;
-            return 0;
-        }
-        raise_host(err, "TypeError", "__bool__ should return bool, returned "
-              "%.200s", mv_type_qualname(&r));
-        mv_value_clear(&r);
-        return -1;
+        return status;
     }
     if (o->kind != PY_CLASS || method(o, D_LEN) != NULL) {
         if (length(o, &n, err) < 0)
