@@ -8,7 +8,9 @@
 #   make cases         regenerate conformance/ from spec/ on every CPython here
 #                      (Debian's, pyenv's, and Pyodide's 32-bit CPython 3.14)
 #   make impls         install PyPy, Pyodide, MicroPython and Brython, pinned
-#   make matrix        every implementation installed, as a table and an HTML page
+#   make matrix        every implementation installed, as a table and an HTML page,
+#                      gated on conformance/expectations/ (make matrix-expectations
+#                      rewrites those files)
 #   make bench         cases per second of the reference and CPython adapters
 #   make cpython-tests CPython's own test_memoryview and test_buffer, on mvref,
 #                      for every CPython here (conformance/cpython-tests.toml)
@@ -40,8 +42,8 @@ include reference/python/build.mk
 
 .PHONY: all deps-core deps-test deps-checks deps-browser deps-cpython-tests \
         reference conformance \
-        check test cases matrix bench bench-harness clean checks impls mvref \
-        mvrefs cpython-tests exporter-modules exporters
+        check test cases matrix matrix-expectations bench bench-harness clean checks \
+        impls mvref mvrefs cpython-tests exporter-modules exporters
 
 all: reference
 
@@ -123,9 +125,15 @@ cases: deps-core impls
 test: reference deps-test deps-browser deps-checks impls exporter-modules
 	MVSPEC_REQUIRE_IMPLS=1 $(PYTEST) -q tests $(PYTEST_ARGS)
 
-# Every implementation installed: terminal table, results, HTML matrix.
+# Every implementation installed: terminal table, results, HTML matrix,
+# each column held to its checked-in conformance/expectations/<name>.txt
+# exactly (a result that moves either way fails until the file says so).
 matrix: reference impls
-	$(PY) -m harness matrix $(ARGS)
+	$(PY) -m harness matrix --gate $(ARGS)
+
+# Rewrite those files from a run of the matrix (review the diff).
+matrix-expectations: reference impls
+	$(PY) -m harness matrix --update-expectations $(ARGS)
 
 # Cases per second of each adapter, side by side in one run.
 bench-harness: reference
