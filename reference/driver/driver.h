@@ -3,6 +3,8 @@
  *
  *   main.c     the process: options, the hello line, one result line a case
  *   codec.c    protocol values (spec/protocol.md §3) to mv_value and back
+ *   pyobject.c the values of other Python types a case describes, and the
+ *              driver as their host (mvref.h, section 10)
  *   run.c      a case: build the setup, run each step, collect outcomes
  *   exporters.c, bytes.c, bytearray.c, array.c, ndarray.c
  *              what cases do to exporters themselves (ba.append(1)), which
@@ -103,6 +105,15 @@ const char *ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
 const char *array_refused(const mv_config *cfg, const char *typecode,
                           const mv_value *items);
 
+/* pyobject.c: complex, Decimal, Fraction, dict, set, frozenset, object(),
+   a function (1 when j is none of these), an object of a class the setup
+   describes, and how often its methods ran. */
+int pyobject_decode(const json_t *j, const env *e, mv_value *out,
+                    problem *p);
+int pyobject_class(const json_t *spec, env *e, mv_value *out, problem *p);
+int pyobject_calls(const mv_value *obj, const char *method, mv_value *result,
+                   problem *p);
+
 /* How a case is run, for the allocation-failure check (main.c says more). */
 typedef struct run_options {
     long fail_alloc;    /* > 0: fail the steps' fail_alloc-th allocation */
@@ -114,5 +125,9 @@ typedef struct run_options {
    '\n'); out->failed if it could not be written */
 void run_case(const mv_config *cfg, const json_t *c, const run_options *o,
               text *out);
+/* One step of a method of a described object (pyobject.c), in the case's
+   names: 0, or -1 with err (an exception, or MV_UNSUPPORTED for a step
+   that binds or drops a name, or that cannot run). */
+int run_method_step(const json_t *step, env *e, mv_error *err);
 
 #endif

@@ -187,7 +187,7 @@ static void hello(const mv_config *cfg, const char *language)
     text_put(&h, ",\"platform\":{\"word_size\":");
     text_int(&h, cfg->platform.word_size);
     text_put(&h, ",\"byteorder\":\"little\"},\"exporters\":[\"bytes\","
-             "\"bytearray\",\"array\",\"ndarray\",\"value\"");
+             "\"bytearray\",\"array\",\"ndarray\",\"value\",\"object\"");
     if (cfg->platform.word_size == 64)
         text_put(&h, ",\"numpy\"");
     text_put(&h, "]}");

@@ -319,6 +319,8 @@ static int run_step(const json_t *step, env *e, step_result *r, problem *p)
         return call_op(step, obj, e, r, p);
     if (strcmp(op, "contents") == 0)
         return unary_op(op, obj, r, p);
+    if (strcmp(op, "calls") == 0)
+        return pyobject_calls(obj, string_field(step, "method"), &r->value, p);
     /* the rest are the library's, and only for its own objects */
     if (type != (strcmp(op, "next") == 0 ? MV_TYPE_ITERATOR
                                           : MV_TYPE_MEMORYVIEW))
@@ -341,6 +343,35 @@ static int run_step(const json_t *step, env *e, step_result *r, problem *p)
         return status;
     }
     return unary_op(op, obj, r, p);
+}
+
+/* A step of a described object's method (pyobject.c): run as a case's
+   step, in the case's names, but binding and dropping none (the steps of
+   the case that called the method hold pointers into them); its value is
+   not wanted, its exception is the method's. */
+int run_method_step(const json_t *step, env *e, mv_error *err)
+{
+    const char *op = string_field(step, "op");
+    step_result r;
+    problem p;
+
+    memset(&p, 0, sizeof p);
+    if (op == NULL || strcmp(op, "drop") == 0
+        || json_object_get(step, "as") != NULL)
+        return mv_unsupported(err, "in a method: a step that binds a name");
+    if (run_step(step, e, &r, &p) < 0) {
+        if (p.status == STEP_RAISED) {
+            *err = p.err;
+            return -1;
+        }
+        return mv_unsupported(err, "in a method: %s", p.text);
+    }
+    mv_value_clear(&r.value);
+    if (r.raised) {
+        *err = r.err;
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- setup ---------------------------------------------------------------------- */
@@ -415,7 +446,7 @@ static int build_ndarray(const mv_config *cfg, const json_t *spec,
 }
 
 /* Build one setup object into *out. */
-static int build(const mv_config *cfg, const json_t *spec, const env *e,
+static int build(const mv_config *cfg, const json_t *spec, env *e,
                  mv_value *out, problem *p)
 {
     const char *kind = string_field(spec, "kind");
@@ -426,6 +457,8 @@ static int build(const mv_config *cfg, const json_t *spec, const env *e,
 
     if (kind == NULL)
         return fail(p, STEP_MALFORMED, "%s", "setup without a kind");
+    if (strcmp(kind, "object") == 0)
+        return pyobject_class(spec, e, out, p);
     if (strcmp(kind, "bytes") == 0 || strcmp(kind, "bytearray") == 0)
         field = "data";
     else if (strcmp(kind, "array") == 0 || strcmp(kind, "ndarray") == 0

@@ -41,7 +41,9 @@
  *  ╞════════════╪══════════════╪════╪═════════════════════════════ base ═══╡
  *  │ struct     │ struct.c     │    │ the struct module's formats          │
  *  │ items      │ formats.c    │  3 │ native codes: sizes, pack, unpack    │
- *  │ any value  │ abstract.c   │    │ a loan, bool(), bytes of any value   │
+ *  │ numbers    │ convert.c    │ 17 │ index(), float(), bool(), len() and  │
+ *  │            │              │    │ == of any value: asks the host       │
+ *  │ any value  │ abstract.c   │    │ a loan, the bytes of any value       │
  *  │ views      │ view.c       │    │ views, managed buffers, the released │
  *  │            │              │    │ check, len(), lending a view         │
  *  │ exporters  │ exporter.c   │    │ objects that own memory; bytes       │
@@ -53,6 +55,14 @@
  *  │ foundation │ alloc.c      │    │ the one allocator                    │
  *  │            │ error.c      │    │ exceptions                           │
  *  └────────────┴──────────────┴────┴──────────────────────────────────────┘
+ *
+ * The host.  A Python program hands a view objects the library does not
+ * model (an object with __index__, a Decimal): they are its host's
+ * (mvref.h, section 10), and convert.c asks the host what CPython asks
+ * them -- a call into the program's own code, the one there is.  It sits
+ * in the base, below every file that converts a key, an item or an
+ * argument; what the program's code may do meanwhile (release the view)
+ * each caller then checks for, with view.c (mv_view_check_again).
  *
  * Where the exporters are.  bytes and bytearray are in the base
  * (exporter.c), because memoryview(b'...') of a bytes value makes one.
@@ -93,7 +103,8 @@
  *   args.h       arguments (args.c)          layout.h    the buffer (layout.c)
  *   exporter.h   exporters (exporter.c)      view.h      views (view.c)
  *   abstract.h   any value (abstract.c)      formats.h   items (formats.c,
- *   chapters.h   what chapters offer the                 struct.c)
+ *   convert.h    numbers (convert.c)                     struct.c)
+ *   chapters.h   what chapters offer the
  *                files above them
  */
 #ifndef MVINT_H
