@@ -33,6 +33,7 @@ IMPLS ?= reference mvref cpython
 
 include reference/build.mk
 include reference/python/build.mk
+include reference/fuzz/build.mk
 
 .PHONY: all deps-core deps-test deps-checks deps-browser deps-cpython-tests \
         reference conformance \

@@ -60,6 +60,7 @@ SANITIZER_ENV = {
 MODELS = [("3.9", "64"), ("3.10", "64"), ("3.11", "64"), ("3.12", "64"),
           ("3.13", "64"), ("3.14", "32"), ("3.11", "32")]
 LINE_SECONDS = 10.0   # a line that takes longer hangs
+MAX_LINE = 1 << 20
 
 
 # ---------------------------------------------------------------- seeds ---
@@ -129,6 +130,12 @@ SHAPES = [[2305843009213693953], [4294967296, 9223372036854775800], [0],
           [1] * 129, [2**31], [2**32, 0], [-1], [1, -1]]
 
 
+def repeat(text: str, n: int) -> str:
+    """text n times, but no longer than 100,000 characters: mutations
+    compound, and a line of gigabytes tests nothing but the machine."""
+    return text * max(1, min(n, 100_000 // max(len(text), 1)))
+
+
 def nodes(tree, path=()):
     """(path, key it is under, value) for every node of a JSON tree."""
     key = path[-1] if path and isinstance(path[-1], str) else None
@@ -163,6 +170,14 @@ class Mutator:
         self.seeds = seeds
 
     def line(self) -> bytes:
+        """A mutated line, of at most MAX_LINE bytes: a longer one costs
+        its reading more than anything the driver does with it."""
+        while True:
+            text = self.attempt()
+            if len(text) <= MAX_LINE:
+                return text
+
+    def attempt(self) -> bytes:
         case = copy.deepcopy(self.r.choice(self.seeds))
         self.nested: dict[str, str] = {}
         for _ in range(self.r.choice([1, 1, 1, 2, 2, 3, 4])):
@@ -214,7 +229,7 @@ class Mutator:
         r = self.r
         words = WORDS.get(key) or r.choice(list(WORDS.values()))
         if isinstance(node, str) and r.random() < 0.2:
-            return node * r.choice([2, 3, 100])
+            return repeat(node, r.choice([2, 3, 100]))
         return r.choice(words)
 
     def delete(self, case, path):
@@ -230,7 +245,7 @@ class Mutator:
             n = r.choice([2, 10, 65, 129, 1000])
             return (node * (n // len(node) + 1))[:n]
         if isinstance(node, str):
-            return node * r.choice([2, 50, 5000])
+            return repeat(node, r.choice([2, 50, 5000]))
         return [node] * r.choice([2, 65, 129])
 
     def nest(self, node):
@@ -302,7 +317,8 @@ def report_key(stderr: str) -> str | None:
             tail = tail[tail.find("Direct leak"):]
         f = FRAME.search(tail)
         where = f" in {f.group(1)} at {f.group(2)}:{f.group(3)}" if f else ""
-        return f"{m.group(1)} {m.group(2)}{where}"
+        kind = re.sub(r"0x[0-9a-f]+|\d+", "N", m.group(2))   # sizes, addresses
+        return f"{m.group(1)} {kind}{where}"
     if "allocations never freed" in stderr:
         return "the library's own count of live allocations"
     return None
