@@ -317,7 +317,7 @@ def report_key(stderr: str) -> str | None:
             tail = tail[tail.find("Direct leak"):]
         f = FRAME.search(tail)
         where = f" in {f.group(1)} at {f.group(2)}:{f.group(3)}" if f else ""
-        kind = re.sub(r"0x[0-9a-f]+|\d+", "N", m.group(2))   # sizes, addresses
+        kind = re.split(r" (?:on|at|trying|for) ", m.group(2))[0]   # not where
         return f"{m.group(1)} {kind}{where}"
     if "allocations never freed" in stderr:
         return "the library's own count of live allocations"

@@ -258,7 +258,12 @@ static bool layout_refused(const mv_ndarray_spec *s, const mv_ssize *strides,
     }
     if (!mv_layout_extent(s->ndim, s->shape, strides, &lo, &hi)
         || mv_ckd_add(&end, hi, s->offset) || mv_ckd_add(&end, end, itemsize))
-        return refuse(why, size, "the reach of the strides%s", OVERFLOWS);
+        return empty ? refuse(why, size, "strides whose reach overflows "
+                              "Py_ssize_t: _testbuffer.ndarray accepts them "
+                              "for a layout with no items, and a walk over it "
+                              "(tolist(), ==) overflows in CPython too")
+                     : refuse(why, size, "the reach of the strides%s",
+                              OVERFLOWS);
     if (!empty && (lo + s->offset < 0 || end > memlen))
         return refuse(why, size, TESTBUFFER_RAISES "ValueError: invalid "
                       "combination of buffer, shape and strides");
