@@ -3,7 +3,8 @@
     warnings   the reference builds warning-free (-Wall -Wextra -Wpedantic
                -Werror) with gcc and with clang, and mvref (reference/python)
                with -Wall -Wextra -Werror
-    cppcheck   cppcheck finds nothing in the library, the driver and mvref
+    cppcheck   cppcheck finds nothing in the library, the driver, mvref and
+               the fuzz targets
     sanitize   ASan + UBSan builds (gcc and clang), no recovery, run the
                whole default suite: every case passes, every process exits 0;
                and the lines that once crashed the driver
@@ -326,7 +327,8 @@ def check_cppcheck(tree: Tree) -> None:
     r = sh(["cppcheck", "--enable=warning,style,performance,portability", "--std=c11",
             "--inline-suppr", "--quiet", "--error-exitcode=1", "--library=python",
             "-Ireference/include", "-Ireference/src", "-Ireference/driver",
-            "-Ireference/python", "reference/src", "reference/driver", "reference/python"],
+            "-Ireference/python", "reference/src", "reference/driver", "reference/python",
+            "reference/fuzz"],
            tree, check=False, capture=True)
     report = (r.stdout + r.stderr).strip()
     if r.returncode != 0 or report:

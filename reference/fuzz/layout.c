@@ -247,11 +247,11 @@ static void operation(reader *r, mv_value *m)
     };
     mv_value v, w;
     mv_error err;
-    char text[8];
     uint8_t op = byte(r) % 8;
 
     if (op == 0 || op == 1) {   /* m.cast(format[, shape]) */
         mv_value args[2];
+        char text[8];
         uint8_t ndim = op == 1 ? byte(r) % 5 : 0;
         string(r, text, sizeof text);
         if (mv_str_new(&args[0], text, strlen(text), &err) < 0)
