@@ -26,9 +26,10 @@ fresh driver, so that every report is charged to the line that made it.
     --driver PATH  a driver already built (default: build the sanitized one)
 
 A progress line every 10 s; at the end one line per distinct report, with
-how many lines made it, and DIR/report-<k>.txt (the sanitizer's words) and
-DIR/report-<k>.jsonl (the first line that made it, with its driver
-options).  Exit status 1 when anything was reported, else 0.
+how many lines made it, and in the --out directory report-<k>.txt (the
+sanitizer's words) and report-<k>.jsonl (the first line that made it, after
+a line with its driver options).  Exit status 1 when anything was reported,
+else 0.
 """
 
 from __future__ import annotations

@@ -122,6 +122,8 @@ typedef struct run_options {
    '\n'); out->failed if it could not be written */
 void run_case(const mv_config *cfg, const json_t *c, const run_options *o,
               text *out);
+/* run.c: a line of nothing but white space is no case: no answer. */
+bool blank_line(const char *s, size_t n);
 /* run.c: the answer to one line of input that is not blank, as main()
    reads it, into out (without its '\n'): the case's result line; for a
    line that is not a JSON object, "not a case line" with an empty id;

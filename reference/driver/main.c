@@ -114,15 +114,6 @@ static const char *next_line(input *in, size_t *len)
     }
 }
 
-/* A line of nothing but white space is no case: it is skipped. */
-static bool blank(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (memchr(" \t\r\n", s[i], 4) == NULL)
-            return false;
-    return true;
-}
-
 /* Print a line: the text, or, when even its fallback could not be
    written (answer_line), a last answer that needs no memory. */
 static void emit(const text *line)
@@ -198,7 +189,7 @@ int main(int argc, char **argv)
     arena_install();
     hello(&cfg, language);
     while ((line = next_line(&in, &len)) != NULL)
-        if (!blank(line, len)) {
+        if (!blank_line(line, len)) {
             answer_line(&cfg, line, len, &options, &result);
             emit(&result);
         }

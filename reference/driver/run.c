@@ -666,6 +666,14 @@ end:
 
 /* ---- a line ------------------------------------------------------------------------ */
 
+bool blank_line(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (memchr(" \t\r\n", s[i], 4) == NULL)
+            return false;
+    return true;
+}
+
 void answer_line(const mv_config *cfg, const char *line, size_t len,
                  const run_options *o, text *out)
 {

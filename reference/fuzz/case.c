@@ -87,11 +87,8 @@ static void answer_lines(const mv_config *cfg, const char *s, size_t n)
     while (n > 0) {
         const char *nl = memchr(s, '\n', n);
         size_t len = nl ? (size_t)(nl - s) : n;
-        bool blank = true;
 
-        for (size_t i = 0; i < len && blank; i++)
-            blank = memchr(" \t\r", s[i], 3) != NULL;
-        if (!blank) {
+        if (!blank_line(s, len)) {
             answer_line(cfg, s, len, &options, &answer);
             check_answer(&answer);
             if (mv_alloc_live() != 0) {
