@@ -23,6 +23,10 @@ coverage libFuzzer measures (cov: edges, ft: features) and its crashes.
                   once, and fail on any report
     --runs N      instead of --seconds: N executions each, with --seed,
                   after the seeds (what make check runs: a fixed slice)
+    --lcov        no fuzzing: the lcov coverage of reference/src that each
+                  target's corpus and seeds reach, through the targets
+                  built by gcc with --coverage and without libFuzzer
+                  (reference/fuzz/replay.c), into build/fuzz-lcov/
 
 Exit status 1 when a target crashed (or a replayed input failed), else 0.
 """
@@ -41,6 +45,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .mutate import suite_lines
+
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = ROOT / "build" / "fuzz"
 TARGETS = ("case", "layout")
@@ -53,17 +59,6 @@ def build() -> None:
 
 
 # ---------------------------------------------------------------- seeds ---
-
-def suite_cases(root: Path = ROOT) -> list[dict]:
-    cases = []
-    for path in sorted((root / "conformance").glob("*.jsonl")):
-        for line in path.read_text().splitlines():
-            if line.strip():
-                case = json.loads(line)
-                case.pop("expect", None)
-                cases.append(case)
-    return cases
-
 
 def case_seed(case: dict) -> bytes:
     return json.dumps(case, separators=(",", ":"), ensure_ascii=False).encode()
@@ -135,7 +130,7 @@ def write_seeds() -> None:
         d.mkdir(parents=True, exist_ok=True)
         for old in d.iterdir():
             old.unlink()
-    for case in suite_cases():
+    for case in suite_lines(ROOT):
         seeds = [("case", case_seed(case))]
         for spec in case.get("setup", []):
             if isinstance(spec, dict) and spec.get("kind") == "ndarray":
@@ -241,6 +236,50 @@ def replay() -> int:
     return 1 if failed else 0
 
 
+def inputs_of(target: str) -> list[str]:
+    """The files of a target's corpus, seeds and regression inputs."""
+    dirs = [FUZZ / "corpus" / target, FUZZ / "seeds" / target,
+            ROOT / "reference" / "fuzz" / "regressions" / target]
+    return [str(p) for d in dirs if d.is_dir() for p in sorted(d.iterdir()) if p.is_file()]
+
+
+def lcov() -> int:
+    """Each target, built for gcov, run over its inputs; lcov's summary of
+    reference/src, per target and both together."""
+    from .checks import LCOV_RC, Tree, coverage_summary
+    where = ROOT / "build" / "fuzz-lcov"
+    flags = ["FUZZ_BUILD=build/fuzz-lcov", "FUZZ_CC=gcc",
+             "FUZZ_CFLAGS=-O0 -g --coverage -DNDEBUG -DMV_COVERAGE", "FUZZ_LDFLAGS=--coverage"]
+    subprocess.run(["make", "--no-print-directory", "-s", *flags,
+                    *(f"build/fuzz-lcov/{t}-replay" for t in TARGETS)], cwd=ROOT, check=True)
+    infos = []
+    for target in TARGETS:
+        subprocess.run(["lcov", "--quiet", "--zerocounters", "--directory", str(where / "obj")],
+                       check=True)
+        files = inputs_of(target)
+        for k in range(0, len(files), 2000):
+            subprocess.run([str(where / f"{target}-replay"), *files[k:k + 2000]], cwd=ROOT,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        raw, info = where / f"{target}-all.info", where / f"{target}.info"
+        subprocess.run(["lcov", "--quiet", "--capture", "--directory", str(where / "obj" / "ref"),
+                        "--base-directory", str(ROOT), "--output-file", str(raw), *LCOV_RC],
+                       check=True)
+        subprocess.run(["lcov", "--quiet", "--extract", str(raw), f"{ROOT}/reference/src/*",
+                        "--output-file", str(info), *LCOV_RC], check=True)
+        infos.append(info)
+        got = coverage_summary(Tree(), info)
+        print(f"fuzz-c: lcov of reference/src from the {target} target's {len(files)} inputs: "
+              f"lines {got['lines']}%, functions {got['functions']}%, "
+              f"branches {got['branches']}%", flush=True)
+    both = where / "both.info"
+    subprocess.run(["lcov", "--quiet", *(a for i in infos for a in ("--add-tracefile", str(i))),
+                    "--output-file", str(both), *LCOV_RC], check=True)
+    got = coverage_summary(Tree(), both)
+    print(f"fuzz-c: lcov of reference/src from both: lines {got['lines']}%, functions "
+          f"{got['functions']}%, branches {got['branches']}% ({both})")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="python3 -m harness.fuzzc", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -248,11 +287,14 @@ def main(argv: list[str]) -> int:
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--runs", type=int, default=None)
     p.add_argument("--replay", action="store_true")
+    p.add_argument("--lcov", action="store_true")
     args = p.parse_args(argv)
     build()
     write_seeds()
     if args.replay:
         return replay()
+    if args.lcov:
+        return lcov()
     extra = [f"-seed={args.seed}"] if args.seed is not None else []
     extra += [f"-runs={args.runs}"] if args.runs is not None \
         else [f"-max_total_time={args.seconds}"]

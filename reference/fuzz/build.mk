@@ -17,6 +17,7 @@ FUZZ_CC ?= clang
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 FUZZ_CFLAGS := -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_LDFLAGS := $(FUZZ_SAN)
 FUZZ_CPPFLAGS := $(REF_CPPFLAGS) -Ireference/driver
 
 FUZZ_REF_OBJ := $(patsubst reference/src/%.c,$(FUZZ_BUILD)/obj/ref/%.o,$(REF_LIB_SRC))
@@ -41,6 +42,19 @@ $(FUZZ_BUILD)/case-fuzzer: $(FUZZ_BUILD)/obj/fuzz/case.o $(FUZZ_DRV_OBJ) $(FUZZ_
 
 $(FUZZ_BUILD)/layout-fuzzer: $(FUZZ_BUILD)/obj/fuzz/layout.o $(FUZZ_REF_OBJ)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -lm -o $@
+
+# The same targets without libFuzzer: replay.c's main gives each file named
+# on the command line to the target once, so that any compiler can build
+# them -- gcc with --coverage, for the library's lcov coverage from a
+# corpus (harness/fuzzc.py --lcov builds them under build/fuzz-lcov with
+# FUZZ_CC=gcc and its own FUZZ_CFLAGS and FUZZ_LDFLAGS).
+$(FUZZ_BUILD)/case-replay: $(FUZZ_BUILD)/obj/fuzz/case.o $(FUZZ_BUILD)/obj/fuzz/replay.o \
+                           $(FUZZ_DRV_OBJ) $(FUZZ_REF_OBJ)
+	$(FUZZ_CC) $(FUZZ_LDFLAGS) $^ -ljansson -lm -o $@
+
+$(FUZZ_BUILD)/layout-replay: $(FUZZ_BUILD)/obj/fuzz/layout.o $(FUZZ_BUILD)/obj/fuzz/replay.o \
+                             $(FUZZ_REF_OBJ)
+	$(FUZZ_CC) $(FUZZ_LDFLAGS) $^ -lm -o $@
 
 .PHONY: fuzz-targets
 fuzz-targets:

@@ -32,7 +32,15 @@
 
 __extension__ typedef __int128 wide;   /* exact, for the oracles */
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    return 0;
+}
 
 /* ---- reading the input ------------------------------------------------------ */
 

@@ -176,31 +176,25 @@ static inline bool mv_ckd_portable(char op, mv_ssize *r, mv_ssize a,
                  : (b > 0 ? a < min / b : a < max / b);
 }
 
+#if defined(MV_BUILTIN_CKD)
+# define MV_CKD(name, op, r, a, b) __builtin_##name##_overflow((a), (b), (r))
+#else
+# define MV_CKD(name, op, r, a, b) mv_ckd_portable((op), (r), (a), (b))
+#endif
+
 static inline bool mv_ckd_add(mv_ssize *r, mv_ssize a, mv_ssize b)
 {
-#if defined(MV_BUILTIN_CKD)
-    return __builtin_add_overflow(a, b, r);
-#else
-    return mv_ckd_portable('+', r, a, b);
-#endif
+    return MV_CKD(add, '+', r, a, b);
 }
 
 static inline bool mv_ckd_sub(mv_ssize *r, mv_ssize a, mv_ssize b)
 {
-#if defined(MV_BUILTIN_CKD)
-    return __builtin_sub_overflow(a, b, r);
-#else
-    return mv_ckd_portable('-', r, a, b);
-#endif
+    return MV_CKD(sub, '-', r, a, b);
 }
 
 static inline bool mv_ckd_mul(mv_ssize *r, mv_ssize a, mv_ssize b)
 {
-#if defined(MV_BUILTIN_CKD)
-    return __builtin_mul_overflow(a, b, r);
-#else
-    return mv_ckd_portable('*', r, a, b);
-#endif
+    return MV_CKD(mul, '*', r, a, b);
 }
 
 /* ------------------------------------------------------------------ */

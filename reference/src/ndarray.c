@@ -222,13 +222,15 @@ static int pack_longdouble(const mv_config *cfg, const char *format,
 {
     union { long double x; unsigned char bytes[sizeof(long double)]; } u;
     double d = 0;
-    int status = mv_as_double(item, &d, err);
 
     (void)cfg;
     (void)format;
-    if (status < 0)   /* not a number: numpy converts it, not modelled */
+    /* not a number, or an int beyond a double: numpy converts it, in
+       ways not modelled */
+    if ((item->kind != MV_FLOAT && !mv_is_index(item))
+        || mv_as_double(item, &d, err) < 0)
         return mv_unsupported(err, "a numpy longdouble item that is not "
-                              "a number");
+                              "a number, or not one a double holds");
     memset(&u, 0, sizeof u);
     u.x = d;
     memset(ptr, 0, 16);
