@@ -184,7 +184,10 @@ def test_strides_of_an_empty_layout_whose_walk_overflows_are_refused():
     (ndarray(shape=[2, 0], strides=[2**40, 1]), "strides reaching farther from the items"),
     (ndarray(format="9999999s", items=[{"bytes": ""}] * 7, shape=[7]),
      "69999993 bytes of items, beyond the driver's limit"),
-    (dict(kind="numpy", dtype="int8", items=[], shape=[2**40, 0]), "a shape of more than"),
+    (ndarray(shape=[1000000, 3, 0], format="d"),
+     "a shape a walk takes 3000000 steps over, beyond the driver's limit of 1048576"),
+    (dict(kind="numpy", dtype="int8", items=[], shape=[2**40, 0]),
+     "a shape a walk takes more than 1048576 steps over"),
 ])
 def test_a_setup_beyond_the_drivers_limit_is_refused_saying_so(setup, why):
     assert why in refused(setup)

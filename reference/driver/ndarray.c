@@ -319,6 +319,10 @@ static bool testbuffer_refused(const mv_config *cfg, const mv_ndarray_spec *s,
         return refuse(why, size, "a shape of %lld bytes with itemsize %lld, "
                       "beyond the driver's limit of %zu a case",
                       (long long)walk, (long long)itemsize, CASE_BYTES);
+    if (walk_size(s, 1, &walk) && walk > CASE_STEPS)
+        return refuse(why, size, "a shape a walk takes %lld steps over, "
+                      "beyond the driver's limit of %lld a case",
+                      (long long)walk, (long long)CASE_STEPS);
     if (s->has_strides)
         memcpy(strides, s->strides, (size_t)s->ndim * sizeof *strides);
     else   /* within the walk's size: no product overflows */
@@ -348,10 +352,10 @@ static bool numpy_refused(const mv_config *cfg, const mv_ndarray_spec *s,
         if (s->shape[d] < 0)
             return refuse(why, size, "numpy raises ValueError: a negative "
                           "dimension");
-    if (!walk_size(s, 1, &walk) || walk > (mv_ssize)CASE_BYTES)
-        return refuse(why, size, "a shape of more than %zu items with a "
-                      "dimension of 0, beyond the driver's limit a case",
-                      CASE_BYTES);
+    if (!walk_size(s, 1, &walk) || walk > CASE_STEPS)
+        return refuse(why, size, "a shape a walk takes more than %lld steps "
+                      "over, beyond the driver's limit a case",
+                      (long long)CASE_STEPS);
     for (int d = 0; d < s->ndim; d++)
         n *= s->shape[d];   /* at most the walk's size */
     if (n != count)

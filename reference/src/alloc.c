@@ -148,24 +148,34 @@ static size_t table_remove(const void *block)
     return size;
 }
 
-/* Whether `more` bytes fit the budget; if not, the refusal is remembered. */
-static bool affordable(size_t more)
+/* What a block of size bytes costs the budget: its bytes, and what it
+   takes beyond them -- malloc's header and rounding, its entry here -- so
+   that a million empty lists cost what they take, not nothing. */
+#define BLOCK_COST 64
+static size_t cost(size_t size)
 {
-    if (budget.limit == 0 || more <= budget.limit - budget.held)
+    return size > SIZE_MAX - BLOCK_COST ? SIZE_MAX : size + BLOCK_COST;
+}
+
+/* Whether a block of size bytes fits the budget; if not, the refusal is
+   remembered. */
+static bool affordable(size_t size)
+{
+    if (budget.limit == 0 || cost(size) <= budget.limit - budget.held)
         return true;
     budget.refused = true;
     return false;
 }
 
-/* A block just made: into the table, its bytes held.  False (and the
-   caller frees it) when the table cannot grow. */
+/* A block of size bytes just made: into the table, its cost held.  False
+   (and the caller frees it) when the table cannot grow. */
 static bool held(const void *block, size_t size)
 {
     if (budget.limit == 0)
         return true;
-    if (!table_insert(block, size))
+    if (!table_insert(block, cost(size)))
         return false;
-    budget.held += size;
+    budget.held += cost(size);
     return true;
 }
 
@@ -271,14 +281,16 @@ void *mv_realloc_at(void *ptr, size_t size, const char *file, int line)
         return NULL;
     assert(size > 0);
     /* out of the table first: ptr is not to be looked at once freed */
-    old = budget.limit != 0 ? table_remove(ptr) : 0;
+    old = budget.limit != 0 ? table_remove(ptr) : 0;   /* its cost */
     budget.held -= old;
     p = affordable(size) ? realloc(ptr, size)   /* one block replaces another */
                          : NULL;
     /* back in: after a removal the table has room, so this cannot fail
        (a block made before the budget was set stays out of it) */
-    if (old > 0 || p != NULL)
-        (void)held(p != NULL ? p : ptr, p != NULL ? size : old);
+    if (p != NULL)
+        (void)held(p, size);
+    else if (old > 0 && table_insert(ptr, old))
+        budget.held += old;
     return p;
 }
 

@@ -1,7 +1,8 @@
 /*
  * mvint.h -- the inside of the library: how its files are layered, the
  * conventions they share, and what every file uses (the invariant and
- * boundary markers, the allocator).  A user of mvref.h never sees it.
+ * boundary markers, checked arithmetic, the allocator).  A user of mvref.h
+ * never sees it.
  *
  * Naming, as everywhere in reference/src:
  *   mv_xxx        shared between files (declared in a header here) or
@@ -88,7 +89,8 @@
  * The headers follow the layers, and each file includes those of the
  * layers it calls, so that what a file rests on shows at its top:
  *
- *   mvint.h      this: layers, conventions, ALWAYS/NEVER/testcase, alloc.c
+ *   mvint.h      this: layers, conventions, ALWAYS/NEVER/testcase,
+ *                mv_ckd_*, alloc.c
  *   refcount.h   objects (refcount.c)        value.h     values (value.c)
  *   args.h       arguments (args.c)          layout.h    the buffer (layout.c)
  *   exporter.h   exporters (exporter.c)      view.h      views (view.c)
