@@ -96,7 +96,7 @@ def layout_seed(spec: dict, steps: list[dict]) -> bytes | None:
         out += integer(size) + integer(strides[d] if strides else itemsize)
     out += string(fmt)
     out += b"\x00"                     # the 64-bit model
-    out += bytes([min(n, 255), 0])   # the bytearray: 16 * n bytes
+    out += bytes([min(n, 255), 0])   # the bytearray: 4 * n bytes
     for step in steps:
         if step.get("method") == "cast":
             args = step.get("args") or []
@@ -153,11 +153,13 @@ class Progress:
     ft: int = 0
     per_second: int = 0
     crashes: int = 0
+    slow: int = 0          # inputs that took more than 10 s, kept too
     done: bool = False
 
     def line(self) -> str:
+        slow = f" (and {self.slow} slow inputs)" if self.slow else ""
         return (f"{self.target} {self.execs} execs ({self.per_second}/s) cov {self.cov} "
-                f"ft {self.ft} crashes {self.crashes}")
+                f"ft {self.ft} crashes {self.crashes}{slow}")
 
 
 def fuzzer_argv(target: str, extra: list[str]) -> list[str]:
@@ -182,8 +184,11 @@ def run_target(target: str, extra: list[str], progress: Progress) -> None:
             m = STATUS.search(line)
             if m:
                 progress.execs, progress.cov, progress.ft, progress.per_second = map(int, m.groups())
-            if "Test unit written to" in line:
-                progress.crashes += 1
+            if "Test unit written to" in line:   # crash-, leak-, timeout-, oom-...
+                if line.rsplit("/", 1)[-1].startswith(f"{target}-slow-unit-"):
+                    progress.slow += 1               # ... or only slow: noted
+                else:
+                    progress.crashes += 1
             if line.startswith("stat::average_exec_per_sec:"):
                 progress.per_second = int(line.split()[-1])
             if line.startswith("stat::number_of_executed_units:"):

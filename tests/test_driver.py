@@ -185,7 +185,8 @@ def test_strides_of_an_empty_layout_whose_walk_overflows_are_refused():
     (ndarray(format="9999999s", items=[{"bytes": ""}] * 7, shape=[7]),
      "69999993 bytes of items, beyond the driver's limit"),
     (ndarray(shape=[1000000, 3, 0], format="d"),
-     "a shape a walk takes 3000000 steps over, beyond the driver's limit of 1048576"),
+     "a shape a walk takes more than 1048576 steps over, the driver's limit"),
+    (ndarray(shape=[2, 51, 11, 111] + [1] * 25 + [0]), "a shape a walk takes more than"),
     (dict(kind="numpy", dtype="int8", items=[], shape=[2**40, 0]),
      "a shape a walk takes more than 1048576 steps over"),
 ])

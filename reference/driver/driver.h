@@ -101,9 +101,9 @@ int object_contents(const mv_value *obj, mv_value *result, mv_error *err);
    case that needs more is answered unsupported, saying so: the driver
    answers for memoryview, not for how much memory a machine has. */
 #define CASE_BYTES ((size_t)64 << 20)
-/* And the most steps a walk over a setup's layout may take: the product of
-   its dimensions, each counted as at least 1 (a walk steps through the
-   rows of a layout with no items too). */
+/* And the most steps a walk over a setup's layout may take (tolist(), ==):
+   the items and the rows on the way, each dimension counted as at least 1
+   (a walk steps through the rows of a layout with no items too). */
 #define CASE_STEPS ((mv_ssize)1 << 20)
 
 /* Whether _testbuffer.ndarray (or numpy) would refuse to build s, or the

@@ -216,6 +216,22 @@ static bool walk_size(const mv_ndarray_spec *s, mv_ssize itemsize,
     return !overflow;
 }
 
+/* The steps of a walk over the layout (tolist(), ==): the items it comes
+   to, and the rows of each dimension on the way -- the lists tolist()
+   makes -- each dimension counted as at least 1, for a walk steps through
+   the rows of a layout with no items too; false if it overflows. */
+static bool walk_steps(const mv_ndarray_spec *s, mv_ssize *out)
+{
+    mv_ssize rows = 1;
+    bool overflow = false;
+
+    *out = 1;
+    for (int d = 0; d < s->ndim && !overflow; d++)
+        overflow = mv_ckd_mul(&rows, rows, s->shape[d] > 0 ? s->shape[d] : 1)
+                   || mv_ckd_add(out, *out, rows);
+    return !overflow;
+}
+
 /* The items' memory, memlen bytes, and where offset puts buf in it:
    _testbuffer's ndbuf_new. */
 static bool memory_refused(const mv_config *cfg, mv_ssize count,
@@ -319,10 +335,9 @@ static bool testbuffer_refused(const mv_config *cfg, const mv_ndarray_spec *s,
         return refuse(why, size, "a shape of %lld bytes with itemsize %lld, "
                       "beyond the driver's limit of %zu a case",
                       (long long)walk, (long long)itemsize, CASE_BYTES);
-    if (walk_size(s, 1, &walk) && walk > CASE_STEPS)
-        return refuse(why, size, "a shape a walk takes %lld steps over, "
-                      "beyond the driver's limit of %lld a case",
-                      (long long)walk, (long long)CASE_STEPS);
+    if (!walk_steps(s, &walk) || walk > CASE_STEPS)
+        return refuse(why, size, "a shape a walk takes more than %lld steps "
+                      "over, the driver's limit a case", (long long)CASE_STEPS);
     if (s->has_strides)
         memcpy(strides, s->strides, (size_t)s->ndim * sizeof *strides);
     else   /* within the walk's size: no product overflows */
@@ -352,10 +367,9 @@ static bool numpy_refused(const mv_config *cfg, const mv_ndarray_spec *s,
         if (s->shape[d] < 0)
             return refuse(why, size, "numpy raises ValueError: a negative "
                           "dimension");
-    if (!walk_size(s, 1, &walk) || walk > CASE_STEPS)
+    if (!walk_steps(s, &walk) || walk > CASE_STEPS)
         return refuse(why, size, "a shape a walk takes more than %lld steps "
-                      "over, beyond the driver's limit a case",
-                      (long long)CASE_STEPS);
+                      "over, the driver's limit a case", (long long)CASE_STEPS);
     for (int d = 0; d < s->ndim; d++)
         n *= s->shape[d];   /* at most the walk's size */
     if (n != count)

@@ -15,7 +15,7 @@
  *   3. a struct format: parsed for a 64-bit and a 32-bit platform, and
  *      where struct knows it, an item of zero bytes must unpack and pack
  *      back to zero bytes;
- *   4. a bytearray of up to 4 KiB and a memoryview of it, then a series of
+ *   4. a bytearray of up to 1 KiB and a memoryview of it, then a series of
  *      operations chosen by the input -- cast(format, shape), slices with
  *      any start, stop and step, items by index and by tuple, tolist(),
  *      tobytes(), the layout attributes, release() -- each of which must
@@ -308,8 +308,8 @@ static void operation(reader *r, mv_value *m)
 
 static void views(reader *r, const mv_config *cfg)
 {
-    unsigned char data[4096];
-    size_t n = (size_t)byte(r) * 16 + byte(r) % 16;
+    unsigned char data[1024];
+    size_t n = (size_t)byte(r) * 4 + byte(r) % 4;
     mv_value x, m;
     mv_error err;
 
