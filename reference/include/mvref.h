@@ -439,6 +439,14 @@ typedef void (*mv_alloc_tracer)(void *ctx, const char *file, int line);
 void mv_alloc_trace(mv_alloc_tracer fn, void *ctx);
 /* Allocations not yet freed: a leak check that needs no tool. */
 long mv_alloc_live(void);
+/* Hold the library to `bytes` bytes of memory at once from now on (0: no
+   limit): a request beyond it fails as running out of memory does.  Set
+   it while the library holds nothing, as between a driver's cases:
+   blocks made before are not counted. */
+void mv_alloc_budget(size_t bytes);
+/* Whether a request went beyond the budget since it was set: the
+   MemoryError it made is the budget's, not the program's. */
+bool mv_alloc_over_budget(void);
 
 /* --------------------------------------------------------------------- */
 /* 9. Embedding: the library inside a host such as CPython (external.c)  */

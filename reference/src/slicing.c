@@ -117,7 +117,10 @@ static mv_ssize wrapping_multiply(const mv_config *cfg, mv_ssize a, mv_ssize b)
 
 /* SLICE-006, SLICE-008, SLICE-012: narrow the first dimension of b to
    the slice.  buf moves to the first item selected, even under
-   suboffsets: the first dimension's pointers are where buf points. */
+   suboffsets: the first dimension's pointers are where buf points.  An
+   empty slice selects no item, and its buf, never read, stays where it
+   was: start may then be one past either end, where the distance could
+   be one a wrapped stride (SLICE-008) makes too large to add. */
 int mv_slice_first_dimension(const mv_config *cfg, mv_buffer *b,
                              const mv_value *slice, mv_error *err)
 {
@@ -127,7 +130,8 @@ int mv_slice_first_dimension(const mv_config *cfg, mv_buffer *b,
         return -1;
     b->shape[0] = mv_slice_adjust(b->shape[0], &start, &stop, step);
     testcase(b->shape[0] == 0);      /* an empty slice */
-    b->buf += b->strides[0] * start;
+    if (b->shape[0] > 0)             /* start: an item, within reach */
+        b->buf += b->strides[0] * start;
     b->strides[0] = wrapping_multiply(cfg, b->strides[0], step);
     return 0;
 }
