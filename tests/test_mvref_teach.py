@@ -56,9 +56,19 @@ def watched(name, op):
         except Exception as e:
             if name == "memoryview" or isinstance(env.get(step.get("obj")), mvref.memoryview):
                 seen.append({"case": CASE["id"], "rules": CASE["rules"], "type": type(e).__name__,
+                             "own_code": own_code(step),
                              "message": str(e), "notes": getattr(e, "__notes__", None)})
             raise
     return run
+def refs(v):
+    if isinstance(v, dict):
+        return ({v["ref"]} if "ref" in v else set()).union(*map(refs, v.values()))
+    return set().union(*map(refs, v)) if isinstance(v, list) else set()
+def own_code(step):
+    # a step handing a view a Python object whose methods run (chapter 17):
+    # a described class, a value, a numpy array as a key or an item
+    hosts = {d["name"] for d in CASE["setup"] if d["kind"] in ("object", "value", "numpy")}
+    return bool(hosts & refs([step.get(k) for k in ("key", "value", "args", "kwargs")]))
 for name, op in list(mvadapter.OPS.items()):
     mvadapter.OPS[name] = watched(name, op)
 for CASE in cases.load_suite().cases:
@@ -80,11 +90,17 @@ def raised():
 
 
 def test_every_exception_an_mvref_view_raises_names_its_rule_in_one_note(raised):
+    """The library's exceptions, that is: one that the program's own code
+    raised (an __index__ of a case's object, a numpy scalar's) comes out of
+    mvref as that very object (spec chapter 17), which is not ours to add a
+    note to; such cases may show it without one."""
     sentences = {r.id: spec.sections(r).get("Rule") for r in spec.parse()}
     assert len(raised) > 5000          # the suite raises thousands through mvref
     wrong = []
     for e in raised:
         notes = e["notes"] or []
+        if not notes and e["own_code"]:
+            continue
         m = NOTE.fullmatch(notes[0]) if len(notes) == 1 else None
         if m is None or m.group(1) not in sentences or m.group(2) != sentences[m.group(1)]:
             wrong.append((e["case"], e["type"], e["message"], notes))
@@ -93,9 +109,12 @@ def test_every_exception_an_mvref_view_raises_names_its_rule_in_one_note(raised)
 
 def test_most_notes_name_a_rule_the_case_itself_cites(raised):
     """The rule a note names is the one that raised, not a guess from the
-    case: most often one the case's template cites."""
-    own = [e for e in raised if NOTE.fullmatch(e["notes"][0]).group(1) in e["rules"]]
-    assert len(own) > 0.75 * len(raised), f"{len(own)} of {len(raised)}"
+    case: most often one the case's template cites. Chapter 17's cases
+    (convert/) are left out: each cites the conversion rule it tests, and the
+    errors it provokes are those of the rules of items and keys."""
+    noted = [e for e in raised if e["notes"] and not e["case"].startswith("convert/")]
+    own = [e for e in noted if NOTE.fullmatch(e["notes"][0]).group(1) in e["rules"]]
+    assert len(own) > 0.75 * len(noted), f"{len(own)} of {len(noted)}"
 
 
 def test_the_note_leaves_the_message_alone_and_shows_in_the_traceback():
@@ -116,8 +135,9 @@ def test_the_note_leaves_the_message_alone_and_shows_in_the_traceback():
 
 def test_what_the_reference_does_not_model_is_not_given_a_rule():
     """mvref.Unsupported is a gap in the model, not a Python outcome."""
+    legacy = _testbuffer.staticarray(legacy_mode=True)     # its buffer's obj is NULL
     with pytest.raises(mvref.Unsupported) as info:
-        mvref.memoryview(bytearray(b"a"))[0] = __import__("decimal").Decimal(1)
+        mvref.memoryview(bytearray(b"a")).hex(legacy)       # len() of it: no object to ask
     assert not getattr(info.value, "__notes__", None)
 
 
