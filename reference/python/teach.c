@@ -34,20 +34,26 @@ static const char *rule_sentence(const char *rule)
    the exception goes on without it. */
 void mvpy_add_rule_note(const char *rule)
 {
+    /* The attribute's name, made once: a fresh "__notes__" string per
+       exception would be kept by the type's attribute cache, one per
+       lookup, until that cache slot is taken again. */
+    static PyObject *notes_name;
     PyObject *type, *value, *tb, *note, *notes;
     const char *sentence = rule_sentence(rule);
 
     PyErr_Fetch(&type, &value, &tb);
     PyErr_NormalizeException(&type, &value, &tb);
-    note = sentence != NULL
+    if (notes_name == NULL)
+        notes_name = PyUnicode_InternFromString("__notes__");
+    note = notes_name == NULL ? NULL : sentence != NULL
         ? PyUnicode_FromFormat("mvspec rule %s: %s", rule, sentence)
         : PyUnicode_FromFormat("mvspec rule %s", rule);
     notes = note != NULL && value != NULL
-        ? PyObject_GetAttrString(value, "__notes__") : NULL;
+        ? PyObject_GetAttr(value, notes_name) : NULL;
     if (note != NULL && value != NULL && notes == NULL) {
         PyErr_Clear();                         /* none yet: PEP 678 makes the list */
         notes = PyList_New(0);
-        if (notes != NULL && PyObject_SetAttrString(value, "__notes__", notes) < 0)
+        if (notes != NULL && PyObject_SetAttr(value, notes_name, notes) < 0)
             Py_CLEAR(notes);
     }
     if (notes == NULL || !PyList_Check(notes) || PyList_Append(notes, note) < 0)
