@@ -239,10 +239,20 @@ int mv_struct_unpack(const mv_config *cfg, const char *format,
     return 0;
 }
 
+/* What struct.pack_into refuses is not modelled: the value came from a
+   step (an exporter's item written, n[i] = v), and struct's and numpy's
+   words are not memoryview's.  A MemoryError stays one. */
+static int not_packed(const char *format, mv_error *err)
+{
+    if (err->failure == MV_RAISED && strcmp(err->type, "MemoryError") == 0)
+        return -1;
+    return mv_unsupported(err, "struct.pack('%s', ...) of this value", format);
+}
+
 /* struct.pack_into(format, ptr, *item): item is a tuple (or a list) when
-   the format has several values.  The format and the item are ones struct
-   accepted when the case was recorded (ndarray.c says why), so a failure
-   here is a malformed case, reported as unsupported. */
+   the format has several values.  The format is one struct accepted when
+   the case was recorded (ndarray.c says why); the item may come from a
+   step, and one that struct would refuse is reported as unsupported. */
 int mv_struct_pack(const mv_config *cfg, const char *format,
                    unsigned char *ptr, const mv_value *item, mv_error *err)
 {
@@ -252,10 +262,11 @@ int mv_struct_pack(const mv_config *cfg, const char *format,
     const mv_value *values = item;
     size_t k = 0;
 
-    if (NEVER(!known || (many && ((item->kind != MV_TUPLE
-                                   && item->kind != MV_LIST)
-                                  || item->as.seq.len != (size_t)l.nitems))))
+    if (NEVER(!known))
         return mv_unsupported(err, "struct.pack('%s', ...)", format);
+    if (many && ((item->kind != MV_TUPLE && item->kind != MV_LIST)
+                 || item->as.seq.len != (size_t)l.nitems))
+        return mv_unsupported(err, "struct.pack('%s', ...) of this value", format);
     if (many)
         values = item->as.seq.items;
     memset(ptr, 0, (size_t)l.size);
@@ -267,8 +278,9 @@ int mv_struct_pack(const mv_config *cfg, const char *format,
         if (fd->code == 's' || fd->code == 'p') {
             const mv_value *v = &values[k++];
             mv_ssize n = fd->count - (fd->code == 'p');
-            if (NEVER(v->kind != MV_BYTES))
-                return mv_unsupported(err, "struct.pack('%s', ...)", format);
+            if (v->kind != MV_BYTES)
+                return mv_unsupported(err, "struct.pack('%s', ...) of this value",
+                                      format);
             if ((mv_ssize)v->as.bytes.len < n)
                 n = (mv_ssize)v->as.bytes.len;
             if (fd->code == 'p' && fd->count > 0)
@@ -280,8 +292,8 @@ int mv_struct_pack(const mv_config *cfg, const char *format,
         for (mv_ssize i = 0; fd->code != 'x' && i < fd->count; i++)
             status |= pack_one(cfg, &l, fd->code, fd->size, p + i * fd->size,
                                &values[k++], err);
-        if (NEVER(status < 0))
-            return mv_unsupported(err, "struct.pack('%s', ...)", format);
+        if (status < 0)
+            return not_packed(format, err);
     }
     return 0;
 }
