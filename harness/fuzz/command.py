@@ -20,6 +20,7 @@ import dataclasses
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -142,7 +143,10 @@ def fuzz(args: argparse.Namespace, targets: list[str]) -> int:
     warnings.simplefilter("ignore")     # numpy's overflow warnings, on both sides alike
     seed = args.seed if args.seed is not None else engine.seed_from_time()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    crash_fd = os.open(args.crash_file, os.O_RDWR | os.O_CREAT, 0o644) if args.crash_file else None
+    crash_fd = None
+    if args.crash_file:         # the child of guarded(): in-process code runs here
+        crash_fd = os.open(args.crash_file, os.O_RDWR | os.O_CREAT, 0o644)
+        limit_memory()
     oracles: dict = {}
     status = EXIT_OK
     seconds = args.seconds / len(targets)
@@ -186,6 +190,18 @@ def fuzz(args: argparse.Namespace, targets: list[str]) -> int:
     for side in oracles.values():
         side.close()
     return status
+
+
+MEMORY_LIMIT = 4 << 30
+
+
+def limit_memory() -> None:
+    """At most MEMORY_LIMIT bytes of address space: a program that asks for
+    gigabytes (bytes(n) of a huge n) gets MemoryError on both sides, not
+    the machine's memory."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY or soft > MEMORY_LIMIT:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, hard))
 
 
 def crash_writer(fd: int | None, label: str):

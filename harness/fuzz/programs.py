@@ -263,8 +263,11 @@ def cast_step(rng: random.Random, names: Names) -> dict:
 
 
 def sequence_step(rng: random.Random, names: Names) -> dict:
+    if rng.random() < 0.1:      # an exporter: never bytes(x), which for an int-like
+        name = rng.choice(list(names.exporters))    # x (a 0-dim numpy array) is x zeros
+        return {"op": rng.choice(("len", "list", "bool")), "obj": name}
+    name = pick_view(rng, names)[0]
     op = rng.choice(("len", "list", "bytes", "bool"))
-    name = rng.choice(names.refs()) if rng.random() < 0.1 else pick_view(rng, names)[0]
     return {"op": "len" if op == "list" and not names.iterable(name) else op, "obj": name}
 
 
