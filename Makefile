@@ -17,6 +17,8 @@
 #   make mvrefs        mvref built for every CPython here (build/python-<version>)
 #   make exporters     the exporter's contract (spec chapter 16) checked on the
 #                      real exporters, on every interpreter here: a table
+#   make fuzz          differential fuzzing against CPython for FUZZ_SECONDS
+#                      (harness/fuzz/): what diverges is shrunk into a case
 #
 # Each target first makes sure the Debian packages it needs are installed
 # (harness/bin/deps), then picks a Python that has what it needs
@@ -29,6 +31,7 @@ DEPS := harness/bin/deps
 # Recursive (=): evaluated when a recipe runs, after the deps are installed.
 PY = $(shell harness/bin/find-python tomllib numpy)
 PYTEST = $(shell harness/bin/find-python tomllib numpy pytest) -m pytest
+PYFUZZ = $(shell harness/bin/find-python tomllib numpy hypothesis)
 
 # Extra arguments for the harness, e.g. make conformance ARGS='--area seed'.
 ARGS ?=
@@ -40,10 +43,11 @@ include reference/python/build.mk
 # Optional: the checks build copies of the tree that hold only reference/.
 -include harness/exporter/build.mk
 
-.PHONY: all deps-core deps-test deps-checks deps-browser deps-cpython-tests \
+.PHONY: all deps-core deps-test deps-checks deps-browser deps-cpython-tests deps-fuzz \
         reference conformance \
         check test cases matrix matrix-expectations bench bench-harness clean checks \
-        impls mvref mvrefs cpython-tests exporter-modules exporters
+        impls mvref mvrefs cpython-tests exporter-modules exporters \
+        fuzz fuzz-programs fuzz-check
 
 all: reference
 
@@ -57,6 +61,8 @@ deps-browser: deps-core
 	@$(DEPS) browser
 deps-cpython-tests: deps-core
 	@$(DEPS) cpython-tests
+deps-fuzz: deps-core
+	@$(DEPS) fuzz
 
 # pypy3 from apt; Pyodide, MicroPython and Brython from npm at the versions
 # locked in harness/adapters/node/package-lock.json (harness/bin/impls).
@@ -98,6 +104,26 @@ exporter-modules: deps-core
 # violation conformance/expectations/exporters.txt does not list.
 exporters: impls exporter-modules mvref
 	$(PY) -m harness exporters $(ARGS)
+
+# Differential fuzzing (harness/fuzz/): random programs on CPython and on
+# each candidate -- mvref in this process, then the reference driver, unless
+# FUZZ_ARGS names others ('pypy', 'reference:3.12 --seed 7') -- for
+# FUZZ_SECONDS in all, with a progress line; exit 1 if anything diverged,
+# each divergence shrunk and printed as a reproducer and a case.  Each kind
+# of fuzzing is one prerequisite of `fuzz` (libFuzzer's, of the C code, joins
+# as one more).
+FUZZ_SECONDS ?= 60
+FUZZ_ARGS ?=
+fuzz: fuzz-programs
+
+fuzz-programs: reference deps-fuzz
+	$(PYFUZZ) -m harness fuzz --seconds $(FUZZ_SECONDS) $(FUZZ_ARGS)
+
+# The slice `make check` runs: a fixed seed, half a minute, the saved
+# examples (harness/fuzz/examples.jsonl) replayed first.
+FUZZ_CHECK_SECONDS ?= 30
+fuzz-check: reference deps-fuzz
+	$(PYFUZZ) -m harness fuzz mvref reference --seed 1 --seconds $(FUZZ_CHECK_SECONDS)
 
 # PROFILE=full: the nightly suite, generated and recorded afresh into build/.
 PROFILE ?= default
@@ -168,7 +194,7 @@ checks: deps-checks
 
 # Tests last, so that CI's log ends with pytest's closing line. Every check
 # is in: each also runs alone (`make valgrind`), or all at once (`make checks`).
-check: $(CHECKS) cpython-tests test
+check: $(CHECKS) cpython-tests fuzz-check test
 
 clean:
 	rm -rf build

@@ -604,6 +604,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    args.raw_argv = list(sys.argv[1:] if argv is None else argv)   # fuzz re-runs itself
     for option in ("timeout", "hello_timeout", "max_reply_bytes"):
         if getattr(args, option, 1) <= 0:
             print(f"error: --{option.replace('_', '-')} must be positive", file=sys.stderr)

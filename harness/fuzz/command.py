@@ -236,9 +236,9 @@ def summary(label: str, oracle: str, fuzzer, seed: int, replayed: int,
              f"replayed: {len(fuzzer.findings)} divergence{'s' if len(fuzzer.findings) != 1 else ''}"
              + (f" ({s.known} more programs diverged in one of those ways)" if s.known else "")]
     if s.skipped:
-        reasons = ", ".join(f"{k} {n}" for k, n in sorted(s.skip_reasons.items(),
-                                                         key=lambda kv: -kv[1])[:4])
-        lines.append(f"  {s.skipped} programs compared nothing: {reasons}")
+        lines.append(f"  {s.skipped} programs compared nothing, most often because")
+        for k, n in sorted(s.skip_reasons.items(), key=lambda kv: -kv[1])[:5]:
+            lines.append(f"    {n:6}  {k}")
     missing = blind_spots(fuzzer.stats.behaviours, Path(args.cases))
     lines.append(f"  {len(s.behaviours.seen)} distinct behaviours of CPython reached "
                  f"(operation, outcome, message); {len(missing)} exception messages the suite "
@@ -258,12 +258,11 @@ MESSAGE_IN_SUITE = re.compile(r'"raises": \{"type": "([^"]+)", "message": "((?:[
 def blind_spots(behaviours, directory: Path) -> set[tuple[str, str]]:
     """Exception messages CPython gave the fuzzer that no recorded case has
     (numbers masked): behaviour the suite does not pin down."""
-    from .differ import ADDRESS, DIGITS
+    from .differ import message_form
     recorded = set()
     for path in casesmod.case_files(directory):
         for t, m in MESSAGE_IN_SUITE.findall(path.read_text(encoding="utf-8")):
-            m = json.loads(f'"{m}"')
-            recorded.add((t, DIGITS.sub("#", ADDRESS.sub("0x…", m))))
+            recorded.add((t, message_form(json.loads(f'"{m}"'))))
     return behaviours.messages() - recorded
 
 
@@ -274,12 +273,8 @@ def guarded(args: argparse.Namespace) -> int:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     crash_file = OUT_DIR / "running.json"
     crash_file.unlink(missing_ok=True)
-    argv = [sys.executable, "-m", "harness", "fuzz", *sys.argv[sys.argv.index("fuzz") + 1:],
-            "--crash-file", str(crash_file)] if "fuzz" in sys.argv else None
-    if argv is None:
-        raise FuzzError("the fuzzer re-runs its command line in a child: run it as "
-                        "python3 -m harness fuzz ...")
-    code = subprocess.run(argv).returncode
+    argv = [sys.executable, "-m", "harness", *args.raw_argv, "--crash-file", str(crash_file)]
+    code = subprocess.run(argv, cwd=impls.ROOT).returncode
     if code >= 0:
         return code
     name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)

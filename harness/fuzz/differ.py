@@ -26,6 +26,7 @@ from .sides import ANSWERED, UNSUPPORTED, Answer, Side
 
 ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 DIGITS = re.compile(r"\d+")
+QUOTED = re.compile(r"'[^']*'")
 CRASH_LINE = re.compile(r"Assertion|AddressSanitizer|runtime error|Fatal Python error|"
                         r"Segmentation|panic|abort", re.IGNORECASE)
 
@@ -152,6 +153,12 @@ def run_both(case: dict, oracle: Side, candidate: Side, strict: bool) -> Trial:
     return judge(case, expected, candidate.run(case), strict)
 
 
+def message_form(message: str) -> str:
+    """A message with what varies masked: addresses, numbers, quoted names
+    ("a bytes-like object is required, not '…'")."""
+    return QUOTED.sub("'…'", DIGITS.sub("#", ADDRESS.sub("0x…", message)))
+
+
 @dataclass
 class Behaviours:
     """What CPython did across the programs run: each (operation, outcome
@@ -164,8 +171,7 @@ class Behaviours:
         for s, o in zip(case["steps"], outcomes):
             if s.get("obj") in exporters or s["op"] == "contents":
                 continue                # the exporter's behaviour, not memoryview's
-            message = DIGITS.sub("#", ADDRESS.sub("0x…", o["raises"]["message"])) \
-                if "raises" in o else ""
+            message = message_form(o["raises"]["message"]) if "raises" in o else ""
             self.seen.add((op_of(s), shape_of(o), message))
 
     def messages(self) -> set[tuple[str, str]]:

@@ -46,7 +46,7 @@ from hypothesis.errors import NoSuchExample
 
 from . import programs, reduce
 from .choices import DrawnChoices, SeededChoices, hypothesis_buffer
-from .differ import Behaviours, Trial, run_both
+from .differ import DIGITS, Behaviours, Trial, run_both
 from .findings import Finding, as_case
 from .sides import Side
 
@@ -135,8 +135,7 @@ class Fuzzer:
         self.stats.programs += 1
         if t.skipped:
             self.stats.skipped += 1
-            reason = t.skipped.split(":", 2)[:2]
-            k = ":".join(reason)
+            k = DIGITS.sub("#", t.skipped[:70])
             self.stats.skip_reasons[k] = self.stats.skip_reasons.get(k, 0) + 1
             return False
         self.stats.behaviours.add(t.case, t.expected.outcomes or [])

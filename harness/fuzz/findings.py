@@ -54,11 +54,15 @@ AREA_OF_RULE = {"CONSTRUCT": "construct", "ASSIGN": "assign", "TOLIST": "tolist"
                 "ATTR": "attributes", "INDEX": "indexing", "SLICE": "slicing"}
 
 
-def rule_of(step: dict, exporters: set[str]) -> str:
+def rule_of(step: dict, exporters: dict[str, str]) -> str:
     """The rule a step's behaviour is specified by, as far as its op says."""
     op = op_of(step)
     if step.get("obj") in exporters and op not in ("contents",):
-        return "EXPORT-002" if op in ("setitem", "delitem") else "EXPORT-003"
+        kind = exporters[step["obj"]]
+        if op in ("setitem", "delitem"):
+            return {"bytes": "EXPORT-012", "bytearray": "EXPORT-006",
+                    "array": "EXPORT-011"}.get(kind, "EXPORT-002")
+        return "EXPORT-011" if kind == "array" else "EXPORT-006"
     if op == "getitem":
         k = step.get("key")
         if isinstance(k, dict) and "slice" in k:
@@ -82,7 +86,7 @@ def as_case(program: dict, step: int | None, rules: list[str] | None = None,
     """The program as a case of the suite: a stable id, and the given rules
     (default: the differing step's rule, or the last step's for a crash)."""
     if rules is None:
-        exporters = {d["name"] for d in program["setup"]}
+        exporters = {d["name"]: d["kind"] for d in program["setup"]}
         steps = program["steps"]
         rules = [rule_of(steps[step if step is not None else len(steps) - 1], exporters)]
     area = area or AREA_OF_RULE[rules[0].split("-")[0]]

@@ -239,7 +239,9 @@ def simpler_than(v: Any) -> list[Any]:
         return []
     if "int" in v:
         n = int(v["int"])
-        return [0, 1, -1, 2**63 - 1 if n > 0 else -2**63]
+        sign = 1 if n > 0 else -1
+        powers = [sign * 2**k for k in (64, 128, 256, 1024) if 2**k < abs(n)]
+        return [0, 1, -1, sign * (2**63 - 1) if n > 0 else -2**63] + [{"int": str(p)} for p in powers]
     if "float" in v:
         return [{"float": f} for f in ("0.0", "1.0") if {"float": f} != v] + [0]
     if "bytes" in v:
