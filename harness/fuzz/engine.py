@@ -32,6 +32,7 @@ the same signature":
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -42,7 +43,7 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.database import InMemoryExampleDatabase
-from hypothesis.errors import NoSuchExample
+from hypothesis.errors import Flaky, NoSuchExample
 
 from . import programs, reduce
 from .choices import DrawnChoices, SeededChoices, hypothesis_buffer
@@ -271,11 +272,19 @@ class Fuzzer:
 
         started = time.monotonic()
         test = self.same_way(signature)
+        best = [program]        # the smallest program yet that diverges the same way
+
+        class TimeUp(Exception):
+            pass
 
         def condition(p: dict) -> bool:
             if time.monotonic() - started > self.shrink_seconds / 2:
-                return p == program
-            return test(p)
+                raise TimeUp()
+            if not test(p):
+                return False
+            if len(json.dumps(p)) < len(json.dumps(best[0])):
+                best[0] = p
+            return True
         try:
             return find(program_strategy(), condition,
                         settings=settings(QUIET, database=db, phases=[Phase.reuse, Phase.shrink],
@@ -283,6 +292,11 @@ class Fuzzer:
                         database_key=b"fuzz")
         except NoSuchExample:
             return None
+        except (TimeUp, Flaky):
+            # Out of time, or a program that diverged once did not the next
+            # time (the candidate's state leaks between runs): what was
+            # found so far, which delta debugging and the re-check test again.
+            return best[0] if best[0] is not program else None
 
     def delta_shrink(self, program: dict, signature: tuple) -> dict:
         first = self.trial(program)

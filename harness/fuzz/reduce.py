@@ -147,8 +147,12 @@ class Reducer:
         changed = False
         for where, item in list(self.places()):
             part, i = where
-            for path in value_paths(item):
-                for simpler in simpler_than(get(self.case[part][i], path)):
+            for path in list(value_paths(item)):
+                try:        # an earlier simplification may have shortened a list
+                    current = get(self.case[part][i], path)
+                except (IndexError, KeyError, TypeError):
+                    continue
+                for simpler in simpler_than(current):
                     cand = set_at(self.case[part][i], path, simpler)
                     if self.attempt(self.replaced(where, cand), self.origin):
                         changed = True
