@@ -17,8 +17,14 @@
 #   make mvrefs        mvref built for every CPython here (build/python-<version>)
 #   make exporters     the exporter's contract (spec chapter 16) checked on the
 #                      real exporters, on every interpreter here: a table
-#   make fuzz          differential fuzzing against CPython for FUZZ_SECONDS
+#   make fuzz          both fuzzers of issue 12, FUZZ_SECONDS each: the
+#                      differential one (fuzz-programs), then libFuzzer (fuzz-c)
+#   make fuzz-programs random programs on CPython and on mvref and the driver
 #                      (harness/fuzz/): what diverges is shrunk into a case
+#   make fuzz-c        libFuzzer on the C reference (reference/fuzz/), both
+#                      targets side by side, FUZZ_SECONDS each (default 60)
+#   make fuzz-driver   a mutation run of the driver: suite lines mutated, fed
+#                      to its ASan + UBSan build, for FUZZ_SECONDS
 #
 # Each target first makes sure the Debian packages it needs are installed
 # (harness/bin/deps), then picks a Python that has what it needs
@@ -42,12 +48,12 @@ include reference/build.mk
 include reference/python/build.mk
 # Optional: the checks build copies of the tree that hold only reference/.
 -include harness/exporter/build.mk
+include reference/fuzz/build.mk
 
 .PHONY: all deps-core deps-test deps-checks deps-browser deps-cpython-tests deps-fuzz \
         reference conformance \
         check test cases matrix matrix-expectations bench bench-harness clean checks \
-        impls mvref mvrefs cpython-tests exporter-modules exporters \
-        fuzz fuzz-programs fuzz-check
+        impls mvref mvrefs cpython-tests exporter-modules exporters
 
 all: reference
 
@@ -104,26 +110,6 @@ exporter-modules: deps-core
 # violation conformance/expectations/exporters.txt does not list.
 exporters: impls exporter-modules mvref
 	$(PY) -m harness exporters $(ARGS)
-
-# Differential fuzzing (harness/fuzz/): random programs on CPython and on
-# each candidate -- mvref in this process, then the reference driver, unless
-# FUZZ_ARGS names others ('pypy', 'reference:3.12 --seed 7') -- for
-# FUZZ_SECONDS in all, with a progress line; exit 1 if anything diverged,
-# each divergence shrunk and printed as a reproducer and a case.  Each kind
-# of fuzzing is one prerequisite of `fuzz` (libFuzzer's, of the C code, joins
-# as one more).
-FUZZ_SECONDS ?= 60
-FUZZ_ARGS ?=
-fuzz: fuzz-programs
-
-fuzz-programs: reference deps-fuzz
-	$(PYFUZZ) -m harness fuzz --seconds $(FUZZ_SECONDS) $(FUZZ_ARGS)
-
-# The slice `make check` runs: a fixed seed, half a minute, the saved
-# examples (harness/fuzz/examples.jsonl) replayed first.
-FUZZ_CHECK_SECONDS ?= 30
-fuzz-check: reference deps-fuzz
-	$(PYFUZZ) -m harness fuzz mvref reference --seed 1 --seconds $(FUZZ_CHECK_SECONDS)
 
 # PROFILE=full: the nightly suite, generated and recorded afresh into build/.
 PROFILE ?= default
@@ -195,6 +181,44 @@ checks: deps-checks
 # Tests last, so that CI's log ends with pytest's closing line. Every check
 # is in: each also runs alone (`make valgrind`), or all at once (`make checks`).
 check: $(CHECKS) cpython-tests fuzz-check test
+
+# ----------------------------------------------------------------- fuzz ---
+# How long each fuzzer runs, and from which seed (empty: its own choice).
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?=
+# More for the differential fuzzer: candidates and options, e.g.
+# FUZZ_ARGS='pypy' or 'reference:3.12 --engine hypothesis'.
+FUZZ_ARGS ?=
+.PHONY: fuzz fuzz-programs fuzz-c fuzz-driver fuzz-check
+
+# Both fuzzers, one after the other; exit 1 if either found something
+# (each prints what it found before the other starts).
+fuzz: reference deps-fuzz deps-checks
+	@status=0; \
+	$(MAKE) --no-print-directory fuzz-programs || status=1; \
+	$(MAKE) --no-print-directory fuzz-c || status=1; \
+	exit $$status
+
+# Differential fuzzing (harness/fuzz/): random programs on CPython and on
+# each candidate -- mvref in this process, then the reference driver, unless
+# FUZZ_ARGS names others -- for FUZZ_SECONDS in all, with a progress line;
+# exit 1 if anything diverged, each divergence shrunk and printed as a
+# reproducer and a case.
+fuzz-programs: reference deps-fuzz
+	$(PYFUZZ) -m harness fuzz --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED)) $(FUZZ_ARGS)
+
+fuzz-c: deps-checks
+	$(PY) -m harness.fuzzc --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+
+fuzz-driver: deps-checks
+	$(PY) -m harness.mutate --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+
+# The differential fuzzer's slice of `make check`: a fixed seed, half a
+# minute, the saved examples (harness/fuzz/examples.jsonl) replayed first.
+# (libFuzzer's fixed-seed slices run in tests/test_fuzz.py.)
+FUZZ_CHECK_SECONDS ?= 30
+fuzz-check: reference deps-fuzz
+	$(PYFUZZ) -m harness fuzz mvref reference --seed 1 --seconds $(FUZZ_CHECK_SECONDS)
 
 clean:
 	rm -rf build

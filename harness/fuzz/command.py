@@ -37,7 +37,7 @@ from .shrink import ShrinkError
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 DEFAULT_IMPLS = ["mvref", "reference"]
 EXAMPLES = Path(__file__).resolve().parent / "examples.jsonl"
-OUT_DIR = impls.ROOT / "build" / "fuzz"
+OUT_DIR = impls.ROOT / "build" / "fuzz-programs"
 
 
 class FuzzError(Exception):

@@ -6,7 +6,8 @@ no single reduction below makes smaller, in this order, repeated until none
 helps:
 
     1. fewer steps     drop chunks of steps, halving the chunk (Zeller's ddmin)
-    2. fewer exporters drop a setup entry
+    2. fewer exporters drop a setup entry, or make it an empty bytes (or
+                       bytearray) -- what Hypothesis's shrinker may not reach
     3. fewer parts     drop an unused `as`, an argument, a keyword, an
                        exporter's strides, offset, flags or items
     4. simpler values  every value towards 0, False, b"", [] and shorter
@@ -116,6 +117,14 @@ class Reducer:
             if len(self.case["setup"]) > i:
                 setup = self.case["setup"][:i] + self.case["setup"][i + 1:]
                 changed |= self.attempt(dict(self.case, setup=setup), self.origin)
+        for i, decl in enumerate(self.case["setup"]):
+            for simpler in SIMPLEST_EXPORTERS:
+                if decl.get("kind") == simpler["kind"]:
+                    break
+                cand = self.replaced(("setup", i), {"name": decl["name"], **simpler})
+                if self.attempt(cand, self.origin):
+                    changed = True
+                    break
         return changed
 
     # -- 3. parts ----------------------------------------------------------
@@ -167,6 +176,8 @@ def reduce(case: dict, test: Test, keep: int | None = None, budget: Budget | Non
 
 # ---------------------------------------------------------------- parts ---
 
+SIMPLEST_EXPORTERS = ({"kind": "bytes", "data": {"bytes": ""}},
+                      {"kind": "bytearray", "data": {"bytes": ""}})
 OPTIONAL_SETUP = ("strides", "offset", "fortran", "pil", "readonly", "order")
 
 
