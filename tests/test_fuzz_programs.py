@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # numpy warns of overflowing casts on both sides alike; the fuzz command
 # ignores warnings too (and catching thousands of them slows shrinking down).
 pytestmark = pytest.mark.filterwarnings("ignore")
-ALL_EXPORTERS = frozenset({"bytes", "bytearray", "array", "ndarray", "numpy", "value"})
+ALL_EXPORTERS = frozenset({"bytes", "bytearray", "array", "ndarray", "numpy", "value", "object"})
 
 
 def caps() -> programs.Caps:

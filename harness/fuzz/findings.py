@@ -51,12 +51,27 @@ AREA_OF_RULE = {"CONSTRUCT": "construct", "ASSIGN": "assign", "TOLIST": "tolist"
                 "TOBYTES": "tobytes", "HEX": "tobytes", "CAST": "cast", "RELEASE": "release",
                 "READONLY": "readonly", "OBJECT": "object", "SEQ": "sequence",
                 "HASH": "compare", "COMPARE": "compare", "EXPORT": "export",
-                "ATTR": "attributes", "INDEX": "indexing", "SLICE": "slicing"}
+                "ATTR": "attributes", "INDEX": "indexing", "SLICE": "slicing",
+                "CONVERT": "convert"}
+
+
+# A step that hands the view an object of a described class (chapter 17).
+CONVERT_RULE_OF_OP = {"getitem": "CONVERT-001", "delitem": "CONVERT-001",
+                      "setitem": "CONVERT-005", "call hex": "CONVERT-014",
+                      "eq": "CONVERT-015", "ne": "CONVERT-015", "contains": "CONVERT-016",
+                      "call count": "CONVERT-016", "call index": "CONVERT-016",
+                      "calls": "CONVERT-001"}
 
 
 def rule_of(step: dict, exporters: dict[str, str]) -> str:
     """The rule a step's behaviour is specified by, as far as its op says."""
     op = op_of(step)
+    objects = {n for n, kind in exporters.items() if kind == "object"}
+    if op == "calls" or (objects and any(f'{{"ref": "{n}"}}' in json.dumps(step)
+                                         for n in objects)):
+        if op == "setitem" and step.get("value") not in [{"ref": n} for n in objects]:
+            return "CONVERT-001"            # the object is in the key
+        return CONVERT_RULE_OF_OP.get(op, "CONVERT-012")
     if step.get("obj") in exporters and op not in ("contents",):
         kind = exporters[step["obj"]]
         if op in ("setitem", "delitem"):

@@ -69,6 +69,7 @@ class Names:
     views: dict[str, Guess] = field(default_factory=dict)
     iterators: list[str] = field(default_factory=list)
     released: set[str] = field(default_factory=set)     # views a step may have released
+    objects: list[str] = field(default_factory=list)    # objects of a described class
     count: int = 0
 
     def fresh(self, prefix: str) -> str:
@@ -93,6 +94,8 @@ def generate(rng: random.Random, caps: Caps) -> dict:
         setup.append(exporter(rng, caps, "y"))
     for decl in setup:
         names.exporters[decl["name"]] = decl
+    if "object" in caps.exporters and rng.random() < 0.25:
+        setup.append(described_object(rng, names, "k"))
     steps = [view_of_exporter(rng, names, "x", "m")]
     while len(steps) < MAX_STEPS and rng.random() < 0.88:
         steps.append(step(rng, names))
@@ -220,7 +223,7 @@ def bind_view(step: dict, names: Names, guess: Guess, prefix: str = "v") -> dict
 def getitem_step(rng: random.Random, names: Names) -> dict:
     name, g = pick_view(rng, names)
     key = view_key(rng, g)
-    s = {"op": "getitem", "obj": name, "key": values.encode(key)}
+    s = {"op": "getitem", "obj": name, "key": python_key(rng, names, key)}
     if isinstance(key, slice) and rng.random() < 0.6:
         return bind_view(s, names, Guess(g.fmt, [slice_length(key, g.length)] + g.shape[1:]))
     if key is Ellipsis and rng.random() < 0.5:
@@ -234,8 +237,8 @@ def setitem_step(rng: random.Random, names: Names) -> dict:
     if isinstance(key, slice) and rng.random() < 0.8:
         value = slice_source(rng, names, g, key)
     else:
-        value = values.encode(item_value(rng, g.fmt))
-    return {"op": "setitem", "obj": name, "key": values.encode(key), "value": value}
+        value = python_value(rng, names, item_value(rng, g.fmt))
+    return {"op": "setitem", "obj": name, "key": python_key(rng, names, key), "value": value}
 
 
 def delitem_step(rng: random.Random, names: Names) -> dict:
@@ -291,7 +294,8 @@ def operand(rng: random.Random, names: Names) -> Any:
     """Something to compare a view with: a name, or a value."""
     if rng.random() < 0.7:
         return {"ref": rng.choice(names.refs())}
-    return values.encode(rng.choice((b"", b"\x00\x01", [0, 1], 1, "a", None, (), 1.5)))
+    return python_value(rng, names, rng.choice((b"", b"\x00\x01", [0, 1], 1, "a", None, (), 1.5)),
+                        0.3)
 
 
 def is_step(rng: random.Random, names: Names) -> dict:
@@ -395,7 +399,7 @@ def contains_step(rng: random.Random, names: Names) -> dict:
     name, g = pick_view(rng, names)
     if not names.iterable(name):
         return {"op": "len", "obj": name}
-    return {"op": "contains", "obj": name, "value": values.encode(item_value(rng, g.fmt))}
+    return {"op": "contains", "obj": name, "value": python_value(rng, names, item_value(rng, g.fmt))}
 
 
 def drop_step(rng: random.Random, names: Names) -> dict:
@@ -430,10 +434,11 @@ def hex_args(rng: random.Random, names: Names, s: dict, g: Guess) -> dict:
         args.append(rng.choice(HEX_SEPARATORS))
         if rng.random() < 0.6:
             args.append(rng.choice((1, 2, -1, -2, 3, 0, 5, 2**31, 1.0)))
+    encoded = [python_value(rng, names, a) for a in args]
     if args and rng.random() < 0.3:
-        s["kwargs"] = dict(zip(("sep", "bytes_per_sep"), values.encode(args)))
+        s["kwargs"] = dict(zip(("sep", "bytes_per_sep"), encoded))
     elif args:
-        s["args"] = values.encode(args)
+        s["args"] = encoded
     return s
 
 
@@ -476,15 +481,15 @@ def cast_shape(rng: random.Random, g: Guess, fmt: Any) -> Any:
 
 
 def count_args(rng: random.Random, names: Names, s: dict, g: Guess) -> dict:
-    s["args"] = [values.encode(item_value(rng, g.fmt))]
+    s["args"] = [python_value(rng, names, item_value(rng, g.fmt))]
     return s
 
 
 def index_args(rng: random.Random, names: Names, s: dict, g: Guess) -> dict:
-    args = [item_value(rng, g.fmt)]
+    args = [python_value(rng, names, item_value(rng, g.fmt))]
     for _ in range(rng.choices((0, 1, 2), weights=(3, 1, 1))[0]):
-        args.append(rng.choice((0, 1, -1, None, g.length, 2**63)))
-    s["args"] = values.encode(args)
+        args.append(python_value(rng, names, rng.choice((0, 1, -1, None, g.length, 2**63))))
+    s["args"] = args
     return s
 
 
@@ -607,9 +612,103 @@ def slice_source(rng: random.Random, names: Names, g: Guess, key: slice) -> Any:
     return values.encode(rng.choice((b"", 5, "ab", [1, 2])))
 
 
+
+
+# --------------------------------------------------------- Python objects ---
+# Chapter 17: the objects a view calls -- a key's __index__, an item's
+# __float__ or __bool__, an operand's __eq__, a separator's __len__ --
+# described as data (protocol.md section 5.1), whose methods may release the
+# view or resize its exporter; and the other Python values a case carries.
+
+OBJECT_METHODS = ("__index__", "__float__", "__bool__", "__len__", "__eq__", "__int__",
+                  "__complex__")
+METHOD_RETURNS: dict[str, tuple[Any, ...]] = {
+    "__index__": (3, 0, 1, -1, 2**70, True, "3", 1.5, 2**63),
+    "__float__": (2.5, 0.5, 1e300, 3, float("nan")),
+    "__bool__": (True, False, 1),
+    "__len__": (1, 0, 3, -1, "3", 2**70),
+    "__eq__": (False, True, None, 5),
+    "__int__": (3, 2),
+    "__complex__": (1.5,),
+}
+RAISED = ("TypeError", "ValueError", "OverflowError", "ZeroDivisionError", "IndexError")
+# Values of the types the case format has beyond JSON's (protocol.md section 3).
+PYTHON_VALUES: tuple[Any, ...] = (
+    {"complex": [{"float": "1.0"}, {"float": "2.0"}]}, {"complex": [0, 0]},
+    {"decimal": "2.5"}, {"decimal": "NaN"}, {"decimal": "-0"}, {"fraction": "5/2"},
+    {"fraction": "3"}, {"dict": [[0, 1]]}, {"dict": []}, {"set": [1]}, {"frozenset": []},
+    {"new": "object"}, {"new": "function"},
+)
+
+
+def described_object(rng: random.Random, names: Names, name: str) -> dict:
+    """An object of a new class whose methods return or raise what is drawn;
+    some first release the view m or resize the exporter x."""
+    methods = {}
+    for method in rng.sample(OBJECT_METHODS, rng.choice((1, 1, 2, 3))):
+        if rng.random() < 0.2:
+            what: dict[str, Any] = {"raises": {"type": rng.choice(RAISED), "message": "no"}}
+        else:
+            v = rng.choice(METHOD_RETURNS[method])
+            what = {"returns": {"complex": [values.encode(v), 0]} if method == "__complex__" else values.encode(v)}
+        if rng.random() < 0.2:
+            what["steps"] = [side_effect(rng, names)]
+        methods[method] = what
+    names.objects.append(name)
+    return {"name": name, "kind": "object", "class": rng.choice(("Idx", "K", "Obj")),
+            "methods": methods}
+
+
+def side_effect(rng: random.Random, names: Names) -> dict:
+    """What a method does before it answers: release m (which every
+    program binds first), or resize a bytearray exporter."""
+    resizable = [n for n, d in names.exporters.items() if d["kind"] == "bytearray"]
+    if resizable and rng.random() < 0.4:
+        method = rng.choice(("append", "clear"))
+        return {"op": "call", "obj": rng.choice(resizable), "method": method,
+                **({"args": [0]} if method == "append" else {})}
+    names.released.add("m")         # any time from now: never iterate m
+    return {"op": "call", "obj": "m", "method": "release"}
+
+
+def python_value(rng: random.Random, names: Names, plain: Any, p: float = 0.12) -> Any:
+    """`plain`, encoded; sometimes instead an object of setup, or a value of
+    a Python type beyond JSON's."""
+    if rng.random() < p:
+        if names.objects and rng.random() < 0.7:
+            return {"ref": rng.choice(names.objects)}
+        return rng.choice(PYTHON_VALUES)
+    return values.encode(plain)
+
+
+def python_key(rng: random.Random, names: Names, key: Any) -> Any:
+    """`key`, encoded; sometimes an object of setup in its place, in a
+    slice or in a tuple (CONVERT-001..004)."""
+    if not names.objects or rng.random() > 0.15:
+        return values.encode(key)
+    ref = {"ref": rng.choice(names.objects)}
+    form = rng.choice(("key", "slice", "tuple"))
+    if form == "slice":
+        parts = values.encode([key.start, key.stop, key.step]) if isinstance(key, slice) \
+            else [None, None, None]
+        parts[rng.randrange(3)] = ref
+        return {"slice": parts}
+    if form == "tuple":
+        return {"tuple": [ref] + ([values.encode(0)] if rng.random() < 0.5 else [])}
+    return ref
+
+
+def calls_step(rng: random.Random, names: Names) -> dict:
+    """How many times a method of an object has run (or, with no object, a
+    view's length)."""
+    if not names.objects:
+        return {"op": "len", "obj": pick_view(rng, names)[0]}
+    return {"op": "calls", "obj": rng.choice(names.objects), "method": rng.choice(OBJECT_METHODS)}
+
+
 STEPS: tuple[tuple[Callable[[random.Random, Names], dict], int], ...] = (
     (getitem_step, 12), (setitem_step, 8), (getattr_step, 4), (method_step, 12),
     (cast_step, 5), (sequence_step, 4), (hash_step, 2), (compare_step, 4), (mutate_step, 5),
     (view_step, 3), (contents_step, 2), (is_step, 1), (object_step, 1), (iterate_step, 2),
-    (contains_step, 1), (drop_step, 1), (delitem_step, 1),
+    (contains_step, 1), (drop_step, 1), (delitem_step, 1), (calls_step, 1),
 )

@@ -185,6 +185,14 @@ def parts_of(item: dict) -> Iterator[dict]:
     """The item with one optional part removed."""
     if "as" in item:
         yield {k: v for k, v in item.items() if k != "as"}
+    if item.get("kind") == "object":        # a described class: fewer methods, no side effects
+        methods = item.get("methods", {})
+        for name, what in methods.items():
+            if len(methods) > 1:
+                yield dict(item, methods={k: v for k, v in methods.items() if k != name})
+            if "steps" in what:
+                yield dict(item, methods={**methods, name: {k: v for k, v in what.items()
+                                                            if k != "steps"}})
     for k in OPTIONAL_SETUP:
         if k in item and "kind" in item:
             yield {x: v for x, v in item.items() if x != k}
