@@ -631,6 +631,7 @@ METHOD_RETURNS: dict[str, tuple[Any, ...]] = {
     "__int__": (3, 2),
     "__complex__": (1.5,),
 }
+OBJECT_MESSAGE = "raised by a described method"   # the object's words, not memoryview's
 RAISED = ("TypeError", "ValueError", "OverflowError", "ZeroDivisionError", "IndexError")
 # Values of the types the case format has beyond JSON's (protocol.md section 3).
 PYTHON_VALUES: tuple[Any, ...] = (
@@ -647,7 +648,8 @@ def described_object(rng: random.Random, names: Names, name: str) -> dict:
     methods = {}
     for method in rng.sample(OBJECT_METHODS, rng.choice((1, 1, 2, 3))):
         if rng.random() < 0.2:
-            what: dict[str, Any] = {"raises": {"type": rng.choice(RAISED), "message": "no"}}
+            what: dict[str, Any] = {"raises": {"type": rng.choice(RAISED),
+                                               "message": OBJECT_MESSAGE}}
         else:
             v = rng.choice(METHOD_RETURNS[method])
             what = {"returns": {"complex": [values.encode(v), 0]} if method == "__complex__" else values.encode(v)}
