@@ -233,6 +233,7 @@ static int run_method(pyobject *o, int d, mv_value *result, mv_error *err)
         return raise_host(err, type, "%s", message);
     }
     memset(&p, 0, sizeof p);
+    assert(json_object_get(m, "returns") != NULL);     /* pyobject_class */
     if (decode_value(json_object_get(m, "returns"), o->env, result, &p) < 0) {
         if (p.status == STEP_RAISED) {
             *err = p.err;
@@ -859,7 +860,13 @@ int pyobject_class(const json_t *spec, env *e, mv_value *out, problem *p)
             d++;
         if (d == N_DUNDERS)
             return not_modelled(p, "a method beyond the vocabulary");
-        if (!json_is_object(value))
+        /* steps, then exactly one of returns and raises (the schema's
+           "method"): run_method() relies on it */
+        if (!json_is_object(value)
+            || (json_object_get(value, "returns") == NULL)
+               == (json_object_get(value, "raises") == NULL)
+            || (json_object_get(value, "steps") != NULL
+                && !json_is_array(json_object_get(value, "steps"))))
             return malformed(p, "a method");
     }
     if ((o = object_new(PY_CLASS, p)) == NULL)
