@@ -351,7 +351,7 @@ static int run_step(const json_t *step, env *e, step_result *r, problem *p)
    not wanted, its exception is the method's. */
 int run_method_step(const json_t *step, env *e, mv_error *err)
 {
-    const char *op = string_field(step, "op");
+    const char *op = string_field(step, "op"), *prefix;
     step_result r;
     problem p;
 
@@ -364,7 +364,10 @@ int run_method_step(const json_t *step, env *e, mv_error *err)
             *err = p.err;
             return -1;
         }
-        return mv_unsupported(err, "in a method: %s", p.text);
+        /* said once, however deep the methods nest */
+        prefix = strncmp(p.text, "in a method: ", 13) == 0 ? ""
+                                                         : "in a method: ";
+        return mv_unsupported(err, "%s%s", prefix, p.text);
     }
     mv_value_clear(&r.value);
     if (r.raised) {
@@ -604,7 +607,7 @@ void run_case(const mv_config *cfg, const json_t *c, const run_options *o,
     const char *id = string_field(c, "id");
     const json_t *setup = json_object_get(c, "setup");
     const json_t *steps = json_object_get(c, "steps");
-    env e = { NULL, 0, cfg };
+    env e = { NULL, 0, cfg, 0 };
     problem p;
     text sites = TEXT_EMPTY, setup_sites = TEXT_EMPTY;
     size_t i, mark;
