@@ -314,8 +314,9 @@ class Mutator:
         same method again)."""
         r = self.r
         name = r.choice(list(METHODS))
-        if r.random() < 0.5 and case.get("steps"):
-            step = copy.deepcopy(r.choice(case["steps"]))
+        steps = case.get("steps") if isinstance(case, dict) else None
+        if r.random() < 0.5 and isinstance(steps, list) and steps:
+            step = copy.deepcopy(r.choice(steps))
             if isinstance(step, dict):
                 step.pop("as", None)
             method = {"steps": [step] * r.choice([1, 2]),

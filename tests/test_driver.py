@@ -272,6 +272,16 @@ def test_a_method_whose_steps_call_it_again_is_unsupported_not_a_stack_overflow(
                      "than 50 deep (CPython: RecursionError at its recursion limit)"}, a
 
 
+def test_a_method_that_neither_returns_nor_raises_is_unsupported():
+    setup = [dict(name="x", kind="bytearray", data={"bytes": "0001"}),
+             {"name": "k", "kind": "object", "class": "K", "methods": {"__index__": {}}}]
+    steps = [{"op": "memoryview", "args": [{"ref": "x"}], "as": "m"},
+             {"op": "getitem", "obj": "m", "key": {"ref": "k"}}]
+    [a] = run([json.dumps({"id": "t/m", "rules": [], "setup": setup, "steps": steps})])
+    assert a == {"id": "t/m", "unsupported": "a method's return value: not a protocol "
+                 "value: a value missing"}
+
+
 # --- malformed lines ----------------------------------------------------------
 
 MALFORMED = [
