@@ -351,7 +351,7 @@ static int run_step(const json_t *step, env *e, step_result *r, problem *p)
    not wanted, its exception is the method's. */
 int run_method_step(const json_t *step, env *e, mv_error *err)
 {
-    const char *op = string_field(step, "op"), *prefix;
+    const char *op = string_field(step, "op");
     step_result r;
     problem p;
 
@@ -360,13 +360,13 @@ int run_method_step(const json_t *step, env *e, mv_error *err)
         || json_object_get(step, "as") != NULL)
         return mv_unsupported(err, "in a method: a step that binds a name");
     if (run_step(step, e, &r, &p) < 0) {
+        /* "in a method: " said once, however deep the methods nest */
+        const char *prefix = strncmp(p.text, "in a method: ", 13) == 0
+                                 ? "" : "in a method: ";
         if (p.status == STEP_RAISED) {
             *err = p.err;
             return -1;
         }
-        /* said once, however deep the methods nest */
-        prefix = strncmp(p.text, "in a method: ", 13) == 0 ? ""
-                                                         : "in a method: ";
         return mv_unsupported(err, "%s%s", prefix, p.text);
     }
     mv_value_clear(&r.value);
