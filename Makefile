@@ -1,6 +1,10 @@
 # mvspec — the executable specification of Python's memoryview.
 #
 #   make conformance   build the C reference, run the suite on it and on CPython
+#   make repl          Python with mvref (the reference as a module), numpy and
+#                      _testbuffer: mvref.layout(m) draws a view's memory
+#   make site          the spec, the guide, every rule with its picture, code,
+#                      cases and status, as pages under build/site/
 #   make check         every test and every check of the reference (what .ci/run runs)
 #   make checks        every check of the reference (harness/checks.py), no tests
 #   make valgrind | sanitize | coverage | allocfail | warnings | cppcheck
@@ -53,7 +57,7 @@ include reference/fuzz/build.mk
 .PHONY: all deps-core deps-test deps-checks deps-browser deps-cpython-tests deps-fuzz \
         reference conformance \
         check test cases matrix matrix-expectations bench bench-harness clean checks \
-        impls mvref mvrefs cpython-tests exporter-modules exporters
+        impls mvref mvrefs cpython-tests exporter-modules exporters repl site
 
 all: reference
 
@@ -83,6 +87,16 @@ reference: deps-core
 # The module alone.
 mvref: deps-core
 	@$(MAKE) --no-print-directory $(MVREF_MODULE)
+
+# The interpreter mvref is built for (Debian's python3, whose numpy apt
+# installs), with mvref, numpy, _testbuffer and array imported.
+repl: mvref
+	@PYTHONPATH=$(MVREF_PY_BUILD) $(MVREF_PYTHON) -q -i -c 'import mvref, numpy, _testbuffer, array; print("mvref", mvref.__version__, "models Python", mvref.python() + ". Try:\n  m = mvref.memoryview(bytearray(b\"Hello\"))[::2]\n  mvref.layout(m)\n  m[::0]             # the error, and the rule behind it")'
+
+# The site (harness/site.py): static pages under build/site/, with the
+# implementations' status if `make matrix` has left build/results/.
+site: mvref
+	$(PY) -m harness site --out build/site
 
 # mvref for every CPython here that it models (harness/cpython_tests finds
 # them: Debian's python3 and pyenv's), each in build/python-<version>.

@@ -160,6 +160,25 @@ def read_cases_by_id(directory: Path, ids: set[str]) -> dict[str, dict]:
     return found
 
 
+def case_ids(directory: Path) -> list[str]:
+    """Every case id of a suite, without decoding the cases (read_cases_by_id
+    then reads the ones wanted): a line that does not start with its id as
+    `dumps` writes it is decoded in full."""
+    ids = []
+    for path in case_files(directory):
+        for n, line in read_lines(path):
+            m = _ID_FIRST.match(line)
+            try:
+                ids.append(json.loads(m.group(1)) if m else check_case(loads(line), f"{path}:{n}")["id"])
+            except ValueError as e:
+                if isinstance(e, CaseFileError):
+                    raise
+                raise CaseFileError(f"{path}:{n}: not JSON: {e}") from None
+    if not ids:
+        raise CaseFileError(f"{directory}: no cases (*.jsonl) found")
+    return ids
+
+
 def write_jsonl(path: Path, cases: Iterable[dict]) -> None:
     """Write cases, each checked first: what is written can be read back."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,9 @@
     matrix     run every implementation installed; table and HTML matrix
     bench      measure cases per second of implementations, side by side
     changes    rewrite the spec's table of version changes from the recordings
+    explain    a case's rules, program, memory-layout diagram, outcomes and C code
+    contents   rewrite the spec's table of contents
+    site       the spec, guide, rules, code, cases and implementations as pages
     exporter   check an exporter against the exporter's contract (chapter 16)
     exporters  the real exporters on every interpreter here, as a table
     fuzz       random programs on CPython and on an implementation, compared;
@@ -38,8 +41,8 @@ from pathlib import Path
 from typing import Callable
 
 from . import cases as casesmod
-from . import (bench, changes, expectations, exporters, generate, impls, junit, matrix, record,
-               report, runner, select, session)
+from . import (bench, changes, expectations, explain, exporters, generate, impls, junit, matrix,
+               record, report, runner, select, session)
 from . import scope as scopemod
 from .fuzz import command as fuzz_command
 
@@ -81,6 +84,23 @@ def cmd_changes(args: argparse.Namespace) -> int:
     changed = changes.update(suite)
     print(f"spec/memoryview.md: version-change table {'rewritten' if changed else 'already current'}")
     return EXIT_OK
+
+
+def cmd_contents(args: argparse.Namespace) -> int:
+    from . import spec
+    changed = spec.update_contents()
+    print(f"spec/memoryview.md: table of contents {'rewritten' if changed else 'already current'}")
+    return EXIT_OK
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    from . import site
+    built = site.build(Path(args.out), Path(args.results))
+    missing = [e.id for e in built.explained.values() if e.picture is None]
+    print(f"site: {len(built.pages)} pages in {args.out}/ (open {args.out}/index.html); "
+          f"{len(built.runs)} implementations' results"
+          + (f"; {len(missing)} cases without a diagram: {missing[:3]}" if missing else ""))
+    return EXIT_FAILURES if missing else EXIT_OK
 
 
 def cmd_oracles(args: argparse.Namespace) -> int:
@@ -351,6 +371,18 @@ def cmd_merge(args: argparse.Namespace) -> int:
                       args, exp, False)
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    chosen = explain.choose(Path(args.cases), args.ids)
+    form = "svg" if args.svg else "html" if args.html else "text"
+    results = explain.Results(Path(args.results))
+    explained = explain.explain(chosen, results)
+    explain.write(explained, form, args.out)
+    problems = [e for e in explained if e.picture is None]
+    for e in problems:
+        print(f"explain: {e.id}: no diagram: {e.problem}", file=sys.stderr)
+    return EXIT_FAILURES if problems else EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     suite = casesmod.load_suite(Path(args.cases))
     rows = bench.measure([impls.resolve(t) for t in args.impl], suite.cases,
@@ -545,6 +577,16 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
     c.set_defaults(func=cmd_changes)
 
+    t = sub.add_parser("contents", help="rewrite the spec's table of contents")
+    t.set_defaults(func=cmd_contents)
+
+    w = sub.add_parser("site", help="the spec, guide, rules, code, cases and implementations "
+                       "as static pages")
+    w.add_argument("--out", default="build/site")
+    w.add_argument("--results", default="build/results",
+                   help="the implementations' results to show (make matrix writes them)")
+    w.set_defaults(func=cmd_site)
+
     o = sub.add_parser("oracles", help="list the CPythons that record would use")
     o.set_defaults(func=cmd_oracles)
 
@@ -591,6 +633,20 @@ def parser() -> argparse.ArgumentParser:
                    help="build the table and page from results files instead of running")
     x.set_defaults(func=cmd_matrix)
 
+    e = sub.add_parser("explain", help="a case explained: rules, program, memory layout, "
+                       "outcomes, implementations, C code",
+                       description=explain.__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    e.add_argument("ids", nargs="+", metavar="CASE_ID", help="case ids, or globs of them")
+    e.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
+    e.add_argument("--results", default=str(explain.RESULTS_DIR),
+                   help="where the implementations' results are (default build/results)")
+    form = e.add_mutually_exclusive_group()
+    form.add_argument("--svg", action="store_true", help="the diagram alone, as SVG")
+    form.add_argument("--html", action="store_true", help="the whole explanation as a page")
+    e.add_argument("--out", help="write to this file (one case) or directory (several)")
+    e.set_defaults(func=cmd_explain)
+
     b = sub.add_parser("bench", help="cases per second of each implementation, side by side")
     b.add_argument("impl", nargs="+")
     b.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
@@ -617,7 +673,8 @@ def main(argv: list[str] | None = None) -> int:
     except (HarnessError, casesmod.CaseFileError, generate.TemplateError,
             impls.ImplError, runner.AdapterError, select.SelectionError,
             expectations.ExpectationsError, report.ResultsError, bench.BenchError,
-            exporters.ExporterError, scopemod.ScopeError, *fuzz_command.ERRORS) as e:
+            exporters.ExporterError, scopemod.ScopeError, explain.ExplainError,
+            *fuzz_command.ERRORS) as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -99,6 +99,7 @@ class Reply:
     outcomes: list | None = None
     detail: str = ""
     seconds: float = 0.0
+    extra: dict = field(default_factory=dict)   # the answer's other fields (protocol.md allows them)
 
 
 class LineError(ValueError):
@@ -189,7 +190,8 @@ def check_reply(r: Any, case: dict, line: bytes) -> Reply:
     if len(r["outcomes"]) != len(case["steps"]):
         return Reply(cid, PROTOCOL_ERROR,
                      detail=f"{len(r['outcomes'])} outcomes for {len(case['steps'])} steps")
-    return Reply(cid, ANSWERED, outcomes=r["outcomes"])
+    return Reply(cid, ANSWERED, outcomes=r["outcomes"],
+                 extra={k: v for k, v in r.items() if k not in ("id", "outcomes")})
 
 
 def parse_reply(line: bytes, case: dict) -> Reply:

@@ -16,45 +16,18 @@ memory, and need not; their code is the checker's.
 """
 
 import re
-from pathlib import Path
 
+from harness import citations as cite
 from harness import spec
+from harness.citations import ROOT, cited_in, reference_sources
 
-ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT / "reference"
-RULE_ID = re.compile(r"\b([A-Z]+-\d{3})\b")
 UNNAMED = re.compile(r"\b[A-Z]+-\?")
 OUTSIDE = "**Outside the library.**"
 
 
-def reference_sources():
-    return sorted(p for p in REFERENCE.rglob("*") if p.suffix in (".c", ".h"))
-
-
-def opening_lines(text: str) -> int:
-    """How many lines the comment a file opens with takes (0: none)."""
-    if not text.lstrip().startswith("/*"):
-        return 0
-    return text[:text.index("*/") + 2].count("\n") + 1
-
-
-def cited_in(text: str, in_opening: bool) -> list[tuple[str, int]]:
-    """(rule ID, line) for each citation in a file's text; those of its
-    opening comment only when in_opening."""
-    skip = 0 if in_opening else opening_lines(text)
-    return [(rule_id, n) for n, line in enumerate(text.splitlines(), 1) if n > skip
-            for rule_id in RULE_ID.findall(line)]
-
-
 def citations(in_opening: bool = True) -> dict[str, list[str]]:
-    """Rule ID -> the places in reference/ that cite it (file:line); with
-    in_opening false, only those at the code, after a file's opening
-    comment."""
-    found: dict[str, list[str]] = {}
-    for path in reference_sources():
-        for rule_id, n in cited_in(path.read_text(encoding="utf-8"), in_opening):
-            found.setdefault(rule_id, []).append(f"{path.relative_to(ROOT)}:{n}")
-    return found
+    """Rule ID -> the places in reference/ that cite it (file:line)."""
+    return {rule: [c.where for c in found] for rule, found in cite.citations(in_opening).items()}
 
 
 def test_every_rule_the_reference_cites_exists_in_the_spec():
@@ -95,3 +68,13 @@ def test_the_reference_leaves_no_rule_unnamed():
                for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
                if UNNAMED.search(line)]
     assert not unnamed, f"placeholders (AREA-?) instead of rule IDs: {unnamed}"
+
+
+def test_a_citation_names_the_function_it_lies_in_or_the_one_its_comment_introduces():
+    text = ("/*\n * x.c\n */\n\n/* SLICE-004: the step */\nstatic int step(int s)\n{\n"
+            "    return s; /* SLICE-002 */\n}\n\nint mv_x(void)\n{\n    return 0;\n}\n")
+    spans = cite.functions(text)
+    assert [name for _, _, name in spans] == ["step", "mv_x"]
+    assert cite.function_at(spans, 5) == "step" and cite.function_at(spans, 8) == "step"
+    table = "static const char *t[] = {\n    \"SLICE-004\",\n};\n\nint f(void)\n{\n}\n"
+    assert cite.function_at(cite.functions(table), 2, table.splitlines()) == ""

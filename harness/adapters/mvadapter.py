@@ -628,7 +628,9 @@ OPS = {
 # ------------------------------------------------------------------ cases ---
 
 
-def run_step(step, env):
+def run_step(step, env, seen=None):
+    """The step's outcome; `seen`, if given, is called with the object the
+    step produced (python3 -m harness explain draws the views it sees)."""
     op = OPS.get(step.get("op"))
     if op is None:
         raise Unsupported("op %s" % step.get("op"))
@@ -640,6 +642,8 @@ def run_step(step, env):
         if UNSUPPORTED_ERRORS and isinstance(e, UNSUPPORTED_ERRORS):
             raise Unsupported("%s: %s" % (MEMORYVIEW_NAME, e))
         return {"raises": {"type": type(e).__name__, "message": str(e)}}
+    if seen is not None:
+        seen(result)
     # Encode before binding: a new object shows as {"object": ...}, while one
     # that is an existing named object shows as {"ref": ...}.
     outcome = {"value": encode(result, env)}
@@ -648,7 +652,10 @@ def run_step(step, env):
     return outcome
 
 
-def run_case(case):
+def run_case(case, watch=None):
+    """The case's outcomes. `watch`, if given, sees the program run: its
+    setup(spec, obj) for each object built, step(index, step, result) for
+    each step's result, end(env) once (the layout probe, harness/layout/)."""
     env = {}
     for spec in case.get("setup", []):
         builder = BUILDERS.get(spec.get("kind"))
@@ -664,13 +671,24 @@ def run_case(case):
             # the same as a wrong answer.
             raise Unsupported("setup of %s failed: %s: %s"
                               % (spec.get("name"), type(e).__name__, e))
+        if watch is not None:
+            watch.setup(spec, env[spec["name"]])
     outcomes = []
-    for step in case["steps"]:
+    for i, step in enumerate(case["steps"]):
+        seen = None
+        if watch is not None:
+            seen = _seen_by(watch, i, step)
         try:
-            outcomes.append(run_step(step, env))
+            outcomes.append(run_step(step, env, seen))
         except Unbound as e:
             outcomes.append({"unbound": e.args[0]})
+    if watch is not None:
+        watch.end(env)
     return outcomes
+
+
+def _seen_by(watch, i, step):
+    return lambda result: watch.step(i, step, result)
 
 
 def handle_line(line):

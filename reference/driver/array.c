@@ -19,13 +19,13 @@ static int array_type_error(const mv_config *cfg, char typecode,
     bool parsed = strchr("bBhHilq", typecode) != NULL;
 
     if (cfg->behaviour.legacy_int_message && typecode == 'Q')
-        return mv_raise(err, "TypeError", "array item must be integer");
+        return mv_raise(err, NULL, "TypeError", "array item must be integer");
     if (cfg->behaviour.legacy_int_message && parsed && v->kind == MV_FLOAT)
-        return mv_raise(err, "TypeError", "integer argument expected, got float");
+        return mv_raise(err, NULL, "TypeError", "integer argument expected, got float");
     if (cfg->behaviour.legacy_int_message && parsed)
-        return mv_raise(err, "TypeError", "an integer is required (got type "
+        return mv_raise(err, NULL, "TypeError", "an integer is required (got type "
                         "%.200s)", mv_type_qualname(v));
-    return mv_raise(err, "TypeError", "'%.200s' object cannot be interpreted "
+    return mv_raise(err, NULL, "TypeError", "'%.200s' object cannot be interpreted "
                     "as an integer", mv_type_qualname(v));
 }
 
@@ -41,30 +41,30 @@ static int array_range_error(const mv_config *cfg, char typecode,
 
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (names[i].code == typecode)
-            return mv_raise(err, "OverflowError", "%s is %s", names[i].name,
+            return mv_raise(err, NULL, "OverflowError", "%s is %s", names[i].name,
                             negative ? "less than minimum"
                                      : "greater than maximum");
     switch (typecode) {
     case 'I':
-        return mv_raise(err, "OverflowError", negative
+        return mv_raise(err, NULL, "OverflowError", negative
                         ? "can't convert negative value to unsigned int"
                         : "unsigned int is greater than maximum");
     case 'l':
         if (cfg->platform.sizeof_long != 8)
             return mv_unsupported(err, "array 'l' on a 32-bit platform");
-        return mv_raise(err, "OverflowError",
+        return mv_raise(err, NULL, "OverflowError",
                         "Python int too large to convert to C long");
     case 'L':
         if (cfg->platform.sizeof_long != 8)
             return mv_unsupported(err, "array 'L' on a 32-bit platform");
-        return mv_raise(err, "OverflowError", negative
+        return mv_raise(err, NULL, "OverflowError", negative
                         ? "can't convert negative value to unsigned int"
                         : "Python int too large to convert to C unsigned long");
     case 'q':
-        return mv_raise(err, "OverflowError", "int too big to convert");
+        return mv_raise(err, NULL, "OverflowError", "int too big to convert");
     default:
         assert(typecode == 'Q');
-        return mv_raise(err, "OverflowError", negative
+        return mv_raise(err, NULL, "OverflowError", negative
                         ? "can't convert negative int to unsigned"
                         : "int too big to convert");
     }
@@ -82,7 +82,7 @@ static int store_item(const mv_config *cfg, char code, unsigned char *ptr,
     switch (code) {
     case 'f': case 'd':
         if (item->kind != MV_FLOAT && !mv_is_index(item))
-            return mv_raise(err, "TypeError", "must be real number, not %.50s",
+            return mv_raise(err, NULL, "TypeError", "must be real number, not %.50s",
                             mv_type_qualname(item));
         if (mv_as_double(item, &d, err) < 0)
             return -1;
@@ -144,7 +144,7 @@ static int array_extend(mv_exporter *e, const mv_value *arg, bool iadd,
 
     if (src != NULL && src->base.type == MV_TYPE_ARRAY) {
         if (src->typecode != e->typecode)
-            return mv_raise(err, "TypeError",
+            return mv_raise(err, NULL, "TypeError",
                             "can only extend with array of same kind");
         /* one resize for all, from a copy: a += a doubles a */
         if (mv_bytes_new(&items, src->data, (size_t)src->size, err) < 0)
@@ -156,7 +156,7 @@ static int array_extend(mv_exporter *e, const mv_value *arg, bool iadd,
         return status;
     }
     if (iadd)
-        return mv_raise(err, "TypeError", "can only extend array with array "
+        return mv_raise(err, NULL, "TypeError", "can only extend array with array "
                         "(not \"%.200s\")", mv_type_qualname(arg));
     if (arg->kind == MV_BYTES) {   /* iterating bytes gives ints */
         for (size_t k = 0; k < arg->as.bytes.len && status == 0; k++) {
@@ -170,7 +170,7 @@ static int array_extend(mv_exporter *e, const mv_value *arg, bool iadd,
     if (arg->kind != MV_LIST && arg->kind != MV_TUPLE) {
         if (arg->kind == MV_OBJECT || arg->kind == MV_STR)
             return mv_unsupported(err, "array.extend(%s)", mv_type_name(arg));
-        return mv_raise(err, "TypeError", "'%.200s' object is not iterable",
+        return mv_raise(err, NULL, "TypeError", "'%.200s' object is not iterable",
                         mv_type_qualname(arg));
     }
     /* item by item: each converted, then the array grows by one */
@@ -242,7 +242,7 @@ static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
             if (eq)
                 return resize_at(e, i, -1, err);
         }
-        return mv_raise(err, "ValueError", "array.remove(x): x not in array");
+        return mv_raise(err, NULL, "ValueError", "array.remove(x): x not in array");
     }
     if (strcmp(m, "reverse") == 0 && nargs == 0) {
         for (i = 0; i < n / 2; i++) {
@@ -268,7 +268,7 @@ static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
             return -1;
         if ((mv_ssize)v.as.bytes.len % size) {
             mv_value_clear(&v);
-            return mv_raise(err, "ValueError",
+            return mv_raise(err, NULL, "ValueError",
                             "bytes length not a multiple of item size");
         }
         if (resize_at(e, n, (mv_ssize)v.as.bytes.len / size, err) < 0) {
@@ -352,10 +352,10 @@ static int array_source(const mv_exporter *e, const mv_value *value,
     const mv_exporter *src = mv_as_exporter(value);
 
     if (src == NULL || src->base.type != MV_TYPE_ARRAY)
-        return mv_raise(err, "TypeError", "can only assign array (not "
+        return mv_raise(err, NULL, "TypeError", "can only assign array (not "
                         "\"%.200s\") to array slice", mv_type_qualname(value));
     if (src->typecode != e->typecode)
-        return mv_raise(err, "TypeError",
+        return mv_raise(err, NULL, "TypeError",
                         "bad argument type for built-in operation");
     return mv_bytes_new(out, src->data, (size_t)src->size, err);
 }

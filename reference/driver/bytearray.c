@@ -14,10 +14,10 @@ static int byte_value(const mv_value *v, unsigned char *out, mv_error *err)
     int64_t i;
 
     if (!mv_is_index(v))
-        return mv_raise(err, "TypeError", "'%.200s' object cannot be "
+        return mv_raise(err, NULL, "TypeError", "'%.200s' object cannot be "
                         "interpreted as an integer", mv_type_qualname(v));
     if (!mv_int_to_i64(v, &i) || i < 0 || i > 255)
-        return mv_raise(err, "ValueError", "byte must be in range(0, 256)");
+        return mv_raise(err, NULL, "ValueError", "byte must be in range(0, 256)");
     *out = (unsigned char)i;
     return 0;
 }
@@ -38,7 +38,7 @@ static int bytearray_source(const mv_exporter *e, const mv_value *value,
         return 0;
     }
     if (value->kind != MV_BYTES && value->kind != MV_OBJECT)
-        return mv_raise(err, "TypeError", "can assign only bytes, buffers, or "
+        return mv_raise(err, NULL, "TypeError", "can assign only bytes, buffers, or "
                         "iterables of ints in range(0, 256)");
     return buffer_bytes(e->base.cfg, value, out, err);
 }
@@ -72,7 +72,7 @@ static int bytearray_extend(mv_exporter *e, const mv_value *arg, bool iadd,
     }
     if (arg->kind != MV_BYTES && arg->kind != MV_OBJECT) {
         if (iadd)
-            return mv_raise(err, "TypeError", "can't concat %.100s to "
+            return mv_raise(err, NULL, "TypeError", "can't concat %.100s to "
                             "bytearray", mv_type_qualname(arg));
         return mv_unsupported(err, "bytearray.extend(%s)", mv_type_name(arg));
     }
@@ -126,7 +126,7 @@ static int bytearray_call(mv_exporter *e, const char *m,
         for (i = 0; i < n && e->data[i] != c; i++)
             ;
         if (i == n)
-            return mv_raise(err, "ValueError", "value not found in bytearray");
+            return mv_raise(err, NULL, "ValueError", "value not found in bytearray");
         return resize_at(e, i, -1, err);
     }
     if (strcmp(m, "clear") == 0 && nargs == 0)

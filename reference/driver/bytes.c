@@ -29,9 +29,9 @@ static int bytes_setitem(mv_exporter *e, const mv_value *key,
     mv_ssize i;
 
     if (mv_is_index(key)
-        && mv_as_ssize(e->base.cfg, key, "IndexError", &i, err) < 0)
+        && mv_as_ssize(e->base.cfg, key, "IndexError", NULL, &i, err) < 0)
         return -1;
-    return mv_raise(err, "TypeError", value
+    return mv_raise(err, NULL, "TypeError", value
                     ? "'bytes' object does not support item assignment"
                     : mv_is_index(key)
                     ? "'bytes' object doesn't support item deletion"

@@ -63,7 +63,7 @@ mv_ssize clamp_index(mv_ssize i, mv_ssize n)
 int index_arg(const mv_config *cfg, const mv_value *v, mv_ssize *out,
               mv_error *err)
 {
-    return mv_as_ssize(cfg, v, "OverflowError", out, err);
+    return mv_as_ssize(cfg, v, "OverflowError", NULL, out, err);
 }
 
 int pop_index(const mv_config *cfg, const mv_value **arg, size_t nargs,
@@ -74,11 +74,11 @@ int pop_index(const mv_config *cfg, const mv_value **arg, size_t nargs,
     if (nargs == 1 && index_arg(cfg, arg[0], &i, err) < 0)
         return -1;
     if (n == 0)
-        return mv_raise(err, "IndexError", "pop from empty %s", what);
+        return mv_raise(err, NULL, "IndexError", "pop from empty %s", what);
     if (i < 0)
         i += n;
     if (i < 0 || i >= n)
-        return mv_raise(err, "IndexError", "pop index out of range");
+        return mv_raise(err, NULL, "IndexError", "pop index out of range");
     *out = i;
     return 0;
 }
@@ -89,7 +89,7 @@ int buffer_bytes(const mv_config *cfg, const mv_value *v, mv_value *out,
     mv_buffer b;
     int status;
 
-    if (mv_getbuffer(cfg, v, &b, MV_BUF_FULL_RO, err) < 0)
+    if (mv_getbuffer(cfg, v, &b, MV_BUF_FULL_RO, NULL, err) < 0)
         return -1;
     status = mv_buffer_tobytes(&b, 'C', out, err);
     mv_releasebuffer(&b);
@@ -116,8 +116,8 @@ bool refuse(char *why, size_t size, const char *fmt, ...)
 int bad_key(const mv_exporter *e, const mv_value *key, mv_error *err)
 {
     if (e->base.type == MV_TYPE_ARRAY)
-        return mv_raise(err, "TypeError", "array indices must be integers");
-    return mv_raise(err, "TypeError", "%s indices must be integers or slices, "
+        return mv_raise(err, NULL, "TypeError", "array indices must be integers");
+    return mv_raise(err, NULL, "TypeError", "%s indices must be integers or slices, "
                     "not %.200s", e->base.type == MV_TYPE_BYTES ? "byte"
                     : "bytearray", mv_type_qualname(key));
 }
@@ -127,12 +127,12 @@ int item_index(const mv_exporter *e, const mv_value *key, mv_ssize n,
 {
     mv_ssize i = 0;
 
-    if (mv_as_ssize(e->base.cfg, key, "IndexError", &i, err) < 0)
+    if (mv_as_ssize(e->base.cfg, key, "IndexError", NULL, &i, err) < 0)
         return -1;
     if (i < 0)
         i += n;
     if (i < 0 || i >= n)
-        return mv_raise(err, "IndexError", "%s", message);
+        return mv_raise(err, NULL, "IndexError", "%s", message);
     *out = i;
     return 0;
 }
@@ -246,7 +246,7 @@ int assign_slice_items(mv_exporter *e, const mv_value *key,
             memcpy(e->data + start * size, src.as.bytes.data,
                    src.as.bytes.len);
     } else if (m != len) {
-        status = mv_raise(err, "ValueError", "attempt to assign %s of size "
+        status = mv_raise(err, NULL, "ValueError", "attempt to assign %s of size "
                           "%lld to extended slice of size %lld",
                           array ? "array" : "bytes", (long long)m,
                           (long long)len);
@@ -314,7 +314,7 @@ int exporter_call(const mv_value *obj, const char *method, const mv_args *a,
     if (e == NULL)
         return mv_unsupported(err, "%s.%s()", mv_type_name(obj), method);
     if (!has_method(e, method))
-        return mv_raise(err, "AttributeError", "'%.50s' object has no "
+        return mv_raise(err, NULL, "AttributeError", "'%.50s' object has no "
                         "attribute '%.400s'", mv_type_qualname(obj), method);
     if (a->nkwargs > 0 || a->nargs > 4)
         return mv_unsupported(err, "keyword arguments to %s.%s",

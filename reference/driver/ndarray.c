@@ -35,13 +35,13 @@ static int ndarray_address(mv_exporter *e, const mv_value *key,
     }
     for (size_t d = 0; d < n; d++) {
         mv_ssize i, len = e->shape[d];
-        if (mv_as_ssize(e->base.cfg, &index[d], "IndexError", &i, err) < 0)
+        if (mv_as_ssize(e->base.cfg, &index[d], "IndexError", NULL, &i, err) < 0)
             return -1;
         if (i < -len || i >= len)
-            return numpy ? mv_raise(err, "IndexError", "index %lld is out of "
+            return numpy ? mv_raise(err, NULL, "IndexError", "index %lld is out of "
                                     "bounds for axis %zu with size %lld",
                                     (long long)i, d, (long long)len)
-                         : mv_raise(err, "IndexError", "index out of bounds");
+                         : mv_raise(err, NULL, "IndexError", "index out of bounds");
         ptr += (i < 0 ? i + len : i) * e->strides[d];
     }
     *out = ptr;
@@ -89,9 +89,9 @@ static int ndarray_setitem(mv_exporter *e, const mv_value *key,
 
     if (e->readonly && value != NULL)
         return e->base.type == MV_TYPE_NUMPY
-                   ? mv_raise(err, "ValueError",
+                   ? mv_raise(err, NULL, "ValueError",
                               "assignment destination is read-only")
-                   : mv_raise(err, "TypeError", "ndarray is not writable");
+                   : mv_raise(err, NULL, "TypeError", "ndarray is not writable");
     if (value == NULL || e->itemsize > (mv_ssize)sizeof tmp
         || (value->kind != MV_INT && value->kind != MV_FLOAT))
         return mv_unsupported(err, "this assignment to an ndarray");

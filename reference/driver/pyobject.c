@@ -130,7 +130,7 @@ static int host_error(mv_error *err)
 /* An exception as CPython's abstract layer raises it, on behalf of the
    object. */
 #define raise_host(err, type, ...) \
-    host_error((mv_raise((err), (type), __VA_ARGS__), (err)))
+    host_error((mv_raise((err), NULL, (type), __VA_ARGS__), (err)))
 
 static int unsupported(mv_error *err, const char *what)
 {

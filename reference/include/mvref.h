@@ -125,6 +125,11 @@ typedef struct mv_host mv_host;     /* section 10 */
 
 typedef struct mv_error {
     mv_failure failure;
+    const char *rule;               /* "INDEX-003": the rule of spec/memoryview.md
+                                       that raised; static storage; NULL for
+                                       MemoryError, for what is not modelled,
+                                       for an exporter's own errors and for
+                                       the host's (section 10) */
     const char *type;               /* "IndexError"; static storage, or the
                                        host's while it keeps the exception */
     char message[MV_MESSAGE_MAX];   /* str(exception), exactly as CPython */
@@ -136,15 +141,17 @@ typedef struct mv_error {
 } mv_error;
 
 /* Fill err and return -1, so that callers can write `return mv_raise(...)`:
-   mv_raise(err, "IndexError", "index out of bounds on dimension %d", 1)
-   for a Python exception, mv_unsupported(err, "what", ...) for what is not
-   modelled.  Both are the one function mv_fail, which makes the error the
-   library's (err->host NULL). */
-int mv_fail(mv_error *err, mv_failure failure, const char *type,
-            const char *fmt, ...);
-#define mv_raise(err, type, ...) mv_fail((err), MV_RAISED, (type), __VA_ARGS__)
+   mv_raise(err, "INDEX-003", "IndexError", "index out of bounds on
+   dimension %d", 1) for a Python exception, naming the rule that raises it
+   (mvref shows it as the exception's note), mv_unsupported(err, "what",
+   ...) for what is not modelled.  Both are the one function mv_fail, which
+   makes the error the library's (err->host NULL). */
+int mv_fail(mv_error *err, mv_failure failure, const char *rule,
+            const char *type, const char *fmt, ...);
+#define mv_raise(err, rule, type, ...) \
+    mv_fail((err), MV_RAISED, (rule), (type), __VA_ARGS__)
 #define mv_unsupported(err, ...) \
-    mv_fail((err), MV_UNSUPPORTED, "unsupported", __VA_ARGS__)
+    mv_fail((err), MV_UNSUPPORTED, NULL, "unsupported", __VA_ARGS__)
 /* MemoryError with an empty message, as PyErr_NoMemory() gives. */
 int mv_no_memory(mv_error *err);
 /* isinstance(exception, type) for a builtin exception type ("TypeError"):

@@ -40,12 +40,27 @@ $(MVREF_PIC_LIB): $(MVREF_PIC_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(MVREF_PY_BUILD)/obj/%.o: reference/python/%.c reference/python/mvrefpy.h reference/include/mvref.h
+# Each rule's sentence, for the notes exceptions carry (teach.c): written
+# from the spec at build time, so they cannot drift from it.
+MVREF_RULES := $(MVREF_PY_BUILD)/gen/rules.h
+$(MVREF_RULES): reference/python/rules.py $(wildcard spec/memoryview.md harness/spec.py)
+	@mkdir -p $(dir $@)
+	$(MVREF_PYTHON) reference/python/rules.py > $@.tmp && mv $@.tmp $@
+
+$(MVREF_PY_BUILD)/obj/%.o: reference/python/%.c reference/python/mvrefpy.h reference/include/mvref.h $(MVREF_RULES)
 	@test -n "$(MVREF_PY_INCLUDE)" || { echo "no $(MVREF_PYTHON) to build mvref for" >&2; exit 1; }
 	@mkdir -p $(dir $@)
-	$(CC) $(MVREF_PY_WARN) $(CFLAGS) $(MVREF_PY_CFLAGS) -c $< -o $@
+	$(CC) $(MVREF_PY_WARN) $(CFLAGS) $(MVREF_PY_CFLAGS) -I$(dir $(MVREF_RULES)) -c $< -o $@
 
-$(MVREF_MODULE): $(MVREF_PY_OBJ) $(MVREF_PIC_LIB)
+# mvref.layout(m) draws with the harness's drawing (harness/layout/, the
+# standard library only), shipped beside the module as the package mvlayout.
+MVREF_LAYOUT := $(patsubst harness/layout/%,$(MVREF_PY_BUILD)/mvlayout/%,\
+                  $(wildcard $(addprefix harness/layout/,__init__.py picture.py measure.py text.py svg.py)))
+$(MVREF_PY_BUILD)/mvlayout/%.py: harness/layout/%.py
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(MVREF_MODULE): $(MVREF_PY_OBJ) $(MVREF_PIC_LIB) $(MVREF_LAYOUT)
 	@mkdir -p $(dir $@)
 	$(CC) -shared $(CFLAGS) $(LDFLAGS) $(MVREF_PY_OBJ) $(MVREF_PIC_LIB) -lm -o $@
 

@@ -101,7 +101,7 @@ static int keep(mv_error *err)
     kepts[nkept++] = k;
     /* for the library's eyes: what it is; the host raises the object */
     text = PyObject_Str(value);
-    mv_raise(err, Py_TYPE(value)->tp_name, "%s",
+    mv_raise(err, NULL, Py_TYPE(value)->tp_name, "%s",
              text != NULL ? PyUnicode_AsUTF8(text) : "");
     if (text == NULL || PyErr_Occurred())
         PyErr_Clear();

@@ -105,24 +105,27 @@ static PyObject *unicode_encode_error(const char *message)
     return NULL;
 }
 
-PyObject *mvpy_raise(const mv_error *err)
+/* The exception err describes, set as the current one. */
+static void set_exception(const mv_error *err)
 {
     PyObject *type, *message;
 
     if (mvpy_host_restore(err))   /* the program's own exception, as it is */
-        return NULL;
+        return;
     if (err->failure == MV_UNSUPPORTED) {
         PyErr_SetString(mvpy_Unsupported, err->message);
-        return NULL;
+        return;
     }
-    if (strcmp(err->type, "UnicodeEncodeError") == 0)
-        return unicode_encode_error(err->message);
+    if (strcmp(err->type, "UnicodeEncodeError") == 0) {
+        unicode_encode_error(err->message);
+        return;
+    }
     type = PyObject_GetAttrString(builtins, err->type);
     if (type == NULL || !PyExceptionClass_Check(type)) {
         Py_XDECREF(type);
         PyErr_Format(PyExc_SystemError, "mvref: the library raised an "
                      "unknown exception type '%s'", err->type);
-        return NULL;
+        return;
     }
     /* A message may have been cut inside a UTF-8 sequence (the library
        keeps MV_MESSAGE_MAX bytes): decode what is there. */
@@ -134,6 +137,15 @@ PyObject *mvpy_raise(const mv_error *err)
         PyErr_SetObject(type, message);
     Py_XDECREF(message);
     Py_DECREF(type);
+}
+
+/* Raise err, with the rule that raised it as the exception's note
+   (teach.c). */
+PyObject *mvpy_raise(const mv_error *err)
+{
+    set_exception(err);
+    if (err->rule != NULL && err->failure == MV_RAISED)
+        mvpy_add_rule_note(err->rule);
     return NULL;
 }
 
@@ -206,6 +218,13 @@ static PyObject *failed_allocation(PyObject *module, PyObject *unused)
 }
 
 static PyMethodDef functions[] = {
+    {"layout", (PyCFunction)(void (*)(void))mvpy_layout, METH_VARARGS | METH_KEYWORDS,
+     "layout(m, name='m')\n--\n\n"
+     "A diagram of where the items of the view m lie in its exporter's\n"
+     "memory: the bytes, the items of the exporter's own layout and of m\n"
+     "marked on them, pointer tables, and a grid for 2-D and 3-D views.\n"
+     "It prints as text; .svg() gives the same picture as SVG.  Works for\n"
+     "a builtin memoryview too, and for any object that lends a buffer."},
     {"set_python", set_python, METH_O,
      "set_python(version)\n--\n\n"
      "Model CPython `version` (\"3.9\" .. \"3.14\") in views made from now on,\n"

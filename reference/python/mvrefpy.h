@@ -15,6 +15,7 @@
  *   lease.c    CPython buffers lent to the library (external exporters)
  *   view.c     the type mvref.memoryview
  *   iter.c     its iterators
+ *   teach.c    each exception's rule as a note, mvref.layout(m)
  *
  * Naming: mvpy_ for what these files share; the library's own names
  * (mv_) are used with the library's meanings.  State is process-wide (a
@@ -59,6 +60,13 @@ const mv_config *mvpy_config(void);
 PyObject *mvpy_raise(const mv_error *err);
 int mvpy_raise_int(const mv_error *err);   /* the same, returning -1 */
 extern PyObject *mvpy_Unsupported;
+
+/* ---- teach.c ----------------------------------------------------------- */
+
+/* Add "mvspec rule ID: sentence" to the notes of the exception being raised. */
+void mvpy_add_rule_note(const char *rule);
+/* mvref.layout(m, name='m'): the memory-layout diagram of a live view. */
+PyObject *mvpy_layout(PyObject *module, PyObject *args, PyObject *kwargs);
 
 /* ---- lease.c: a CPython buffer lent to the library -------------------- */
 

@@ -24,7 +24,7 @@
    purpose; the loan holds the only reference, so giving it back frees the
    copy. */
 int mv_getbuffer(const mv_config *cfg, const mv_value *v, mv_buffer *b,
-                 int flags, mv_error *err)
+                 int flags, const char *rule, mv_error *err)
 {
     mv_view *view = mv_as_view(v);
     mv_exporter *e = mv_as_exporter(v);
@@ -44,7 +44,7 @@ int mv_getbuffer(const mv_config *cfg, const mv_value *v, mv_buffer *b,
         mv_value_clear(&bytes);
         return status;
     }
-    return mv_raise(err, "TypeError", "a bytes-like object is required, "
+    return mv_raise(err, rule, "TypeError", "a bytes-like object is required, "
                     "not '%.100s'", mv_type_qualname(v));
 }
 

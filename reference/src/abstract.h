@@ -10,7 +10,7 @@
 
 /* PyObject_GetBuffer: borrow the buffer of any value, and give it back. */
 int mv_getbuffer(const mv_config *cfg, const mv_value *v, mv_buffer *b,
-                 int flags, mv_error *err);
+                 int flags, const char *rule, mv_error *err);
 void mv_releasebuffer(mv_buffer *b);
 /* The bytes of a bytes value or of a bytes object (the two are one type
    in Python); false for anything else. */

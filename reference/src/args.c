@@ -40,10 +40,10 @@ static int no_arguments(const mv_signature *sig, const mv_args *a,
     const char *name = qualified ? sig->qualname : sig->name;
 
     if (a->nkwargs > 0)
-        return mv_raise(err, "TypeError", "%s() takes no keyword arguments",
+        return mv_raise(err, sig->rule, "TypeError", "%s() takes no keyword arguments",
                         name);
     if (sig->kind == MV_SIG_NOARGS && a->nargs > 0)
-        return mv_raise(err, "TypeError", "%s() takes no arguments (%zu given)",
+        return mv_raise(err, sig->rule, "TypeError", "%s() takes no arguments (%zu given)",
                         name, a->nargs);
     return 0;
 }
@@ -52,17 +52,17 @@ static int positional_only(const mv_signature *sig, const mv_args *a,
                            const mv_value *bound[], mv_error *err)
 {
     if (a->nkwargs > 0)
-        return mv_raise(err, "TypeError", "%s() takes no keyword arguments",
+        return mv_raise(err, sig->rule, "TypeError", "%s() takes no keyword arguments",
                         sig->qualname);
     if (sig->kind == MV_SIG_O && a->nargs != 1)
-        return mv_raise(err, "TypeError", "%s() takes exactly one argument "
+        return mv_raise(err, sig->rule, "TypeError", "%s() takes exactly one argument "
                         "(%zu given)", sig->qualname, a->nargs);
     if (a->nargs < (size_t)sig->nrequired)
-        return mv_raise(err, "TypeError", "%s expected at least %d argument%s, "
+        return mv_raise(err, sig->rule, "TypeError", "%s expected at least %d argument%s, "
                         "got %zu", sig->name, sig->nrequired,
                         sig->nrequired == 1 ? "" : "s", a->nargs);
     if (a->nargs > (size_t)sig->nparams)
-        return mv_raise(err, "TypeError", "%s expected at most %d argument%s, "
+        return mv_raise(err, sig->rule, "TypeError", "%s expected at most %d argument%s, "
                         "got %zu", sig->name, sig->nparams,
                         sig->nparams == 1 ? "" : "s", a->nargs);
     for (size_t i = 0; i < a->nargs; i++)
@@ -75,10 +75,10 @@ static int wrapper(const mv_config *cfg, const mv_signature *sig,
                    const mv_args *a, const mv_value *bound[], mv_error *err)
 {
     if (a->nkwargs > 0)
-        return mv_raise(err, "TypeError", "wrapper %s() takes no keyword "
+        return mv_raise(err, sig->rule, "TypeError", "wrapper %s() takes no keyword "
                         "arguments", sig->name);
     if (a->nargs != 1)
-        return mv_raise(err, "TypeError", "%s expected 1 argument, got %zu",
+        return mv_raise(err, sig->rule, "TypeError", "%s expected 1 argument, got %zu",
                         cfg->behaviour.named_wrappers ? sig->name : "",
                         a->nargs);
     bound[0] = &a->args[0];
@@ -118,19 +118,19 @@ static int extra_keywords(const mv_config *cfg, const mv_signature *sig,
     for (size_t i = 0; i < a->nargs; i++)
         for (size_t j = 0; j < a->nkwargs; j++)
             if (strcmp(a->kwargs[j].name, sig->params[i]) == 0)
-                return mv_raise(err, "TypeError", "argument for %s%s given by "
+                return mv_raise(err, sig->rule, "TypeError", "argument for %s%s given by "
                                 "name ('%s') and position (%zu)", fname, paren,
                                 sig->params[i], i + 1);
     while (is_parameter(sig, a->kwargs[k].name))
         k++;   /* some keyword is unused, and not a duplicate: unknown */
     assert(k < a->nkwargs);
     if (sig->name == NULL)
-        return mv_raise(err, "TypeError", "'%s' is an invalid keyword "
+        return mv_raise(err, sig->rule, "TypeError", "'%s' is an invalid keyword "
                         "argument for this function", a->kwargs[k].name);
     if (cfg->behaviour.unexpected_keyword)
-        return mv_raise(err, "TypeError", "%s() got an unexpected keyword "
+        return mv_raise(err, sig->rule, "TypeError", "%s() got an unexpected keyword "
                         "argument '%s'", fname, a->kwargs[k].name);
-    return mv_raise(err, "TypeError", "'%s' is an invalid keyword argument "
+    return mv_raise(err, sig->rule, "TypeError", "'%s' is an invalid keyword argument "
                     "for %s()", a->kwargs[k].name, fname);
 }
 
@@ -150,7 +150,7 @@ int mv_parse_args(const mv_config *cfg, const mv_signature *sig,
     if (sig->kind == MV_SIG_WRAPPER)
         return wrapper(cfg, sig, a, bound, err);
     if (given > (size_t)sig->nparams)
-        return mv_raise(err, "TypeError", "%s%s takes at most %d %sargument%s "
+        return mv_raise(err, sig->rule, "TypeError", "%s%s takes at most %d %sargument%s "
                         "(%zu given)", fname, paren, sig->nparams,
                         a->nargs == 0 ? "keyword " : "",
                         sig->nparams == 1 ? "" : "s", given);
@@ -158,7 +158,7 @@ int mv_parse_args(const mv_config *cfg, const mv_signature *sig,
         bound[i] = (size_t)i < a->nargs ? &a->args[i]
                                         : find_keyword(a, sig->params[i], &used);
         if (i < sig->nrequired && bound[i] == NULL)
-            return mv_raise(err, "TypeError", "%s%s missing required argument "
+            return mv_raise(err, sig->rule, "TypeError", "%s%s missing required argument "
                             "'%s' (pos %d)", fname, paren, sig->params[i],
                             i + 1);
     }

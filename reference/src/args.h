@@ -14,6 +14,7 @@ typedef struct mv_signature {
     int nrequired;
     int nparams;
     const char *params[4];   /* positional-or-keyword names, in order */
+    const char *rule;        /* the rule its argument errors answer to */
 } mv_signature;
 
 enum { MV_SIG_NOARGS, MV_SIG_CLINIC, MV_SIG_VARARGS, MV_SIG_O,

@@ -91,7 +91,8 @@ static int assign_slice(mv_view *v, const mv_value *key, const mv_value *value,
     mv_ssize shape = dst.shape[0], strides = dst.strides[0];
     int status = -1;
 
-    if (mv_getbuffer(v->base.cfg, value, &src, MV_BUF_FULL_RO, err) < 0)
+    if (mv_getbuffer(v->base.cfg, value, &src, MV_BUF_FULL_RO, "ASSIGN-010",
+                     err) < 0)
         return -1;
     dst.shape = &shape;
     dst.strides = &strides;
@@ -100,7 +101,7 @@ static int assign_slice(mv_view *v, const mv_value *key, const mv_value *value,
         goto done;
     dst.len = dst.shape[0] * dst.itemsize;
     if (!same_structure(&dst, &src)) {
-        mv_raise(err, "ValueError", "memoryview assignment: lvalue and rvalue "
+        mv_raise(err, "ASSIGN-005", "ValueError", "memoryview assignment: lvalue and rvalue "
                  "have different structures");
         goto done;
     }
@@ -117,7 +118,7 @@ static int scalar_setitem(mv_view *v, char code, const mv_value *key,
     if (key->kind == MV_ELLIPSIS
         || (key->kind == MV_TUPLE && key->as.seq.len == 0))
         return write_item(v, code, v->view.buf, value, err);
-    return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
+    return mv_raise(err, "ASSIGN-008", "TypeError", "invalid indexing of 0-dim memory");
 }
 
 /* ASSIGN-015, steps 6 to 10: the key of a view of one or more
@@ -133,7 +134,7 @@ static int view_setitem(mv_view *v, char code, const mv_value *key,
 
     if (mv_has_index(key)) {
         if (b->ndim > 1)   /* ASSIGN-007: before the key is converted */
-            return mv_raise(err, "NotImplementedError",
+            return mv_raise(err, "ASSIGN-007", "NotImplementedError",
                             "sub-views are not implemented");
         if (mv_key_index(cfg, key, &index, err) < 0
             || mv_lookup_dimension(b, b->buf, 0, index, &ptr, err) < 0)
@@ -148,9 +149,9 @@ static int view_setitem(mv_view *v, char code, const mv_value *key,
         return write_item(v, code, ptr, value, err);
     }
     if (key->kind == MV_SLICE || mv_is_multi_slice(key))   /* ASSIGN-009 */
-        return mv_raise(err, "NotImplementedError", "memoryview slice "
+        return mv_raise(err, "ASSIGN-009", "NotImplementedError", "memoryview slice "
                         "assignments are currently restricted to ndim = 1");
-    return mv_raise(err, "TypeError", "memoryview: invalid slice key");
+    return mv_raise(err, "INDEX-013", "TypeError", "memoryview: invalid slice key");
 }
 
 /* ASSIGN-001, ASSIGN-015, EXPORT-001: m[key] = value writes the exporter's
@@ -170,7 +171,7 @@ static int setitem(const mv_value *obj, const mv_value *key,
         || mv_check_writable(v, err) < 0)
         return -1;
     if (value == NULL)
-        return mv_raise(err, "TypeError", "cannot delete memory");
+        return mv_raise(err, "ASSIGN-004", "TypeError", "cannot delete memory");
     mv_view_pin(v);
     if (v->view.ndim == 0)
         status = scalar_setitem(v, code, key, value, err);

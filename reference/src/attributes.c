@@ -67,7 +67,7 @@ static int view_getattr(mv_view *v, const char *name, mv_value *result,
     else if (strcmp(name, "contiguous") == 0)   /* ATTR-013 */
         *result = mv_bool(v->flags & (MV_FLAG_C | MV_FLAG_F));
     else
-        return mv_raise(err, "AttributeError", "'memoryview' object has no "
+        return mv_raise(err, NULL, "AttributeError", "'memoryview' object has no "
                         "attribute '%.400s'", name);
     return 0;
 }

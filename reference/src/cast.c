@@ -63,7 +63,7 @@ static int ascii_format(const mv_value *format, char out[3], bool *native,
     long at = mv_str_non_ascii(format, &cp);
 
     if (at >= 0)
-        return mv_raise(err, "UnicodeEncodeError", "'ascii' codec can't "
+        return mv_raise(err, "CAST-008", "UnicodeEncodeError", "'ascii' codec can't "
                         "encode character '%s%0*lx' in position %ld: ordinal "
                         "not in range(128)",
                         cp <= 0xff ? "\\x" : cp <= 0xffff ? "\\u" : "\\U",
@@ -90,16 +90,16 @@ static int cast_to_1d(mv_view *v, const mv_value *format, mv_error *err)
     if (native)
         itemsize = mv_native_itemsize(cfg, text, &dest);
     if (itemsize < 0)                                    /* CAST-008 */
-        return mv_raise(err, "ValueError", "memoryview: destination format "
+        return mv_raise(err, "CAST-008", "ValueError", "memoryview: destination format "
                         "must be a native single character format prefixed "
                         "with an optional '@'");
     /* CAST-009, CAST-016: one side of the cast is a byte format */
     if ((mv_native_itemsize(cfg, b->format, &src) < 0
          || !MV_IS_BYTE_FORMAT(src)) && !MV_IS_BYTE_FORMAT(dest))
-        return mv_raise(err, "TypeError", "memoryview: cannot cast between "
+        return mv_raise(err, "CAST-009", "TypeError", "memoryview: cannot cast between "
                         "two non-byte formats");
     if (b->len % itemsize)                               /* CAST-010 */
-        return mv_raise(err, "TypeError",
+        return mv_raise(err, "CAST-010", "TypeError",
                         "memoryview: length is not a multiple of itemsize");
     /* the format is kept as written, '@' and all: a static string */
     b->format = mv_native_format(dest, text[0] == '@');
@@ -119,17 +119,17 @@ static int shape_element(const mv_config *cfg, const mv_value *x,
     int64_t n;
 
     if (x->kind != MV_INT && x->kind != MV_BOOL)
-        return mv_raise(err, "TypeError",
+        return mv_raise(err, "CAST-011", "TypeError",
                         "memoryview.cast(): elements of shape must be integers");
     if (!mv_int_to_i64(x, &n) || n > cfg->platform.ssize_max
         || n < -cfg->platform.ssize_max - 1)
-        return mv_raise(err, "OverflowError",
+        return mv_raise(err, "CAST-011", "OverflowError",
                         "Python int too large to convert to C ssize_t");
     if (n <= 0)
-        return mv_raise(err, "ValueError", "memoryview.cast(): elements of "
+        return mv_raise(err, "CAST-011", "ValueError", "memoryview.cast(): elements of "
                         "shape must be integers > 0");
     if (n > cfg->platform.ssize_max / *len)
-        return mv_raise(err, "ValueError",
+        return mv_raise(err, "CAST-011", "ValueError",
                         "memoryview.cast(): product(shape) > SSIZE_MAX");
     *len *= n;
     *out = n;
@@ -151,7 +151,7 @@ static int cast_to_nd(mv_view *v, const mv_value *shape, mv_error *err)
     b->ndim = ndim;
     mv_strides_from_shape(ndim, v->shape, b->itemsize, 'C', v->strides);
     if (b->len != len)
-        return mv_raise(err, "TypeError", "memoryview: product(shape) * "
+        return mv_raise(err, "CAST-012", "TypeError", "memoryview: product(shape) * "
                         "itemsize != buffer size");
     mv_view_init_flags(v);
     return 0;
@@ -167,7 +167,7 @@ int mv_view_cast(mv_view *v, const mv_value *format, const mv_value *shape,
 
     /* CAST-015, CONVERT-013: a type test, which calls nothing */
     if (format->kind != MV_STR)
-        return mv_raise(err, "TypeError", legacy
+        return mv_raise(err, "CAST-015", "TypeError", legacy
                         ? "memoryview: format argument must be a string"
                         : "cast() argument 'format' must be str, not %.50s",
                         format->kind == MV_NONE ? "None"   /* clinic's way */
@@ -176,21 +176,21 @@ int mv_view_cast(mv_view *v, const mv_value *format, const mv_value *shape,
                                                  before binding */
         return -1;
     if (!(v->flags & MV_FLAG_C))                         /* CAST-003 */
-        return mv_raise(err, "TypeError",
+        return mv_raise(err, "CAST-003", "TypeError",
                         "memoryview: casts are restricted to C-contiguous views");
     if ((shape != NULL || b->ndim != 1) && zero_in_shape(b))   /* CAST-004 */
-        return mv_raise(err, "TypeError", "memoryview: cannot cast view with "
+        return mv_raise(err, "CAST-004", "TypeError", "memoryview: cannot cast view with "
                         "zeros in shape or strides");
     if (shape != NULL) {
         if (shape->kind != MV_LIST && shape->kind != MV_TUPLE) /* CAST-005 */
-            return mv_raise(err, "TypeError",
+            return mv_raise(err, "CAST-005", "TypeError",
                             "shape must be a list or a tuple");
         testcase(shape->as.seq.len == MV_MAX_NDIM);
         if (shape->as.seq.len > MV_MAX_NDIM)             /* CAST-006 */
-            return mv_raise(err, "ValueError", "memoryview: number of "
+            return mv_raise(err, "CAST-006", "ValueError", "memoryview: number of "
                             "dimensions must not exceed %d", MV_MAX_NDIM);
         if (b->ndim != 1 && shape->as.seq.len != 1)      /* CAST-007 */
-            return mv_raise(err, "TypeError",
+            return mv_raise(err, "CAST-007", "TypeError",
                             "memoryview: cast must be 1D -> ND or ND -> 1D");
     }
     if (mv_view_derive(v, &c, err) < 0)   /* CAST-002: the same memory */

@@ -233,7 +233,7 @@ static int view_equal(mv_view *v, const mv_value *w, bool *out,
         *not_implemented = true;   /* COMPARE-005 */
         return 0;
     }
-    if (mv_getbuffer(v->base.cfg, w, &wb, MV_BUF_FULL_RO, err) < 0)
+    if (mv_getbuffer(v->base.cfg, w, &wb, MV_BUF_FULL_RO, "COMPARE-001", err) < 0)
         return -1;
     status = buffers_equal(v, &wb, out, err);
     mv_releasebuffer(&wb);
@@ -257,7 +257,7 @@ static int simple_bytes(const mv_config *cfg, const mv_value *x,
         || (v != NULL && (mv_view_check_released(v, &ignored) < 0
                           || !(v->flags & MV_FLAG_C))))
         return 0;
-    if (mv_getbuffer(cfg, x, &b, MV_BUF_FULL_RO, err) < 0)
+    if (mv_getbuffer(cfg, x, &b, MV_BUF_FULL_RO, "COMPARE-001", err) < 0)
         return -1;
     *ok = mv_is_contiguous(&b, 'C');
     if (*ok)
@@ -421,7 +421,7 @@ int mv_order(const mv_value *a, const char *op, const mv_value *b,
         mv_value_clear(&bytes);
         return 0;
     }
-    return mv_raise(err, "TypeError", "'%s' not supported between instances "
+    return mv_raise(err, "COMPARE-005", "TypeError", "'%s' not supported between instances "
                     "of '%.100s' and '%.100s'", op, mv_type_qualname(a),
                     mv_type_qualname(b));
 }
@@ -445,9 +445,9 @@ static int exporter_hashable(const mv_value *obj, mv_error *err)
     if (e->base.type == MV_TYPE_BYTES)
         return 0;
     if (e->base.type == MV_TYPE_NDARRAY)
-        return e->readonly ? 0 : mv_raise(err, "ValueError", "cannot hash "
+        return e->readonly ? 0 : mv_raise(err, "HASH-004", "ValueError", "cannot hash "
                                           "writable ndarray object");
-    return mv_raise(err, "TypeError", "unhashable type: '%s'",
+    return mv_raise(err, "HASH-004", "TypeError", "unhashable type: '%s'",
                     mv_type_qualname(obj));
 }
 
@@ -463,11 +463,11 @@ static int hashable(mv_view *v, mv_error *err)
     if (mv_view_check_released(v, err) < 0)
         return -1;
     if (!b->readonly)                                   /* HASH-002 */
-        return mv_raise(err, "ValueError",
+        return mv_raise(err, "HASH-002", "ValueError",
                         "cannot hash writable memoryview object");
     if (mv_native_itemsize(v->base.cfg, b->format, &code) < 0
         || !MV_IS_BYTE_FORMAT(code))                    /* HASH-003 */
-        return mv_raise(err, "ValueError", "memoryview: hashing is "
+        return mv_raise(err, "HASH-003", "ValueError", "memoryview: hashing is "
                         "restricted to formats 'B', 'b' or 'c'");
     obj = mv_object_value(b->obj);                      /* HASH-004 */
     status = exporter_hashable(&obj, err);

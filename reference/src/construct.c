@@ -38,10 +38,10 @@ static int view_of(const mv_config *cfg, const mv_value *obj, mv_value *out,
     /* CONSTRUCT-002, CONVERT-013: an object that lends nothing is named by
        its tp_name ('decimal.Decimal'), and asked nothing */
     if (obj->kind != MV_BYTES && mv_as_exporter(obj) == NULL)
-        return mv_raise(err, "TypeError", "memoryview: a bytes-like object "
+        return mv_raise(err, "CONSTRUCT-002", "TypeError", "memoryview: a bytes-like object "
                         "is required, not '%.200s'", mv_type_qualname(obj));
     /* EXPORT-010: a loan of its own, and a managed buffer of its own */
-    if (mv_getbuffer(cfg, obj, &b, MV_BUF_FULL_RO, err) < 0
+    if (mv_getbuffer(cfg, obj, &b, MV_BUF_FULL_RO, "CONSTRUCT-002", err) < 0
         || mv_view_from_buffer(&b, &v, err) < 0)
         return -1;
     *out = mv_view_value(v);
@@ -53,7 +53,7 @@ int mv_memoryview(const mv_config *cfg, const mv_args *a, mv_value *result,
                   mv_error *err)
 {
     static const mv_signature sig = {
-        "memoryview", "memoryview", MV_SIG_CLINIC, 1, 1, { "object" }
+        "memoryview", "memoryview", MV_SIG_CLINIC, 1, 1, { "object" }, "CONSTRUCT-003"
     };
     const mv_value *bound[1] = { NULL };
 

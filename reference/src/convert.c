@@ -105,12 +105,13 @@ bool mv_index_check(const mv_value *v)
 /* CONVERT-001, CONVERT-002: operator.index(v) into *out: an int or bool as
    it is, a host's object by its __index__ (which the host checks returned
    an int); anything else is a TypeError. */
-int mv_index(const mv_value *v, mv_value *out, mv_error *err)
+static int index_of(const mv_value *v, mv_value *out, const char *rule,
+                    mv_error *err)
 {
     if (mv_is_index(v))
         return mv_value_copy(out, v, err);
     if (!mv_index_check(v))
-        return mv_raise(err, "TypeError",
+        return mv_raise(err, rule, "TypeError",
                         "'%.200s' object cannot be interpreted as an integer",
                         mv_type_qualname(v));
     v = host_of(v);
@@ -120,23 +121,30 @@ int mv_index(const mv_value *v, mv_value *out, mv_error *err)
     return 0;
 }
 
+int mv_index(const mv_value *v, mv_value *out, mv_error *err)
+{
+    return index_of(v, out, "CONVERT-003", err);
+}
+
 /* PyNumber_AsSsize_t(v, overflow_type): operator.index(v) as a Py_ssize_t;
    an int beyond one is an overflow_type error naming v's own type
-   ("cannot fit 'Idx' into an index-sized integer"). */
+   ("cannot fit 'Idx' into an index-sized integer"); `rule` is the
+   caller's, the one its errors answer to. */
 int mv_index_ssize(const mv_config *cfg, const mv_value *v,
-                   const char *overflow_type, mv_ssize *out, mv_error *err)
+                   const char *overflow_type, const char *rule, mv_ssize *out,
+                   mv_error *err)
 {
     mv_value i;
     int64_t n;
     mv_ssize max = cfg->platform.ssize_max;
     bool fits;
 
-    if (mv_index(v, &i, err) < 0)
+    if (index_of(v, &i, rule, err) < 0)
         return -1;
     fits = mv_int_to_i64(&i, &n) && n <= max && n >= -max - 1;
     mv_value_clear(&i);
     if (!fits)
-        return mv_raise(err, overflow_type, "cannot fit '%.200s' into an "
+        return mv_raise(err, rule, overflow_type, "cannot fit '%.200s' into an "
                         "index-sized integer", mv_type_qualname(v));
     *out = n;
     return 0;
@@ -153,7 +161,7 @@ int mv_float_of(const mv_value *v, double *out, mv_error *err)
         return mv_as_double(v, out, err);
     if (h != NULL)
         return h->as.host.host->to_float(h->as.host.obj, out, err);
-    return mv_raise(err, "TypeError", "must be real number, not %.50s",
+    return mv_raise(err, "CONVERT-006", "TypeError", "must be real number, not %.50s",
                     mv_type_qualname(v));
 }
 
@@ -192,7 +200,7 @@ int mv_host_compare(const mv_value *v, const mv_value *other,
    from an argument: operator.index() of it -- in 3.9 also int() of it by
    __int__, and a float refused in words of its own. */
 int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
-               mv_error *err)
+               const char *rule, mv_error *err)
 {
     bool legacy = cfg->behaviour.legacy_int_message;
     mv_value i = mv_none();
@@ -200,7 +208,7 @@ int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
     int status;
 
     if (legacy && v->kind == MV_FLOAT)
-        return mv_raise(err, "TypeError",
+        return mv_raise(err, rule, "TypeError",
                         "integer argument expected, got float");
     if (host_of(v) != NULL && cfg->behaviour.arg_int_takes_int) {
         const mv_value *h = host_of(v);
@@ -208,10 +216,10 @@ int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
         if (status < 0)
             return -1;
         if (status == 1)   /* neither __index__ nor __int__ */
-            return mv_raise(err, "TypeError", "an integer is required (got "
+            return mv_raise(err, rule, "TypeError", "an integer is required (got "
                             "type %.200s)", mv_type_qualname(v));
     } else if (!mv_index_check(v)) {
-        return mv_raise(err, "TypeError", legacy
+        return mv_raise(err, rule, "TypeError", legacy
                         ? "an integer is required (got type %.200s)"
                         : "'%.200s' object cannot be interpreted as an "
                           "integer", mv_type_qualname(v));
@@ -221,7 +229,7 @@ int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
     status = mv_int_to_i64(&i, &n) && n <= INT32_MAX && n >= INT32_MIN;
     mv_value_clear(&i);
     if (!status)
-        return mv_raise(err, "OverflowError",
+        return mv_raise(err, rule, "OverflowError",
                         "Python int too large to convert to C int");
     *out = (int)n;
     return 0;

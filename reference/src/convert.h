@@ -14,10 +14,11 @@ int mv_truthy(const mv_value *v, bool *out, mv_error *err);
 bool mv_index_check(const mv_value *v);          /* has __index__ */
 int mv_index(const mv_value *v, mv_value *out, mv_error *err);
 int mv_index_ssize(const mv_config *cfg, const mv_value *v,
-                   const char *overflow_type, mv_ssize *out, mv_error *err);
+                   const char *overflow_type, const char *rule, mv_ssize *out,
+                   mv_error *err);
 int mv_float_of(const mv_value *v, double *out, mv_error *err);
 int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
-               mv_error *err);
+               const char *rule, mv_error *err);
 /* A host's object (MV_HOST, or an exporter over its memory, which then
    stands for it), and what it says to len(v), v == other, v < other... */
 bool mv_is_host(const mv_value *v);

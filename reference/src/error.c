@@ -28,13 +28,14 @@
 
 #include "mvint.h"
 
-int mv_fail(mv_error *err, mv_failure failure, const char *type,
-            const char *fmt, ...)
+int mv_fail(mv_error *err, mv_failure failure, const char *rule,
+            const char *type, const char *fmt, ...)
 {
     va_list ap;
 
     assert(err != NULL);
     err->failure = failure;
+    err->rule = rule;
     err->type = type;
     err->host = NULL;
     va_start(ap, fmt);
@@ -45,7 +46,7 @@ int mv_fail(mv_error *err, mv_failure failure, const char *type,
 
 int mv_no_memory(mv_error *err)
 {
-    return mv_raise(err, "MemoryError", "%s", "");
+    return mv_raise(err, NULL, "MemoryError", "%s", "");
 }
 
 /* The library raises the builtin types by their own names; what the host's

@@ -31,8 +31,8 @@ int mv_exporter_can_resize(const mv_exporter *e, mv_error *err)
     if (e->exports == 0)
         return 0;
     if (e->base.type == MV_TYPE_ARRAY)                   /* EXPORT-004 */
-        return mv_raise(err, "BufferError",
+        return mv_raise(err, "EXPORT-004", "BufferError",
                         "cannot resize an array that is exporting buffers");
-    return mv_raise(err, "BufferError",                  /* EXPORT-003 */
+    return mv_raise(err, "EXPORT-003", "BufferError",                  /* EXPORT-003 */
                     "Existing exports of data: object cannot be re-sized");
 }

@@ -198,7 +198,7 @@ int mv_lend(const mv_value *obj, int flags, mv_loan *loan, mv_error *err)
 
     if (obj->kind != MV_OBJECT)
         return mv_unsupported(err, "lending a %s", mv_type_name(obj));
-    if (mv_getbuffer(obj->as.object->cfg, obj, &b, flags, err) < 0)
+    if (mv_getbuffer(obj->as.object->cfg, obj, &b, flags, NULL, err) < 0)
         return -1;
     /* A host follows pointer slots as addresses (ATTR-006).  Memory a host
        can reach is all a host's: only the driver makes the library's own

@@ -103,25 +103,47 @@ int mv_adjust_format(const char *format, char *code, mv_error *err)
         *code = f[0];
         return 0;
     }
-    return mv_raise(err, "NotImplementedError",
+    return mv_raise(err, "FORMAT-019", "NotImplementedError",
                     "memoryview: unsupported format %s", format);
 }
 
 static int format_not_supported(char code, mv_error *err)
 {
-    return mv_raise(err, "NotImplementedError",
+    return mv_raise(err, "FORMAT-018", "NotImplementedError",
                     "memoryview: format %c not supported", code);
+}
+
+/* The rule that refuses a value of the wrong type, and one out of range,
+   for the code being packed. */
+static const char *type_rule(char code)
+{
+    switch (code) {
+    case 'c': return "FORMAT-013";
+    case 'f': case 'd': case 'e': return "FORMAT-014";
+    default: return "FORMAT-010";
+    }
+}
+
+static const char *value_rule(char code)
+{
+    switch (code) {
+    case 'c': return "FORMAT-013";
+    case 'e': return "FORMAT-016";
+    case 'f': case 'd': return "FORMAT-014";
+    case 'P': return "FORMAT-011";
+    default: return "FORMAT-009";
+    }
 }
 
 static int invalid_type(char code, mv_error *err)
 {
-    return mv_raise(err, "TypeError",
+    return mv_raise(err, type_rule(code), "TypeError",
                     "memoryview: invalid type for format '%c'", code);
 }
 
 static int invalid_value(char code, mv_error *err)
 {
-    return mv_raise(err, "ValueError",
+    return mv_raise(err, value_rule(code), "ValueError",
                     "memoryview: invalid value for format '%c'", code);
 }
 

@@ -44,7 +44,7 @@ int mv_lookup_dimension(const mv_buffer *b, unsigned char *ptr, int dim,
         index += nitems;
     testcase(index == nitems - 1);   /* the last item */
     if (index < 0 || index >= nitems)
-        return mv_raise(err, "IndexError",
+        return mv_raise(err, "INDEX-003", "IndexError",
                         "index out of bounds on dimension %d", dim + 1);
     *out = mv_adjust_ptr(b, ptr + b->strides[dim] * index, dim);
     return 0;
@@ -73,16 +73,16 @@ int mv_key_index(const mv_config *cfg, const mv_value *key, mv_ssize *out,
 
     if (e == NULL || mv_is_host(key))   /* a numpy array of the host's
                                            answers itself */
-        return mv_index_ssize(cfg, key, "IndexError", out, err);
+        return mv_index_ssize(cfg, key, "IndexError", "INDEX-005", out, err);
     if (e->ndim != 0 || strchr("bBhHiIlLqQ", e->format[0]) == NULL
         || e->format[1] != '\0')
-        return mv_raise(err, "TypeError", "only integer scalar arrays can be "
+        return mv_raise(err, "INDEX-006", "TypeError", "only integer scalar arrays can be "
                         "converted to a scalar index");
     status = mv_struct_unpack(cfg, e->format, e->data + e->offset, &item, err);
     if (NEVER(status < 0))   /* an integer unpacks without allocating */
         return -1;
-    if (mv_as_ssize(cfg, &item, "IndexError", out, err) < 0)   /* too big */
-        return mv_raise(err, "IndexError", "cannot fit '%s' into an "
+    if (mv_as_ssize(cfg, &item, "IndexError", "INDEX-005", out, err) < 0)   /* too big */
+        return mv_raise(err, "INDEX-005", "IndexError", "cannot fit '%s' into an "
                         "index-sized integer", mv_type_qualname(key));
     return 0;
 }
@@ -122,10 +122,10 @@ int mv_tuple_address(mv_view *v, const mv_value *key, unsigned char **out,
 
     assert(mv_is_multi_index(key));
     if ((mv_ssize)n < b->ndim)   /* INDEX-009 */
-        return mv_raise(err, "NotImplementedError",
+        return mv_raise(err, "INDEX-009", "NotImplementedError",
                         "sub-views are not implemented");
     if ((mv_ssize)n > b->ndim)   /* INDEX-008 */
-        return mv_raise(err, "TypeError", "cannot index %d-dimension view "
+        return mv_raise(err, "INDEX-008", "TypeError", "cannot index %d-dimension view "
                         "with %zu-element tuple", b->ndim, n);
     for (size_t d = 0; d < n; d++) {
         if (mv_key_index(v->base.cfg, &key->as.seq.items[d], &index, err) < 0
@@ -153,7 +153,7 @@ static int scalar_getitem(mv_view *v, const mv_value *key, mv_value *result,
         *result = mv_object_value(&v->base);
         return 0;
     }
-    return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
+    return mv_raise(err, "INDEX-016", "TypeError", "invalid indexing of 0-dim memory");
 }
 
 /* INDEX-007, CONVERT-009: m[i0, ..., ik]: the format, each index
@@ -198,7 +198,7 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
             || mv_adjust_format(b->format, &code, err) < 0)
             return -1;
         if (b->ndim > 1)
-            return mv_raise(err, "NotImplementedError",
+            return mv_raise(err, "INDEX-012", "NotImplementedError",
                             "multi-dimensional sub-views are not implemented");
         if (mv_lookup_dimension(b, b->buf, 0, index, &ptr, err) < 0)
             return -1;
@@ -209,12 +209,12 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
     if (mv_is_multi_index(key))
         return tuple_getitem(v, key, result, err);
     if (mv_is_multi_slice(key))   /* SLICE-010 */
-        return mv_raise(err, "NotImplementedError",
+        return mv_raise(err, "SLICE-010", "NotImplementedError",
                         "multi-dimensional slicing is not implemented");
     /* INDEX-006, INDEX-013, CONVERT-003: no key (an object without
        __index__, none of whose methods is called), or a tuple mixing
        kinds */
-    return mv_raise(err, "TypeError", "memoryview: invalid slice key");
+    return mv_raise(err, "INDEX-013", "TypeError", "memoryview: invalid slice key");
 }
 
 /* obj[key] */

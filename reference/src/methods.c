@@ -109,31 +109,42 @@ static bool since_3_12(const mv_behaviour *b) { return b->has_buffer_methods; }
 static bool since_3_14(const mv_behaviour *b) { return b->has_count_index; }
 
 static const method methods[] = {
-    { { "tolist", "memoryview.tolist", MV_SIG_NOARGS, 0, 0, { 0 } },
+    { { "tolist", "memoryview.tolist", MV_SIG_NOARGS, 0, 0, { 0 }, "TOLIST-007" },
       m_tolist, NULL },                                  /* TOLIST-007 */
-    { { "tobytes", "memoryview.tobytes", MV_SIG_CLINIC, 0, 1, { "order" } },
+    { { "tobytes", "memoryview.tobytes", MV_SIG_CLINIC, 0, 1, { "order" }, "TOBYTES-006" },
       m_tobytes, NULL },
     { { "hex", "memoryview.hex", MV_SIG_CLINIC, 0, 2,
-        { "sep", "bytes_per_sep" } }, m_hex, NULL },
-    { { "cast", "memoryview.cast", MV_SIG_CLINIC, 1, 2, { "format", "shape" } },
+        { "sep", "bytes_per_sep" }, "HEX-005" }, m_hex, NULL },
+    { { "cast", "memoryview.cast", MV_SIG_CLINIC, 1, 2, { "format", "shape" }, "CAST-015" },
       m_cast, NULL },
-    { { "release", "memoryview.release", MV_SIG_NOARGS, 0, 0, { 0 } },
+    { { "release", "memoryview.release", MV_SIG_NOARGS, 0, 0, { 0 }, "RELEASE-002" },
       m_release, NULL },
-    { { "toreadonly", "memoryview.toreadonly", MV_SIG_NOARGS, 0, 0, { 0 } },
+    { { "toreadonly", "memoryview.toreadonly", MV_SIG_NOARGS, 0, 0, { 0 }, "READONLY-004" },
       m_toreadonly, NULL },
-    { { "__enter__", "memoryview.__enter__", MV_SIG_NOARGS, 0, 0, { 0 } },
+    { { "__enter__", "memoryview.__enter__", MV_SIG_NOARGS, 0, 0, { 0 }, "OBJECT-003" },
       m_enter, NULL },
-    { { "__exit__", "memoryview.__exit__", MV_SIG_VARARGS, 0, 0, { 0 } },
+    { { "__exit__", "memoryview.__exit__", MV_SIG_VARARGS, 0, 0, { 0 }, "RELEASE-003" },
       m_exit, NULL },
-    { { "count", "memoryview.count", MV_SIG_O, 1, 1, { 0 } },
+    { { "count", "memoryview.count", MV_SIG_O, 1, 1, { 0 }, "SEQ-010" },
       m_count, since_3_14 },
-    { { "index", "memoryview.index", MV_SIG_POSITIONAL, 1, 3, { 0 } },
+    { { "index", "memoryview.index", MV_SIG_POSITIONAL, 1, 3, { 0 }, "SEQ-010" },
       m_index, since_3_14 },
-    { { "__buffer__", "memoryview.__buffer__", MV_SIG_WRAPPER, 1, 1, { 0 } },
+    { { "__buffer__", "memoryview.__buffer__", MV_SIG_WRAPPER, 1, 1, { 0 }, "OBJECT-009" },
       m_buffer, since_3_12 },
     { { "__release_buffer__", "memoryview.__release_buffer__",
-        MV_SIG_WRAPPER, 1, 1, { 0 } }, m_release_buffer, since_3_12 },
+        MV_SIG_WRAPPER, 1, 1, { 0 }, "OBJECT-010" }, m_release_buffer, since_3_12 },
 };
+
+/* The rule by which a method is missing: one of a later version than the
+   view models; no rule for a name memoryview never had. */
+static const char *missing_rule(const char *name)
+{
+    if (strcmp(name, "count") == 0 || strcmp(name, "index") == 0)
+        return "SEQ-010";
+    if (strcmp(name, "__buffer__") == 0 || strcmp(name, "__release_buffer__") == 0)
+        return "OBJECT-004";
+    return NULL;
+}
 
 /* SEQ-010, OBJECT-004: v.name(...), a method of the table; any other name,
    or one of a later version, is an AttributeError. */
@@ -150,7 +161,7 @@ static int view_call(mv_view *v, const char *name, const mv_args *a,
             && (methods[i].exists == NULL || methods[i].exists(vb)))
             m = &methods[i];
     if (m == NULL)
-        return mv_raise(err, "AttributeError", "'memoryview' object has no "
+        return mv_raise(err, missing_rule(name), "AttributeError", "'memoryview' object has no "
                         "attribute '%.400s'", name);
     sig = m->sig;
     /* 3.9's tobytes() and cast() checked the view before binding their

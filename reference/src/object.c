@@ -38,8 +38,8 @@ int mv_pickle(const mv_value *obj, int protocol, mv_value *result,
     if (NEVER(v == NULL))
         return mv_unsupported(err, "pickling %s", mv_type_name(obj));
     if (v->base.cfg->behaviour.own_reduce && (protocol < 0 || protocol >= 2))
-        return mv_raise(err, "TypeError", "cannot pickle memoryview objects");
-    return mv_raise(err, "TypeError", "cannot pickle 'memoryview' object");
+        return mv_raise(err, "OBJECT-001", "TypeError", "cannot pickle memoryview objects");
+    return mv_raise(err, "OBJECT-001", "TypeError", "cannot pickle 'memoryview' object");
 }
 
 /* OBJECT-002: copy.copy(m) and copy.deepcopy(m) reduce as protocol 4
@@ -75,10 +75,11 @@ int mv_view_dunder_buffer(mv_view *v, const mv_value *arg, mv_value *result,
     mv_buffer b;
     mv_view *out;
 
-    if (mv_index_ssize(v->base.cfg, arg, "OverflowError", &flags, err) < 0)
+    if (mv_index_ssize(v->base.cfg, arg, "OverflowError", "OBJECT-009", &flags,
+                       err) < 0)
         return -1;
     if (flags > INT32_MAX)
-        return mv_raise(err, "OverflowError", "buffer flags too large");
+        return mv_raise(err, "OBJECT-009", "OverflowError", "buffer flags too large");
     if (mv_view_getbuffer(v, &b, (int)flags, err) < 0
         || mv_view_from_buffer(&b, &out, err) < 0)
         return -1;
@@ -95,12 +96,12 @@ int mv_view_dunder_release_buffer(mv_view *v, const mv_value *arg,
 
     *result = mv_none();
     if (view == NULL)
-        return mv_raise(err, "TypeError", "expected a memoryview object");
+        return mv_raise(err, "OBJECT-010", "TypeError", "expected a memoryview object");
     if (view->view.obj != &v->base)
-        return mv_raise(err, "ValueError",
+        return mv_raise(err, "OBJECT-010", "ValueError",
                         "memoryview's buffer is not this object");
     if (view->flags & MV_FLAG_RELEASED)
-        return mv_raise(err, "ValueError",
+        return mv_raise(err, "OBJECT-010", "ValueError",
                         "memoryview's buffer has already been released");
     return mv_view_release(view, err);
 }

@@ -23,7 +23,7 @@
 int mv_check_writable(const mv_view *v, mv_error *err)
 {
     if (v->view.readonly)
-        return mv_raise(err, "TypeError", "cannot modify read-only memory");
+        return mv_raise(err, "READONLY-001", "TypeError", "cannot modify read-only memory");
     return 0;
 }
 

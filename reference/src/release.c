@@ -33,7 +33,7 @@ int mv_view_release(mv_view *v, mv_error *err)
     if (v->flags & MV_FLAG_RELEASED)
         return 0;
     if (v->exports > 0)
-        return mv_raise(err, "BufferError", "memoryview has %lld exported "
+        return mv_raise(err, "RELEASE-008", "BufferError", "memoryview has %lld exported "
                         "buffer%s", (long long)v->exports,
                         v->exports == 1 ? "" : "s");
     mv_view_give_back(v);

@@ -89,9 +89,9 @@ static int iter_checks(mv_view *v, char *code, bool *released, mv_error *err)
     if (*released && v->base.cfg->behaviour.iter_released_first)
         return -1;
     if (b->ndim == 0)   /* SEQ-005 */
-        return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
+        return mv_raise(err, "SEQ-005", "TypeError", "invalid indexing of 0-dim memory");
     if (b->ndim > 1)    /* SEQ-006 */
-        return mv_raise(err, "NotImplementedError",
+        return mv_raise(err, "SEQ-006", "NotImplementedError",
                         "multi-dimensional sub-views are not implemented");
     return mv_adjust_format(b->format, code, err);   /* SEQ-007 */
 }
@@ -141,7 +141,7 @@ static void exhaust(mv_iterator *it)
 
 static int stop_iteration(mv_error *err)
 {
-    return mv_raise(err, "StopIteration", "%s", "");
+    return mv_raise(err, "SEQ-008", "StopIteration", "%s", "");
 }
 
 /* SEQ-005, SEQ-006, SEQ-007, SEQ-008 in 3.9: m[index], as memory_item
@@ -159,9 +159,9 @@ static int legacy_next(mv_iterator *it, mv_value *result, mv_error *err)
         || mv_adjust_format(b->format, &code, err) < 0)
         return -1;
     if (b->ndim == 0)
-        return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
+        return mv_raise(err, "SEQ-005", "TypeError", "invalid indexing of 0-dim memory");
     if (b->ndim > 1)
-        return mv_raise(err, "NotImplementedError",
+        return mv_raise(err, "SEQ-006", "NotImplementedError",
                         "multi-dimensional sub-views are not implemented");
     if (it->index >= b->shape[0]) {
         exhaust(it);
@@ -324,7 +324,7 @@ int mv_contains(const mv_value *obj, const mv_value *value, mv_value *result,
         return mv_unsupported(err, "in %s", mv_type_name(obj));
     if (start(v, "in", &it, err) < 0) {
         if (strcmp(err->type, "TypeError") == 0)
-            mv_raise(err, "TypeError", "argument of type 'memoryview' is not "
+            mv_raise(err, "SEQ-009", "TypeError", "argument of type 'memoryview' is not "
                      "%s", v->base.cfg->behaviour.not_a_container
                      ? "a container or iterable" : "iterable");
         return -1;
@@ -378,9 +378,9 @@ int mv_view_index(mv_view *v, const mv_value *x, const mv_value *start_arg,
         || mv_view_check_released(v, err) < 0)
         return -1;
     if (b->ndim == 0)
-        return mv_raise(err, "TypeError", "invalid lookup on 0-dim memory");
+        return mv_raise(err, "SEQ-010", "TypeError", "invalid lookup on 0-dim memory");
     if (b->ndim > 1)
-        return mv_raise(err, "NotImplementedError",
+        return mv_raise(err, "SEQ-010", "NotImplementedError",
                         "multi-dimensional lookup is not implemented");
     mv_slice_adjust(b->shape[0], &lo, &hi, 1);
     for (mv_ssize i = lo; i < hi; i++) {
@@ -403,5 +403,5 @@ int mv_view_index(mv_view *v, const mv_value *x, const mv_value *start_arg,
             return 0;
         }
     }
-    return mv_raise(err, "ValueError", "memoryview.index(x): x not found");
+    return mv_raise(err, "SEQ-010", "ValueError", "memoryview.index(x): x not found");
 }

@@ -38,7 +38,7 @@ int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
     mv_value n;
 
     if (!mv_index_check(v))
-        return mv_raise(err, "TypeError", "slice indices must be integers or "
+        return mv_raise(err, "SLICE-007", "TypeError", "slice indices must be integers or "
                         "%shave an __index__ method", none_ok ? "None or " : "");
     if (mv_index(v, &n, err) < 0)
         return -1;
@@ -64,7 +64,7 @@ int mv_slice_unpack(const mv_config *cfg, const mv_value *slice,
         if (mv_clamped_index(cfg, &s[2], true, step, err) < 0)
             return -1;
         if (*step == 0)
-            return mv_raise(err, "ValueError", "slice step cannot be zero");
+            return mv_raise(err, "SLICE-004", "ValueError", "slice step cannot be zero");
         if (*step < -max)
             *step = -max;   /* so that -step cannot overflow */
     }

@@ -46,7 +46,8 @@ int mv_bytes(const mv_value *obj, mv_value *result, mv_error *err)
 
     if (NEVER(obj->kind != MV_OBJECT))
         return mv_unsupported(err, "bytes(%s)", mv_type_name(obj));
-    if (mv_getbuffer(obj->as.object->cfg, obj, &b, MV_BUF_FULL_RO, err) < 0)
+    if (mv_getbuffer(obj->as.object->cfg, obj, &b, MV_BUF_FULL_RO, "HEX-004",
+                     err) < 0)
         return -1;
     status = mv_buffer_tobytes(&b, 'C', result, err);
     mv_releasebuffer(&b);
@@ -67,13 +68,13 @@ int mv_view_tobytes(mv_view *v, const mv_value *order, mv_value *result,
     /* TOBYTES-006, CONVERT-013: a type test, which calls nothing */
     if (order != NULL && order->kind != MV_NONE) {
         if (order->kind != MV_STR)
-            return mv_raise(err, "TypeError", legacy
+            return mv_raise(err, "TOBYTES-006", "TypeError", legacy
                             ? "argument 1 must be str or None, not %.50s"
                             : "tobytes() argument 'order' must be str or "
                               "None, not %.50s", mv_type_qualname(order));
         s = order->as.str.data;
         if (strlen(s) != order->as.str.len)
-            return mv_raise(err, "ValueError", "embedded null character");
+            return mv_raise(err, "TOBYTES-006", "ValueError", "embedded null character");
     }
     if (mv_view_check_released(v, err) < 0)   /* 3.9 checked before binding */
         return -1;
@@ -81,7 +82,7 @@ int mv_view_tobytes(mv_view *v, const mv_value *order, mv_value *result,
         if (strcmp(s, "F") == 0 || strcmp(s, "A") == 0)
             ord = s[0];
         else if (strcmp(s, "C") != 0)
-            return mv_raise(err, "ValueError", "order must be 'C', 'F' or 'A'");
+            return mv_raise(err, "TOBYTES-005", "ValueError", "order must be 'C', 'F' or 'A'");
     }
     return mv_buffer_tobytes(&v->view, ord, result, err);
 }
@@ -118,7 +119,7 @@ static int other_length(const mv_value *sep, size_t *len, mv_error *err)
     }
     if (sep->kind == MV_OBJECT)
         return mv_unsupported(err, "len() of %s", mv_type_name(sep));
-    return mv_raise(err, "TypeError", "object of type '%.200s' has no len()",
+    return mv_raise(err, "HEX-004", "TypeError", "object of type '%.200s' has no len()",
                     mv_type_qualname(sep));
 }
 
@@ -138,11 +139,11 @@ static int hex_separator(const mv_value *sep, char *out, mv_error *err)
         return -1;
     }
     if (len != 1)
-        return mv_raise(err, "ValueError", "sep must be length 1.");
+        return mv_raise(err, "HEX-004", "ValueError", "sep must be length 1.");
     if (data == NULL)
-        return mv_raise(err, "TypeError", "sep must be str or bytes.");
+        return mv_raise(err, "HEX-004", "TypeError", "sep must be str or bytes.");
     if (data[0] > 127)
-        return mv_raise(err, "ValueError", "sep must be ASCII.");
+        return mv_raise(err, "HEX-004", "ValueError", "sep must be ASCII.");
     *out = (char)data[0];
     return 0;
 }
@@ -190,7 +191,7 @@ int mv_view_hex(mv_view *v, const mv_value *sep, const mv_value *per_sep,
     mv_value bytes;
     int status;
 
-    if (per_sep != NULL && mv_arg_int(v->base.cfg, per_sep, &group, err) < 0)
+    if (per_sep != NULL && mv_arg_int(v->base.cfg, per_sep, &group, "HEX-005", err) < 0)
         return -1;
     if (mv_view_check_released(v, err) < 0)
         return -1;

@@ -381,17 +381,18 @@ bool mv_int_to_u64(const mv_value *v, uint64_t *out)
 
 /* PyNumber_AsSsize_t(v, overflow_type): the key of m[v], an argument n. */
 int mv_as_ssize(const mv_config *cfg, const mv_value *v,
-                const char *overflow_type, mv_ssize *out, mv_error *err)
+                const char *overflow_type, const char *rule, mv_ssize *out,
+                mv_error *err)
 {
     int64_t i;
     mv_ssize max = cfg->platform.ssize_max;
 
     if (!mv_is_index(v))
-        return mv_raise(err, "TypeError",
+        return mv_raise(err, rule, "TypeError",
                         "'%.200s' object cannot be interpreted as an integer",
                         mv_type_qualname(v));
     if (!mv_int_to_i64(v, &i) || i > max || i < -max - 1)
-        return mv_raise(err, overflow_type,
+        return mv_raise(err, rule, overflow_type,
                         "cannot fit 'int' into an index-sized integer");
     *out = i;
     return 0;
@@ -421,7 +422,7 @@ int mv_as_double(const mv_value *v, double *out, mv_error *err)
             errno = 0;
             *out = strtod(i->digits, NULL);
             if (errno == ERANGE)
-                return mv_raise(err, "OverflowError",
+                return mv_raise(err, NULL, "OverflowError",
                                 "int too large to convert to float");
         }
         if (i->negative)

@@ -16,7 +16,8 @@ bool mv_is_index(const mv_value *v);         /* has __index__: int, bool */
    of range, overflow_type ("IndexError", "OverflowError") with CPython's
    "cannot fit 'int' into an index-sized integer". */
 int mv_as_ssize(const mv_config *cfg, const mv_value *v,
-                const char *overflow_type, mv_ssize *out, mv_error *err);
+                const char *overflow_type, const char *rule, mv_ssize *out,
+                mv_error *err);
 bool mv_int_to_i64(const mv_value *v, int64_t *out);
 bool mv_int_to_u64(const mv_value *v, uint64_t *out);
 /* float(v) for int and float values; OverflowError for huge ints. */

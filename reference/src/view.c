@@ -89,7 +89,7 @@ int mv_view_check_released(const mv_view *v, mv_error *err)
 {
     assert(!v->mbuf->released || (v->flags & MV_FLAG_RELEASED));
     if (v->flags & MV_FLAG_RELEASED)
-        return mv_raise(err, "ValueError",
+        return mv_raise(err, "RELEASE-001", "ValueError",
                         "operation forbidden on released memoryview object");
     return 0;
 }
@@ -250,7 +250,7 @@ static int view_new(mv_managed *mb, const mv_buffer *src, mv_view **out,
     assert(!mb->released);
     testcase(src->ndim == MV_MAX_NDIM);   /* the most a view may have */
     if (src->ndim > MV_MAX_NDIM)   /* CONSTRUCT-009, TOLIST-008 */
-        return mv_raise(err, "ValueError", "memoryview: number of dimensions "
+        return mv_raise(err, "CONSTRUCT-009", "ValueError", "memoryview: number of dimensions "
                         "must not exceed %d", MV_MAX_NDIM);
     v = mv_alloc_zeroed(1, sizeof *v);
     if (v == NULL)
@@ -312,7 +312,7 @@ int mv_view_length(const mv_view *v, mv_ssize *out, mv_error *err)
         return -1;
     if (v->view.ndim == 0) {
         if (v->base.cfg->behaviour.zero_dim_len_raises)   /* SEQ-002 */
-            return mv_raise(err, "TypeError", "0-dim memory has no length");
+            return mv_raise(err, "SEQ-002", "TypeError", "0-dim memory has no length");
         *out = 1;
         return 0;
     }
@@ -332,34 +332,34 @@ static int narrow_request(const mv_view *v, mv_buffer *b, int flags,
     unsigned vf = v->flags;
 
     if ((flags & MV_BUF_WRITABLE) && v->view.readonly)   /* OBJECT-005 */
-        return mv_raise(err, "BufferError",
+        return mv_raise(err, "OBJECT-005", "BufferError",
                         "memoryview: underlying buffer is not writable");
     if (!(flags & MV_BUF_FORMAT))                        /* OBJECT-006 */
         b->format = NULL;   /* read as unsigned bytes; itemsize unchanged */
     if ((flags & MV_BUF_C_CONTIGUOUS) == MV_BUF_C_CONTIGUOUS
         && !(vf & MV_FLAG_C))
-        return mv_raise(err, "BufferError",
+        return mv_raise(err, "OBJECT-008", "BufferError",
                         "memoryview: underlying buffer is not C-contiguous");
     if ((flags & MV_BUF_F_CONTIGUOUS) == MV_BUF_F_CONTIGUOUS
         && !(vf & MV_FLAG_F))
-        return mv_raise(err, "BufferError", "memoryview: underlying buffer "
+        return mv_raise(err, "OBJECT-008", "BufferError", "memoryview: underlying buffer "
                         "is not Fortran contiguous");
     if ((flags & MV_BUF_ANY_CONTIGUOUS) == MV_BUF_ANY_CONTIGUOUS
         && !(vf & (MV_FLAG_C | MV_FLAG_F)))
-        return mv_raise(err, "BufferError",
+        return mv_raise(err, "OBJECT-008", "BufferError",
                         "memoryview: underlying buffer is not contiguous");
     if ((flags & MV_BUF_INDIRECT) != MV_BUF_INDIRECT && (vf & MV_FLAG_PIL))
-        return mv_raise(err, "BufferError",
+        return mv_raise(err, "OBJECT-008", "BufferError",
                         "memoryview: underlying buffer requires suboffsets");
     if ((flags & MV_BUF_STRIDES) != MV_BUF_STRIDES) {    /* OBJECT-007 */
         if (!(vf & MV_FLAG_C))
-            return mv_raise(err, "BufferError",
+            return mv_raise(err, "OBJECT-007", "BufferError",
                             "memoryview: underlying buffer is not C-contiguous");
         b->strides = NULL;
     }
     if ((flags & MV_BUF_ND) != MV_BUF_ND) {
         if (b->format != NULL)
-            return mv_raise(err, "BufferError", "memoryview: cannot cast to "
+            return mv_raise(err, "OBJECT-006", "BufferError", "memoryview: cannot cast to "
                             "unsigned bytes if the format flag is present");
         b->ndim = 1;
         b->shape = NULL;
