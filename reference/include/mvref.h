@@ -418,6 +418,15 @@ long mv_alloc_live(void);
 /* 9. Embedding: the library inside a host such as CPython (external.c)  */
 /* --------------------------------------------------------------------- */
 
+/* The fast paths (reference/src/fast.c): short routes to the outcomes of
+   the generic walks beside them, which stay the definition.  On unless
+   MVREF_GENERIC=1 was in the environment when the library first asked (or
+   it was built with -DMV_GENERIC); mv_fast_paths_set() turns them off or
+   on from now on, process-wide, so that a test can run an operation both
+   ways and compare. */
+bool mv_fast_paths(void);
+void mv_fast_paths_set(bool on);
+
 /* Memory a host owns and lends to the library, described as PEP 3118 does
    (a CPython Py_buffer).  NULL format means "B"; NULL shape (ndim 1 only)
    means len / itemsize items; NULL strides mean C order. */

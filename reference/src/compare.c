@@ -75,6 +75,34 @@ static void numbers_equal(const mv_value *a, const mv_value *b, bool *out)
     *out = strcmp(text[0], text[1]) == 0;
 }
 
+/* An int or a bool that fits 64 bits, as sign and magnitude. */
+static bool exact_int(const mv_value *v, bool *negative, uint64_t *magnitude)
+{
+    if (v->kind == MV_BOOL) {
+        *negative = false;
+        *magnitude = v->as.boolean;
+        return true;
+    }
+    if (v->kind != MV_INT || v->as.integer.huge)
+        return false;
+    *negative = v->as.integer.negative;
+    *magnitude = v->as.integer.magnitude;
+    return true;
+}
+
+/* COMPARE-002, fast: two ints (or bools) by value, without printing them;
+   false when either is of another kind, or huge. */
+static bool ints_equal(const mv_value *a, const mv_value *b, bool *out)
+{
+    bool na, nb;
+    uint64_t ma, mb;
+
+    if (!exact_int(a, &na, &ma) || !exact_int(b, &nb, &mb))
+        return false;
+    *out = na == nb && ma == mb;
+    return true;
+}
+
 static bool is_number(const mv_value *v)
 {
     return v->kind == MV_BOOL || v->kind == MV_INT || v->kind == MV_FLOAT;
@@ -95,6 +123,8 @@ static int plain_equal(const mv_value *a, const mv_value *b, bool *out,
         *out = la == lb && memcmp(da, db, la) == 0;
     else if (a->kind == MV_OBJECT || b->kind == MV_OBJECT)
         *out = mv_same_object(a, b);
+    else if (MV_FAST() && ints_equal(a, b, out))
+        return 0;
     else if (is_number(a) && is_number(b))
         numbers_equal(a, b, out);
     else if (a->kind == MV_TUPLE && b->kind == MV_TUPLE
@@ -182,6 +212,89 @@ static int compare_rec(const reader *rv, const mv_buffer *v, unsigned char *pv,
     return 0;
 }
 
+/* ---- equal items, sooner (fast paths: mvint.h's MV_FAST) ---------------- */
+
+/* Whether two items of this native code are equal exactly when their bytes
+   are: the integers (each value has one representation), 'c' (a bytes of
+   one byte) and 'P' (an address).  Not the floats (COMPARE-003: NaN is
+   unequal to itself, -0.0 equal to 0.0), nor '?', whose bytes 1 and 2
+   are both True. */
+static bool equal_as_bytes(char code)
+{
+    return code != '\0' && strchr("bBhHiIlLqQnNcP", code) != NULL;
+}
+
+/* COMPARE-001 to COMPARE-003: one row (the last dimension) of n items of
+   one native code, one every `as` and `bs` bytes from a and b, compared
+   without making a value of any item: doubles and floats as C compares
+   them, which is as Python does (NaN unequal, -0.0 == 0.0); the others by
+   their bytes, with one memcmp where both rows are packed. */
+static bool rows_equal(char code, mv_ssize size, mv_ssize n,
+                       const unsigned char *a, mv_ssize as,
+                       const unsigned char *b, mv_ssize bs)
+{
+    double x, y;
+    float fx, fy;
+
+    if (code == 'd' || code == 'f') {
+        for (mv_ssize i = 0; i < n; i++, a += as, b += bs) {
+            if (code == 'd') {
+                memcpy(&x, a, sizeof x);
+                memcpy(&y, b, sizeof y);
+            } else {
+                memcpy(&fx, a, sizeof fx);
+                memcpy(&fy, b, sizeof fy);
+                x = fx;
+                y = fy;
+            }
+            if (x != y)
+                return false;
+        }
+        return true;
+    }
+    assert(equal_as_bytes(code));
+    if (as == size && bs == size)
+        return memcmp(a, b, (size_t)(n * size)) == 0;
+    for (mv_ssize i = 0; i < n; i++, a += as, b += bs)
+        if (memcmp(a, b, (size_t)size) != 0)
+            return false;
+    return true;
+}
+
+/* compare_rec's walk, a row at a time, for two views of one native code
+   that rows_equal() reads, whose items are `size` bytes (the code's size:
+   a view lent without its format reads "B" items of a larger itemsize).
+   Assumes the last dimension of both holds no pointers. */
+static bool compare_fast_rec(char code, mv_ssize size, const mv_buffer *v,
+                             unsigned char *pv, const mv_buffer *w,
+                             unsigned char *pw, int dim)
+{
+    int last = v->ndim - 1;
+
+    if (dim == last)
+        return rows_equal(code, size, v->shape[dim], pv, v->strides[dim], pw,
+                          w->strides[dim]);
+    for (mv_ssize i = 0; i < v->shape[dim]; i++)
+        if (!compare_fast_rec(code, size, v,
+                              mv_adjust_ptr(v, pv + i * v->strides[dim], dim),
+                              w, mv_adjust_ptr(w, pw + i * w->strides[dim], dim),
+                              dim + 1))
+            return false;
+    return true;
+}
+
+/* Whether the fast walk applies: one native code it reads, some
+   dimensions, and no pointers in the last one on either side. */
+static bool compare_fast(char code, const mv_buffer *v, const mv_buffer *w)
+{
+    int last = v->ndim - 1;
+
+    return MV_FAST() && (equal_as_bytes(code) || code == 'd' || code == 'f')
+           && last >= 0
+           && (v->suboffsets == NULL || v->suboffsets[last] < 0)
+           && (w->suboffsets == NULL || w->suboffsets[last] < 0);
+}
+
 /* COMPARE-001, COMPARE-004, COMPARE-007: v == w for a view v and a
    buffer w. */
 static int buffers_equal(mv_view *v, const mv_buffer *w, bool *out,
@@ -189,15 +302,21 @@ static int buffers_equal(mv_view *v, const mv_buffer *w, bool *out,
 {
     const mv_config *cfg = v->base.cfg;
     reader rv = { cfg, 0, v->view.format }, rw = { cfg, 0, w->format };
+    mv_ssize size;
     char cv, cw;
 
     *out = false;
     if (!same_shape(&v->view, w))
         return 0;
-    if (mv_native_itemsize(cfg, v->view.format, &cv) >= 0
+    if ((size = mv_native_itemsize(cfg, v->view.format, &cv)) >= 0
         && mv_native_itemsize(cfg, w->format, &cw) >= 0 && cv == cw) {
         rv.code = cv;
         rw.code = cw;
+        if (compare_fast(cv, &v->view, w)) {
+            *out = compare_fast_rec(cv, size, &v->view, v->view.buf, w,
+                                    w->buf, 0);
+            return 0;
+        }
     } else if (!mv_struct_known(cfg, v->view.format)
                || !mv_struct_known(cfg, w->format)) {
         return 0;   /* a format the struct module refuses: unequal */

@@ -52,6 +52,7 @@
  *  │ config     │ version.c    │    │ CPython versions and platforms       │
  *  │ foundation │ alloc.c      │    │ the one allocator                    │
  *  │            │ error.c      │    │ exceptions                           │
+ *  │            │ fast.c       │    │ the fast paths' switch               │
  *  └────────────┴──────────────┴────┴──────────────────────────────────────┘
  *
  * Where the exporters are.  bytes and bytearray are in the base
@@ -88,7 +89,8 @@
  * The headers follow the layers, and each file includes those of the
  * layers it calls, so that what a file rests on shows at its top:
  *
- *   mvint.h      this: layers, conventions, ALWAYS/NEVER/testcase, alloc.c
+ *   mvint.h      this: layers, conventions, ALWAYS/NEVER/testcase, alloc.c,
+ *                MV_FAST (fast.c)
  *   refcount.h   objects (refcount.c)        value.h     values (value.c)
  *   args.h       arguments (args.c)          layout.h    the buffer (layout.c)
  *   exporter.h   exporters (exporter.c)      view.h      views (view.c)
@@ -155,5 +157,20 @@ void *mv_alloc_zeroed_at(size_t count, size_t size, const char *file,
 void *mv_realloc_at(void *ptr, size_t size, const char *file, int line);
 char *mv_strdup_at(const char *s, const char *file, int line);
 void mv_free(void *ptr);
+
+/* ------------------------------------------------------------------ */
+/* fast.c: fast paths, and the switch that turns them off              */
+/* ------------------------------------------------------------------ */
+
+/* A fast path is a short function beside a generic walk, citing the rule
+   both realise, taken only `if (MV_FAST() && ...)`: the generic path is
+   the definition, and the suite must give the same outcomes with the
+   fast paths off (fast.c).  A build with -DMV_GENERIC has them off for
+   good; the code stays, so that it is still compiled and checked. */
+#if defined(MV_GENERIC)
+# define MV_FAST() (0 && mv_fast_paths())
+#else
+# define MV_FAST() mv_fast_paths()
+#endif
 
 #endif /* MVINT_H */
