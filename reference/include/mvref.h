@@ -231,14 +231,18 @@ struct mv_value {
         bool boolean;                                      /* MV_BOOL */
         mv_int integer;                                    /* MV_INT */
         double real;                                       /* MV_FLOAT */
-        struct { char *data; size_t len; } str;            /* MV_STR, UTF-8;
-                                                              MV_OPAQUE */
-        struct { unsigned char *data; size_t len; } bytes; /* MV_BYTES */
+        struct { char *data; size_t len; void *host; } str;
+                                       /* MV_STR, UTF-8; MV_OPAQUE */
+        struct { unsigned char *data; size_t len; void *host; } bytes;
+                                       /* MV_BYTES */
         struct { mv_value *items; size_t len; } seq;       /* LIST, TUPLE,
                                                               SLICE (3) */
         mv_object *object;                                 /* MV_OBJECT */
     } as;
 };
+
+/* A str or bytes value's `host` is NULL, or the host's own object that
+   holds its data (section 9: the host allocates). */
 
 /* Constructors that cannot fail. */
 mv_value mv_none(void);
@@ -414,10 +418,6 @@ void mv_alloc_trace(mv_alloc_tracer fn, void *ctx);
 /* Allocations not yet freed: a leak check that needs no tool. */
 long mv_alloc_live(void);
 
-/* --------------------------------------------------------------------- */
-/* 9. Embedding: the library inside a host such as CPython (external.c)  */
-/* --------------------------------------------------------------------- */
-
 /* The fast paths (reference/src/fast.c): short routes to the outcomes of
    the generic walks beside them, which stay the definition.  On unless
    MVREF_GENERIC=1 was in the environment when the library first asked (or
@@ -426,6 +426,10 @@ long mv_alloc_live(void);
    ways and compare. */
 bool mv_fast_paths(void);
 void mv_fast_paths_set(bool on);
+
+/* --------------------------------------------------------------------- */
+/* 9. Embedding: the library inside a host such as CPython (external.c)  */
+/* --------------------------------------------------------------------- */
 
 /* Memory a host owns and lends to the library, described as PEP 3118 does
    (a CPython Py_buffer).  NULL format means "B"; NULL shape (ndim 1 only)
@@ -471,6 +475,26 @@ mv_object *mv_view_exporter(const mv_object *view);
 /* hash(view) is the host's hash of these bytes: the library decides whether
    hashing is allowed, and what is hashed (a copy, in *key). */
 int mv_view_hash_bytes(const mv_value *view, mv_value *key, mv_error *err);
+
+/* The host allocates.  The bytes and str a view makes for a host's
+   program (m.tobytes(), bytes(m), m.hex()) can be made in objects of the
+   host's own, so that the items are copied once, from the buffer straight
+   into the object the program gets (a fast path: reference/src/fast.c).
+   make() returns a new object of the host's with room at *data for len
+   bytes (kind MV_BYTES) or len ASCII characters (MV_STR), for the library
+   to fill, or NULL when it has no memory; drop() lets go of one.  A value
+   holding such an object says so in its `host` (section 5): the host
+   takes that object as the result (a reference of its own is the host's
+   to take), and mv_value_clear() drops the value's.  Process-wide, like
+   the hooks of section 8: set it before making any value, NULL for the
+   library's own heap (the default). */
+typedef struct mv_host_allocator {
+    void *(*make)(void *ctx, mv_kind kind, size_t len, unsigned char **data);
+    void (*drop)(void *ctx, void *object);
+    void *ctx;
+} mv_host_allocator;
+
+void mv_host_allocator_set(const mv_host_allocator *a);
 
 /* A loan of obj's memory (a view's, usually) to the host, for a request
    with PEP 3118 flags (numbered as CPython's PyBUF_*): what bf_getbuffer

@@ -158,6 +158,16 @@ void *mv_realloc_at(void *ptr, size_t size, const char *file, int line);
 char *mv_strdup_at(const char *s, const char *file, int line);
 void mv_free(void *ptr);
 
+/* The host's allocator (mvref.h, section 9), when it set one: a new object
+   of the host's for a bytes or str of len bytes, which go at *data; NULL
+   when the host has no memory.  Failed by the test hook like the rest. */
+#define mv_alloc_host(kind, len, data) \
+    mv_alloc_host_at((kind), (len), (data), __FILE__, __LINE__)
+bool mv_host_allocates(void);
+void *mv_alloc_host_at(mv_kind kind, size_t len, unsigned char **data,
+                       const char *file, int line);
+void mv_free_host(void *object);
+
 /* ------------------------------------------------------------------ */
 /* fast.c: fast paths, and the switch that turns them off              */
 /* ------------------------------------------------------------------ */

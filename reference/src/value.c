@@ -136,6 +136,42 @@ int mv_bytes_zeroed(mv_value *out, size_t len, mv_error *err)
     return 0;
 }
 
+/* TOBYTES-001, HEX-001, fast: a new bytes (MV_BYTES) or ASCII str
+   (MV_STR) of len bytes, at *data for the caller to fill in; made by the
+   host when it allocates (mvref.h, section 9), so that what the caller
+   writes is the very object the host hands its program. */
+int mv_text_new(mv_value *out, mv_kind kind, size_t len, unsigned char **data,
+                mv_error *err)
+{
+    void *host = NULL;
+    unsigned char *p;
+
+    assert(kind == MV_BYTES || kind == MV_STR);
+    if (MV_FAST() && mv_host_allocates()) {
+        host = mv_alloc_host(kind, len, &p);
+        if (host == NULL)
+            return mv_no_memory(err);
+    } else {
+        p = mv_alloc(len + 1);
+        if (p == NULL)
+            return mv_no_memory(err);
+        p[len] = '\0';   /* as mv_str_new ends a str */
+    }
+    *out = mv_none();
+    out->kind = kind;
+    if (kind == MV_BYTES) {
+        out->as.bytes.data = p;
+        out->as.bytes.len = len;
+        out->as.bytes.host = host;
+    } else {
+        out->as.str.data = (char *)p;
+        out->as.str.len = len;
+        out->as.str.host = host;
+    }
+    *data = p;
+    return 0;
+}
+
 int mv_seq_new(mv_value *out, mv_kind kind, size_t len, mv_error *err)
 {
     mv_value *items;
@@ -227,10 +263,16 @@ void mv_value_clear(mv_value *v)
         mv_free(v->as.integer.digits);
         break;
     case MV_STR: case MV_OPAQUE:
-        mv_free(v->as.str.data);
+        if (v->as.str.host != NULL)
+            mv_free_host(v->as.str.host);
+        else
+            mv_free(v->as.str.data);
         break;
     case MV_BYTES:
-        mv_free(v->as.bytes.data);
+        if (v->as.bytes.host != NULL)
+            mv_free_host(v->as.bytes.host);
+        else
+            mv_free(v->as.bytes.data);
         break;
     case MV_LIST: case MV_TUPLE: case MV_SLICE:
         for (i = 0; i < v->as.seq.len; i++)
