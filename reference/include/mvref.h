@@ -472,9 +472,16 @@ void mv_external_detach(mv_object *obj);
 int mv_iter_slot(const mv_value *obj, mv_value *result, mv_error *err);
 /* The exporter at the bottom of a view, through views of views. */
 mv_object *mv_view_exporter(const mv_object *view);
-/* hash(view) is the host's hash of these bytes: the library decides whether
-   hashing is allowed, and what is hashed (a copy, in *key). */
-int mv_view_hash_bytes(const mv_value *view, mv_value *key, mv_error *err);
+/* hash(view) for a host, whose own hash function gives the value: the
+   library decides whether the view may be hashed (HASH-002 to HASH-004)
+   and what is hashed, the bytes of m.tobytes() (HASH-001), which it hands
+   to hash(); and it keeps the value in the view, so that hash() is asked
+   once, and a released view still answers (HASH-005).  hash() returns 0,
+   or -1 with err filled in. */
+typedef int (*mv_hash_fn)(void *ctx, const unsigned char *data, size_t len,
+                          int64_t *out, mv_error *err);
+int mv_view_hash(const mv_value *view, mv_hash_fn hash, void *ctx,
+                 int64_t *out, mv_error *err);
 
 /* The host allocates.  The bytes and str a view makes for a host's
    program (m.tobytes(), bytes(m), m.hex()) can be made in objects of the

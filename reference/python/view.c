@@ -682,26 +682,39 @@ static int view_bool(PyObject *self)
 
 /* ---- hash and comparison --------------------------------------------------------- */
 
+/* The host's hash of a view's bytes (mv_view_hash): CPython's own hash
+   of bytes, by way of a builtin memoryview over them, read-only, of 'B'
+   and of no exporter, which hashes the memory where it lies exactly as
+   hash(bytes) hashes its own. */
+static int hash_bytes(void *ctx, const unsigned char *data, size_t len,
+                      int64_t *out, mv_error *err)
+{
+    /* read only (PyBUF_READ): the const goes for the call's sake */
+    char *mem = len > 0 ? (char *)data : (char *)"";
+    PyObject *m = PyMemoryView_FromMemory(mem, (Py_ssize_t)len, PyBUF_READ);
+    Py_hash_t h = m != NULL ? PyObject_Hash(m) : -1;
+
+    (void)ctx;
+    Py_XDECREF(m);
+    if (h == -1) {   /* no memory for the memoryview: nothing else fails */
+        PyErr_Clear();
+        return mv_no_memory(err);
+    }
+    *out = h;
+    return 0;
+}
+
 /* HASH-001 to HASH-005: the library decides whether m is hashable, and
-   what is hashed; the value is CPython's hash of those bytes, as the
-   builtin's is. */
+   what is hashed, and keeps the value; the value is CPython's hash of
+   those bytes, as the builtin's is. */
 static Py_hash_t view_hash(PyObject *self)
 {
-    mv_value key = mv_none();
     mv_error err;
-    PyObject *bytes;
-    Py_hash_t h;
+    int64_t h;
 
-    if (mv_view_hash_bytes(&VIEW(self)->view, &key, &err) < 0)
+    if (mv_view_hash(&VIEW(self)->view, hash_bytes, NULL, &h, &err) < 0)
         return mvpy_raise_int(&err);
-    bytes = PyBytes_FromStringAndSize((const char *)key.as.bytes.data,
-                                      (Py_ssize_t)key.as.bytes.len);
-    mv_value_clear(&key);
-    if (bytes == NULL)
-        return -1;
-    h = PyObject_Hash(bytes);
-    Py_DECREF(bytes);
-    return h;
+    return (Py_hash_t)h;
 }
 
 /* RELEASE-001: a released view refuses every attribute, so whether the

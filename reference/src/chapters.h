@@ -63,9 +63,11 @@ int mv_view_hex(mv_view *v, const mv_value *sep, const mv_value *per_sep,
 int mv_view_cast(mv_view *v, const mv_value *format, const mv_value *shape,
                  mv_value *result, mv_error *err);
 
-/* 13. compare.c: a == b, by Python's rules */
+/* 13. compare.c: a == b, by Python's rules; a host's hash(m) */
 int mv_values_equal(const mv_value *a, const mv_value *b, bool *out,
                     mv_error *err);
+int mv_view_host_hash(mv_view *v, mv_hash_fn hash, void *ctx, int64_t *out,
+                      mv_error *err);
 
 /* 14. sequence.c */
 int mv_view_count(mv_view *v, const mv_value *x, mv_value *result,

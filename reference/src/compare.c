@@ -572,6 +572,49 @@ static int view_hash_key(mv_view *v, const mv_value **key, mv_error *err)
     return 0;
 }
 
+/* HASH-001, fast: the host hashes the view's memory where it lies, when
+   it is C-contiguous; else a copy made for the purpose, and not kept. */
+static int hash_in_place(mv_view *v, mv_hash_fn hash, void *ctx, int64_t *out,
+                         mv_error *err)
+{
+    mv_value copy;
+    int status;
+
+    if (hashable(v, err) < 0)
+        return -1;
+    if (v->flags & MV_FLAG_C)
+        return hash(ctx, v->view.buf, (size_t)v->view.len, out, err);
+    if (mv_buffer_tobytes(&v->view, 'C', &copy, err) < 0)
+        return -1;
+    status = hash(ctx, copy.as.bytes.data, copy.as.bytes.len, out, err);
+    mv_value_clear(&copy);
+    return status;
+}
+
+/* HASH-001, HASH-005, RELEASE-007: hash(m) for a host, the host's hash of
+   the bytes view_hash_key() keeps; the value is computed on first use and
+   kept, as the key is, so that a second hash(m) asks nothing, and a
+   released view still has its hash. */
+int mv_view_host_hash(mv_view *v, mv_hash_fn hash, void *ctx, int64_t *out,
+                      mv_error *err)
+{
+    const mv_value *key;
+
+    if (!v->host_hashed) {
+        if (MV_FAST()) {
+            if (hash_in_place(v, hash, ctx, &v->host_hash, err) < 0)
+                return -1;
+        } else if (view_hash_key(v, &key, err) < 0
+                   || hash(ctx, key->as.bytes.data, key->as.bytes.len,
+                           &v->host_hash, err) < 0) {
+            return -1;
+        }
+        v->host_hashed = true;
+    }
+    *out = v->host_hash;
+    return 0;
+}
+
 /* HASH-001: hash(obj) == hash(like): two bytes-like contents hash alike
    exactly when they are the same bytes. */
 int mv_hash_equal(const mv_value *obj, const mv_value *like, mv_value *result,

@@ -33,6 +33,8 @@ struct mv_view {
     mv_ssize exports;        /* buffers this view has lent (RELEASE-008) */
     bool hashed;             /* hash() computed once and kept (HASH-005) */
     mv_value hash_key;       /* what was hashed: the bytes */
+    bool host_hashed;        /* the same, for a host's hash (mv_view_hash) */
+    int64_t host_hash;       /* the value the host's hash gave */
 };
 
 mv_value mv_view_value(mv_view *v);       /* takes v's reference */
