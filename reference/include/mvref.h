@@ -503,6 +503,28 @@ typedef struct mv_host_allocator {
 
 void mv_host_allocator_set(const mv_host_allocator *a);
 
+/* m.tolist() streamed to a host (a fast path): rather than a tree of
+   values for the host to convert, and the library to free after, the
+   library hands the host's sink each list as it begins (begin(len)) and
+   ends (end(): the list begun last is complete), and each item as it is
+   unpacked, in order; the host builds its own lists as they come.  An
+   item called with no list begun is the whole result (a 0-dim view's,
+   TOLIST-002).  item() takes the value over: it is the host's to clear.
+   Each returns 0, or -1 with err filled in, which stops the walk. */
+typedef struct mv_list_sink {
+    int (*begin)(void *ctx, size_t len, mv_error *err);
+    int (*item)(void *ctx, mv_value *item, mv_error *err);
+    int (*end)(void *ctx, mv_error *err);
+    void *ctx;
+} mv_list_sink;
+
+/* obj.method(*args, **kwargs) for a method whose result is a list
+   (tolist): as mv_call, but the result goes to sink as it is made.  With
+   the fast paths off, the library makes it whole first and hands it over
+   the same way after.  On error the host throws away what it built. */
+int mv_call_to(const mv_value *obj, const char *method, const mv_args *a,
+               const mv_list_sink *sink, mv_error *err);
+
 /* A loan of obj's memory (a view's, usually) to the host, for a request
    with PEP 3118 flags (numbered as CPython's PyBUF_*): what bf_getbuffer
    hands out.  format is NULL when not asked for ("B"), shape and strides

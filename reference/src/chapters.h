@@ -50,6 +50,7 @@ int mv_view_exit(mv_view *v, mv_value *result, mv_error *err);
 
 /* 10. tolist.c */
 int mv_view_tolist(mv_view *v, mv_value *result, mv_error *err);
+int mv_view_tolist_to(mv_view *v, const mv_list_sink *sink, mv_error *err);
 
 /* 11. tobytes.c */
 int mv_buffer_tobytes(const mv_buffer *b, char order, mv_value *out,
