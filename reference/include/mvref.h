@@ -470,6 +470,14 @@ void mv_external_detach(mv_object *obj);
    view raises the ValueError list() and for loops meet where iter() alone
    would meet a CPython defect (3.10 to 3.13's SystemError, not modelled). */
 int mv_iter_slot(const mv_value *obj, mv_value *result, mv_error *err);
+/* The host's own object standing for a library object (mvref: the Python
+   object of a view), so that the host finds the one it made again when
+   the library hands the object back (m.__enter__() is m), without a
+   table of its own.  NULL until the host sets it; the host sets NULL
+   again when its object goes, for the library's may live on (lent out,
+   or walked by an iterator). */
+void mv_host_object_set(mv_object *obj, void *host);
+void *mv_host_object(const mv_object *obj);
 /* The exporter at the bottom of a view, through views of views. */
 mv_object *mv_view_exporter(const mv_object *view);
 /* hash(view) for a host, whose own hash function gives the value: the

@@ -159,6 +159,17 @@ void mv_external_detach(mv_object *obj)
     e->size = 0;
 }
 
+/* The host's object for a library object, as the host set it. */
+void mv_host_object_set(mv_object *obj, void *host)
+{
+    obj->host = host;
+}
+
+void *mv_host_object(const mv_object *obj)
+{
+    return obj->host;
+}
+
 /* The exporter at the bottom of a view: views of views share a managed
    buffer, and a view made by m.__buffer__() borrows from the view m. */
 mv_object *mv_view_exporter(const mv_object *view)
