@@ -9,7 +9,8 @@
  *
  *   identity     the library may hand back a view that already has an mvref
  *                object (m.__enter__() is m; m.__buffer__(0).obj is m):
- *                a table from library view to mvref object keeps it one.
+ *                the library view names its mvref object (mv_host_object)
+ *                while that lives, so it stays one.
  *   leases       after any operation that can end a loan, the CPython
  *                buffer beneath is given back if the library is done with
  *                it (lease.c).
@@ -31,10 +32,6 @@
 
 PyTypeObject *mvpy_ViewType;
 
-/* library view address -> mvref view address (both as ints), for the
-   views that have an mvref object now; an entry goes when its object goes */
-static PyObject *by_address;
-
 bool mvpy_is_view(PyObject *o)
 {
     return Py_TYPE(o) == mvpy_ViewType;
@@ -44,30 +41,25 @@ bool mvpy_is_view(PyObject *o)
 
 /* ---- identity and lifetime ------------------------------------------------ */
 
+/* A library view knows the mvref view that stands for it, while that one
+   lives (mv_host_object): wrapping it again gives the same object. */
 PyObject *mvpy_view_wrap(mv_value *v)
 {
-    PyObject *key = PyLong_FromVoidPtr(v->as.object), *found, *address;
-    mvpy_view *self = NULL;
+    mvpy_view *self;
 
     assert(v->kind == MV_OBJECT);
-    found = key ? PyDict_GetItemWithError(by_address, key) : NULL;
-    if (found != NULL) {
-        self = PyLong_AsVoidPtr(found);
+    self = mv_host_object(v->as.object);
+    if (self != NULL) {
         Py_INCREF(self);
-    } else if (!PyErr_Occurred()) {
+    } else {
         self = (mvpy_view *)mvpy_ViewType->tp_alloc(mvpy_ViewType, 0);
         if (self != NULL) {
             self->view = *v;
             *v = mv_none();
             self->lease = mvpy_lease_of_view(&self->view);
-            address = PyLong_FromVoidPtr(self);
-            if (address == NULL
-                || PyDict_SetItem(by_address, key, address) < 0)
-                Py_CLEAR(self);
-            Py_XDECREF(address);
+            mv_host_object_set(self->view.as.object, self);
         }
     }
-    Py_XDECREF(key);
     mv_value_clear(v);
     return (PyObject *)self;
 }
@@ -82,12 +74,8 @@ static void view_dealloc(PyObject *op)
     PyErr_Fetch(&type_, &value, &tb);
     if (self->weakreflist != NULL)
         PyObject_ClearWeakRefs(op);
-    if (self->view.kind == MV_OBJECT) {
-        PyObject *key = PyLong_FromVoidPtr(self->view.as.object);
-        if (key == NULL || PyDict_DelItem(by_address, key) < 0)
-            PyErr_Clear();
-        Py_XDECREF(key);
-    }
+    if (self->view.kind == MV_OBJECT)   /* the library's view may live on */
+        mv_host_object_set(self->view.as.object, NULL);
     /* the library view goes, and with it, perhaps, the last use of the
        CPython buffer beneath (EXPORT-005) */
     mv_value_clear(&self->view);
@@ -916,9 +904,8 @@ int mvpy_view_init_type(PyObject *module)
     PyObject *name = PyUnicode_FromString("memoryview");
     int status = -1;
 
-    by_address = PyDict_New();
     /* setting __name__ makes tp_name "memoryview" too (see the top) */
-    if (type != NULL && name != NULL && by_address != NULL
+    if (type != NULL && name != NULL
         && PyObject_SetAttrString(type, "__name__", name) == 0
         && stash_versioned((PyTypeObject *)type) == 0
         && register_sequence(type) == 0
