@@ -267,6 +267,7 @@ PyMODINIT_FUNC PyInit_mvref(void)
 
     if (m == NULL)
         return NULL;
+    mvpy_values_init();
     builtins = PyImport_ImportModule("builtins");
     mvpy_Unsupported = PyErr_NewExceptionWithDoc(
         "mvref.Unsupported",

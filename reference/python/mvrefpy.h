@@ -109,6 +109,9 @@ typedef enum mvpy_mode {
 int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out);
 /* A library value as a Python object. */
 PyObject *mvpy_from_value(const mv_value *v);
+/* At import: the library's bytes and str results are made as CPython's
+   (mv_host_allocator_set). */
+void mvpy_values_init(void);
 
 /* Positional and keyword arguments as library arguments. */
 typedef struct mvpy_args {

@@ -253,6 +253,10 @@ static PyObject *int_object(const mv_int *i)
 {
     PyObject *magnitude, *negated;
 
+    if (!i->huge && !i->negative)
+        return PyLong_FromUnsignedLongLong(i->magnitude);
+    if (!i->huge && i->magnitude <= (uint64_t)LLONG_MAX)
+        return PyLong_FromLongLong(-(long long)i->magnitude);
     if (i->huge)
         magnitude = PyLong_FromString(i->digits, NULL, 10);
     else
@@ -315,6 +319,14 @@ static PyObject *object_of(const mv_value *v)
     return obj;
 }
 
+/* A bytes or str the library made in an object of ours (the host
+   allocates, below): that object itself, a reference of our own. */
+static PyObject *host_object(void *object)
+{
+    Py_INCREF((PyObject *)object);
+    return object;
+}
+
 PyObject *mvpy_from_value(const mv_value *v)
 {
     switch (v->kind) {
@@ -323,9 +335,13 @@ PyObject *mvpy_from_value(const mv_value *v)
     case MV_INT: return int_object(&v->as.integer);
     case MV_FLOAT: return PyFloat_FromDouble(v->as.real);
     case MV_STR:
+        if (v->as.str.host != NULL)
+            return host_object(v->as.str.host);
         return PyUnicode_DecodeUTF8(v->as.str.data, (Py_ssize_t)v->as.str.len,
                                     "surrogatepass");
     case MV_BYTES:
+        if (v->as.bytes.host != NULL)
+            return host_object(v->as.bytes.host);
         return PyBytes_FromStringAndSize((const char *)v->as.bytes.data,
                                          (Py_ssize_t)v->as.bytes.len);
     case MV_LIST: case MV_TUPLE: case MV_SLICE:
@@ -339,4 +355,43 @@ PyObject *mvpy_from_value(const mv_value *v)
     }
     PyErr_SetString(PyExc_SystemError, "mvref: a library value of no kind");
     return NULL;
+}
+
+/* ---- the host allocates --------------------------------------------------------- */
+
+/* The bytes and str results the library makes are made here, as CPython
+   objects, so that the library writes the items once, straight into the
+   object the program gets (mvref.h, section 9): a bytes, or a compact
+   ASCII str, whose characters are a byte each. */
+static void *make_text(void *ctx, mv_kind kind, size_t len,
+                       unsigned char **data)
+{
+    PyObject *o;
+
+    (void)ctx;
+    if (kind == MV_BYTES) {
+        o = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)len);
+        if (o != NULL)
+            *data = (unsigned char *)PyBytes_AS_STRING(o);
+    } else {
+        o = PyUnicode_New((Py_ssize_t)len, 127);
+        if (o != NULL)
+            *data = PyUnicode_1BYTE_DATA(o);
+    }
+    if (o == NULL)
+        PyErr_Clear();   /* the library says MemoryError itself */
+    return o;
+}
+
+static void drop_text(void *ctx, void *object)
+{
+    (void)ctx;
+    Py_DECREF((PyObject *)object);
+}
+
+void mvpy_values_init(void)
+{
+    static const mv_host_allocator allocator = { make_text, drop_text, NULL };
+
+    mv_host_allocator_set(&allocator);
 }
