@@ -113,16 +113,26 @@ PyObject *mvpy_from_value(const mv_value *v);
    (mv_host_allocator_set). */
 void mvpy_values_init(void);
 
-/* Positional and keyword arguments as library arguments. */
+/* Positional and keyword arguments as library arguments.  A call of a
+   few arguments (most calls) keeps them here, with no allocation. */
+#define MVPY_ARGS_HERE 4
+
 typedef struct mvpy_args {
     mv_value *args;
     size_t nargs;
     mv_kwarg *kwargs;
     size_t nkwargs;
+    mv_value args_here[MVPY_ARGS_HERE];
+    mv_kwarg kwargs_here[MVPY_ARGS_HERE];
 } mvpy_args;
 
+/* From a tuple and a dict (either NULL), as tp_new and METH_KEYWORDS get
+   them; or from a vector, as METH_FASTCALL | METH_KEYWORDS does: nargsf
+   positional arguments, then one for each name of kwnames (NULL: none). */
 int mvpy_args_from(PyObject *args, PyObject *kwargs, mvpy_mode mode,
                    mvpy_scratch *s, mvpy_args *out);
+int mvpy_args_vector(PyObject *const *args, size_t nargsf, PyObject *kwnames,
+                     mvpy_mode mode, mvpy_scratch *s, mvpy_args *out);
 mv_args mvpy_args_view(const mvpy_args *a);
 void mvpy_args_clear(mvpy_args *a);
 

@@ -197,6 +197,36 @@ int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out)
 
 /* ---- arguments ---------------------------------------------------------------- */
 
+/* Room for n positional and nk keyword arguments: here, or (a call of
+   many) from the heap. */
+static int args_room(mvpy_args *out, size_t n, size_t nk)
+{
+    out->nargs = out->nkwargs = 0;
+    out->args = n <= MVPY_ARGS_HERE ? out->args_here
+                                    : PyMem_Calloc(n, sizeof *out->args);
+    out->kwargs = nk <= MVPY_ARGS_HERE ? out->kwargs_here
+                                       : PyMem_Calloc(nk, sizeof *out->kwargs);
+    if (out->args == NULL || out->kwargs == NULL) {
+        mvpy_args_clear(out);
+        return no_memory();
+    }
+    return 0;
+}
+
+/* The next keyword argument: name (whose UTF-8 lives as long as the str,
+   which the caller's arguments hold) = value. */
+static int add_keyword(mvpy_args *out, PyObject *name, PyObject *value,
+                       mvpy_mode mode, mvpy_scratch *s)
+{
+    mv_kwarg *kw = &out->kwargs[out->nkwargs];
+
+    kw->name = PyUnicode_AsUTF8(name);
+    if (kw->name == NULL || mvpy_to_value(value, mode, s, &kw->value) < 0)
+        return -1;
+    out->nkwargs++;
+    return 0;
+}
+
 int mvpy_args_from(PyObject *args, PyObject *kwargs, mvpy_mode mode,
                    mvpy_scratch *s, mvpy_args *out)
 {
@@ -205,25 +235,37 @@ int mvpy_args_from(PyObject *args, PyObject *kwargs, mvpy_mode mode,
     Py_ssize_t pos = 0;
     PyObject *key, *value;
 
-    memset(out, 0, sizeof *out);
-    out->args = PyMem_Calloc((size_t)n + 1, sizeof *out->args);
-    out->kwargs = PyMem_Calloc((size_t)nk + 1, sizeof *out->kwargs);
-    if (out->args == NULL || out->kwargs == NULL) {
-        mvpy_args_clear(out);
-        return no_memory();
-    }
+    if (args_room(out, (size_t)n, (size_t)nk) < 0)
+        return -1;
     for (; out->nargs < (size_t)n; out->nargs++)
         if (mvpy_to_value(PyTuple_GET_ITEM(args, (Py_ssize_t)out->nargs), mode,
                           s, &out->args[out->nargs]) < 0)
             goto error;
-    while (kwargs && PyDict_Next(kwargs, &pos, &key, &value)) {
-        mv_kwarg *kw = &out->kwargs[out->nkwargs];
-        /* the name's UTF-8 lives as long as the key, which kwargs holds */
-        kw->name = PyUnicode_AsUTF8(key);
-        if (kw->name == NULL || mvpy_to_value(value, mode, s, &kw->value) < 0)
+    while (kwargs && PyDict_Next(kwargs, &pos, &key, &value))
+        if (add_keyword(out, key, value, mode, s) < 0)
             goto error;
-        out->nkwargs++;
-    }
+    return 0;
+error:
+    mvpy_args_clear(out);
+    return -1;
+}
+
+int mvpy_args_vector(PyObject *const *args, size_t nargsf, PyObject *kwnames,
+                     mvpy_mode mode, mvpy_scratch *s, mvpy_args *out)
+{
+    size_t n = (size_t)PyVectorcall_NARGS(nargsf);
+    size_t nk = kwnames ? (size_t)PyTuple_GET_SIZE(kwnames) : 0;
+
+    if (args_room(out, n, nk) < 0)
+        return -1;
+    for (; out->nargs < n; out->nargs++)
+        if (mvpy_to_value(args[out->nargs], mode, s,
+                          &out->args[out->nargs]) < 0)
+            goto error;
+    for (size_t k = 0; k < nk; k++)
+        if (add_keyword(out, PyTuple_GET_ITEM(kwnames, (Py_ssize_t)k),
+                        args[n + k], mode, s) < 0)
+            goto error;
     return 0;
 error:
     mvpy_args_clear(out);
@@ -242,9 +284,13 @@ void mvpy_args_clear(mvpy_args *a)
         mv_value_clear(&a->args[i]);
     for (size_t i = 0; a->kwargs && i < a->nkwargs; i++)
         mv_value_clear(&a->kwargs[i].value);
-    PyMem_Free(a->args);
-    PyMem_Free(a->kwargs);
-    memset(a, 0, sizeof *a);
+    if (a->args != a->args_here)
+        PyMem_Free(a->args);
+    if (a->kwargs != a->kwargs_here)
+        PyMem_Free(a->kwargs);
+    a->args = NULL;
+    a->kwargs = NULL;
+    a->nargs = a->nkwargs = 0;
 }
 
 /* ---- library to Python ------------------------------------------------------- */

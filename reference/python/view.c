@@ -167,39 +167,64 @@ static PyObject *view_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     return finish(status, &result, &err, &s, NULL);
 }
 
-/* obj.method(*args, **kwargs), by the library. */
+/* obj.method(*args, **kwargs), by the library, the arguments converted
+   into a (whose storage the call clears). */
+static PyObject *call_with(PyObject *op, const char *name, mvpy_args *a,
+                           mvpy_scratch *s)
+{
+    mv_value result = mv_none();
+    mv_args la = mvpy_args_view(a);
+    mv_error err;
+    int status = mv_call(&VIEW(op)->view, name, &la, &result, &err);
+
+    mvpy_args_clear(a);
+    return finish(status, &result, &err, s, VIEW(op));
+}
+
+/* The same, from a tuple and a dict. */
 static PyObject *call(PyObject *op, const char *name, PyObject *args,
                       PyObject *kwargs)
 {
     mvpy_scratch s = MVPY_SCRATCH_INIT;
-    mv_value result = mv_none();
-    mv_error err;
     mvpy_args a;
-    mv_args la;
-    int status;
 
     if (mvpy_args_from(args, kwargs, MVPY_VALUE, &s, &a) < 0) {
         mvpy_scratch_end(&s);
         return NULL;
     }
-    la = mvpy_args_view(&a);
-    status = mv_call(&VIEW(op)->view, name, &la, &result, &err);
-    mvpy_args_clear(&a);
-    return finish(status, &result, &err, &s, VIEW(op));
+    return call_with(op, name, &a, &s);
+}
+
+/* The same, from the vector a METH_FASTCALL method is given: no tuple, no
+   dict, and (for a few arguments) no allocation on the way. */
+static PyObject *call_vector(PyObject *op, const char *name,
+                             PyObject *const *args, Py_ssize_t nargsf,
+                             PyObject *kwnames)
+{
+    mvpy_scratch s = MVPY_SCRATCH_INIT;
+    mvpy_args a;
+
+    if (mvpy_args_vector(args, (size_t)nargsf, kwnames, MVPY_VALUE, &s,
+                         &a) < 0) {
+        mvpy_scratch_end(&s);
+        return NULL;
+    }
+    return call_with(op, name, &a, &s);
 }
 
 /* ---- methods ---------------------------------------------------------------- */
 
 /* Each method hands its arguments to the library as they came: the library
    parses them, with CPython's messages ("memoryview.tobytes() takes at most
-   1 argument (2 given)").  One function per method, as PyMethodDef wants. */
+   1 argument (2 given)").  One function per method, as PyMethodDef wants;
+   each a METH_FASTCALL one, as CPython's own are. */
 #define LIBRARY_METHOD(fn, name)                                          \
-    static PyObject *fn(PyObject *self, PyObject *args, PyObject *kwargs) \
+    static PyObject *fn(PyObject *self, PyObject *const *args,            \
+                        Py_ssize_t nargsf, PyObject *kwnames)             \
     {                                                                     \
-        return call(self, name, args, kwargs);                            \
+        return call_vector(self, name, args, nargsf, kwnames);            \
     }
 
-LIBRARY_METHOD(m_tolist, "tolist")
 LIBRARY_METHOD(m_tobytes, "tobytes")
 LIBRARY_METHOD(m_hex, "hex")
 LIBRARY_METHOD(m_cast, "cast")
@@ -209,6 +234,101 @@ LIBRARY_METHOD(m_enter, "__enter__")
 LIBRARY_METHOD(m_count, "count")
 LIBRARY_METHOD(m_index, "index")
 LIBRARY_METHOD(m_release_buffer, "__release_buffer__")
+
+/* ---- tolist, streamed ---------------------------------------------------------- */
+
+/* The lists m.tolist() makes, built as the library hands them over
+   (mv_call_to): the lists begun and not yet ended, the innermost last,
+   each with how many of its items are in. */
+typedef struct list_builder {
+    PyObject *open[MV_MAX_NDIM];
+    Py_ssize_t filled[MV_MAX_NDIM];
+    int depth;
+    PyObject *result;
+} list_builder;
+
+/* A failure of CPython's (no memory for a list, an item it cannot make):
+   its exception stays set, and stops the library's walk. */
+static int host_failed(mv_error *err)
+{
+    return mv_fail(err, MV_RAISED, "MemoryError", "%s", "");
+}
+
+/* o goes into the innermost open list, or is the result if none is. */
+static void put(list_builder *b, PyObject *o)
+{
+    if (b->depth == 0)
+        b->result = o;
+    else
+        PyList_SET_ITEM(b->open[b->depth - 1], b->filled[b->depth - 1]++, o);
+}
+
+static int list_begin(void *ctx, size_t len, mv_error *err)
+{
+    list_builder *b = ctx;
+    PyObject *list = PyList_New((Py_ssize_t)len);
+
+    assert(b->depth < MV_MAX_NDIM);
+    if (list == NULL)
+        return host_failed(err);
+    b->open[b->depth] = list;
+    b->filled[b->depth++] = 0;
+    return 0;
+}
+
+static int list_item(void *ctx, mv_value *item, mv_error *err)
+{
+    PyObject *o = mvpy_from_value(item);
+
+    mv_value_clear(item);
+    if (o == NULL)
+        return host_failed(err);
+    put(ctx, o);
+    return 0;
+}
+
+static int list_end(void *ctx, mv_error *err)
+{
+    list_builder *b = ctx;
+
+    (void)err;
+    b->depth--;
+    put(b, b->open[b->depth]);
+    return 0;
+}
+
+/* TOLIST-001: m.tolist(*args, **kwargs), by the library, its lists built
+   as it hands them over: no tree of library values between. */
+static PyObject *m_tolist(PyObject *self, PyObject *const *args,
+                          Py_ssize_t nargsf, PyObject *kwnames)
+{
+    mvpy_scratch s = MVPY_SCRATCH_INIT;
+    list_builder b = { { NULL }, { 0 }, 0, NULL };
+    mv_list_sink sink = { list_begin, list_item, list_end, &b };
+    PyObject *out = NULL;
+    mv_error err;
+    mvpy_args a;
+    mv_args la;
+    int status;
+
+    if (mvpy_args_vector(args, (size_t)nargsf, kwnames, MVPY_VALUE, &s,
+                         &a) < 0) {
+        mvpy_scratch_end(&s);
+        return NULL;
+    }
+    la = mvpy_args_view(&a);
+    status = mv_call_to(&VIEW(self)->view, "tolist", &la, &sink, &err);
+    mvpy_args_clear(&a);
+    if (status == 0)
+        out = b.result;
+    else if (!PyErr_Occurred())   /* the library's error, not CPython's */
+        mvpy_raise(&err);
+    while (status < 0 && b.depth > 0)   /* what was built goes */
+        Py_DECREF(b.open[--b.depth]);
+    mvpy_scratch_end(&s);
+    mvpy_lease_settle(VIEW(self)->lease);
+    return out;
+}
 
 /* RELEASE-003: m.__exit__(*args) releases m whatever its arguments are,
    which the library only counts (and refuses keywords): the exception,
@@ -238,9 +358,10 @@ static PyObject *m_exit(PyObject *self, PyObject *args, PyObject *kwargs)
 
 /* OBJECT-004: m.__buffer__(flags) makes a view on a buffer m lends, whose
    obj is m: keep m alive as long as that view, as CPython does. */
-static PyObject *m_buffer(PyObject *self, PyObject *args, PyObject *kwargs)
+static PyObject *m_buffer(PyObject *self, PyObject *const *args,
+                          Py_ssize_t nargsf, PyObject *kwnames)
 {
-    PyObject *out = call(self, "__buffer__", args, kwargs);
+    PyObject *out = call_vector(self, "__buffer__", args, nargsf, kwnames);
 
     if (out != NULL && mvpy_is_view(out) && VIEW(out)->lender == NULL) {
         Py_INCREF(self);
@@ -324,33 +445,34 @@ static PyObject *m_dir(PyObject *self, PyObject *unused);
 static PyObject *m_from_flags(PyObject *cls, PyObject *args, PyObject *kwargs);
 
 #define KW (METH_VARARGS | METH_KEYWORDS)
+#define FAST (METH_FASTCALL | METH_KEYWORDS)
 #define FN(f) (PyCFunction)(void (*)(void))(f)
 
 static PyMethodDef view_methods[] = {
-    {"tolist", FN(m_tolist), KW,
+    {"tolist", FN(m_tolist), FAST,
      "Return the data in the buffer as a list of elements."},
-    {"tobytes", FN(m_tobytes), KW,
+    {"tobytes", FN(m_tobytes), FAST,
      "tobytes(order='C')\n--\n\nReturn the data in the buffer as a byte string."},
-    {"hex", FN(m_hex), KW,
+    {"hex", FN(m_hex), FAST,
      "hex(sep=<unrepresentable>, bytes_per_sep=1)\n--\n\n"
      "Return the data in the buffer as a str of hexadecimal numbers."},
-    {"cast", FN(m_cast), KW,
+    {"cast", FN(m_cast), FAST,
      "cast(format, shape=<unrepresentable>)\n--\n\n"
      "Cast a memoryview to a new format or shape."},
-    {"release", FN(m_release), KW,
+    {"release", FN(m_release), FAST,
      "Release the underlying buffer exposed by the memoryview object."},
-    {"toreadonly", FN(m_toreadonly), KW,
+    {"toreadonly", FN(m_toreadonly), FAST,
      "Return a readonly version of the memoryview."},
-    {"__enter__", FN(m_enter), KW, NULL},
+    {"__enter__", FN(m_enter), FAST, NULL},
     {"__exit__", FN(m_exit), KW, "Release the underlying buffer exposed by "
      "the memoryview object."},
-    {"count", FN(m_count), KW, "Count the number of occurrences of a value "
+    {"count", FN(m_count), FAST, "Count the number of occurrences of a value "
      "(Python 3.14+)."},
-    {"index", FN(m_index), KW, "Return the index of the first occurrence of "
+    {"index", FN(m_index), FAST, "Return the index of the first occurrence of "
      "a value (Python 3.14+)."},
-    {"__buffer__", FN(m_buffer), KW, "Return a buffer object that exposes the "
+    {"__buffer__", FN(m_buffer), FAST, "Return a buffer object that exposes the "
      "underlying memory of the object (Python 3.12+)."},
-    {"__release_buffer__", FN(m_release_buffer), KW, "Release the buffer "
+    {"__release_buffer__", FN(m_release_buffer), FAST, "Release the buffer "
      "object that exposes the underlying memory of the object (Python 3.12+)."},
     {"_from_flags", FN(m_from_flags), KW | METH_CLASS, "Create a new "
      "memoryview object which references the given object (Python 3.12+)."},
