@@ -16,7 +16,9 @@ Memory is reused. On a VM a page touched for the first time costs a fault
 result would cost 16384 faults, and the benchmark would measure the kernel.
 So big buffers are made once, and this process runs with glibc's malloc told
 never to map memory of its own (MALLOC_MMAP_MAX_=0) nor give it back
-(MALLOC_TRIM_THRESHOLD_): a freed result's pages are reused by the next.
+(MALLOC_TRIM_THRESHOLD_), and Python's small objects taken from it too
+(PYTHONMALLOC=malloc: pymalloc maps and unmaps its arenas): a freed result's
+pages are reused by the next.
 
 The slicing chart: m[1:-1] of a memoryview against b[1:-1] of bytes, for
 buffers of 1 KiB to 1 GiB (--max-size), the seed's zero-copy claim measured:
@@ -49,8 +51,12 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 IMPLS = ("builtin", "mvref", "physical")
 KIB, MIB, GIB = 1 << 10, 1 << 20, 1 << 30
-# glibc: never mmap (each fresh mapping faults its pages in), never trim.
-MALLOC_ENV = {"MALLOC_MMAP_MAX_": "0", "MALLOC_TRIM_THRESHOLD_": str(1 << 45)}
+# glibc: never mmap (each fresh mapping faults its pages in), never trim;
+# and Python's objects from glibc too, not from pymalloc's arenas, which are
+# mapped and unmapped as they fill and empty (a tolist() of 1M ints would
+# time the faults of 32 MB of fresh arenas).
+MALLOC_ENV = {"MALLOC_MMAP_MAX_": "0", "MALLOC_TRIM_THRESHOLD_": str(1 << 45),
+              "PYTHONMALLOC": "malloc"}
 MIN_SAMPLE_SECONDS = 0.002   # a sample of a fast operation loops this long at least
 ROW_BUDGET_SECONDS = 20.0    # a row stops repeating when its rounds took this long
 
@@ -399,7 +405,7 @@ def main(argv: list[str]) -> int:
     print(f"memoryview operations: builtin vs mvref ({mvref.__file__}) vs the physical "
           f"reference, best of {repeat} interleaved rounds; load average {load:.1f} on "
           f"{os.cpu_count()} cores{' (a busy machine: ratios, not times, are the result)' if load > 1 else ''}")
-    print("memory reused: big buffers made once; malloc never maps fresh pages "
+    print("memory reused: big buffers made once; malloc never maps fresh pages, nor does Python "
           f"({', '.join(f'{k}={v}' for k, v in MALLOC_ENV.items())}), since each page "
           "touched for the first time costs a fault (~15 us on a VM)")
     print(f"fast paths: {'off (MVREF_GENERIC=1)' if os.environ.get('MVREF_GENERIC') == '1' else 'on'}",
