@@ -145,8 +145,9 @@ static int bind(mv_view *v, const char *name, const mv_args *a,
     const method *m = NULL;
     mv_signature sig;
 
-    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-        if (strcmp(methods[i].sig.name, name) == 0
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0] && !m; i++)
+        if (methods[i].sig.name[0] == name[0]   /* most differ there */
+            && strcmp(methods[i].sig.name, name) == 0
             && (methods[i].exists == NULL || methods[i].exists(vb)))
             m = &methods[i];
     if (m == NULL)
