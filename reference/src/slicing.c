@@ -130,7 +130,7 @@ int mv_view_slice(mv_view *v, const mv_value *key, mv_value *result,
 {
     mv_view *s;
 
-    if (mv_view_derive(v, &s, err) < 0)
+    if (mv_view_derive(v, 0, &s, err) < 0)
         return -1;
     if (mv_slice_first_dimension(v->base.cfg, &s->view, key, err) < 0) {
         mv_object_decref(&s->base);
