@@ -107,6 +107,10 @@ typedef enum mvpy_mode {
    library's value model raise mvref.Unsupported (MVPY_VALUE) or are
    named by their type (MVPY_EXPORTER).  -1 on error. */
 int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out);
+/* A key (m[key]) as a library value: as mvpy_to_value, except that a
+   slice's parts go into parts[], not the heap; mvpy_key_clear() after. */
+int mvpy_key(PyObject *o, mvpy_scratch *s, mv_value parts[3], mv_value *out);
+void mvpy_key_clear(mv_value parts[3], mv_value *key);
 /* A library value as a Python object. */
 PyObject *mvpy_from_value(const mv_value *v);
 /* At import: the library's bytes and str results are made as CPython's

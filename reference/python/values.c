@@ -90,10 +90,17 @@ static int int_value(PyObject *o, mv_value *out)
 
 static int str_value(PyObject *o, mv_value *out)
 {
-    PyObject *utf8 = PyUnicode_AsEncodedString(o, "utf-8", "surrogatepass");
+    Py_ssize_t n;
+    const char *text = PyUnicode_AsUTF8AndSize(o, &n);   /* kept by o */
+    PyObject *utf8;
     mv_error err;
     int status;
 
+    if (text != NULL)
+        return mv_str_new(out, text, (size_t)n, &err) < 0
+               ? mvpy_raise_int(&err) : 0;
+    PyErr_Clear();   /* a lone surrogate, which UTF-8 proper refuses */
+    utf8 = PyUnicode_AsEncodedString(o, "utf-8", "surrogatepass");
     if (utf8 == NULL)
         return -1;
     status = mv_str_new(out, PyBytes_AS_STRING(utf8),
@@ -193,6 +200,46 @@ int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out)
     if (mode == MVPY_EXPORTER)
         return opaque_value(o, out);
     return unsupported(o);
+}
+
+/* ---- keys ------------------------------------------------------------------------ */
+
+/* m[a:b:c]: the library borrows a key and never clears it (mvref.h,
+   section 2), so a slice's three parts can live in the caller's `parts`
+   rather than on the heap; mvpy_key_clear() clears what mvpy_key() made. */
+int mvpy_key(PyObject *o, mvpy_scratch *s, mv_value parts[3], mv_value *out)
+{
+    PySliceObject *sl = (PySliceObject *)o;
+    PyObject *given[3];
+
+    if (!PySlice_Check(o))
+        return mvpy_to_value(o, MVPY_VALUE, s, out);
+    given[0] = sl->start;
+    given[1] = sl->stop;
+    given[2] = sl->step;
+    for (int i = 0; i < 3; i++) {
+        if (mvpy_to_value(given[i], MVPY_VALUE, s, &parts[i]) < 0) {
+            while (i-- > 0)
+                mv_value_clear(&parts[i]);
+            return -1;
+        }
+    }
+    *out = mv_none();
+    out->kind = MV_SLICE;
+    out->as.seq.items = parts;
+    out->as.seq.len = 3;
+    return 0;
+}
+
+void mvpy_key_clear(mv_value parts[3], mv_value *key)
+{
+    if (key->kind != MV_SLICE || key->as.seq.items != parts) {
+        mv_value_clear(key);
+        return;
+    }
+    for (int i = 0; i < 3; i++)
+        mv_value_clear(&parts[i]);
+    *key = mv_none();
 }
 
 /* ---- arguments ---------------------------------------------------------------- */

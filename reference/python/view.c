@@ -138,11 +138,12 @@ static PyObject *finish(int status, mv_value *result, const mv_error *err,
 static int finish_int(int status, const mv_error *err, mvpy_scratch *s,
                       mvpy_view *self)
 {
-    mv_value none = mv_none();
-    PyObject *out = finish(status, &none, err, s, self);
-
-    Py_XDECREF(out);
-    return out == NULL ? -1 : 0;
+    if (status < 0)
+        mvpy_raise(err);
+    mvpy_scratch_end(s);
+    if (self != NULL)
+        mvpy_lease_settle(self->lease);
+    return status < 0 ? -1 : 0;
 }
 
 /* CONSTRUCT-001: mvref.memoryview(object).  The arguments lend their
@@ -626,15 +627,22 @@ static PyObject *m_dir(PyObject *self, PyObject *unused)
    library raises when asked to call it. */
 static PyObject *view_getattro(PyObject *self, PyObject *name)
 {
-    const char *text = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
-    const versioned *v = text != NULL ? versioned_name(text) : NULL;
+    /* most names are none of the versioned ones: one look in the stash,
+       by the name's cached hash, says so */
+    PyObject *attribute = PyUnicode_Check(name)
+                          ? PyDict_GetItemWithError(stash, name) : NULL;
+    const char *text;
+    const versioned *v;
     PyObject *none;
 
+    if (attribute == NULL)
+        return PyErr_Occurred() ? NULL : PyObject_GenericGetAttr(self, name);
+    text = PyUnicode_AsUTF8(name);
+    v = text != NULL ? versioned_name(text) : NULL;
     if (v == NULL)
-        return PyObject_GenericGetAttr(self, name);
+        return NULL;
     if (v->has(behaviour_of(self))) {
-        PyObject *attribute = PyDict_GetItemString(stash, text);
-        assert(attribute != NULL && Py_TYPE(attribute)->tp_descr_get != NULL);
+        assert(Py_TYPE(attribute)->tp_descr_get != NULL);
         return Py_TYPE(attribute)->tp_descr_get(attribute, self,
                                                 (PyObject *)Py_TYPE(self));
     }
@@ -714,16 +722,16 @@ static Py_ssize_t view_length(PyObject *self)
 static PyObject *view_subscript(PyObject *self, PyObject *key)
 {
     mvpy_scratch s = MVPY_SCRATCH_INIT;
-    mv_value k = mv_none(), result = mv_none();
+    mv_value parts[3], k = mv_none(), result = mv_none();
     mv_error err;
     int status;
 
-    if (mvpy_to_value(key, MVPY_VALUE, &s, &k) < 0) {
+    if (mvpy_key(key, &s, parts, &k) < 0) {
         mvpy_scratch_end(&s);
         return NULL;
     }
     status = mv_getitem(&VIEW(self)->view, &k, &result, &err);
-    mv_value_clear(&k);
+    mvpy_key_clear(parts, &k);
     return finish(status, &result, &err, &s, VIEW(self));
 }
 
@@ -744,19 +752,19 @@ static PyObject *view_item(PyObject *self, Py_ssize_t i)
 static int view_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
 {
     mvpy_scratch s = MVPY_SCRATCH_INIT;
-    mv_value k = mv_none(), v = mv_none();
+    mv_value parts[3], k = mv_none(), v = mv_none();
     mv_error err;
     int status;
 
     if ((value != NULL && mvpy_to_value(value, MVPY_VALUE, &s, &v) < 0)
-        || mvpy_to_value(key, MVPY_VALUE, &s, &k) < 0) {
+        || mvpy_key(key, &s, parts, &k) < 0) {
         mv_value_clear(&v);
         mvpy_scratch_end(&s);
         return -1;
     }
     status = value != NULL ? mv_setitem(&VIEW(self)->view, &k, &v, &err)
                            : mv_delitem(&VIEW(self)->view, &k, &err);
-    mv_value_clear(&k);
+    mvpy_key_clear(parts, &k);
     mv_value_clear(&v);
     return finish_int(status, &err, &s, VIEW(self));
 }
