@@ -62,12 +62,25 @@ ALLOC_CALL = re.compile(r"\bmv_(alloc|alloc_zeroed|realloc|strdup)\(")
 EMBEDDING = ("external.c",)
 
 
-def allocation_sites(path: Path) -> set[str]:
+# mv_alloc_host: the door a host's own allocator opens (mvref.h, section 9:
+# the host allocates), which the driver never sets: its sites too are failed
+# through mvref (tests/test_mvref.py).
+HOST_ALLOC_CALL = re.compile(r"\bmv_alloc_host\(")
+
+
+def allocation_sites(path: Path, call: re.Pattern = ALLOC_CALL) -> set[str]:
     """The allocation call sites of one file of reference/src, as the
     library names them ("reference/src/<file>.c:123")."""
     return {f"reference/src/{path.name}:{n}"
             for n, line in enumerate(path.read_text().splitlines(), 1)
-            if ALLOC_CALL.search(line) and not line.lstrip().startswith(("/*", "*"))}
+            if call.search(line) and not line.lstrip().startswith(("/*", "*"))}
+
+
+def host_sites(root: Path) -> set[str]:
+    """Every site of reference/src where the host allocates."""
+    return {site for path in sorted((root / "reference" / "src").glob("*.c"))
+            if path.name != "alloc.c"
+            for site in allocation_sites(path, HOST_ALLOC_CALL)}
 
 
 def library_sites(root: Path) -> set[str]:

@@ -59,3 +59,97 @@ def test_the_suite_answers_the_same_with_fast_paths_on_and_off(name, suite):
     assert not differ, (f"{len(differ)} cases answer differently with MVREF_GENERIC=1 "
                         f"(diff {OUT}/{name}-fast.jsonl {OUT}/{name}-generic.jsonl), "
                         f"the first: {differ[:5]}")
+
+
+# ---- the switch, and the fast paths' edges against CPython ------------------
+
+def load_mvref():
+    import sys
+    sys.path.insert(0, str(impls.MVREF_DIR))
+    import mvref as module
+    return module
+
+
+def test_mvref_generic_in_the_environment_turns_the_fast_paths_off():
+    import subprocess
+    import sys
+    ask = [sys.executable, "-c", "import mvref; print(mvref._fast_paths())"]
+    env = dict(os.environ, PYTHONPATH=str(impls.MVREF_DIR))
+    env.pop("MVREF_GENERIC", None)
+    on = subprocess.run(ask, env=env, capture_output=True, text=True, check=True)
+    off = subprocess.run(ask, env=dict(env, MVREF_GENERIC="1"), capture_output=True,
+                         text=True, check=True)
+    assert (on.stdout.strip(), off.stdout.strip()) == ("True", "False")
+
+
+def awkward_arrays():
+    """Layouts at the fast paths' edges: rows packed and not, negative
+    strides, transposes whose sides are no multiple of a tile, items of
+    1, 2, 3, 4 and 8 bytes, empty dimensions; floats with NaN and -0.0, and
+    '?' items whose byte is 2 (True, as 1 is)."""
+    import numpy as np
+    base = np.arange(3 * 70 * 33, dtype=np.int64).reshape(3, 70, 33)
+    out = {}
+    for dtype in ("uint8", "int16", "int32", "float32", "float64", "S3"):
+        a = base.astype(dtype) if dtype != "S3" else (base % 251).astype("u1").view("S1")
+        if dtype == "S3":
+            a = np.ascontiguousarray(a.reshape(3, 70, 33)[:, :, :33].copy()).view("S3")
+        out[f"{dtype}"] = a
+        out[f"{dtype}.T"] = a.T
+        out[f"{dtype}-F"] = np.asfortranarray(a)
+        out[f"{dtype}[::-1,::2]"] = a[::-1, ::2]
+        out[f"{dtype}[1][:, ::-3]"] = a[1][:, ::-3]
+        out[f"{dtype}[0].T"] = a[0].T
+        out[f"{dtype}-empty"] = a[:, :0]
+    special = np.array([0.0, -0.0, np.nan, 1.5, -np.inf], dtype=np.float64)
+    out["nan"] = special
+    out["nan[::-1]"] = special[::-1]
+    out["bool-2"] = np.array([0, 1, 2, 255], dtype=np.uint8).view(np.bool_)
+    return out
+
+
+def outcome(f):
+    """What f() answers, as text: repr tells nan, -0.0 and 0.0 apart, and a
+    list of nans equals itself."""
+    try:
+        return repr(f())
+    except Exception as e:     # the exception is the outcome compared
+        return f"{type(e).__name__}: {e}"
+
+
+def every_answer(M, a, b):
+    """What the operations with fast paths answer for views of a and b."""
+    m, w = M(a), M(b)
+    answers = {}
+    for order in ("C", "F", "A"):
+        answers[f"tobytes {order}"] = outcome(lambda: m.tobytes(order))
+    answers["tolist"] = outcome(m.tolist)
+    answers["hex"] = outcome(m.hex)
+    answers["hex ':' 3"] = outcome(lambda: m.hex(":", 3))
+    answers["hex '-' -2"] = outcome(lambda: m.hex("-", -2))
+    answers["== itself"] = outcome(lambda: m == m)
+    answers["== a copy"] = outcome(lambda: m == w)
+    answers["== reversed"] = outcome(lambda: m == M(b[::-1]) if b.ndim else m == w)
+    answers["bytes"] = outcome(lambda: bytes(m))
+    flat = a.tobytes()
+    answers["hash"] = outcome(lambda: hash(M(flat)))
+    answers["hash [::-3]"] = outcome(lambda: hash(M(flat)[::-3]))
+    return answers
+
+
+def test_mvref_fast_and_generic_answer_as_the_builtin_at_the_fast_paths_edges():
+    mv = load_mvref()
+    problems = []
+    try:
+        for name, a in awkward_arrays().items():
+            b = a.copy()
+            want = every_answer(memoryview, a, b)
+            for fast in (True, False):
+                mv._set_fast_paths(fast)
+                got = every_answer(mv.memoryview, a, b)
+                problems += [f"{name}: {op} ({'fast' if fast else 'generic'}): "
+                             f"{got[op]!r:.200} != {want[op]!r:.200}"
+                             for op in want if got[op] != want[op]]
+    finally:
+        mv._set_fast_paths(True)
+    assert not problems, "\n".join(problems[:20])
