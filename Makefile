@@ -9,7 +9,10 @@
 #                      (Debian's, pyenv's, and Pyodide's 32-bit CPython 3.14)
 #   make impls         install PyPy, Pyodide, MicroPython and Brython, pinned
 #   make matrix        every implementation installed, as a table and an HTML page
-#   make bench         cases per second of the reference and CPython adapters
+#   make bench         cases per second of the reference and CPython adapters,
+#                      and what each memoryview operation costs, builtin vs
+#                      mvref vs the physical reference (build/bench/: results
+#                      and the slicing chart); OPS_ARGS=--long for longer runs
 #   make cpython-tests CPython's own test_memoryview and test_buffer, on mvref,
 #                      for every CPython here (conformance/cpython-tests.toml)
 #   make mvrefs        mvref built for every CPython here (build/python-<version>)
@@ -36,7 +39,7 @@ include reference/python/build.mk
 
 .PHONY: all deps-core deps-test deps-checks deps-browser deps-cpython-tests \
         reference conformance \
-        check test cases matrix bench bench-harness clean checks impls mvref \
+        check test cases matrix bench bench-harness bench-ops clean checks impls mvref \
         mvrefs cpython-tests
 
 all: reference
@@ -112,7 +115,15 @@ matrix: reference impls
 bench-harness: reference
 	$(PY) -m harness bench reference cpython $(ARGS)
 
-bench: bench-harness
+# What each operation costs: builtin, mvref and the physical reference side
+# by side, and the chart of slicing cost against buffer size (issue 16).
+# OPS_ARGS='--long' repeats more; '--only eq-*' picks rows; '--max-size 64M'
+# keeps the chart below 1 GiB.
+OPS_ARGS ?=
+bench-ops: reference
+	$(PY) -m harness.opbench $(OPS_ARGS)
+
+bench: bench-harness bench-ops
 
 # --------------------------------------------------------------- checks ---
 # The reference's quality checks (not the regression `--gate` of
