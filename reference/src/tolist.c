@@ -139,9 +139,10 @@ int mv_view_tolist_to(mv_view *v, const mv_list_sink *sink, mv_error *err)
     const mv_buffer *b = &v->view;
     mv_value tree, item;
     char code;
-    int status;
 
     if (!MV_FAST()) {
+        int status;
+
         if (mv_view_tolist(v, &tree, err) < 0)
             return -1;
         status = replay(&tree, sink, err);
