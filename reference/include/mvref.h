@@ -244,13 +244,57 @@ struct mv_value {
 /* A str or bytes value's `host` is NULL, or the host's own object that
    holds its data (section 9: the host allocates). */
 
-/* Constructors that cannot fail. */
-mv_value mv_none(void);
-mv_value mv_bool(bool b);
-mv_value mv_int_from_i64(int64_t i);
-mv_value mv_int_from_u64(uint64_t u);
-mv_value mv_float(double d);
-mv_value mv_ellipsis(void);
+/* Constructors that cannot fail.  Inline, so that the compiler writes a
+   value straight into its place, field by field: a struct returned from a
+   function of another file is built in a temporary, in stores of several
+   sizes, and copied whole, and reading back at once what was just stored
+   in other sizes stalls the processor (these are the library's busiest
+   functions).  mv_none() sets every byte of the union, so that a value
+   made from it and given only some fields has the others NULL. */
+static inline mv_value mv_none(void)
+{
+    return (mv_value){ .kind = MV_NONE, .as.str = { NULL, 0, NULL } };
+}
+
+static inline mv_value mv_bool(bool b)
+{
+    mv_value v = mv_none();
+    v.kind = MV_BOOL;
+    v.as.boolean = b;
+    return v;
+}
+
+static inline mv_value mv_int_from_u64(uint64_t u)
+{
+    mv_value v = mv_none();
+    v.kind = MV_INT;
+    v.as.integer.magnitude = u;
+    return v;
+}
+
+static inline mv_value mv_int_from_i64(int64_t i)
+{
+    /* negated in unsigned arithmetic: -INT64_MIN does not fit an int64_t */
+    mv_value v = mv_int_from_u64(i < 0 ? 0 - (uint64_t)i : (uint64_t)i);
+    v.as.integer.negative = i < 0;
+    return v;
+}
+
+static inline mv_value mv_float(double d)
+{
+    mv_value v = mv_none();
+    v.kind = MV_FLOAT;
+    v.as.real = d;
+    return v;
+}
+
+static inline mv_value mv_ellipsis(void)
+{
+    mv_value v = mv_none();
+    v.kind = MV_ELLIPSIS;
+    return v;
+}
+
 /* A new reference to obj. */
 mv_value mv_object_value(mv_object *obj);
 

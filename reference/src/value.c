@@ -28,63 +28,6 @@
 
 /* ---- constructors that cannot fail -------------------------------- */
 
-mv_value mv_none(void)
-{
-    mv_value v;
-    memset(&v, 0, sizeof v);
-    v.kind = MV_NONE;
-    return v;
-}
-
-mv_value mv_bool(bool b)
-{
-    mv_value v = mv_none();
-    v.kind = MV_BOOL;
-    v.as.boolean = b;
-    return v;
-}
-
-mv_value mv_int_from_i64(int64_t i)
-{
-    mv_value v = mv_none();
-    v.kind = MV_INT;
-    v.as.integer.negative = i < 0;
-    /* negate in unsigned arithmetic: -INT64_MIN does not fit an int64_t */
-    v.as.integer.magnitude = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
-    return v;
-}
-
-mv_value mv_int_from_u64(uint64_t u)
-{
-    mv_value v = mv_none();
-    v.kind = MV_INT;
-    v.as.integer.magnitude = u;
-    return v;
-}
-
-mv_value mv_float(double d)
-{
-    mv_value v = mv_none();
-    v.kind = MV_FLOAT;
-    v.as.real = d;
-    return v;
-}
-
-mv_value mv_ellipsis(void)
-{
-    mv_value v = mv_none();
-    v.kind = MV_ELLIPSIS;
-    return v;
-}
-
-mv_value mv_object_owned(mv_object *obj)
-{
-    mv_value v = mv_none();
-    v.kind = MV_OBJECT;
-    v.as.object = obj;
-    return v;
-}
-
 mv_value mv_object_value(mv_object *obj)
 {
     mv_object_incref(obj);

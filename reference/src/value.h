@@ -8,8 +8,14 @@
 #include "mvint.h"
 
 /* obj as a value that takes over the caller's reference; mv_object_value()
-   is the one that adds a reference. */
-mv_value mv_object_owned(mv_object *obj);
+   is the one that adds a reference.  Inline, as mvref.h's constructors. */
+static inline mv_value mv_object_owned(mv_object *obj)
+{
+    mv_value v = mv_none();
+    v.kind = MV_OBJECT;
+    v.as.object = obj;
+    return v;
+}
 
 bool mv_is_index(const mv_value *v);         /* has __index__: int, bool */
 /* operator.index(v) as a Py_ssize_t: TypeError for non-ints; for ints out
