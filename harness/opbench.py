@@ -30,7 +30,9 @@ It is written as SVG (harness/svgchart.py) beside the results' JSON.
     --max-size S   the largest buffer of the slicing chart (default 1G)
     --mvref DIR    the directory of the mvref module (default build/python)
     --only GLOB    only the rows whose key matches (repeatable)
-    --out DIR      where ops.json and slicing.svg go (default build/bench)
+    --out DIR      where the results (JSON) and the chart (SVG) go
+                   (default: build/bench/ops.json and build/bench/slicing.svg)
+    --no-chart     the table alone
 """
 
 from __future__ import annotations
@@ -269,13 +271,20 @@ def loops_for(way: Way) -> int:
     return n
 
 
+CHEAP_ROUND_SECONDS = 0.05   # a row whose rounds are this quick gets 4x the rounds
+
+
 def measure(row: Row, repeat: int, budget: float) -> Result:
-    """Best of `repeat` rounds, each a sample of every way in turn."""
+    """Best of `repeat` rounds, each a sample of every way in turn (four
+    times as many for a quick row: noise of a busy machine is the larger
+    there, and rounds are cheap)."""
     impls = [i for i in IMPLS if i in row.ways]
     loops = {i: loops_for(row.ways[i]) for i in impls}
     samples: dict[str, list[float]] = {i: [] for i in impls}
     started = time.monotonic()
-    for r in range(repeat):
+    for r in range(4 * repeat):
+        if r == repeat and time.monotonic() - started > CHEAP_ROUND_SECONDS * repeat:
+            break
         order = impls[r % len(impls):] + impls[:r % len(impls)]
         for i in order:
             gc.disable()
@@ -295,6 +304,16 @@ def measure(row: Row, repeat: int, budget: float) -> Result:
         res.target = row.target.text
         res.met = row.target.met(res.ratio)
     return res
+
+
+def loop_overhead() -> float:
+    """Seconds per turn of the loops the quick rows are timed with, empty."""
+    def run(n: int) -> None:
+        for _ in range(n):
+            pass
+    way = Way(lambda: None, run)
+    n = loops_for(way)
+    return min(sample(way, n) for _ in range(20))
 
 
 def comparable(r: object) -> object:
@@ -402,14 +421,16 @@ def main(argv: list[str]) -> int:
     repeat = 15 if args.long else args.repeat
     budget = ROW_BUDGET_SECONDS * (4 if args.long else 1)
     load = os.getloadavg()[0]
+    busy = " (a busy machine: ratios, not times, are the result)" if load > 1 else ""
     print(f"memoryview operations: builtin vs mvref ({mvref.__file__}) vs the physical "
           f"reference, best of {repeat} interleaved rounds; load average {load:.1f} on "
-          f"{os.cpu_count()} cores{' (a busy machine: ratios, not times, are the result)' if load > 1 else ''}")
+          f"{os.cpu_count()} cores{busy}")
     print("memory reused: big buffers made once; malloc never maps fresh pages, nor does Python "
           f"({', '.join(f'{k}={v}' for k, v in MALLOC_ENV.items())}), since each page "
           "touched for the first time costs a fault (~15 us on a VM)")
-    print(f"fast paths: {'off (MVREF_GENERIC=1)' if os.environ.get('MVREF_GENERIC') == '1' else 'on'}",
-          flush=True)
+    print(f"fast paths: {'off (MVREF_GENERIC=1)' if not mvref._fast_paths() else 'on'}; "
+          f"the rows of nanoseconds time a Python loop around the operation, whose "
+          f"own turn ({fmt_time(loop_overhead())}, empty) is in every column", flush=True)
     results, wrong = [], []
     for row in rows(mvref.memoryview, np):
         if args.only and not any(fnmatch.fnmatch(row.key, g) for g in args.only):
@@ -425,7 +446,7 @@ def main(argv: list[str]) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     report = {"python": sys.version.split()[0], "machine": platform.machine(),
               "load_average": load, "cores": os.cpu_count(), "repeat": repeat,
-              "malloc": MALLOC_ENV, "generic": os.environ.get("MVREF_GENERIC") == "1",
+              "malloc": MALLOC_ENV, "fast_paths": mvref._fast_paths(),
               "rows": [asdict(r) for r in results]}
     if not args.no_chart:
         from . import svgchart

@@ -202,7 +202,7 @@ int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out)
     return unsupported(o);
 }
 
-/* ---- keys ------------------------------------------------------------------------ */
+/* ---- keys ---------------------------------------------------------------- */
 
 /* m[a:b:c]: the library borrows a key and never clears it (mvref.h,
    section 2), so a slice's three parts can live in the caller's `parts`
@@ -450,7 +450,7 @@ PyObject *mvpy_from_value(const mv_value *v)
     return NULL;
 }
 
-/* ---- the host allocates --------------------------------------------------------- */
+/* ---- the host allocates -------------------------------------------------- */
 
 /* The bytes and str results the library makes are made here, as CPython
    objects, so that the library writes the items once, straight into the

@@ -236,7 +236,7 @@ LIBRARY_METHOD(m_count, "count")
 LIBRARY_METHOD(m_index, "index")
 LIBRARY_METHOD(m_release_buffer, "__release_buffer__")
 
-/* ---- tolist, streamed ---------------------------------------------------------- */
+/* ---- tolist, streamed ---------------------------------------------------- */
 
 /* The lists m.tolist() makes, built as the library hands them over
    (mv_call_to): the lists begun and not yet ended, the innermost last,
@@ -471,8 +471,8 @@ static PyMethodDef view_methods[] = {
      "(Python 3.14+)."},
     {"index", FN(m_index), FAST, "Return the index of the first occurrence of "
      "a value (Python 3.14+)."},
-    {"__buffer__", FN(m_buffer), FAST, "Return a buffer object that exposes the "
-     "underlying memory of the object (Python 3.12+)."},
+    {"__buffer__", FN(m_buffer), FAST, "Return a buffer object that exposes "
+     "the underlying memory of the object (Python 3.12+)."},
     {"__release_buffer__", FN(m_release_buffer), FAST, "Release the buffer "
      "object that exposes the underlying memory of the object (Python 3.12+)."},
     {"_from_flags", FN(m_from_flags), KW | METH_CLASS, "Create a new "

@@ -277,7 +277,8 @@ static bool compare_fast_rec(char code, mv_ssize size, const mv_buffer *v,
     for (mv_ssize i = 0; i < v->shape[dim]; i++)
         if (!compare_fast_rec(code, size, v,
                               mv_adjust_ptr(v, pv + i * v->strides[dim], dim),
-                              w, mv_adjust_ptr(w, pw + i * w->strides[dim], dim),
+                              w,
+                              mv_adjust_ptr(w, pw + i * w->strides[dim], dim),
                               dim + 1))
             return false;
     return true;

@@ -175,7 +175,7 @@ static void copy_rec(const mv_buffer *dst, unsigned char *dptr,
                  dim + 1);
 }
 
-/* ---- copying items, sooner (fast paths: mvint.h's MV_FAST) ---------------- */
+/* ---- copying items, sooner (fast paths: mvint.h's MV_FAST) ------------ */
 
 /* Whether dimension dim of b steps over items, not over pointer slots. */
 static bool direct(const mv_buffer *b, int dim)
@@ -242,11 +242,13 @@ static bool transposing(const mv_buffer *dst, const mv_buffer *src, int dim)
 enum { TILE = 64 };
 
 static void copy_tiles(const mv_buffer *dst, unsigned char *dptr,
-                       const mv_buffer *src, const unsigned char *sptr, int dim)
+                       const mv_buffer *src, const unsigned char *sptr,
+                       int dim)
 {
-    /* o: the outer dimension of the pair, i: the inner one (dst's packed) */
-    int i = span(dst->strides[dim]) < span(dst->strides[dim + 1]) ? dim : dim + 1;
-    int o = 2 * dim + 1 - i;
+    /* i: the inner dimension of the pair (dst's packed), o: the other */
+    bool first = span(dst->strides[dim]) < span(dst->strides[dim + 1]);
+    int i = first ? dim : dim + 1;
+    int o = first ? dim + 1 : dim;
     mv_ssize no = dst->shape[o], ni = dst->shape[i];
     mv_ssize tile = dst->itemsize < TILE / 8 ? TILE / dst->itemsize : 8;
 

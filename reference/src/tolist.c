@@ -87,7 +87,7 @@ int mv_view_tolist(mv_view *v, mv_value *result, mv_error *err)
     return tolist_rec(v->base.cfg, code, b, b->buf, 0, result, err);
 }
 
-/* ---- streamed to a host (mvref.h, section 9) ------------------------------ */
+/* ---- streamed to a host (mvref.h, section 9) -------------------------- */
 
 /* tolist_rec's walk, fast: each list and item handed to the sink as it is
    made (TOLIST-001, TOLIST-003, TOLIST-004). */
