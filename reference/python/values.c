@@ -88,34 +88,51 @@ static int int_value(PyObject *o, mv_value *out)
     return status < 0 ? mvpy_raise_int(&err) : 0;
 }
 
+/* A str or bytes whose data stays where it is, in the CPython object
+   `holder`, which the value holds a reference to (its `host`: mvref.h,
+   section 5), and which mv_value_clear() lets go of: no copy is made. */
+static void held_text(mv_kind kind, const char *data, Py_ssize_t n,
+                      PyObject *holder, mv_value *out)
+{
+    *out = mv_none();
+    out->kind = kind;
+    if (kind == MV_STR) {
+        out->as.str.data = (char *)data;
+        out->as.str.len = (size_t)n;
+        out->as.str.host = holder;
+    } else {
+        out->as.bytes.data = (unsigned char *)data;
+        out->as.bytes.len = (size_t)n;
+        out->as.bytes.host = holder;
+    }
+}
+
+/* A str's UTF-8, which CPython keeps in the str once asked for; a str
+   with a lone surrogate (which UTF-8 proper refuses) encoded with them. */
 static int str_value(PyObject *o, mv_value *out)
 {
     Py_ssize_t n;
-    const char *text = PyUnicode_AsUTF8AndSize(o, &n);   /* kept by o */
+    const char *text = PyUnicode_AsUTF8AndSize(o, &n);
     PyObject *utf8;
-    mv_error err;
-    int status;
 
-    if (text != NULL)
-        return mv_str_new(out, text, (size_t)n, &err) < 0
-               ? mvpy_raise_int(&err) : 0;
-    PyErr_Clear();   /* a lone surrogate, which UTF-8 proper refuses */
+    if (text != NULL) {
+        Py_INCREF(o);
+        held_text(MV_STR, text, n, o, out);
+        return 0;
+    }
+    PyErr_Clear();
     utf8 = PyUnicode_AsEncodedString(o, "utf-8", "surrogatepass");
     if (utf8 == NULL)
         return -1;
-    status = mv_str_new(out, PyBytes_AS_STRING(utf8),
-                        (size_t)PyBytes_GET_SIZE(utf8), &err);
-    Py_DECREF(utf8);
-    return status < 0 ? mvpy_raise_int(&err) : 0;
+    held_text(MV_STR, PyBytes_AS_STRING(utf8), PyBytes_GET_SIZE(utf8), utf8,
+              out);
+    return 0;
 }
 
 static int bytes_value(PyObject *o, mv_value *out)
 {
-    mv_error err;
-
-    if (mv_bytes_new(out, (const unsigned char *)PyBytes_AS_STRING(o),
-                     (size_t)PyBytes_GET_SIZE(o), &err) < 0)
-        return mvpy_raise_int(&err);
+    Py_INCREF(o);
+    held_text(MV_BYTES, PyBytes_AS_STRING(o), PyBytes_GET_SIZE(o), o, out);
     return 0;
 }
 
