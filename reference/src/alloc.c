@@ -137,10 +137,9 @@ static mv_host_allocator host_allocator;
 
 void mv_host_allocator_set(const mv_host_allocator *a)
 {
-    if (a != NULL)
-        host_allocator = *a;
-    else
-        memset(&host_allocator, 0, sizeof host_allocator);
+    static const mv_host_allocator library_heap;   /* all NULL */
+
+    host_allocator = a != NULL ? *a : library_heap;
 }
 
 bool mv_host_allocates(void)

@@ -39,7 +39,7 @@ bool mv_fast_paths(void)
 {
     if (fast_state < 0) {
         const char *generic = getenv("MVREF_GENERIC");
-        fast_state = !(generic != NULL && strcmp(generic, "1") == 0);
+        mv_fast_paths_set(!(generic != NULL && strcmp(generic, "1") == 0));
     }
     return fast_state != 0;
 }

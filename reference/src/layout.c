@@ -194,10 +194,24 @@ static inline void copy_strided(unsigned char *dptr, mv_ssize dstep,
         memcpy(dptr, sptr, size);
 }
 
+/* Whether an item of this size moves in one instruction. */
+static bool word_sized(mv_ssize itemsize)
+{
+    return itemsize == 1 || itemsize == 2 || itemsize == 4 || itemsize == 8;
+}
+
+/* Whether a row of either side is packed. */
+static bool packed_rows(const mv_buffer *dst, const mv_buffer *src, int dim)
+{
+    return dst->strides[dim] == dst->itemsize
+           && src->strides[dim] == src->itemsize;
+}
+
 /* TOBYTES-001, ASSIGN-005: one row of a block (its last dimension), when
    it holds no pointers: a single memcpy where both sides are packed, else
-   a loop over items of a constant size where the size is a machine
-   word's, so that no item costs a call of memcpy. */
+   a loop over items whose size is a constant, so that no item costs a
+   call of memcpy.
+   Assumes rows are packed, or items word-sized (copy_items sees to it). */
 static void copy_row(unsigned char *dptr, mv_ssize dstep,
                      const unsigned char *sptr, mv_ssize sstep, mv_ssize n,
                      mv_ssize itemsize)
@@ -210,8 +224,9 @@ static void copy_row(unsigned char *dptr, mv_ssize dstep,
     case 1: copy_strided(dptr, dstep, sptr, sstep, n, 1); break;
     case 2: copy_strided(dptr, dstep, sptr, sstep, n, 2); break;
     case 4: copy_strided(dptr, dstep, sptr, sstep, n, 4); break;
-    case 8: copy_strided(dptr, dstep, sptr, sstep, n, 8); break;
-    default: copy_strided(dptr, dstep, sptr, sstep, n, (size_t)itemsize);
+    default:
+        assert(itemsize == 8);
+        copy_strided(dptr, dstep, sptr, sstep, n, 8);
     }
 }
 
@@ -227,7 +242,7 @@ static uint64_t span(mv_ssize stride)
 static bool transposing(const mv_buffer *dst, const mv_buffer *src, int dim)
 {
     if (dst->shape[dim] < 2 || dst->shape[dim + 1] < 2 || !direct(dst, dim)
-        || !direct(src, dim))
+        || !direct(src, dim) || !word_sized(dst->itemsize))
         return false;
     return (span(dst->strides[dim + 1]) < span(dst->strides[dim]))
            != (span(src->strides[dim + 1]) < span(src->strides[dim]));
@@ -287,13 +302,15 @@ static void copy_fast_rec(const mv_buffer *dst, unsigned char *dptr,
 }
 
 /* Every item of src to its place in dst (copy_rec), by the fast walk when
-   neither side has pointers in its last dimension. */
+   neither side has pointers in its last dimension, and its rows are packed
+   or its items word-sized (others, '3s', go item by item). */
 static void copy_items(const mv_buffer *dst, unsigned char *dptr,
                        const mv_buffer *src, unsigned char *sptr)
 {
     int last = dst->ndim - 1;
 
-    if (MV_FAST() && last >= 0 && direct(dst, last) && direct(src, last))
+    if (MV_FAST() && last >= 0 && direct(dst, last) && direct(src, last)
+        && (word_sized(dst->itemsize) || packed_rows(dst, src, last)))
         copy_fast_rec(dst, dptr, src, sptr, 0);
     else
         copy_rec(dst, dptr, src, sptr, 0);
