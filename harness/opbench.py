@@ -428,7 +428,8 @@ def main(argv: list[str]) -> int:
     print("memory reused: big buffers made once; malloc never maps fresh pages, nor does Python "
           f"({', '.join(f'{k}={v}' for k, v in MALLOC_ENV.items())}), since each page "
           "touched for the first time costs a fault (~15 us on a VM)")
-    print(f"fast paths: {'off (MVREF_GENERIC=1)' if not mvref._fast_paths() else 'on'}; "
+    fast = mvref._fast_paths() if hasattr(mvref, "_fast_paths") else None
+    print(f"fast paths: {({True: 'on', False: 'off', None: 'none'})[fast]}; "
           f"the rows of nanoseconds time a Python loop around the operation, whose "
           f"own turn ({fmt_time(loop_overhead())}, empty) is in every column", flush=True)
     results, wrong = [], []
@@ -446,7 +447,7 @@ def main(argv: list[str]) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     report = {"python": sys.version.split()[0], "machine": platform.machine(),
               "load_average": load, "cores": os.cpu_count(), "repeat": repeat,
-              "malloc": MALLOC_ENV, "fast_paths": mvref._fast_paths(),
+              "malloc": MALLOC_ENV, "fast_paths": fast,
               "rows": [asdict(r) for r in results]}
     if not args.no_chart:
         from . import svgchart
