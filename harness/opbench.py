@@ -33,6 +33,7 @@ It is written as SVG (harness/svgchart.py) beside the results' JSON.
     --out DIR      where the results (JSON) and the chart (SVG) go
                    (default: build/bench/ops.json and build/bench/slicing.svg)
     --no-chart     the table alone
+    --before FILE  an earlier run's results (JSON): its ratios in a column
 """
 
 from __future__ import annotations
@@ -338,17 +339,32 @@ def fmt_time(s: float) -> str:
     return f"{s / 1e-9:.3g} ns"
 
 
-def table(results: list[Result]) -> str:
+def table(results: list[Result], before: dict[str, float] | None = None) -> str:
+    """The rows as text; with `before` (ratios by row key, from an earlier
+    run's JSON), the earlier ratio beside each."""
+    was = f" {'before':>8}" if before is not None else ""
     head = (f"{'operation':<52} {'builtin':>9} {'mvref':>9} {'physical':>9} "
-            f"{'mvref/builtin':>13} {'target':>11}  ok")
+            f"{'mvref/builtin':>13}{was} {'target':>11}  ok")
     out = [head, "-" * len(head)]
     for r in results:
         phys = fmt_time(r.seconds["physical"]) if "physical" in r.seconds else "-"
         ok = "" if r.met is None else ("yes" if r.met else "NO")
+        then = ""
+        if before is not None:
+            then = f" {before[r.key]:>7.2f}x" if r.key in before else f" {'-':>8}"
         out.append(f"{r.title[:52]:<52} {fmt_time(r.seconds['builtin']):>9} "
-                   f"{fmt_time(r.seconds['mvref']):>9} {phys:>9} {r.ratio:>12.2f}x "
-                   f"{r.target:>11}  {ok}")
+                   f"{fmt_time(r.seconds['mvref']):>9} {phys:>9} {r.ratio:>12.2f}x"
+                   f"{then} {r.target:>11}  {ok}")
     return "\n".join(out)
+
+
+def ratios_of(path: Path) -> dict[str, float]:
+    """Each row's ratio mvref / builtin in an earlier run's JSON."""
+    try:
+        rows_ = json.loads(path.read_text())["rows"]
+        return {r["key"]: r["ratio"] for r in rows_}
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise SystemExit(f"opbench: cannot read the ratios of {path}: {e}") from None
 
 
 # --------------------------------------------------------------- chart ---
@@ -401,6 +417,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--only", action="append", default=[])
     p.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
     p.add_argument("--no-chart", action="store_true")
+    p.add_argument("--before", type=Path, help="an earlier run's JSON: its ratios beside")
     return p.parse_args(argv)
 
 
@@ -443,7 +460,7 @@ def main(argv: list[str]) -> int:
         print(table(results[-1:]).splitlines()[-1], flush=True)
         row.ways.clear()
     print()
-    print(table(results))
+    print(table(results, ratios_of(args.before) if args.before else None))
     args.out.mkdir(parents=True, exist_ok=True)
     report = {"python": sys.version.split()[0], "machine": platform.machine(),
               "load_average": load, "cores": os.cpu_count(), "repeat": repeat,
