@@ -200,7 +200,7 @@ static bool word_sized(mv_ssize itemsize)
     return itemsize == 1 || itemsize == 2 || itemsize == 4 || itemsize == 8;
 }
 
-/* Whether a row of either side is packed. */
+/* Whether the rows (dimension dim) of both sides are packed. */
 static bool packed_rows(const mv_buffer *dst, const mv_buffer *src, int dim)
 {
     return dst->strides[dim] == dst->itemsize
@@ -250,10 +250,11 @@ static bool transposing(const mv_buffer *dst, const mv_buffer *src, int dim)
 
 /* TOBYTES-003: the last two dimensions of a transposing copy.  Row by
    row, one side would move across memory at every item, and use one item
-   of each cache line it loads; so the copy goes by tiles of about TILE
-   bytes square (cache blocking), whose lines on both sides stay in the
-   cache until the tile is done.  Within a tile, the inner loop writes
-   along dst's packed dimension: stores that stride are the dearer. */
+   of each cache line it loads; so the copy goes by tiles, square, each
+   side TILE bytes of items (8 items at least), whose lines on both sides
+   stay in the cache until the tile is done (cache blocking).  Within a
+   tile, the inner loop writes along dst's packed dimension: stores that
+   stride are the dearer. */
 enum { TILE = 64 };
 
 static void copy_tiles(const mv_buffer *dst, unsigned char *dptr,
