@@ -45,11 +45,6 @@
 #include "value.h"
 #include "view.h"
 
-mv_value mv_view_value(mv_view *v)
-{
-    return mv_object_owned(&v->base);
-}
-
 /* ---- managed buffers ------------------------------------------------------ */
 
 /* Give a loan back to its lender; the loan's reference stays with the
@@ -187,7 +182,7 @@ static int view_new(mv_managed *mb, const mv_buffer *src, int room,
     v = mv_alloc(sizeof *v + 3 * (size_t)room * sizeof v->layout[0]);
     if (v == NULL)
         return mv_no_memory(err);
-    memset(v, 0, sizeof *v);   /* the arrays are written up to ndim */
+    /* every field is set below; the arrays up to ndim (init_layout) */
     v->room = room;
     v->shape = v->layout;
     v->strides = v->layout + room;
@@ -205,7 +200,11 @@ static int view_new(mv_managed *mb, const mv_buffer *src, int room,
     v->view.strides = v->strides;
     v->view.suboffsets = src->suboffsets ? v->suboffsets : NULL;
     init_layout(v, src);
+    v->exports = 0;
+    v->hashed = v->host_hashed = false;
     v->hash_key = mv_none();
+    v->host_hash = 0;
+    v->flags = 0;
     mv_view_init_flags(v);
     *out = v;
     return 0;

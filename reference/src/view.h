@@ -7,6 +7,7 @@
 #include "mvint.h"
 #include "layout.h"
 #include "refcount.h"
+#include "value.h"
 
 typedef struct mv_managed {
     long refcount;           /* views pointing at this struct */
@@ -39,7 +40,11 @@ struct mv_view {
     mv_ssize layout[];       /* 3 * room: shape, strides, suboffsets */
 };
 
-mv_value mv_view_value(mv_view *v);       /* takes v's reference */
+/* v as a value, taking v's reference (inline: see mvref.h's constructors) */
+static inline mv_value mv_view_value(mv_view *v)
+{
+    return mv_object_owned(&v->base);
+}
 /* A new view on the same managed buffer as base, with its layout, and
    room for `room` dimensions at least (a cast's; 0: base's). */
 int mv_view_derive(mv_view *base, int room, mv_view **out, mv_error *err);
