@@ -137,7 +137,13 @@ int mvpy_args_from(PyObject *args, PyObject *kwargs, mvpy_mode mode,
                    mvpy_scratch *s, mvpy_args *out);
 int mvpy_args_vector(PyObject *const *args, size_t nargsf, PyObject *kwnames,
                      mvpy_mode mode, mvpy_scratch *s, mvpy_args *out);
-mv_args mvpy_args_view(const mvpy_args *a);
+/* The library's view of them (inline: a struct returned from another
+   file is built and copied back whole, which stalls the processor). */
+static inline mv_args mvpy_args_view(const mvpy_args *a)
+{
+    mv_args view = { a->args, a->nargs, a->kwargs, a->nkwargs };
+    return view;
+}
 void mvpy_args_clear(mvpy_args *a);
 
 /* ---- view.c ---------------------------------------------------------------- */

@@ -336,12 +336,6 @@ error:
     return -1;
 }
 
-mv_args mvpy_args_view(const mvpy_args *a)
-{
-    mv_args view = { a->args, a->nargs, a->kwargs, a->nkwargs };
-    return view;
-}
-
 void mvpy_args_clear(mvpy_args *a)
 {
     for (size_t i = 0; a->args && i < a->nargs; i++)
@@ -411,7 +405,8 @@ static PyObject *object_of(const mv_value *v)
     PyObject *obj;
 
     if (mv_object_type(v->as.object) == MV_TYPE_MEMORYVIEW) {
-        copy = mv_object_value(v->as.object);
+        copy = *v;   /* a reference of its own, for the wrapper to take */
+        mv_object_incref(copy.as.object);
         return mvpy_view_wrap(&copy);
     }
     if (mv_object_type(v->as.object) == MV_TYPE_ITERATOR) {
