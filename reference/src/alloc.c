@@ -137,7 +137,7 @@ static mv_host_allocator host_allocator;
 
 void mv_host_allocator_set(const mv_host_allocator *a)
 {
-    static const mv_host_allocator library_heap;   /* all NULL */
+    static const mv_host_allocator library_heap = { NULL, NULL, NULL };
 
     host_allocator = a != NULL ? *a : library_heap;
 }
