@@ -200,18 +200,10 @@ static bool word_sized(mv_ssize itemsize)
     return itemsize == 1 || itemsize == 2 || itemsize == 4 || itemsize == 8;
 }
 
-/* Whether the rows (dimension dim) of both sides are packed. */
-static bool packed_rows(const mv_buffer *dst, const mv_buffer *src, int dim)
-{
-    return dst->strides[dim] == dst->itemsize
-           && src->strides[dim] == src->itemsize;
-}
-
 /* TOBYTES-001, ASSIGN-005: one row of a block (its last dimension), when
    it holds no pointers: a single memcpy where both sides are packed, else
    a loop over items whose size is a constant, so that no item costs a
-   call of memcpy.
-   Assumes rows are packed, or items word-sized (copy_items sees to it). */
+   call of memcpy.  Assumes items are word-sized (copy_items sees to it). */
 static void copy_row(unsigned char *dptr, mv_ssize dstep,
                      const unsigned char *sptr, mv_ssize sstep, mv_ssize n,
                      mv_ssize itemsize)
@@ -242,7 +234,7 @@ static uint64_t span(mv_ssize stride)
 static bool transposing(const mv_buffer *dst, const mv_buffer *src, int dim)
 {
     if (dst->shape[dim] < 2 || dst->shape[dim + 1] < 2 || !direct(dst, dim)
-        || !direct(src, dim) || !word_sized(dst->itemsize))
+        || !direct(src, dim))
         return false;
     return (span(dst->strides[dim + 1]) < span(dst->strides[dim]))
            != (span(src->strides[dim + 1]) < span(src->strides[dim]));
@@ -303,15 +295,15 @@ static void copy_fast_rec(const mv_buffer *dst, unsigned char *dptr,
 }
 
 /* Every item of src to its place in dst (copy_rec), by the fast walk when
-   neither side has pointers in its last dimension, and its rows are packed
-   or its items word-sized (others, '3s', go item by item). */
+   its items are word-sized (others, '3s', go item by item) and neither
+   side has pointers in its last dimension. */
 static void copy_items(const mv_buffer *dst, unsigned char *dptr,
                        const mv_buffer *src, unsigned char *sptr)
 {
     int last = dst->ndim - 1;
 
-    if (MV_FAST() && last >= 0 && direct(dst, last) && direct(src, last)
-        && (word_sized(dst->itemsize) || packed_rows(dst, src, last)))
+    if (MV_FAST() && last >= 0 && word_sized(dst->itemsize)
+        && direct(dst, last) && direct(src, last))
         copy_fast_rec(dst, dptr, src, sptr, 0);
     else
         copy_rec(dst, dptr, src, sptr, 0);
