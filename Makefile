@@ -8,7 +8,9 @@
 #   make cases         regenerate conformance/ from spec/ on every CPython here
 #                      (Debian's, pyenv's, and Pyodide's 32-bit CPython 3.14)
 #   make impls         install PyPy, Pyodide, MicroPython and Brython, pinned
-#   make matrix        every implementation installed, as a table and an HTML page
+#   make matrix        every implementation installed, as a table and an HTML page,
+#                      gated on conformance/expectations/ (make matrix-expectations
+#                      rewrites those files)
 #   make bench         cases per second of the reference and CPython adapters,
 #                      and what each memoryview operation costs, builtin vs
 #                      mvref vs the physical reference (build/bench/: results
@@ -16,6 +18,8 @@
 #   make cpython-tests CPython's own test_memoryview and test_buffer, on mvref,
 #                      for every CPython here (conformance/cpython-tests.toml)
 #   make mvrefs        mvref built for every CPython here (build/python-<version>)
+#   make exporters     the exporter's contract (spec chapter 16) checked on the
+#                      real exporters, on every interpreter here: a table
 #
 # Each target first makes sure the Debian packages it needs are installed
 # (harness/bin/deps), then picks a Python that has what it needs
@@ -36,11 +40,13 @@ IMPLS ?= reference mvref cpython
 
 include reference/build.mk
 include reference/python/build.mk
+# Optional: the checks build copies of the tree that hold only reference/.
+-include harness/exporter/build.mk
 
 .PHONY: all deps-core deps-test deps-checks deps-browser deps-cpython-tests \
         reference conformance \
-        check test cases matrix bench bench-harness bench-ops clean checks impls mvref \
-        mvrefs cpython-tests
+        check test cases matrix matrix-expectations bench bench-harness bench-ops clean \
+        checks impls mvref mvrefs cpython-tests exporter-modules exporters
 
 all: reference
 
@@ -82,6 +88,20 @@ mvrefs: deps-core
 cpython-tests: deps-cpython-tests
 	$(PY) -m harness.cpython_tests $(ARGS)
 
+# mvspec_exporter (harness/exporter/: the exporter checker and the exporter
+# of any layout) for every interpreter here: Debian's python3, pyenv's
+# CPythons 3.9+, pypy3; one make run each (harness/exporter/build.mk).
+exporter-modules: deps-core
+	@for py in $$($(PY) -m harness.exporters pythons); do \
+	  $(MAKE) --no-print-directory EXPORTER_PYTHON=$$py exporter-module || exit 1; \
+	done
+
+# The real exporters (harness/exporter/catalogue.py) on every interpreter:
+# a table of rules kept and broken, build/exporters/results.json; fails on a
+# violation conformance/expectations/exporters.txt does not list.
+exporters: impls exporter-modules mvref
+	$(PY) -m harness exporters $(ARGS)
+
 # PROFILE=full: the nightly suite, generated and recorded afresh into build/.
 PROFILE ?= default
 ifeq ($(PROFILE),default)
@@ -104,12 +124,19 @@ cases: deps-core impls
 # impls: the tests run every implementation's adapter, never skip them.
 # deps-checks: tests/test_checks_catch.py runs each check on a planted fault,
 # and tests/test_mvref.py runs mvref under valgrind.
-test: reference deps-test deps-browser deps-checks impls
+# exporter-modules: tests/test_exporter.py checks exporters on every interpreter.
+test: reference deps-test deps-browser deps-checks impls exporter-modules
 	MVSPEC_REQUIRE_IMPLS=1 $(PYTEST) -q tests $(PYTEST_ARGS)
 
-# Every implementation installed: terminal table, results, HTML matrix.
+# Every implementation installed: terminal table, results, HTML matrix,
+# each column held to its checked-in conformance/expectations/<name>.txt
+# exactly (a result that moves either way fails until the file says so).
 matrix: reference impls
-	$(PY) -m harness matrix $(ARGS)
+	$(PY) -m harness matrix --gate $(ARGS)
+
+# Rewrite those files from a run of the matrix (review the diff).
+matrix-expectations: reference impls
+	$(PY) -m harness matrix --update-expectations $(ARGS)
 
 # Cases per second of each adapter, side by side in one run.
 bench-harness: reference

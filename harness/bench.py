@@ -9,6 +9,7 @@ comparison is made: this measures the adapter, not the harness. Best of
 
 from __future__ import annotations
 
+import selectors
 import subprocess
 import threading
 import time
@@ -16,10 +17,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .impls import Impl
-from .runner import parse_hello, wire_line
+from .runner import AdapterError, Hello, parse_hello, wire_line
 from .session import why_unsupported
 
 STALL_SECONDS = 10.0
+HELLO_SECONDS = 60.0
 
 
 class BenchError(RuntimeError):
@@ -47,11 +49,23 @@ class Row:
         return TARGETS.get(self.implementation)
 
 
+def read_hello(proc: subprocess.Popen, seconds: float = HELLO_SECONDS) -> Hello:
+    """The adapter's hello line, waited for at most `seconds`."""
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        if not sel.select(seconds):
+            raise BenchError(f"no hello line within {seconds:g} s")
+    try:
+        return parse_hello(proc.stdout.readline(1 << 20))
+    except AdapterError as e:
+        raise BenchError(str(e)) from None
+
+
 def one_pass(impl: Impl, cases: list[dict]) -> tuple[str, int, float]:
     proc = subprocess.Popen(impl.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, env=impl.env)
     try:
-        hello = parse_hello(proc.stdout.readline())
+        hello = read_hello(proc)
         todo = [c for c in cases if why_unsupported(c, hello) is None]
         payload = b"".join(wire_line(c) for c in todo)
 

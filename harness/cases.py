@@ -1,8 +1,17 @@
 """Reading and writing the recorded case files of conformance/.
 
-A case file is data and is checked as such: a line that is not JSON, not an
-object, or lacks a field gets an error naming the file and line, and nothing
-in it is ever executed.
+A case file is data and is checked as such, all of it, before anything runs:
+each line must be UTF-8 JSON (no NaN literal) and a case as the one schema
+of the format says (spec/protocol.schema.json: every field, every op and its
+operands, every value and expected outcome), and then what a schema cannot
+say: unique ids, the area in the id matching the file, as many outcomes as
+steps, oracles that oracles.json lists. The first problem is an error naming
+the file and line (`CaseFileError`, exit status 2 from every command), and
+nothing in a case is ever executed. Every tool reads cases here.
+
+Lines are split on "\n" alone, and the writer escapes the characters that
+str.splitlines would also split on (U+0085, U+2028, U+2029; the others are
+controls, which JSON escapes anyway), so any reader reads them back.
 """
 
 from __future__ import annotations
@@ -12,6 +21,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
+
+from .schema import SCHEMA, SchemaError
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFORMANCE_DIR = ROOT / "conformance"
@@ -51,57 +62,115 @@ def area_of(case_id: str) -> str:
     return case_id.split("/", 1)[0]
 
 
+# Characters other than "\n" and "\r" that str.splitlines splits on and
+# JSON leaves raw (it escapes the controls below U+0020 itself).
+_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
 def dumps(obj: Any) -> str:
     """The one serialisation of the files: stable, one line, readable."""
-    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
+    text = json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
+    return _LINE_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON (a float is written {{\"float\": \"nan\"}})")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
+def loads(line: str) -> Any:
+    """One line of a case file as JSON: no NaN or Infinity, bounded nesting."""
+    try:
+        return _DECODER.decode(line)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def check_case(case: Any, where: str) -> dict:
-    if not isinstance(case, dict):
-        raise CaseFileError(f"{where}: a case is a JSON object")
-    for key, kind in (("id", str), ("rules", list), ("setup", list), ("steps", list)):
-        if not isinstance(case.get(key), kind):
-            raise CaseFileError(f"{where}: field {key!r} missing or not a {kind.__name__}")
-    if not case["steps"]:
-        raise CaseFileError(f"{where}: case {case['id']!r} has no steps")
-    for i, step in enumerate(case["steps"]):
-        if not isinstance(step, dict) or not isinstance(step.get("op"), str):
-            raise CaseFileError(f"{where}: step {i} of {case['id']!r} has no op")
-    expect = case.get("expect")
-    if expect is not None:
-        if not isinstance(expect, list):
-            raise CaseFileError(f"{where}: expect is a list of groups")
-        for g in expect:
-            if not (isinstance(g, dict) and isinstance(g.get("oracles"), list)
-                    and isinstance(g.get("outcomes"), list)
-                    and len(g["outcomes"]) == len(case["steps"])):
-                raise CaseFileError(f"{where}: malformed expect group in {case['id']!r}")
+    """A case checked against the schema and for what the schema cannot say."""
+    try:
+        SCHEMA.check("case", case)
+    except SchemaError as e:
+        what = f"case {case['id']!r}: " if isinstance(case, dict) and isinstance(case.get("id"), str) \
+            and e.where() != "id" else ""
+        raise CaseFileError(f"{where}: {what}{e}") from None
+    steps = len(case["steps"])
+    for i, g in enumerate(case.get("expect", [])):
+        if len(g["outcomes"]) != steps:
+            raise CaseFileError(f"{where}: case {case['id']!r}: expect[{i}] has "
+                                f"{len(g['outcomes'])} outcomes for {steps} steps")
     return case
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    cases = []
+def read_lines(path: Path) -> Iterable[tuple[int, str]]:
+    """(line number, text) of each non-blank line, split on "\n" only."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise CaseFileError(f"{path}: cannot read: {e}") from None
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
+    for n, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            yield n, line
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    cases = []
+    for n, line in read_lines(path):
         try:
-            case = json.loads(line)
+            case = loads(line)
         except ValueError as e:
             raise CaseFileError(f"{path}:{n}: not JSON: {e}") from None
         cases.append(check_case(case, f"{path}:{n}"))
     return cases
 
 
+_ID_FIRST = re.compile(r'\{"id": ("(?:[^"\\]|\\.)*")')
+
+
+def read_cases_by_id(directory: Path, ids: set[str]) -> dict[str, dict]:
+    """The cases of `ids` from a suite's files, each checked as read_jsonl
+    checks it, without decoding the other lines (merging the shards of the
+    227k-case suite needs the few that failed, not all of them).
+
+    A line that does not start with its id as `dumps` writes it is decoded
+    in full, so the shortcut never skips a case it should have found.
+    """
+    found: dict[str, dict] = {}
+    areas = {area_of(i) for i in ids}
+    for path in case_files(directory):
+        if path.stem not in areas:
+            continue
+        try:
+            with open(path, encoding="utf-8", newline="\n") as f:
+                for n, line in enumerate(f, 1):
+                    m = _ID_FIRST.match(line)
+                    if (m and json.loads(m.group(1)) not in ids) or not line.strip():
+                        continue
+                    try:
+                        data = json.loads(line)
+                    except ValueError as e:
+                        raise CaseFileError(f"{path}:{n}: not JSON: {e}") from None
+                    case = check_case(data, f"{path}:{n}")
+                    if case["id"] in ids:
+                        found[case["id"]] = case
+        except (OSError, UnicodeDecodeError) as e:
+            raise CaseFileError(f"{path}: cannot read: {e}") from None
+    return found
+
+
 def write_jsonl(path: Path, cases: Iterable[dict]) -> None:
+    """Write cases, each checked first: what is written can be read back."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        for case in cases:
-            f.write(dumps(case) + "\n")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+            for n, case in enumerate(cases, 1):
+                f.write(dumps(check_case(case, f"{path}:{n} (being written)")) + "\n")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(path)
 
 
@@ -119,16 +188,22 @@ class Suite:
 def read_oracles(directory: Path) -> list[Oracle]:
     path = directory / ORACLES_FILE
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
-        raise CaseFileError(f"{path}: cannot read the oracle list: {e}") from None
-    if data.get("format") != FORMAT_VERSION:
+        where = f"{path}:{e.lineno}" if isinstance(e, json.JSONDecodeError) else str(path)
+        raise CaseFileError(f"{where}: cannot read the oracle list: {e}") from None
+    if isinstance(data, dict) and data.get("format") != FORMAT_VERSION:
         raise CaseFileError(f"{path}: format {data.get('format')!r}, expected {FORMAT_VERSION}")
     try:
-        return [Oracle(o["name"], o["implementation"], o["version"], o["language"],
-                       o["platform"], tuple(o["exporters"])) for o in data["oracles"]]
-    except (KeyError, TypeError) as e:
-        raise CaseFileError(f"{path}: malformed oracle entry: {e}") from None
+        SCHEMA.check("oracles_file", data)
+    except SchemaError as e:
+        raise CaseFileError(f"{path}: {e}") from None
+    oracles = [Oracle(o["name"], o["implementation"], o["version"], o["language"],
+                      o["platform"], tuple(o["exporters"])) for o in data["oracles"]]
+    names = [o.name for o in oracles]
+    if len(set(names)) != len(names):
+        raise CaseFileError(f"{path}: an oracle is listed twice: {sorted(names)}")
+    return oracles
 
 
 def write_oracles(directory: Path, oracles: list[Oracle]) -> None:
@@ -148,15 +223,24 @@ def load_suite(directory: Path = CONFORMANCE_DIR) -> Suite:
     cases: list[dict] = []
     seen: set[str] = set()
     for path in case_files(directory):
-        for case in read_jsonl(path):
+        for n, line in read_lines(path):
+            where = f"{path}:{n}"
+            try:
+                case = check_case(loads(line), where)
+            except ValueError as e:
+                if isinstance(e, CaseFileError):
+                    raise
+                raise CaseFileError(f"{where}: not JSON: {e}") from None
             if case["id"] in seen:
-                raise CaseFileError(f"{path}: duplicate case id {case['id']!r}")
+                raise CaseFileError(f"{where}: duplicate case id {case['id']!r}")
             if area_of(case["id"]) != path.stem:
-                raise CaseFileError(f"{path}: case {case['id']!r} belongs to another area")
+                raise CaseFileError(f"{where}: case {case['id']!r} belongs to another area "
+                                    f"than {path.name}")
             for g in case.get("expect") or []:
                 unknown = set(g["oracles"]) - names
                 if unknown:
-                    raise CaseFileError(f"{path}: {case['id']!r} names unknown oracles {sorted(unknown)}")
+                    raise CaseFileError(f"{where}: case {case['id']!r} names oracles that "
+                                        f"{ORACLES_FILE} does not list: {sorted(unknown)}")
             seen.add(case["id"])
             cases.append(case)
     if not cases:
@@ -187,4 +271,4 @@ def satisfies(requires: dict | None, language: str) -> bool:
 
 
 def needed_exporters(case: dict) -> set[str]:
-    return {s.get("kind", "") for s in case["setup"]}
+    return {s["kind"] for s in case["setup"]}

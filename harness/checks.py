@@ -2,8 +2,10 @@
 
     warnings   the reference builds warning-free (-Wall -Wextra -Wpedantic
                -Werror) with gcc and with clang, and mvref (reference/python)
+               and mvspec_exporter (harness/exporter, for CPython and PyPy)
                with -Wall -Wextra -Werror
-    cppcheck   cppcheck finds nothing in the library, the driver and mvref
+    cppcheck   cppcheck finds nothing in the library, the driver, mvref and
+               mvspec_exporter
     sanitize   ASan + UBSan builds (gcc and clang), no recovery, run the
                whole default suite: every case passes, every process exits 0
     valgrind   the whole default suite through the driver under memcheck,
@@ -48,6 +50,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -280,8 +283,35 @@ WARNING_BUILDS = (("gcc", "-O0"), ("gcc", "-O1"), ("gcc", "-O2"), ("gcc", "-O3")
 MVREF_WARNING_BUILDS = (("gcc", "-O2"), ("clang", "-O2"))
 
 
+# mvspec_exporter (harness/exporter/build.mk), held to -Wall -Wextra -Werror,
+# for Debian's python3 and for PyPy's cpyext headers when pypy3 is here.
+EXPORTER_WARNING_BUILDS = (("gcc", "-O2"), ("clang", "-O2"))
+
+
+def exporter_tree(tree: Tree) -> bool:
+    """Whether the tree has mvspec_exporter (the copies of the reference
+    tests/test_checks_catch.py makes do not)."""
+    return (tree.root / "harness" / "exporter" / "build.mk").exists()
+
+
+def exporter_builds(tree: Tree, builds: tuple[tuple[str, str], ...]) -> list[Build]:
+    """The builds of mvspec_exporter, one per interpreter and compiler."""
+    pythons = [DEBIAN_PYTHON] + [p for p in [shutil.which("pypy3")] if p]
+    todo = []
+    for python in pythons if exporter_tree(tree) else []:
+        for cc, opt in builds:
+            where = f"build/warnings-exporter-{Path(python).name}-{cc}{opt.replace(' ', '')}"
+            todo.append(Build(f"mvspec_exporter {Path(python).name} {cc} {opt}",
+                              ["make", "--no-print-directory", "-s", f"EXPORTER_PYTHON={python}",
+                               f"EXPORTER_BUILD={where}", f"CC={cc}", f"CFLAGS={opt} -g",
+                               "exporter-module"],
+                              f"{where}/make.log"))
+    return todo
+
+
 def check_warnings(tree: Tree, builds: tuple[tuple[str, str], ...] = WARNING_BUILDS,
-                   mvref_builds: tuple[tuple[str, str], ...] = MVREF_WARNING_BUILDS) -> None:
+                   mvref_builds: tuple[tuple[str, str], ...] = MVREF_WARNING_BUILDS,
+                   exporter: tuple[tuple[str, str], ...] = EXPORTER_WARNING_BUILDS) -> None:
     """Every build, side by side; each one's log is build/warnings-*/make.log."""
     todo = []
     for cc, opt in builds:
@@ -293,6 +323,7 @@ def check_warnings(tree: Tree, builds: tuple[tuple[str, str], ...] = WARNING_BUI
         todo.append(Build(f"mvref {cc} {opt}",
                           make_mvref(f"{where}/pic", f"{where}/python", cc, f"{opt} -g"),
                           f"{where}/make.log"))
+    todo += exporter_builds(tree, exporter)
     build_side_by_side(tree, todo)
 
 
@@ -303,7 +334,8 @@ def check_cppcheck(tree: Tree) -> None:
     r = sh(["cppcheck", "--enable=warning,style,performance,portability", "--std=c11",
             "--inline-suppr", "--quiet", "--error-exitcode=1", "--library=python",
             "-Ireference/include", "-Ireference/src", "-Ireference/driver",
-            "-Ireference/python", "reference/src", "reference/driver", "reference/python"],
+            "-Ireference/python", "reference/src", "reference/driver", "reference/python",
+            *(["-Iharness/exporter", "harness/exporter"] if exporter_tree(tree) else [])],
            tree, check=False, capture=True)
     report = (r.stdout + r.stderr).strip()
     if r.returncode != 0 or report:

@@ -7,27 +7,40 @@
     matrix     run every implementation installed; table and HTML matrix
     bench      measure cases per second of implementations, side by side
     changes    rewrite the spec's table of version changes from the recordings
+    exporter   check an exporter against the exporter's contract (chapter 16)
+    exporters  the real exporters on every interpreter here, as a table
     oracles    list the CPythons that `record` would use
 
-Exit status of run and merge: 0 everything passed (with --gate: no new
-failure); 1 some case failed (fail, crash, timeout, protocol-error; also
-message differences under --strict-messages) -- with --gate, some case failed
-that the expectations file does not list; 2 the harness could not do its job
-(bad arguments, a malformed case or expectations file, an adapter that will
-not start).
+Exit status of run, merge and matrix:
+  0  everything passed; with --gate: nothing did worse than the expectations
+     file says; with --update-expectations: the file was written
+  1  a regression: some case failed, crashed, timed out or broke the protocol
+     (message differences too under --strict-messages); with --gate: some
+     case did worse than its expectation (a new failure, newly unsupported, a
+     claimed case not run: a missing shard); also a run that did not run
+     every case it claims
+  2  the harness could not do its job: bad arguments, a selection that
+     matches no case, a malformed case, results or expectations file, a
+     missing expectations file under --gate, shards that cannot be merged,
+     an adapter that will not start
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from . import cases as casesmod
-from . import (bench, changes, expectations, generate, impls, junit, matrix, record, report, runner,
-               select, session)
+from . import (bench, changes, expectations, exporters, generate, impls, junit, matrix, record,
+               report, runner, select, session)
+from . import scope as scopemod
 
 EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
+EXIT_HELP = __doc__[__doc__.index("Exit status"):]
 
 
 class HarnessError(Exception):
@@ -52,7 +65,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         raise HarnessError("no CPython found to record with")
     counts = record.record(argvs, Path(args.out), template_dir=Path(args.templates),
                            profile=args.profile, timeout=args.timeout,
-                           progress=record.stderr_progress)
+                           hello_timeout=args.hello_timeout, progress=record.stderr_progress)
     for area, n in counts.items():
         print(f"{area}: {n} cases")
     print(f"{sum(counts.values())} cases recorded from {len(argvs)} oracles into {args.out}")
@@ -99,45 +112,129 @@ def junit_path(args: argparse.Namespace, name: str, many: bool) -> Path | None:
     return path
 
 
-def report_run(run: session.RunResult, by_id: dict[str, dict], args: argparse.Namespace,
-               name: str, many: bool) -> int:
-    """Print, write the results and JUnit, gate; the run's exit status."""
-    results_dir = Path(args.results)
-    out = results_dir / f"{name}.json"
-    report.write_results(run, out)
-    texts = {r.id: report.failure_text(r, by_id[r.id]) for r in run.results
-             if r.status in session.FAILING or r.status == "message"}
-    jpath = junit_path(args, name, many)
+def gating(args: argparse.Namespace) -> bool:
+    return bool(args.gate or args.expectations) and not args.update_expectations
+
+
+def expectations_for(args: argparse.Namespace, name: str) -> expectations.Expectations | None:
+    """The expectations a run will gate on or update, read before it starts:
+    a missing or malformed file is an error before any case runs."""
+    if not (gating(args) or args.update_expectations):
+        return None
+    if args.expectations:
+        path = Path(args.expectations)
+    elif getattr(args, "expectations_dir", None):
+        path = Path(args.expectations_dir) / f"{name}.txt"
+    else:
+        path = expectations.default_path(name)
+    return expectations.read(path, missing_ok=args.update_expectations)
+
+
+@dataclass
+class Finished:
+    """A run, or merged shards, and what it claims to have covered."""
+    run: session.RunResult
+    scope: scopemod.Scope
+    claimed: list[str]              # ids of the cases the run claims
+    name: str                       # the results file's stem
+    cases_of: Callable[[set[str]], dict[str, dict]]   # case dicts by id, for reproducers
+    suite_ids: set[str] | None      # every id of the suite, when known
+
+    @property
+    def not_run(self) -> list[str]:
+        ran = {r.id for r in self.run.results}
+        return [i for i in self.claimed if i not in ran]
+
+    def not_run_why(self) -> str:
+        missing = self.scope.missing_shards
+        if missing:
+            n = self.scope.shards_of
+            return f"shard{'s' if len(missing) > 1 else ''} " \
+                   f"{', '.join(f'{i}/{n}' for i in missing)} missing"
+        return ""
+
+
+def reproducers(f: Finished, rep: expectations.GateReport | None, texts: dict[str, str],
+                args: argparse.Namespace) -> list[str]:
+    """The reproducers to print: under a gate, what the gate fails on first,
+    known divergences only with --show-known; at most --max-failures."""
+    if rep is None:
+        chosen = f.run.failed()
+        rest = 0
+    else:
+        failing = rep.failing()
+        new = [r for r in f.run.results if r.id in failing and r.status not in ("pass", "message")]
+        known = [r for r in f.run.results if r.status in session.FAILING and r.id not in failing]
+        chosen = new + (known if args.show_known else [])
+        rest = 0 if args.show_known else len(known)
+    out = [texts[r.id] for r in chosen[:args.max_failures]]
+    if len(chosen) > args.max_failures:
+        out.append(f"# ... and {len(chosen) - args.max_failures} more "
+                   f"{'new ' if rep else ''}failing cases (all of them are in "
+                   f"{Path(args.results) / (f.name + '.json')})")
+    if rest:
+        out.append(f"# {rest} known failing cases not shown (--show-known prints them)")
+    return out
+
+
+def report_run(f: Finished, args: argparse.Namespace,
+               exp: expectations.Expectations | None, many: bool) -> int:
+    """Print, write the results and JUnit, gate or update; the exit status."""
+    run = f.run
+    out = Path(args.results) / f"{f.name}.json"
+    report.write_results(run, out, f.scope.to_json())
+    not_run, why = f.not_run, f.not_run_why()
+    rep = None
+    if exp is not None and gating(args):
+        rep = expectations.gate(exp, run.results, f.claimed, f.suite_ids, strict=f.scope.strict,
+                                whole_suite=f.scope.claims_whole_suite,
+                                allow_growth=args.allow_unsupported_growth,
+                                exact=args.exact_expectations, not_run_why=why)
+    failing = rep.failing() if rep else set()
+    shown = [r for r in run.results if r.status in session.FAILING or r.status == "message"
+             or r.id in failing]
+    case_dicts = f.cases_of({r.id for r in shown})
+    texts = {r.id: report.failure_text(r, case_dicts[r.id]) for r in shown}
+    jpath = junit_path(args, f.name, many)
     if jpath:
-        junit.write(jpath, name, run.results, run.seconds, texts)
+        totals = junit.write(jpath, f.name, junit.entries(run.results, texts, rep, not_run, why),
+                             run.seconds)
+        if rep is not None:     # CI shows the gate's verdict: red exactly when it fails
+            assert (totals[junit.FAILURE] + totals[junit.ERROR] == 0) == rep.ok, totals
     if not args.summary_only:
         print(report.area_table(run))
-        failed = run.failed()
-        for r in failed[:args.max_failures]:
-            print(texts[r.id])
-        if len(failed) > args.max_failures:
-            print(f"# ... and {len(failed) - args.max_failures} more failing cases "
-                  f"(all of them are in {out})")
-    status = EXIT_FAILURES if run.failed() else EXIT_OK
+        for text in reproducers(f, rep, texts, args):
+            print(text)
+    if not_run:
+        print(f"INCOMPLETE: {len(not_run)} of the {len(f.claimed)} cases the run claims were "
+              f"not run{f' ({why})' if why else ''}")
+    if rep is not None:
+        print(expectations.gate_text(rep))
+        status = EXIT_OK if rep.ok else EXIT_FAILURES
+    else:
+        status = EXIT_FAILURES if run.failed() or not_run else EXIT_OK
     if args.require_clean_exit and run.exit_problems:
         for problem in run.exit_problems:
             print(f"{run.impl.name}: adapter did not end cleanly: {problem}")
         status = EXIT_FAILURES
-    exp_path = Path(args.expectations) if args.expectations else expectations.default_path(run.impl.name)
-    if args.update_expectations:
-        n = expectations.write(exp_path, run.impl.name, run.oracle, run.results)
-        print(f"wrote {n} known divergences to {exp_path}")
-    elif args.gate or args.expectations:
-        known = expectations.read(exp_path)
-        rep = expectations.gate(run.results, known, set(by_id))
-        print(expectations.gate_text(rep, exp_path))
-        status = EXIT_OK if rep.ok else EXIT_FAILURES
+    if exp is not None and args.update_expectations:
+        status = update_expectations(f, exp)
     print(report.headline(run))
-    if jpath:
-        print(f"results: {out}; JUnit: {jpath}")
-    else:
-        print(f"results: {out}")
+    print(f"results: {out}" + (f"; JUnit: {jpath}" if jpath else ""))
     return status
+
+
+def update_expectations(f: Finished, exp: expectations.Expectations) -> int:
+    """Rewrite the lines of the claimed cases; exit 0 once written."""
+    not_run, why = f.not_run, f.not_run_why()
+    if not_run:
+        raise HarnessError(f"not updating {exp.path} from an incomplete run: {len(not_run)} "
+                           f"claimed cases were not run{f' ({why})' if why else ''}")
+    upd = expectations.update(exp, f.run.results, set(f.claimed),
+                              f.suite_ids if f.scope.claims_whole_suite else None)
+    expectations.write(exp, f.run.impl.name, f.run.oracle)
+    print(upd.text(exp.path))
+    return EXIT_OK
 
 
 def expand_impls(texts: list[str], suite: casesmod.Suite) -> list[impls.Impl]:
@@ -148,31 +245,40 @@ def expand_impls(texts: list[str], suite: casesmod.Suite) -> list[impls.Impl]:
             out += impls.reference_for_each(suite.oracles)
         else:
             out.append(impls.resolve(text))
+    impls.check_distinct(out)
     return out
+
+
+def limits_of(args: argparse.Namespace) -> session.Limits:
+    return session.Limits(timeout=args.timeout, hello_timeout=args.hello_timeout,
+                          max_reply_bytes=args.max_reply_bytes, max_failures=args.give_up_after)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise HarnessError("--jobs must be at least 1")
     suite = casesmod.load_suite(Path(args.cases))
-    chosen = selection_of(args).apply(suite.cases)
+    sel = selection_of(args)
+    chosen = sel.choose(suite.cases)
     if args.list:
         for c in chosen:
             print(f"{c['id']}  {' '.join(c['rules'])}")
         print(f"{len(chosen)} of {len(suite.cases)} cases selected")
         return EXIT_OK
-    if not chosen:
-        raise HarnessError("the selection matches no case")
-    if (args.update_expectations or args.gate) and len(args.impl) > 1 and args.expectations:
-        raise HarnessError("--expectations names one file: give one implementation")
-    by_id = suite.by_id()
-    worst = EXIT_OK
     chosen_impls = expand_impls(args.impl, suite)
+    if (args.update_expectations or gating(args)) and len(chosen_impls) > 1 and args.expectations:
+        raise HarnessError("--expectations names one file: give one implementation")
+    exps = {impl.name: expectations_for(args, impl.name) for impl in chosen_impls}
+    digest = scopemod.suite_hash(Path(args.cases))
+    by_id = suite.by_id()
+    claimed = [c["id"] for c in chosen]
+    worst = EXIT_OK
     many = len(chosen_impls) > 1
     for impl in chosen_impls:
         progress = report.Progress(impl.name, len(chosen))
+        strict = bool(args.strict_messages or impl.strict)
         try:
-            run = session.run(impl, suite, chosen, timeout=args.timeout,
+            run = session.run(impl, suite, chosen, limits=limits_of(args),
                               strict=True if args.strict_messages else None,
                               prefer_oracle=args.oracle or impl.oracle, jobs=args.jobs,
                               log_dir=Path(args.results) / "logs", on_result=progress)
@@ -182,19 +288,63 @@ def cmd_run(args: argparse.Namespace) -> int:
             worst = EXIT_ERROR
             continue
         progress.finish()
-        status = report_run(run, by_id, args, results_name(impl, args), many)
+        scope = scopemod.Scope(digest, len(suite.cases), sel, len(chosen), strict)
+        f = Finished(run, scope, claimed, results_name(impl, args), lookup(by_id), set(by_id))
+        status = report_run(f, args, exps[impl.name], many)
         worst = max(worst, status)
     return worst
 
 
+def lookup(by_id: dict[str, dict]) -> Callable[[set[str]], dict[str, dict]]:
+    return lambda ids: {i: by_id[i] for i in ids}
+
+
 def cmd_merge(args: argparse.Namespace) -> int:
-    """Shards' results as one report, with the same outputs and gate as run."""
-    run = report.merge([report.read_results(Path(p)) for p in args.files])
-    suite = casesmod.load_suite(Path(args.cases))
-    missing = [r.id for r in run.results if r.id not in suite.by_id()]
-    if missing:
-        raise HarnessError(f"{len(missing)} merged cases are not in {args.cases}, e.g. {missing[0]}")
-    return report_run(run, suite.by_id(), args, run.impl.name, False)
+    """Shards' results as one report, with the same outputs and gate as run.
+
+    Linear in the results. The suite is identified by its hash, so when
+    every shard is there with all the cases it selected, the merged cases are
+    exactly the selection and only the cases a report shows are read from
+    the suite; a missing or short shard loads it all, to name what was not run.
+    """
+    parts = []
+    for p in args.files:
+        run, scope = report.load_results(Path(p))
+        try:
+            parts.append((Path(p), run, scopemod.Scope.from_json(scope) if scope else None))
+        except (KeyError, TypeError, ValueError) as e:
+            raise HarnessError(f"{p}: malformed scope in the results: {e}") from None
+    short = [f"{p} ({len(r.results)} of its {s.selected} cases)" for p, r, s in parts
+             if s is not None and len(r.results) != s.selected]
+    run, scope = scopemod.merge(parts)
+    exp = expectations_for(args, run.impl.name)
+    directory = Path(args.cases)
+    digest = scopemod.suite_hash(directory)
+    if scope.suite != digest:
+        raise HarnessError(f"the results ran suite {scope.suite[:19]}..., but {args.cases} "
+                           f"holds suite {digest[:19]}...: merge with --cases naming the suite "
+                           "the shards ran")
+    if scope.missing_shards or short:
+        if short:
+            print(f"merge: results without every case they selected: {'; '.join(short)}")
+        suite = casesmod.load_suite(directory)
+        by_id = suite.by_id()
+        unknown = [r.id for r in run.results if r.id not in by_id]
+        if unknown:
+            raise HarnessError(f"{len(unknown)} merged cases are not in {args.cases}, "
+                               f"e.g. {unknown[0]}")
+        claimed = [c["id"] for c in scope.selection.apply(suite.cases)]
+        cases_of, suite_ids = lookup(by_id), set(by_id)
+    else:
+        claimed = [r.id for r in run.results]
+        suite_ids = set(claimed) if scope.claims_whole_suite else None
+        cases_of = lambda ids: casesmod.read_cases_by_id(directory, ids)  # noqa: E731
+    scope.selected = len(claimed)
+    print(f"merge: {len(args.files)} results, shards {', '.join(map(str, scope.shards_present))} "
+          f"of {scope.shards_of}: {len(run.results)} of {len(claimed)} cases"
+          if scope.shards_of else f"merge: 1 result, {len(run.results)} cases")
+    return report_run(Finished(run, scope, claimed, run.impl.name, cases_of, suite_ids),
+                      args, exp, False)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -208,44 +358,89 @@ def cmd_bench(args: argparse.Namespace) -> int:
 MATRIX_DEFAULT = ["reference", "mvref", "cpython", "pypy", "pyodide", "micropython", "brython"]
 
 
+def matrix_columns() -> list[str]:
+    """The matrix's default columns: the reference (driver and mvref),
+    Debian's CPython, each other CPython >= 3.9 here by minor version (named
+    cpython-3.X, so its expectations file does not depend on the patch
+    release), then the other implementations."""
+    debian = os.path.realpath(impls.DEBIAN_PYTHON)
+    others = [f"cpython-{a}.{b}" for (a, b), path in impls.cpythons().items()
+              if (a, b) >= impls.OLDEST_ORACLE and os.path.realpath(path) != debian]
+    return MATRIX_DEFAULT[:3] + others + MATRIX_DEFAULT[3:]
+
+
 def cmd_matrix(args: argparse.Namespace) -> int:
     """Run everything installed; write results, the table and the HTML page.
 
-    Failures of other implementations are what the matrix shows, not an error:
-    the exit status is 0 unless the harness itself could not work.
+    Failures of other implementations are what the matrix shows, not an
+    error. With --gate, each column is held to its checked-in expectations
+    (conformance/expectations/<name>.txt) exactly: any difference, better or
+    worse, is exit 1, so that a change moving any implementation's result
+    shows in review as a diff of those files (--update-expectations).
     """
     suite = casesmod.load_suite(Path(args.cases))
     if args.from_results:
+        if args.gate or args.update_expectations:
+            raise HarnessError("--gate and --update-expectations judge runs, not --from-results")
         runs = [report.read_results(Path(p)) for p in args.from_results]
         missing = {r.id for run in runs for r in run.results} - set(suite.by_id())
         if missing:
             raise HarnessError(f"{len(missing)} cases of the results are not in {args.cases}")
         return write_matrix(runs, suite, args)
-    chosen = selection_of(args).apply(suite.cases)
-    names = args.impl or (MATRIX_DEFAULT[:3] + [f"cpython:{p}" for p in impls.oracle_pythons()
-                                               if p != impls.DEBIAN_PYTHON] + MATRIX_DEFAULT[3:])
-    runs = []
-    for text in names:
+    sel = selection_of(args)
+    chosen = sel.choose(suite.cases)
+    columns = []
+    for text in args.impl or matrix_columns():
         try:
-            impl = impls.resolve(text)
+            columns.append(impls.resolve(text))
         except impls.ImplError as e:
+            if args.gate:
+                raise HarnessError(f"matrix --gate: {text}: {e}") from None
             print(f"matrix: skipping {text}: {e}", file=sys.stderr)
-            continue
+    exps = {impl.name: expectations_for(args, impl.name) for impl in columns}
+    digest = scopemod.suite_hash(Path(args.cases))
+    by_id = suite.by_id()
+    claimed = [c["id"] for c in chosen]
+    runs, gated, broken = [], [], []
+    for impl in columns:
         progress = report.Progress(impl.name, len(chosen))
         try:
-            run = session.run(impl, suite, chosen, timeout=args.timeout, jobs=args.jobs,
+            run = session.run(impl, suite, chosen, limits=limits_of(args), jobs=args.jobs,
                               log_dir=Path(args.results) / "logs", on_result=progress)
         except runner.AdapterError as e:
             progress.finish()
             print(f"matrix: {impl.name} cannot run: {e}", file=sys.stderr)
+            broken.append(impl.name)
             continue
         progress.finish()
-        report.write_results(run, Path(args.results) / f"{impl.name}.json")
+        scope = scopemod.Scope(digest, len(suite.cases), sel, len(chosen), impl.strict)
+        report.write_results(run, Path(args.results) / f"{impl.name}.json", scope.to_json())
         print(report.headline(run), file=sys.stderr)
         runs.append(run)
+        exp = exps[impl.name]
+        f = Finished(run, scope, claimed, impl.name, lookup(by_id), set(by_id))
+        if exp is not None and args.update_expectations:
+            update_expectations(f, exp)
+        elif exp is not None:
+            rep = expectations.gate(exp, run.results, claimed, set(by_id), strict=impl.strict,
+                                    whole_suite=scope.claims_whole_suite,
+                                    allow_growth=args.allow_unsupported_growth, exact=True)
+            gated.append((impl.name, rep))
     if not runs:
         raise HarnessError("no implementation could run")
-    return write_matrix(runs, suite, args)
+    status = write_matrix(runs, suite, args)
+    for name, rep in gated:
+        print(f"--- {name}")
+        print(expectations.gate_text(rep))
+    if gated:
+        failed = [name for name, rep in gated if not rep.ok]
+        print(f"MATRIX GATE: {'FAIL: ' + ', '.join(failed) if failed else 'pass'} "
+              f"({len(gated)} implementations held to conformance/expectations/)")
+        status = EXIT_FAILURES if failed else status
+    if broken and (args.gate or args.update_expectations):
+        print(f"matrix: could not run {', '.join(broken)}", file=sys.stderr)
+        status = EXIT_ERROR
+    return status
 
 
 def write_matrix(runs: list[session.RunResult], suite: casesmod.Suite,
@@ -272,21 +467,49 @@ def add_selection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--shard", help="I/N: only the I-th of N deterministic slices of the suite")
     p.add_argument("-j", "--jobs", type=int, default=1, help="adapter processes in parallel")
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per case (default 10)")
+    add_adapter_limits(p)
+
+
+def add_adapter_limits(p: argparse.ArgumentParser) -> None:
+    """How much an adapter may cost (spec/protocol.md section 1)."""
+    p.add_argument("--hello-timeout", type=float, default=30.0,
+                   help="seconds to wait for an adapter's hello line (default 30)")
+    p.add_argument("--max-reply-bytes", type=int, default=runner.MAX_REPLY_BYTES,
+                   help="a longer result line is a protocol error (default 256 MiB)")
+    p.add_argument("--give-up-after", type=int, default=5, metavar="N",
+                   help="after N cases in a row crash, time out or break the protocol, and "
+                   "then one of another template too, charge the adapter's other cases as "
+                   "not run (default 5; 0: never give up)")
 
 
 def add_output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--results", default="build/results",
                    help="directory for <impl>.json results and adapter logs")
     p.add_argument("--junit", help="write JUnit XML here ({impl} is replaced by the name)")
-    p.add_argument("--gate", action="store_true",
-                   help="fail only on failures not listed in conformance/expectations/<impl>.txt")
-    p.add_argument("--expectations", help="gate with this expectations file instead")
-    p.add_argument("--update-expectations", action="store_true",
-                   help="rewrite the expectations file from this run's failures")
+    add_gate_options(p)
     p.add_argument("--max-failures", type=int, default=20,
-                   help="failing cases to print as reproducers (default 20)")
+                   help="failing cases to print as reproducers (default 20); under a gate "
+                   "the cases it fails on come first")
+    p.add_argument("--show-known", action="store_true",
+                   help="under a gate, print known failing cases too, after the new ones")
     p.add_argument("--summary-only", action="store_true",
                    help="print only the gate and the one-line summary")
+
+
+def add_gate_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--gate", action="store_true",
+                   help="exit 1 only when a case does worse than conformance/expectations/"
+                   "<impl>.txt says (a missing file is exit 2, before anything runs)")
+    p.add_argument("--expectations", metavar="FILE",
+                   help="gate on (or update) this expectations file instead")
+    p.add_argument("--update-expectations", action="store_true",
+                   help="rewrite the lines of the selected cases in the expectations file "
+                   "from this run, say what changed, exit 0")
+    p.add_argument("--allow-unsupported-growth", action="store_true",
+                   help="under a gate, a case that became unsupported is not a regression")
+    p.add_argument("--exact-expectations", action="store_true",
+                   help="under a gate, any difference from the file fails, better ones too "
+                   "(the matrix's gate)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -310,6 +533,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--oracle-command", action="append", default=[],
                    help="an extra oracle given as a whole adapter command (e.g. Pyodide's)")
     r.add_argument("--timeout", type=float, default=30.0)
+    r.add_argument("--hello-timeout", type=float, default=60.0,
+                   help="seconds to wait for an oracle's hello line (default 60)")
     r.set_defaults(func=cmd_record)
 
     c = sub.add_parser("changes", help="rewrite the spec's table of version changes")
@@ -319,7 +544,8 @@ def parser() -> argparse.ArgumentParser:
     o = sub.add_parser("oracles", help="list the CPythons that record would use")
     o.set_defaults(func=cmd_oracles)
 
-    u = sub.add_parser("run", help="run the suite against implementations")
+    u = sub.add_parser("run", help="run the suite against implementations", epilog=EXIT_HELP,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
     u.add_argument("impl", nargs="+",
                    help="reference[:X.Y[:32]], reference:all, cpython[:PATH], cpython-X.Y, pypy, "
                    "pyodide, micropython, brython, or NAME=COMMAND")
@@ -331,23 +557,32 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--oracle", help="compare with this oracle when it recorded the case")
     u.add_argument("--require-clean-exit", action="store_true",
                    help="fail unless every adapter process exits with status 0 when its "
-                   "input ends (for Valgrind and sanitizer gates, which report at exit)")
+                   "input ends (for Valgrind and sanitizer checks, which report at exit)")
     add_output_options(u)
     u.set_defaults(func=cmd_run)
 
-    m = sub.add_parser("merge", help="merge results of shards into one report")
+    m = sub.add_parser("merge", help="merge results of shards into one report", epilog=EXIT_HELP,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
     m.add_argument("files", nargs="+", help="results JSON files of one implementation")
     m.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
     m.set_defaults(require_clean_exit=False)
     add_output_options(m)
     m.set_defaults(func=cmd_merge)
 
-    x = sub.add_parser("matrix", help="run everything installed; table and HTML matrix")
+    x = sub.add_parser("matrix", help="run everything installed; table and HTML matrix", epilog=EXIT_HELP,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
     x.add_argument("impl", nargs="*", help="implementations (default: all installed)")
     x.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
     add_selection_options(x)
     x.add_argument("--results", default="build/results")
     x.add_argument("--out", default="build/matrix/index.html")
+    x.add_argument("--gate", action="store_true",
+                   help="hold each column to conformance/expectations/<name>.txt exactly")
+    x.add_argument("--update-expectations", action="store_true",
+                   help="rewrite each column's expectations from this run (the selected cases)")
+    x.add_argument("--expectations-dir", metavar="DIR",
+                   help="the expectations files (default conformance/expectations)")
+    x.set_defaults(expectations=None, exact_expectations=True, allow_unsupported_growth=False)
     x.add_argument("--from-results", nargs="+", metavar="JSON",
                    help="build the table and page from results files instead of running")
     x.set_defaults(func=cmd_matrix)
@@ -357,19 +592,26 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
     b.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     b.set_defaults(func=cmd_bench)
+
+    exporters.add_commands(sub)     # exporter, exporters: chapter 16, the other side
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if getattr(args, "timeout", 1) <= 0:
-        print("error: --timeout must be positive", file=sys.stderr)
+    for option in ("timeout", "hello_timeout", "max_reply_bytes"):
+        if getattr(args, option, 1) <= 0:
+            print(f"error: --{option.replace('_', '-')} must be positive", file=sys.stderr)
+            return EXIT_ERROR
+    if getattr(args, "give_up_after", 0) < 0:
+        print("error: --give-up-after must be 0 or more", file=sys.stderr)
         return EXIT_ERROR
     try:
         return args.func(args)
     except (HarnessError, casesmod.CaseFileError, generate.TemplateError,
             impls.ImplError, runner.AdapterError, select.SelectionError,
-            expectations.ExpectationsError, report.ResultsError, bench.BenchError) as e:
+            expectations.ExpectationsError, report.ResultsError, bench.BenchError,
+            exporters.ExporterError, scopemod.ScopeError) as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -14,7 +14,14 @@ command line resolve here:
     pyodide              CPython 3.14 on wasm32, in Node    } the Python adapter,
     micropython          MicroPython's WebAssembly port     } loaded by a wrapper
     brython              Brython (Python in JavaScript)     } in harness/adapters/node/
-    NAME=COMMAND ...     anyone's adapter: a command line, split like a shell would
+    NAME=COMMAND ...     anyone's adapter: the command line is split as a POSIX
+                         shell splits words (shlex: quotes and backslashes), and
+                         run directly, never by a shell (no $VAR, globs or pipes).
+                         NAME names the results file (<NAME>.json): letters,
+                         digits, `.`, `_`, `-`, not starting with `.` or `-`, and
+                         none of the names built-in ones are given (`cpython`,
+                         `cpython-*`, `reference-3.12`, ...), so it never
+                         replaces their results.
 
 `make impls` installs pypy3 (apt) and the three Node runtimes (npm, pinned in
 harness/adapters/node/package-lock.json).
@@ -49,6 +56,41 @@ NODE_IMPLS = {
 
 class ImplError(ValueError):
     """An implementation name that cannot be resolved; says why."""
+
+
+SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,99}")
+# The names built-in implementations are given: cpython:PATH is named
+# cpython-<its directory>, reference:3.12 reference-3.12, reference:all
+# reference-<version>-<platform>.
+BUILT_IN = re.compile(r"reference|cpython|mvref|pypy|pyodide|micropython|brython|"
+                      r"cpython-.*|reference-[0-9].*")
+
+
+def check_name(name: str, text: str) -> str:
+    """A NAME of NAME=COMMAND: one safe file name, not a built-in's."""
+    if not SAFE_NAME.fullmatch(name):
+        raise ImplError(f"{text!r}: {name!r} cannot name a results file: use letters, digits, "
+                        "'.', '_' and '-', and begin with a letter, a digit or '_'")
+    if BUILT_IN.fullmatch(name):
+        raise ImplError(f"{text!r}: {name!r} is the name of a built-in implementation "
+                        "(or of one the harness would name so); give your adapter a name of "
+                        "its own, so that its results never replace those")
+    return name
+
+
+def safe_name(text: str) -> str:
+    """A derived name (from a path) made safe as a file name."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text).lstrip(".-") or "_"
+
+
+def check_distinct(chosen: list[Impl]) -> None:
+    """Two implementations of one run would write one results file."""
+    seen: set[str] = set()
+    for impl in chosen:
+        if impl.name in seen:
+            raise ImplError(f"two implementations are named {impl.name!r}: each writes "
+                            f"{impl.name}.json, so name them apart")
+        seen.add(impl.name)
 
 
 @dataclass
@@ -127,10 +169,13 @@ def pyenv_root() -> str:
 def resolve(text: str, default_language: str = "3.11") -> Impl:
     if "=" in text:
         name, _, command = text.partition("=")
-        argv = shlex.split(command)
+        try:
+            argv = shlex.split(command)
+        except ValueError as e:
+            raise ImplError(f"{text!r}: the command cannot be split into words: {e}") from None
         if not name or not argv:
             raise ImplError(f"{text!r}: write NAME=COMMAND")
-        return Impl(name, argv)
+        return Impl(check_name(name, text), argv)
     kind, _, arg = text.partition(":")
     if kind == "reference":
         if not DRIVER.exists():
@@ -147,7 +192,7 @@ def resolve(text: str, default_language: str = "3.11") -> Impl:
         python = arg or DEBIAN_PYTHON
         if not shutil.which(python):
             raise ImplError(f"no CPython at {python!r}")
-        return Impl("cpython" if not arg else f"cpython-{Path(python).parent.parent.name}",
+        return Impl("cpython" if not arg else safe_name(f"cpython-{Path(python).parent.parent.name}"),
                     python_adapter(python))
     m = re.fullmatch(r"cpython-(\d+)\.(\d+)", kind)
     if m and not arg:

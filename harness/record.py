@@ -32,9 +32,9 @@ def oracle_of(hello: runner.Hello) -> Oracle:
 
 
 def answer_all(argv: list[str], all_cases: list[dict], timeout: float,
-               progress: Progress) -> tuple[Oracle, dict[str, list]]:
+               progress: Progress, hello_timeout: float = 60.0) -> tuple[Oracle, dict[str, list]]:
     """Run every case on one oracle; outcomes by case id (absent: unsupported)."""
-    adapter = runner.Adapter(argv, timeout=timeout)
+    adapter = runner.Adapter(argv, timeout=timeout, start_timeout=hello_timeout, max_failures=0)
     hello = adapter.start()
     oracle = oracle_of(hello)
     progress(f"recording {oracle.name} ({len(all_cases)} cases) with {' '.join(argv)}")
@@ -53,6 +53,8 @@ def answer_all(argv: list[str], all_cases: list[dict], timeout: float,
                     f"{oracle.name} gave {reply.status} on {reply.case_id}: {reply.detail}")
     finally:
         adapter.close()
+    for reply in adapter.trailing:
+        raise runner.AdapterError(f"{oracle.name} gave {reply.status} on {reply.case_id}: {reply.detail}")
     return oracle, answers
 
 
@@ -72,7 +74,7 @@ def oracle_order(o: Oracle) -> tuple:
 
 
 def record(argvs: list[list[str]], out_dir: Path, *, template_dir: Path = generate.TEMPLATE_DIR,
-           profile: str = "default", timeout: float = 30.0,
+           profile: str = "default", timeout: float = 30.0, hello_timeout: float = 60.0,
            progress: Progress = lambda s: None) -> dict[str, int]:
     """Generate, run on each oracle, write <area>.jsonl and oracles.json into out_dir.
 
@@ -80,10 +82,12 @@ def record(argvs: list[list[str]], out_dir: Path, *, template_dir: Path = genera
     """
     by_area = generate.generate_all(template_dir, profile)
     all_cases = [c for area_cases in by_area.values() for c in area_cases]
+    for case in all_cases:          # a template's mistake stops us before hours of recording
+        casesmod.check_case(case, f"{template_dir}: generated case")
     oracles: list[Oracle] = []
     answers: dict[str, dict[str, list]] = {}
     for argv in argvs:
-        oracle, got = answer_all(argv, all_cases, timeout, progress)
+        oracle, got = answer_all(argv, all_cases, timeout, progress, hello_timeout)
         if oracle.name in answers:
             raise runner.AdapterError(f"two oracles are both {oracle.name}")
         oracles.append(oracle)

@@ -1,4 +1,9 @@
-"""What a run tells people: progress, a summary per area, failures, results JSON."""
+"""What a run tells people: progress, a summary per area, failures, results JSON.
+
+Text that came from an adapter (its hello, messages, values, stderr) reaches
+a terminal only through values.printable, and failing cases are printed as
+programs that are safe to paste (reproduce.py).
+"""
 
 from __future__ import annotations
 
@@ -82,18 +87,33 @@ def area_table(run: RunResult) -> str:
     return "\n".join(out)
 
 
+def warning_lines(run: RunResult) -> list[str]:
+    return [f"WARNING: {run.impl.name}: {values.printable(w)}" for w in run.warnings]
+
+
 def headline(run: RunResult) -> str:
+    """The one-line summary, after any warning about the run (each a line)."""
     c = run.counts()
     h = run.hello
-    return (f"{run.impl.name}: {h.implementation} {h.version} (Python {h.language}, {h.platform}) "
-            f"against {run.oracle}: {len(run.results)} cases, {c['pass']} pass, "
+    p = values.printable
+    line = (f"{run.impl.name}: {p(h.implementation)} {p(h.version)} (Python {p(h.language)}, "
+            f"{h.platform}) against {run.oracle}: {len(run.results)} cases, {c['pass']} pass, "
             f"{c['message']} message-only, {c['fail']} fail, {c['unsupported']} unsupported, "
             f"{c['crash']} crash, {c['timeout']} timeout, {c['protocol-error']} protocol-error "
             f"in {run.seconds:.1f} s")
+    return "\n".join(warning_lines(run) + [line])
 
 
 def outcome_text(o: dict) -> str:
-    """An outcome as a developer reads it: a value's Python source, or Type: message."""
+    """An outcome as a developer reads it: a value's Python source, or Type:
+    message; characters a reader would not see written as escapes (a
+    message's newlines are kept: a reproducer comments each line)."""
+    return values.printable(_outcome_text(o), keep="\t\n")
+
+
+def _outcome_text(o: dict) -> str:
+    if not isinstance(o, dict):
+        return json.dumps(o)
     if "raises" in o:
         return f"{o['raises']['type']}: {o['raises']['message']}"
     if "value" in o:
@@ -102,7 +122,7 @@ def outcome_text(o: dict) -> str:
         except values.ValueFormatError:
             return json.dumps(o["value"])
     if "any" in o:
-        return " or ".join(outcome_text(x) for x in o["any"])
+        return " or ".join(_outcome_text(x) for x in o["any"])
     if "unbound" in o:
         return f"(not run: {o['unbound']} was never bound)"
     return json.dumps(o)
@@ -112,20 +132,20 @@ def failure_text(result: CaseResult, case: dict) -> str:
     """A failing case as a program to paste into a REPL, the differing steps
     annotated with what CPython did and what the implementation did."""
     head, steps = reproduce.case_lines(case)
-    title = f"# {result.status.upper()} {result.id}  rules {', '.join(result.rules)}"
+    title = f"{result.status.upper()} {result.id}  rules {', '.join(result.rules)}"
     if result.oracle:
         title += f"  (compared with {result.oracle})"
-    lines = [title]
+    lines = reproduce.comment(title)
     if result.detail:
-        lines.append(f"# {result.detail}")
+        lines += reproduce.comment(result.detail)
     lines += head
     differing = {d.step: d for d in result.diffs}
     for i, s in enumerate(steps):
         lines.append(s)
         if i in differing:
             d = differing[i]
-            lines.append(f"# expected: {outcome_text(d.expected)}")
-            lines.append(f"# actual:   {outcome_text(d.actual)}")
+            lines += reproduce.comment(outcome_text(d.expected), "expected: ")
+            lines += reproduce.comment(outcome_text(d.actual), "actual:   ")
     return "\n".join(lines)
 
 
@@ -142,7 +162,8 @@ def result_json(r: CaseResult) -> dict:
     return d
 
 
-def write_results(run: RunResult, path: Path) -> None:
+def write_results(run: RunResult, path: Path, scope: dict | None = None) -> None:
+    """The results JSON; `scope` (scope.Scope.to_json) says what the run covers."""
     h = run.hello
     doc = {
         "implementation": run.impl.name,
@@ -153,12 +174,25 @@ def write_results(run: RunResult, path: Path) -> None:
         "seconds": round(run.seconds, 3),
         "restarts": run.restarts,
         "exit_problems": run.exit_problems,
+        "warnings": run.warnings,
+        "scope": scope,
         "summary": summary_dict(run),
-        "cases": [result_json(r) for r in run.results],
+        "cases": [],
     }
+    # The header indented, then one case a line: as readable, and the cases
+    # go through json's C encoder (indent= would take the slow Python one).
+    head = json.dumps(doc, indent=1)
+    assert head.endswith('"cases": []\n}')
+    encode = json.JSONEncoder().encode
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(head[:-4] + "[")
+        sep = "\n"
+        for r in run.results:
+            f.write(sep + encode(result_json(r)))
+            sep = ",\n"
+        f.write("\n ]\n}\n")
     tmp.replace(path)
 
 
@@ -168,36 +202,27 @@ class ResultsError(ValueError):
 
 def read_results(path: Path) -> RunResult:
     """A results JSON back as a RunResult (to merge shards, to gate later)."""
+    return load_results(path)[0]
+
+
+def load_results(path: Path) -> tuple[RunResult, dict | None]:
+    """A results JSON back as a RunResult, and its scope as written."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         hello = runner.parse_hello(json.dumps(doc["hello"]).encode())
         results = [CaseResult(c["id"], c["status"], c["rules"], c.get("oracle"),
                               c.get("detail", ""),
                               [compare.StepDiff(d["step"], d["expected"], d["actual"], d["kind"])
-                               for d in c.get("diffs", [])],
+                               for d in c["diffs"]] if "diffs" in c else [],
                               None, c.get("seconds", 0.0))
                    for c in doc["cases"]]
         impl = Impl(doc["implementation"], [], strict=doc.get("strict_messages", False))
-        return RunResult(impl, hello, doc["oracle"], results, doc.get("seconds", 0.0),
-                         doc.get("restarts", 0))
+        run = RunResult(impl, hello, doc["oracle"], results, doc.get("seconds", 0.0),
+                        doc.get("restarts", 0), list(doc.get("exit_problems", [])),
+                        warnings=list(doc.get("warnings", [])))
+        scope = doc.get("scope")
+        if scope is not None and not isinstance(scope, dict):
+            raise ValueError("scope is not an object")
+        return run, scope
     except (OSError, ValueError, KeyError, TypeError, runner.AdapterError) as e:
         raise ResultsError(f"{path}: not a results file: {e}") from None
-
-
-def merge(runs: list[RunResult]) -> RunResult:
-    """Shards of one implementation's run, as one run (cases in id order)."""
-    if not runs:
-        raise ResultsError("nothing to merge")
-    first = runs[0]
-    for r in runs[1:]:
-        if r.impl.name != first.impl.name or r.hello.raw != first.hello.raw:
-            raise ResultsError(f"cannot merge results of {r.impl.name} ({r.hello.version}) "
-                               f"with {first.impl.name} ({first.hello.version})")
-    by_id: dict[str, CaseResult] = {}
-    for run in runs:
-        for c in run.results:
-            if c.id in by_id:
-                raise ResultsError(f"case {c.id} is in two of the merged results")
-            by_id[c.id] = c
-    return RunResult(first.impl, first.hello, first.oracle, sorted(by_id.values(), key=lambda c: c.id),
-                     max(r.seconds for r in runs), sum(r.restarts for r in runs))

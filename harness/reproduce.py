@@ -3,14 +3,40 @@
 A failing case is easiest to understand as code a developer can paste into a
 REPL. This renders the case's setup and steps as Python source, one line per
 step, so that line i of the steps is step i. It renders; it never runs.
+
+Pasted, the program must do what the case says and nothing else, whatever
+the case holds: every string and number is written by repr (an int given as
+text is parsed and re-written), every name, method and attribute is written
+as itself only when it is an identifier (else through globals()[...] or
+getattr(obj, '...')), and text that is not code is a comment, one `#` per
+line (`comment`).
 """
 
 from __future__ import annotations
 
-from .values import source
+import json
+
+from . import values
+from .values import is_name, name_source, printable
+
+
+def source(j: object) -> str:
+    """A value as source; one that is not a value (the reproducer renders
+    whatever it is given) as a call that fails harmlessly when pasted."""
+    try:
+        return values.source(j)
+    except values.ValueFormatError:
+        return f"not_a_value({json.dumps(j)[:200]!r})"
 
 _ND_FLAGS = (("readonly", False, "ND_WRITABLE"), ("fortran", True, "ND_FORTRAN"),
              ("pil", True, "ND_PIL"))
+
+
+def comment(text: str, lead: str = "") -> list[str]:
+    """`text` as comment lines: each of its lines behind its own `#`, every
+    character a terminal would not show as itself written as its escape."""
+    lines = printable(str(text), keep="\t\n").split("\n")
+    return [f"# {lead}{lines[0]}"] + [f"#   {line}" for line in lines[1:]]
 
 
 def setup_source(decl: dict) -> str:
@@ -41,25 +67,30 @@ def setup_source(decl: dict) -> str:
         return f"_testbuffer.ndarray({', '.join(args)})"
     if kind == "value":
         return source(decl["value"])
-    return f"<unknown exporter kind {kind!r}>"
+    return f"None  # unknown exporter kind {printable(repr(kind))}"
 
 
 def _call_args(step: dict) -> str:
     args = [source(a) for a in step.get("args", [])]
-    args += [f"{k}={source(v)}" for k, v in step.get("kwargs", {}).items()]
+    for k, v in step.get("kwargs", {}).items():
+        args.append(f"{k}={source(v)}" if is_name(k) else f"**{{{str(k)!r}: {source(v)}}}")
     return ", ".join(args)
+
+
+def _attribute(obj: str, name: object) -> str:
+    return f"{obj}.{name}" if is_name(name) else f"getattr({obj}, {str(name)!r})"
 
 
 def step_source(step: dict) -> str:
     op = step.get("op")
-    obj = step.get("obj", "?")
+    obj = name_source(step.get("obj", "_"))
     text = {
         "memoryview": lambda: f"memoryview({_call_args(step)})",
         "getitem": lambda: f"{obj}[{_key(step.get('key'))}]",
         "setitem": lambda: f"{obj}[{_key(step.get('key'))}] = {source(step.get('value'))}",
         "delitem": lambda: f"del {obj}[{_key(step.get('key'))}]",
-        "getattr": lambda: f"{obj}.{step.get('name')}",
-        "call": lambda: f"{obj}.{step.get('method')}({_call_args(step)})",
+        "getattr": lambda: _attribute(obj, step.get("name")),
+        "call": lambda: f"{_attribute(obj, step.get('method'))}({_call_args(step)})",
         "len": lambda: f"len({obj})",
         "bool": lambda: f"bool({obj})",
         "list": lambda: f"list({obj})",
@@ -79,10 +110,10 @@ def step_source(step: dict) -> str:
         "iter": lambda: f"iter({obj})",
         "next": lambda: f"next({obj})",
         "contains": lambda: f"{source(step.get('value'))} in {obj}",
-        "drop": lambda: f"del {step.get('name')}",
-    }.get(op, lambda: f"<unknown op {op!r}>")()
+        "drop": lambda: f"del {name_source(step.get('name'))}",
+    }.get(op, lambda: f"None  # unknown op {printable(repr(op))}")()
     if "as" in step:
-        text = f"{step['as']} = {text}"
+        text = f"{name_source(step['as'])} = {text}"
     return text
 
 
@@ -118,6 +149,9 @@ def imports_for(case: dict) -> list[str]:
 
 def case_lines(case: dict) -> tuple[list[str], list[str]]:
     """(setup lines, one line per step)."""
+    setup = [f"{name_source(d.get('name'))} = {setup_source(d)}" for d in case.get("setup", [])]
+    steps = [step_source(s) for s in case.get("steps", [])]
     head = imports_for(case)
-    head += [f"{d.get('name')} = {setup_source(d)}" for d in case.get("setup", [])]
-    return head, [step_source(s) for s in case.get("steps", [])]
+    if any("struct.unpack(" in line for line in setup + steps):
+        head.append("import struct")       # a NaN with its bits
+    return head + setup, steps

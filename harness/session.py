@@ -46,6 +46,7 @@ class RunResult:
     seconds: float
     restarts: int
     exit_problems: list[str] = field(default_factory=list)   # adapters that ended badly
+    warnings: list[str] = field(default_factory=list)        # shown loudly, written to results
 
     def counts(self) -> dict[str, int]:
         c = {s: 0 for s in STATUSES}
@@ -105,21 +106,52 @@ def judge(case: dict, reply: runner.Reply, ranking, strict: bool) -> CaseResult:
 BLOCK = 256     # cases a parallel worker takes at a time
 
 
+@dataclass
+class Limits:
+    """Bounds on what an adapter may cost (runner.Adapter says how each is used)."""
+    timeout: float = 10.0               # seconds per case
+    hello_timeout: float = 30.0         # seconds to wait for the hello line
+    max_reply_bytes: int = runner.MAX_REPLY_BYTES
+    max_failures: int = 5               # failures in a row before giving up (0: never)
+
+
+def hello_warnings(hello: runner.Hello) -> list[str]:
+    unknown = hello.unknown_exporters()
+    if not unknown:
+        return []
+    return [f"the adapter's hello names exporters the protocol does not define: "
+            f"{', '.join(repr(e) for e in unknown)} (protocol.md section 5 defines "
+            f"{', '.join(runner.KNOWN_EXPORTERS)}); cases are never sent for them"]
+
+
+def all_unsupported_warning(results: list[CaseResult]) -> list[str]:
+    if not results or any(r.status != UNSUPPORTED for r in results):
+        return []
+    reasons = sorted({r.detail for r in results})
+    return [f"every one of the {len(results)} cases was unsupported: nothing was compared "
+            f"(reasons: {'; '.join(reasons[:3])}{'; …' if len(reasons) > 3 else ''})"]
+
+
 def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
         strict: bool | None = None, prefer_oracle: str | None = None,
-        log_dir=None, jobs: int = 1,
+        log_dir=None, jobs: int = 1, limits: Limits | None = None,
         on_result: Callable[[CaseResult], None] = lambda r: None) -> RunResult:
     """Run `cases` (from `suite`) on `impl`; every case gets exactly one result.
 
     With jobs > 1, that many adapter processes share the cases, a block at a
     time; results come back in the cases' order whatever finished first.
+    `limits` (default: Limits with this `timeout`) bounds each adapter.
     """
     strict = impl.strict if strict is None else strict
+    limits = limits or Limits(timeout=timeout)
     started = time.monotonic()
 
     def new_adapter(k: int) -> runner.Adapter:
         log_path = log_dir / f"{impl.name}{'' if k == 0 else f'.{k}'}.stderr" if log_dir else None
-        return runner.Adapter(impl.argv, timeout=timeout, env=impl.env, log_path=log_path)
+        return runner.Adapter(impl.argv, timeout=limits.timeout, env=impl.env, log_path=log_path,
+                              start_timeout=limits.hello_timeout,
+                              max_reply_bytes=limits.max_reply_bytes,
+                              max_failures=limits.max_failures)
 
     first = new_adapter(0)
     hello = first.start()
@@ -129,11 +161,16 @@ def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
         raise runner.AdapterError("the suite records no oracle")
     results: dict[str, CaseResult] = {}
     lock = threading.Lock()
+    by_id = {c["id"]: c for c in cases}
 
     def add(r: CaseResult) -> None:
+        """Keep a result; a second one for a case (it was answered twice)
+        replaces the first."""
         with lock:
+            new = r.id not in results
             results[r.id] = r
-            on_result(r)
+            if new:
+                on_result(r)
 
     to_run = []
     for case in cases:
@@ -146,7 +183,16 @@ def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
     restarts: list[int] = []
     exit_problems: list[str] = []
 
+    errors: list[BaseException] = []
+
     def worker(adapter: runner.Adapter) -> None:
+        try:
+            serve(adapter)
+        except BaseException as e:       # a bug of the harness: raised again below
+            errors.append(e)
+            adapter.stop()
+
+    def serve(adapter: runner.Adapter) -> None:
         adapter.hello = hello        # a worker that greets differently is refused
         try:
             while True:
@@ -154,7 +200,6 @@ def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
                     block = next(blocks, None)
                 if block is None:
                     return
-                by_id = {c["id"]: c for c in block}
                 try:
                     for reply in adapter.run(block):
                         add(judge(by_id[reply.case_id], reply, ranking, strict))
@@ -168,6 +213,8 @@ def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
                     return
         finally:
             adapter.close()
+            for reply in adapter.trailing:
+                add(judge(by_id[reply.case_id], reply, ranking, strict))
             restarts.append(adapter.restarts)
             if adapter.exit_problem:
                 exit_problems.append(adapter.exit_problem)
@@ -178,10 +225,13 @@ def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
         t.start()
     for t in threads:
         t.join()
+    if errors:
+        raise errors[0]
     for block in blocks:             # left over only if every worker gave up
         for case in block:
             add(CaseResult(case["id"], runner.CRASH, case["rules"],
                            detail="no adapter left to run it"))
     ordered = [results[c["id"]] for c in cases]
     return RunResult(impl, hello, ranking[0].name, ordered,
-                     time.monotonic() - started, sum(restarts), exit_problems)
+                     time.monotonic() - started, sum(restarts), exit_problems,
+                     hello_warnings(hello) + all_unsupported_warning(ordered))

@@ -1,19 +1,30 @@
 """Typed values of the protocol (spec/protocol.md section 3).
 
-Three jobs: turn an encoded value into a canonical, hashable form so that two
+Four jobs: turn an encoded value into a canonical, hashable form so that two
 encodings of the same value compare equal (`canonical`); turn one into Python
-source for reproducers (`source`); and encode plain Python values written in
-templates (`encode`).
+source for reproducers (`source`); encode plain Python values written in
+templates (`encode`); and write the ints a double cannot hold as text for the
+wire (`wire`). Values reach these functions checked against the schema
+(harness/schema.py); they still fail only with ValueFormatError, whatever
+they are given.
+
+`printable` is how any text from outside -- an adapter's message, its
+stderr, a name -- is shown on a terminal or a page: control characters,
+Unicode format characters and line separators as escapes.
 """
 
 from __future__ import annotations
 
+import keyword
 import math
+import re
 import struct
+import unicodedata
 from typing import Any
 
 INT64_MIN = -(1 << 63)
 INT64_MAX = (1 << 63) - 1
+SAFE_INT = (1 << 53) - 1     # the largest int a double holds with all below it
 
 
 class ValueFormatError(ValueError):
@@ -29,12 +40,17 @@ def float_from_bits(bits: int) -> float:
 
 
 def decode_float(j: dict) -> float:
-    if "bits" in j:
-        return float_from_bits(int(j["bits"], 16))
     try:
+        if "bits" in j:
+            bits = j["bits"]
+            if not (isinstance(bits, str) and re.fullmatch("[0-9a-f]{16}", bits)):
+                raise ValueError("bits must be 16 lowercase hex digits")
+            return float_from_bits(int(bits, 16))
+        if not isinstance(j["float"], str):
+            raise TypeError("float is text")
         return float(j["float"])
-    except (TypeError, ValueError):
-        raise ValueFormatError(f"bad float encoding: {j!r}") from None
+    except (KeyError, TypeError, ValueError) as e:
+        raise ValueFormatError(f"bad float encoding ({e}): {str(j)[:200]}") from None
 
 
 def canonical(j: Any) -> Any:
@@ -43,6 +59,15 @@ def canonical(j: Any) -> Any:
     Floats compare by their 64 bits, so -0.0 differs from 0.0 and a NaN equals
     a NaN with the same bits; bool never equals int.
     """
+    try:
+        return _canonical(j)
+    except ValueFormatError:
+        raise
+    except (KeyError, TypeError, ValueError, OverflowError, struct.error, RecursionError) as e:
+        raise ValueFormatError(f"not a protocol value ({e}): {str(j)[:200]}") from None
+
+
+def _canonical(j: Any) -> Any:
     if j is None or isinstance(j, bool):
         return ("const", j)
     if isinstance(j, int):
@@ -50,7 +75,7 @@ def canonical(j: Any) -> Any:
     if isinstance(j, str):
         return ("str", j)
     if isinstance(j, list):
-        return ("list", tuple(canonical(x) for x in j))
+        return ("list", tuple(_canonical(x) for x in j))
     if not isinstance(j, dict) or len(j) == 0:
         raise ValueFormatError(f"not a protocol value: {j!r}")
     if "int" in j:
@@ -66,9 +91,9 @@ def canonical(j: Any) -> Any:
         except (TypeError, ValueError):
             raise ValueFormatError(f"bad bytes encoding: {j!r}") from None
     if "tuple" in j:
-        return ("tuple", tuple(canonical(x) for x in j["tuple"]))
+        return ("tuple", tuple(_canonical(x) for x in j["tuple"]))
     if "slice" in j:
-        return ("slice", tuple(canonical(x) for x in j["slice"]))
+        return ("slice", tuple(_canonical(x) for x in j["slice"]))
     if "ellipsis" in j:
         return ("ellipsis",)
     if "ref" in j:
@@ -79,17 +104,32 @@ def canonical(j: Any) -> Any:
 
 
 def source(j: Any) -> str:
-    """Python source that evaluates to the encoded value (for reproducers)."""
+    """Python source that evaluates to the encoded value (for reproducers).
+
+    Every piece is written by repr of a value decoded here, never copied
+    from the encoding, so no text in a value can become code.
+    """
+    try:
+        return _source(j)
+    except ValueFormatError:
+        raise
+    except (KeyError, TypeError, ValueError, OverflowError, struct.error, RecursionError) as e:
+        raise ValueFormatError(f"not a protocol value ({e}): {str(j)[:200]}") from None
+
+
+def _source(j: Any) -> str:
     if j is None or isinstance(j, (bool, int, str)):
         return repr(j)
     if isinstance(j, list):
-        return "[" + ", ".join(source(x) for x in j) + "]"
+        return "[" + ", ".join(_source(x) for x in j) + "]"
+    if not isinstance(j, dict):
+        raise ValueFormatError(f"not a protocol value: {str(j)[:200]}")
     if "int" in j:
-        return str(j["int"])
+        return repr(canonical(j)[1])
     if "float" in j:
         x = decode_float(j)
         if math.isnan(x):
-            return f"struct.unpack('>d', bytes.fromhex({j.get('bits', '7ff8000000000000')!r}))[0]"
+            return f"struct.unpack('>d', bytes.fromhex({format(float_bits(x), '016x')!r}))[0]"
         if math.isinf(x):
             return "float('inf')" if x > 0 else "float('-inf')"
         return repr(x)
@@ -99,17 +139,74 @@ def source(j: Any) -> str:
         except (TypeError, ValueError):
             raise ValueFormatError(f"bad bytes encoding: {j!r}") from None
     if "tuple" in j:
-        items = [source(x) for x in j["tuple"]]
+        items = [_source(x) for x in j["tuple"]]
         return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
     if "slice" in j:
-        return "slice(" + ", ".join(source(x) for x in j["slice"]) + ")"
+        if len(j["slice"]) != 3:
+            raise ValueFormatError(f"a slice has three parts: {str(j)[:200]}")
+        return "slice(" + ", ".join(_source(x) for x in j["slice"]) + ")"
     if "ellipsis" in j:
         return "..."
     if "ref" in j:
-        return j["ref"]
+        return name_source(j["ref"])
     if "object" in j:
-        return f"<{j['object']} object>"
-    raise ValueFormatError(f"not a protocol value: {j!r}")
+        # An object with no encoding: not Python on purpose (a line holding
+        # it is a syntax error when pasted), and on one line, whatever the name.
+        return f"<{printable(str(j['object']))} object>"
+    raise ValueFormatError(f"not a protocol value: {str(j)[:200]}")
+
+
+def is_name(text: Any) -> bool:
+    return isinstance(text, str) and text.isidentifier() and not keyword.iskeyword(text) \
+        and text.isascii()
+
+
+def name_source(name: Any) -> str:
+    """A bound name as source: itself if it is an identifier, else a
+    lookup that cannot be anything but a lookup."""
+    if is_name(name):
+        return name
+    return f"globals()[{str(name)!r}]"
+
+
+def wire(j: Any) -> Any:
+    """The encoded value with every int beyond what a double holds exactly
+    (|i| > 2**53 - 1) as {"int": "..."}: JavaScript's JSON.parse, and any
+    reader that keeps numbers as doubles, would round it."""
+    if isinstance(j, bool) or j is None or isinstance(j, str):
+        return j
+    if isinstance(j, int):
+        return j if -SAFE_INT <= j <= SAFE_INT else {"int": str(j)}
+    if isinstance(j, list):
+        return [wire(x) for x in j]
+    if isinstance(j, dict) and ("tuple" in j or "slice" in j):
+        key = "tuple" if "tuple" in j else "slice"
+        return {key: [wire(x) for x in j[key]]}
+    return j
+
+
+# Characters shown as escapes: C0 and C1 controls (ESC starts a terminal
+# escape sequence, CR rewrites a line), DEL, Unicode format characters (the
+# bidirectional overrides), line and paragraph separators, lone surrogates
+# and unassigned or private code points.
+_HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+_VISIBLE = re.compile(r"[\x20-\x7e]*")
+
+
+def printable(text: str, keep: str = "\t") -> str:
+    """`text` with every character a terminal or a reader would not show as
+    itself written as its Python escape (\\x1b, \\u2028); `keep` lists
+    characters left alone (a tab by default; "\\n" to keep lines)."""
+    if _VISIBLE.fullmatch(text):
+        return text
+    out = []
+    for ch in text:
+        if ch in keep or unicodedata.category(ch) not in _HIDDEN:
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+                       if ord(ch) < 0xd800 or ord(ch) > 0xdfff else f"\\u{ord(ch):04x}")
+    return "".join(out)
 
 
 def encode(v: Any) -> Any:

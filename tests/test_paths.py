@@ -42,7 +42,8 @@ EXTERNAL = {
 # an implementation's expectations file (harness run --update-expectations).
 WRITTEN = ("build/", "node_modules/", "conformance/expectations/")
 # Paths README's examples leave to the reader: a CI folder, shards' results.
-READERS = {"ci/mine.txt", "out/pypy.shard-*-of-3.json"}
+READERS = {"ci/mine.txt", "out/pypy.shard-*-of-3.json",
+           "ci/mvspec-expectations.txt", "results/*.json"}   # the CI examples: a user's repository
 
 SOURCE_EXTENSIONS = ("c", "h", "py", "mk", "toml", "md", "jsonl", "json", "mjs", "txt")
 TOKEN = re.compile(r"[A-Za-z0-9_.*<>/@-]+")

@@ -8,6 +8,11 @@ with it. A citation in the essay a file opens with teaches, but does not
 count: the rule must be named again where it is realised. So from any
 rule one can find the code that realises it, and from any code the rule
 it answers to.
+
+The rules of a chapter a checker judges (spec.CHECKER_AREAS: chapter 16,
+the exporter's contract) are realised by every exporter, the library's
+views among them: the reference may cite them where a view lends its
+memory, and need not; their code is the checker's.
 """
 
 import re
@@ -60,7 +65,8 @@ def test_every_rule_the_reference_cites_exists_in_the_spec():
 
 def test_every_rule_of_the_spec_is_cited_at_its_code_or_said_to_be_outside_the_library():
     cited = citations(in_opening=False)
-    missing = [r.id for r in spec.parse() if r.id not in cited and OUTSIDE not in r.text]
+    missing = [r.id for r in spec.parse() if r.id not in cited and OUTSIDE not in r.text
+               and r.area not in spec.CHECKER_AREAS]
     assert not missing, f"rules that reference/ cites at no code, at most in an essay: {missing}"
 
 

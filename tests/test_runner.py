@@ -103,9 +103,13 @@ def test_a_missing_command_is_a_clear_error():
     (b"not json", "not JSON"),
     (b"[]", "not a JSON object"),
     (b'{"mvspec": 2}', "protocol 2"),
-    (b'{"mvspec": 1, "implementation": "x"}', "lacks"),
+    (b'{"mvspec": 1, "implementation": "x"}', "'version' is missing"),
     (b'{"mvspec": 1, "implementation": "x", "version": "1", "language": "3.11", '
-     b'"platform": {"word_size": 16, "byteorder": "little"}, "exporters": []}', "impossible"),
+     b'"platform": {"word_size": 16, "byteorder": "little"}, "exporters": []}',
+     r"platform\.word_size: 16 is not one of 32, 64"),
+    (b'{"mvspec": 1, "implementation": "x", "version": "1", "language": "banana", '
+     b'"platform": {"word_size": 64, "byteorder": "little"}, "exporters": []}', "language"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
 ])
 def test_a_malformed_hello_line_is_refused(line, why):
     with pytest.raises(runner.AdapterError, match=why):
@@ -130,7 +134,7 @@ def test_expected_outcomes_are_never_sent():
 
 @pytest.mark.parametrize("line", [
     b'{"id": "c", "outcomes": [{"raises": {"type": "ValueError", "message": "x\\ud83d"}}]}',
-    '{"id": "c", "outcomes": [{"value": {"str": "x\ude00"}}]}'.encode("utf-8", "surrogatepass"),
+    '{"id": "c", "outcomes": [{"value": "x\ude00"}]}'.encode("utf-8", "surrogatepass"),
 ])
 def test_half_a_surrogate_pair_is_shown_as_its_escape(line):
     # Brython's JavaScript strings are UTF-16: it can send half a pair. Every
@@ -140,3 +144,58 @@ def test_half_a_surrogate_pair_is_shown_as_its_escape(line):
     text = json.dumps(reply.outcomes, ensure_ascii=False)
     text.encode("utf-8")
     assert "x\\\\ud83d" in text or "x\\\\ude00" in text, text
+
+
+def as_read_by_javascript(line: bytes):
+    """The line as a reader that holds every JSON number as a double reads it
+    (JavaScript's JSON.parse), turned back into ints where they are whole."""
+    return json.loads(line, parse_int=lambda text: int(float(text)))
+
+
+def test_every_int_is_sent_so_that_a_javascript_reader_reads_it_exactly(suite):
+    # protocol.md section 3: an int beyond 2**53 - 1 goes as {"int": "..."}.
+    sent = [c for c in suite.cases if runner.LONG_DIGITS.search(json.dumps(c).encode())]
+    rounded = 0
+    for case in sent:
+        plain = json.dumps({k: v for k, v in case.items() if k != "expect"}).encode()
+        rounded += as_read_by_javascript(plain) != json.loads(plain)
+        line = runner.wire_line(case)
+        assert as_read_by_javascript(line) == json.loads(line), case["id"]
+        assert same_values(json.loads(line), case), case["id"]
+    assert rounded > 0          # what JavaScript adapters got wrong before
+
+
+def same_values(sent, case):
+    """The same case to a reader that has ints of any size: the same fields,
+    every value canonically equal."""
+    from harness import values
+
+    def fields(c):
+        out = [(s.get("name"), k, v) for s in c["setup"] for k, v in s.items()]
+        for i, s in enumerate(c["steps"]):
+            for k, v in s.items():
+                if k == "args":
+                    out += [(i, f"args{j}", a) for j, a in enumerate(v)]
+                elif k == "kwargs":
+                    out += [(i, f"kw{n}", a) for n, a in v.items()]
+                else:
+                    out.append((i, k, v))
+        return out
+
+    def canon(k, v):
+        return values.canonical(v) if k in runner.SETUP_VALUES + runner.STEP_VALUES \
+            or k.startswith(("args", "kw")) else v
+    return [(a, k, canon(k, v)) for a, k, v in fields(sent)] == \
+        [(a, k, canon(k, v)) for a, k, v in fields(case)]
+
+
+@pytest.mark.parametrize("value, wire", [
+    (2**53 - 1, 2**53 - 1), (2**53, {"int": str(2**53)}), (-2**53, {"int": str(-2**53)}),
+    ([1, 2**63], [1, {"int": str(2**63)}]), ({"tuple": [2**60]}, {"tuple": [{"int": str(2**60)}]}),
+    ({"slice": [None, 2**60, 1]}, {"slice": [None, {"int": str(2**60)}, 1]}),
+    ({"int": "5"}, {"int": "5"}), (True, True),
+])
+def test_ints_a_double_cannot_hold_go_as_text(value, wire):
+    from harness import values
+    assert values.wire(value) == wire
+    assert values.canonical(values.wire(value)) == values.canonical(value)

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from harness import impls, spec
+from harness import exporters, impls, spec
 
 RULES = spec.parse()
 IDS = spec.rule_ids(RULES)
@@ -58,8 +58,18 @@ def test_rule_example_runs_as_written(rule):
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_rule_has_a_case(rule, suite):
+    if rule.area in spec.CHECKER_AREAS:     # its cases are a checker's checks
+        checks = dict(exporters.checker().RULES)
+        assert rule.id in checks, f"{spec.CHECKER_AREAS[rule.area]} has no check of {rule.id}"
+        assert checks[rule.id] == rule.title, f"the checker calls {rule.id} otherwise"
+        return
     cited = {r for c in suite.cases for r in c["rules"]}
     assert rule.id in cited, f"no case in conformance/ cites {rule.id}"
+
+
+def test_every_rule_the_exporter_checker_checks_exists_in_the_spec():
+    unknown = [r for r, _ in exporters.checker().RULES if r not in IDS]
+    assert unknown == [], f"harness/exporter/check.c checks rules the spec lacks: {unknown}"
 
 
 def test_every_case_cites_only_existing_rules(suite):
