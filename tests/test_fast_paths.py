@@ -61,6 +61,42 @@ def test_the_suite_answers_the_same_with_fast_paths_on_and_off(name, suite):
                         f"the first: {differ[:5]}")
 
 
+# ---- the differential fuzzer's cases, both ways ----------------------------
+
+FUZZ_CASES = 4000     # a few seconds through each implementation, both ways
+
+
+def fuzz_module():
+    """reference/tests/fuzz.py, the differential fuzzer, as a module."""
+    import importlib.util
+    path = ROOT / "reference" / "tests" / "fuzz.py"
+    spec = importlib.util.spec_from_file_location("mvspec_fuzz", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", ["reference", "mvref"])
+def test_fuzzed_cases_answer_the_same_with_fast_paths_on_and_off(name):
+    """The fuzzer's random layouts, keys and methods reach corners the
+    suite does not: each case's reply must be the same both ways."""
+    import random
+    fuzz = fuzz_module()
+    gen = fuzz.Gen(random.Random(16))
+    cases = [gen.case(i) for i in range(FUZZ_CASES)]
+    impl = impls.resolve(name)
+    env = dict(impl.env if impl.env is not None else os.environ)
+    env.pop("MVREF_GENERIC", None)
+    fast = fuzz.run(impl.argv, cases, env=env)
+    generic = fuzz.run(impl.argv, cases, env=dict(env, MVREF_GENERIC="1"))
+    assert len(fast) == len(generic) == len(cases)
+    answered = [a for a in fast if "outcomes" in a]
+    assert len(answered) > len(cases) // 2, "the fuzzer's cases mostly unsupported"
+    differ = [(c["id"], a, b) for c, a, b in zip(cases, fast, generic) if a != b]
+    assert not differ, (f"{len(differ)} fuzzed cases answer differently with "
+                        f"MVREF_GENERIC=1, the first: {differ[:3]!r:.2000}")
+
+
 # ---- the switch, and the fast paths' edges against CPython ------------------
 
 def load_mvref():

@@ -11,6 +11,7 @@ are counted, not compared).  The cases are data, as in the suite; this is
 the reference's way of finding behaviour the suite does not yet cover.
 """
 import argparse
+import copy
 import json
 import os
 import random
@@ -159,6 +160,23 @@ class Gen:
             spec["pil"] = True
         return spec
 
+    def twin(self, spec, name):
+        """An exporter of spec's kind and layout, its contents equal or one
+        item (or byte) different: == of two views of one layout."""
+        r = self.r
+        t = copy.deepcopy(spec)
+        t["name"] = name
+        items = t.get("items")
+        if isinstance(items, list) and len(items) > 1 and r.random() < 0.7:
+            i = r.randrange(len(items))
+            items[i] = items[i - 1]
+        data = t.get("data")
+        if isinstance(data, dict) and data["bytes"] and r.random() < 0.7:
+            b = bytearray.fromhex(data["bytes"])
+            b[r.randrange(len(b))] ^= 1
+            t["data"] = hexb(b)
+        return t
+
     def item_for(self, fmt):
         r = self.r
         f = fmt.lstrip("@<>=!")
@@ -179,7 +197,9 @@ class Gen:
     def case(self, i):
         r = self.r
         setup = [self.exporter("x")]
-        if r.random() < 0.3:
+        if r.random() < 0.15:
+            setup.append(self.twin(setup[0], "y"))
+        elif r.random() < 0.3:
             setup.append(self.exporter("y"))
         steps = [{"op": "memoryview", "args": [{"ref": "x"}], "as": "m"}]
         views = ["m"]
@@ -222,6 +242,8 @@ class Gen:
         if k < 0.85:
             like = r.choice([hexb(b""), hexb(b"ab"), 0, {"ref": r.choice(views)}])
             return {"op": "hash", "obj": v, "like": like}
+        if k < 0.92 and "w" in views and r.random() < 0.3:
+            return {"op": r.choice(["eq", "ne"]), "a": {"ref": "m"}, "b": {"ref": "w"}}
         if k < 0.92:
             a = {"ref": r.choice(views + exporters)}
             b = r.choice([{"ref": r.choice(views + exporters)}, hexb(b"ab"), [1, 2], 1])
@@ -312,9 +334,11 @@ class Gen:
         return {"op": "call", "obj": x, "method": m, "args": args}
 
 
-def run(argv, cases):
+def run(argv, cases, env=None):
+    """Each case's reply from the command argv (env: its environment)."""
     text = "".join(json.dumps(c) + "\n" for c in cases)
-    p = subprocess.run(argv, input=text, capture_output=True, text=True, timeout=900)
+    p = subprocess.run(argv, input=text, capture_output=True, text=True, timeout=900,
+                       env=env)
     lines = p.stdout.splitlines()
     if len(lines) != len(cases) + 1:
         sys.exit("%s answered %d lines for %d cases\n%s" % (argv, len(lines) - 1, len(cases),
