@@ -203,7 +203,8 @@ void mv_value_clear(mv_value *v)
 
     switch (v->kind) {
     case MV_INT:
-        mv_free(v->as.integer.digits);
+        if (v->as.integer.digits != NULL)   /* only when huge */
+            mv_free(v->as.integer.digits);
         break;
     case MV_STR: case MV_OPAQUE:
         if (v->as.str.host != NULL)
