@@ -224,34 +224,51 @@ static bool equal_as_bytes(char code)
     return code != '\0' && strchr("bBhHiIlLqQnNcP", code) != NULL;
 }
 
+/* COMPARE-003: n doubles, one every `as` and `bs` bytes from a and b, as C
+   compares them, which is as Python does (NaN unequal, -0.0 == 0.0).  A
+   loop of its own, so that no item asks which format it is. */
+static bool doubles_equal(mv_ssize n, const unsigned char *a, mv_ssize as,
+                          const unsigned char *b, mv_ssize bs)
+{
+    double x, y;
+
+    for (mv_ssize i = 0; i < n; i++, a += as, b += bs) {
+        memcpy(&x, a, sizeof x);
+        memcpy(&y, b, sizeof y);
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+/* The same for floats ('f'), each widened to a double as Python does. */
+static bool floats_equal(mv_ssize n, const unsigned char *a, mv_ssize as,
+                         const unsigned char *b, mv_ssize bs)
+{
+    float x, y;
+
+    for (mv_ssize i = 0; i < n; i++, a += as, b += bs) {
+        memcpy(&x, a, sizeof x);
+        memcpy(&y, b, sizeof y);
+        if ((double)x != (double)y)
+            return false;
+    }
+    return true;
+}
+
 /* COMPARE-001 to COMPARE-003: one row (the last dimension) of n items of
    one native code, one every `as` and `bs` bytes from a and b, compared
    without making a value of any item: doubles and floats as C compares
-   them, which is as Python does (NaN unequal, -0.0 == 0.0); the others by
-   their bytes, with one memcmp where both rows are packed. */
+   them (above); the others by their bytes, with one memcmp where both
+   rows are packed. */
 static bool rows_equal(char code, mv_ssize size, mv_ssize n,
                        const unsigned char *a, mv_ssize as,
                        const unsigned char *b, mv_ssize bs)
 {
-    double x, y;
-    float fx, fy;
-
-    if (code == 'd' || code == 'f') {
-        for (mv_ssize i = 0; i < n; i++, a += as, b += bs) {
-            if (code == 'd') {
-                memcpy(&x, a, sizeof x);
-                memcpy(&y, b, sizeof y);
-            } else {
-                memcpy(&fx, a, sizeof fx);
-                memcpy(&fy, b, sizeof fy);
-                x = fx;
-                y = fy;
-            }
-            if (x != y)
-                return false;
-        }
-        return true;
-    }
+    if (code == 'd')
+        return doubles_equal(n, a, as, b, bs);
+    if (code == 'f')
+        return floats_equal(n, a, as, b, bs);
     assert(equal_as_bytes(code));
     if (as == size && bs == size)
         return memcmp(a, b, (size_t)(n * size)) == 0;
