@@ -396,10 +396,12 @@ def slicing_series(mv: Callable, max_size: int, repeat: int
         part = whole if size == max_size else whole[:size]
         m, w = memoryview(part), mv(part)
         # the views interleaved with each other, bytes alone: its copies of
-        # a big buffer would make the views' rounds slow, and so fewer
+        # a big buffer would make the views' rounds slow, and so fewer.  A
+        # round of the views is a few ms: three times the rounds, so that a
+        # busy machine does not put a bump in a flat line
         views = measure(Row(f"slice-{size}", "", None, {
             "builtin": Way(lambda: m[1:-1], slice_loop(m)),
-            "mvref": Way(lambda: w[1:-1], slice_loop(w))}), repeat, ROW_BUDGET_SECONDS)
+            "mvref": Way(lambda: w[1:-1], slice_loop(w))}), 3 * repeat, ROW_BUDGET_SECONDS)
         series["memoryview"].append(views.seconds["builtin"])
         series["mvref.memoryview"].append(views.seconds["mvref"])
         series["bytes"].append(best_of(Way(lambda: part[1:-1], slice_loop(part)), repeat))
