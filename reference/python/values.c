@@ -153,14 +153,30 @@ static int seq_value(PyObject *const *items, size_t n, mv_kind kind,
     return 0;
 }
 
+/* Whether every item of the list is an int: converting those runs no
+   Python code, so that the list cannot change while it is read. */
+static bool all_ints(PyObject *list)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); i++)
+        if (!PyLong_CheckExact(PyList_GET_ITEM(list, i)))
+            return false;
+    return true;
+}
+
 static int list_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s,
                       mv_value *out)
 {
-    /* a snapshot: converting an item runs no Python code that could
-       change the list, but the tuple keeps the items alive regardless */
-    PyObject *items = PySequence_Tuple(o);
+    PyObject *items;
     int status;
 
+    /* a shape, [4, 256]: read where it is (no tuple made for each call) */
+    if (all_ints(o))
+        return seq_value(PySequence_Fast_ITEMS(o), (size_t)PyList_GET_SIZE(o),
+                         MV_LIST, mode, s, out);
+    /* else a snapshot: an exporter's __buffer__ (3.12+), asked for its
+       buffer as an item is converted, could change the list; the tuple
+       keeps the items as they were, and alive */
+    items = PySequence_Tuple(o);
     if (items == NULL)
         return -1;
     status = seq_value(PySequence_Fast_ITEMS(items),
