@@ -27,9 +27,11 @@ static void init_behaviour(mv_behaviour *b, int minor)
     /* 3.9: argument parsing of the old kind (args.c) */
     b->legacy_parse = minor <= 9;          /* TOBYTES-007, CAST-014 */
     b->legacy_int_message = minor <= 9;    /* HEX-005 */
+    b->arg_int_takes_int = minor <= 9;     /* CONVERT-012 */
     /* 3.10 */
     b->iter_protocol = minor >= 10;        /* SEQ-005 to SEQ-009 */
     b->bytearray_value_first = minor >= 10;
+    b->recheck_released = minor >= 10;     /* CONVERT-009 */
     /* 3.11 */
     b->own_reduce = minor >= 11;           /* OBJECT-001 */
     b->qualified_varargs = minor >= 11;
