@@ -236,9 +236,9 @@ static bool doubles_equal(mv_ssize n, const unsigned char *a, mv_ssize as,
 {
     double x, y;
 
-    for (mv_ssize i = 0; i < n; i++, a += as, b += bs) {
-        memcpy(&x, a, sizeof x);
-        memcpy(&y, b, sizeof y);
+    for (mv_ssize i = 0; i < n; i++) {   /* no pointer past the last item */
+        memcpy(&x, a + i * as, sizeof x);
+        memcpy(&y, b + i * bs, sizeof y);
         if (x != y)
             return false;
     }
@@ -251,9 +251,9 @@ static bool floats_equal(mv_ssize n, const unsigned char *a, mv_ssize as,
 {
     float x, y;
 
-    for (mv_ssize i = 0; i < n; i++, a += as, b += bs) {
-        memcpy(&x, a, sizeof x);
-        memcpy(&y, b, sizeof y);
+    for (mv_ssize i = 0; i < n; i++) {   /* no pointer past the last item */
+        memcpy(&x, a + i * as, sizeof x);
+        memcpy(&y, b + i * bs, sizeof y);
         if ((double)x != (double)y)
             return false;
     }
@@ -276,8 +276,8 @@ static bool rows_equal(char code, mv_ssize size, mv_ssize n,
     assert(equal_as_bytes(code));
     if (as == size && bs == size)
         return memcmp(a, b, (size_t)(n * size)) == 0;
-    for (mv_ssize i = 0; i < n; i++, a += as, b += bs)
-        if (memcmp(a, b, (size_t)size) != 0)
+    for (mv_ssize i = 0; i < n; i++)
+        if (memcmp(a + i * as, b + i * bs, (size_t)size) != 0)
             return false;
     return true;
 }

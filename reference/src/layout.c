@@ -246,13 +246,16 @@ static bool direct(const mv_buffer *b, int dim)
 
 /* n items, one every `sstep` bytes from sptr, to one every `dstep` bytes
    from dptr, each of `size` bytes.  Inlined where size is a constant, so
-   that each memcpy is a single move. */
+   that each memcpy is a single move.  Each address is the start's plus
+   i steps, as the generic walk makes it: a pointer stepped past the last
+   item would overflow where a stride is huge (and C forbids even making
+   it). */
 static inline void copy_strided(unsigned char *dptr, mv_ssize dstep,
                                 const unsigned char *sptr, mv_ssize sstep,
                                 mv_ssize n, size_t size)
 {
-    for (mv_ssize i = 0; i < n; i++, dptr += dstep, sptr += sstep)
-        memcpy(dptr, sptr, size);
+    for (mv_ssize i = 0; i < n; i++)
+        memcpy(dptr + i * dstep, sptr + i * sstep, size);
 }
 
 /* Whether an item of this size moves in one instruction. */
