@@ -15,7 +15,10 @@
 #   make matrix        every implementation installed, as a table and an HTML page,
 #                      gated on conformance/expectations/ (make matrix-expectations
 #                      rewrites those files)
-#   make bench         cases per second of the reference and CPython adapters
+#   make bench         cases per second of the reference and CPython adapters,
+#                      and what each memoryview operation costs, builtin vs
+#                      mvref vs the physical reference (build/bench/: results
+#                      and the slicing chart); OPS_ARGS=--long for longer runs
 #   make cpython-tests CPython's own test_memoryview and test_buffer, on mvref,
 #                      for every CPython here (conformance/cpython-tests.toml)
 #   make mvrefs        mvref built for every CPython here (build/python-<version>)
@@ -56,8 +59,8 @@ include reference/fuzz/build.mk
 
 .PHONY: all deps-core deps-test deps-checks deps-browser deps-cpython-tests deps-fuzz \
         reference conformance \
-        check test cases matrix matrix-expectations bench bench-harness clean checks \
-        impls mvref mvrefs cpython-tests exporter-modules exporters repl site
+        check test cases matrix matrix-expectations bench bench-harness bench-ops clean \
+        checks impls mvref mvrefs cpython-tests exporter-modules exporters repl site
 
 all: reference
 
@@ -165,7 +168,15 @@ matrix-expectations: reference impls
 bench-harness: reference
 	$(PY) -m harness bench reference cpython $(ARGS)
 
-bench: bench-harness
+# What each operation costs: builtin, mvref and the physical reference side
+# by side, and the chart of slicing cost against buffer size (issue 16).
+# OPS_ARGS='--long' repeats more; '--only eq-*' picks rows; '--max-size 64M'
+# keeps the chart below 1 GiB.
+OPS_ARGS ?=
+bench-ops: reference
+	$(PY) -m harness.opbench $(OPS_ARGS)
+
+bench: bench-harness bench-ops
 
 # --------------------------------------------------------------- checks ---
 # The reference's quality checks (not the regression `--gate` of

@@ -10,6 +10,10 @@ the setup's N-th allocation instead: building an exporter is not
 memoryview's business, so the case must then be answered "unsupported" --
 cleanly.
 
+  0. Both ways: everything below is done with the library's fast paths on,
+     then again with them off (MVREF_GENERIC=1, reference/src/fast.c),
+     whose generic walks allocate otherwise; a case that makes the very
+     same allocations both ways is walked once.
   1. Trace (no Valgrind, fast): the whole default suite runs with
      `--trace-alloc`, which lists the call site of every allocation each
      case's setup and steps make. Every allocation site of reference/src
@@ -41,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -62,12 +67,25 @@ ALLOC_CALL = re.compile(r"\bmv_(alloc|alloc_zeroed|realloc|strdup)\(")
 EMBEDDING = ("external.c",)
 
 
-def allocation_sites(path: Path) -> set[str]:
+# mv_alloc_host: the door a host's own allocator opens (mvref.h, section 9:
+# the host allocates), which the driver never sets: its sites too are failed
+# through mvref (tests/test_mvref.py).
+HOST_ALLOC_CALL = re.compile(r"\bmv_alloc_host\(")
+
+
+def allocation_sites(path: Path, call: re.Pattern = ALLOC_CALL) -> set[str]:
     """The allocation call sites of one file of reference/src, as the
     library names them ("reference/src/<file>.c:123")."""
     return {f"reference/src/{path.name}:{n}"
             for n, line in enumerate(path.read_text().splitlines(), 1)
-            if ALLOC_CALL.search(line) and not line.lstrip().startswith(("/*", "*"))}
+            if call.search(line) and not line.lstrip().startswith(("/*", "*"))}
+
+
+def host_sites(root: Path) -> set[str]:
+    """Every site of reference/src where the host allocates."""
+    return {site for path in sorted((root / "reference" / "src").glob("*.c"))
+            if path.name != "alloc.c"
+            for site in allocation_sites(path, HOST_ALLOC_CALL)}
 
 
 def library_sites(root: Path) -> set[str]:
@@ -79,14 +97,24 @@ def library_sites(root: Path) -> set[str]:
     return sites
 
 
+# Each way the library can run: with its fast paths, and with them off
+# (reference/src/fast.c), whose generic walks allocate otherwise.
+MODES = {"fast": {}, "generic": {"MVREF_GENERIC": "1"}}
+
+
+def mode_env(mode: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "MVREF_GENERIC"}
+    return env | MODES[mode]
+
+
 def run_driver(argv: list[str], cases: list[dict], timeout: float,
-               root: Path = ROOT) -> tuple[dict, str]:
+               root: Path = ROOT, mode: str = "fast") -> tuple[dict, str]:
     """Results by case id, and what went wrong with the process ('' if nothing)."""
     lines = "".join(json.dumps({k: v for k, v in c.items() if k != "expect"}) + "\n"
                     for c in cases)
     try:
         r = subprocess.run(argv, input=lines, capture_output=True, text=True,
-                           timeout=timeout, cwd=root)
+                           timeout=timeout, cwd=root, env=mode_env(mode))
     except subprocess.TimeoutExpired:
         return {}, f"did not finish within {timeout:g} s"
     results = {}
@@ -154,7 +182,7 @@ def check_setup(n: int, base: dict, got: dict) -> list[str]:
 
 def walk(driver: list[str], option: str, cases: list[dict], counts: dict[str, int],
          base: dict, check, timeout: float, jobs: int,
-         root: Path = ROOT) -> tuple[set[str], list[str]]:
+         root: Path = ROOT, mode: str = "fast") -> tuple[set[str], list[str]]:
     """Fail allocation N = 1, 2, ... of each case in turn (`option N`), one
     driver process per N, `jobs` at a time; the sites failed and the
     problems found."""
@@ -163,7 +191,8 @@ def walk(driver: list[str], option: str, cases: list[dict], counts: dict[str, in
 
     def one(n: int) -> tuple[int, int, dict, str]:
         todo = [c for c in cases if counts[c["id"]] >= n]
-        return (n, len(todo)) + run_driver(driver + [option, str(n)], todo, timeout, root)
+        return (n, len(todo)) + run_driver(driver + [option, str(n)], todo, timeout, root,
+                                           mode)
 
     most = max((counts[c["id"]] for c in cases), default=0)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -173,7 +202,8 @@ def walk(driver: list[str], option: str, cases: list[dict], counts: dict[str, in
             found = check(n, base, got)
             problems += found
             failed |= {r["failed_alloc"] for r in got.values() if "failed_alloc" in r}
-            print(f"allocfail: {option} {n}: {sum('failed_alloc' in r for r in got.values())}"
+            print(f"allocfail ({mode}): {option} {n}: "
+                  f"{sum('failed_alloc' in r for r in got.values())}"
                   f" of {total} cases" + (f", {len(found)} problems" if found else ""),
                   flush=True)
     return failed, problems
@@ -215,51 +245,26 @@ def main(argv: list[str] | None = None) -> int:
     if not suite:
         print("allocfail: no case to run")
         return 1
-    replies, problem = run_driver(tracer + ["--trace-alloc"], suite, args.timeout, root)
-    if problem:
-        print(f"allocfail: tracing failed: {problem}")
-        return 1
-    steps = {cid: r["alloc_sites"] for cid, r in replies.items() if "alloc_sites" in r}
-    setup = {cid: r["setup_alloc_sites"] for cid, r in replies.items()
-             if "setup_alloc_sites" in r}
-    # a failing setup only unwinds the making of exporters: one case a site
-    step_ids, step_sites = choose(steps, by_template=True)
-    setup_ids, setup_sites = choose(setup, by_template=False)
     walked = json.loads(args.walked.read_text()) if args.walked and args.walked.exists() else {}
-    earlier = bool(walked)
-    step_ids = [c for c in step_ids if walked.get(f"steps {c}") != steps[c]]
-    setup_ids = [c for c in setup_ids if walked.get(f"setup {c}") != setup[c]]
+    earlier = dict(walked)      # walked for other versions, by earlier runs
+    reached: set[str] = set()
+    failed_sites: set[str] = set()
+    problems: list[str] = []
+    for mode in MODES:
+        r, f, found = one_mode(mode, args, root, driver, tracer, suite, walked,
+                               bool(earlier))
+        reached |= r
+        failed_sites |= f
+        problems += found
     if args.walked:
-        walked.update({f"steps {c}": steps[c] for c in step_ids})
-        walked.update({f"setup {c}": setup[c] for c in setup_ids})
         args.walked.write_text(json.dumps(walked))
-    reached = step_sites | setup_sites
     # a selection of cases cannot be asked to reach them all
-    problems = [] if args.id else [f"no case reaches the allocation at {site}"
-                                   for site in sorted(library_sites(root) - reached)]
-    by_id = {c["id"]: c for c in suite}
-    print(f"allocfail {args.python} ({args.word_size}-bit): {len(reached)} allocation "
-          f"sites reached by {len(steps)} cases; failing each allocation of the steps "
-          f"of {len(step_ids)} and of the setup of {len(setup_ids)} of them"
-          + (" (the others' allocations were walked for another version)" if earlier else ""),
-          flush=True)
-
-    cases = [by_id[cid] for cid in sorted(set(step_ids) | set(setup_ids))]
-    base, problem = run_driver(driver, cases, args.timeout, root)
-    if problem:
-        problems.append(f"the run without failures: {problem}")
-    failed_sites, found = walk(driver, "--fail-alloc", [by_id[c] for c in step_ids],
-                               {c: len(s) for c, s in steps.items()}, base,
-                               check_steps, args.timeout, args.jobs, root)
-    problems += found
-    failed, found = walk(driver, "--fail-setup-alloc", [by_id[c] for c in setup_ids],
-                         {c: len(s) for c, s in setup.items()}, base, check_setup,
-                         args.timeout, args.jobs, root)
-    failed_sites |= failed
-    problems += found
+    if not args.id:
+        problems += [f"no case reaches the allocation at {site}"
+                     for site in sorted(library_sites(root) - reached)]
     problems += [f"the allocation at {site} was never made to fail"
                  for site in sorted(reached - failed_sites)
-                 if not any(site in sites for sites in walked.values())]
+                 if not any(site in sites for sites in earlier.values())]
     print(f"allocfail {args.python} ({args.word_size}-bit): {len(failed_sites)} allocation "
           f"sites failed, in {time.monotonic() - started:.0f} s")
     for line in problems[:50]:
@@ -269,6 +274,50 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print("allocfail: every failed allocation became a MemoryError, leak-free")
     return 0
+
+
+def one_mode(mode: str, args: argparse.Namespace, root: Path, driver: list[str],
+             tracer: list[str], suite: list[dict], walked: dict[str, list[str]],
+             earlier: bool) -> tuple[set[str], set[str], list[str]]:
+    """Trace, choose and fail the allocations of the suite, the library
+    running its fast paths or not (`mode`); a case whose allocations were
+    walked already (another version, the other mode: `walked`, which this
+    run adds to) is not walked again. The sites reached, those failed, and
+    the problems found."""
+    replies, problem = run_driver(tracer + ["--trace-alloc"], suite, args.timeout, root,
+                                  mode)
+    if problem:
+        return set(), set(), [f"tracing ({mode}) failed: {problem}"]
+    steps = {cid: r["alloc_sites"] for cid, r in replies.items() if "alloc_sites" in r}
+    setup = {cid: r["setup_alloc_sites"] for cid, r in replies.items()
+             if "setup_alloc_sites" in r}
+    # a failing setup only unwinds the making of exporters: one case a site
+    step_ids, step_sites = choose(steps, by_template=True)
+    setup_ids, setup_sites = choose(setup, by_template=False)
+    step_ids = [c for c in step_ids if walked.get(f"steps {c}") != steps[c]]
+    setup_ids = [c for c in setup_ids if walked.get(f"setup {c}") != setup[c]]
+    walked.update({f"steps {c}": steps[c] for c in step_ids})
+    walked.update({f"setup {c}": setup[c] for c in setup_ids})
+    by_id = {c["id"]: c for c in suite}
+    print(f"allocfail {args.python} ({args.word_size}-bit, {mode}): "
+          f"{len(step_sites | setup_sites)} allocation sites reached by {len(steps)} cases; "
+          f"failing each allocation of the steps of {len(step_ids)} and of the setup of "
+          f"{len(setup_ids)} of them"
+          + (" (the others' allocations were walked already)" if earlier or mode != "fast"
+             else ""), flush=True)
+    problems = []
+    cases = [by_id[cid] for cid in sorted(set(step_ids) | set(setup_ids))]
+    base, problem = run_driver(driver, cases, args.timeout, root, mode)
+    if problem:
+        problems.append(f"the run ({mode}) without failures: {problem}")
+    failed_sites, found = walk(driver, "--fail-alloc", [by_id[c] for c in step_ids],
+                               {c: len(s) for c, s in steps.items()}, base,
+                               check_steps, args.timeout, args.jobs, root, mode)
+    problems += found
+    failed, found = walk(driver, "--fail-setup-alloc", [by_id[c] for c in setup_ids],
+                         {c: len(s) for c, s in setup.items()}, base, check_setup,
+                         args.timeout, args.jobs, root, mode)
+    return step_sites | setup_sites, failed_sites | failed, problems + found
 
 
 if __name__ == "__main__":

@@ -16,8 +16,11 @@
                default suite and its allocation failures, run through the
                driver, the regression lines of reference/fuzz/regressions/
                through it, and the default suite through mvref (the library as a
-               Python module: external.c is its alone), against
-               coverage/thresholds.toml; HTML report in build/coverage/html
+               Python module: external.c is its alone), each suite twice, with
+               the fast paths on and off (MVREF_GENERIC=1), so that both the
+               fast paths and the generic walks they stand beside count;
+               against coverage/thresholds.toml; HTML report in
+               build/coverage/html
     allocfail  each allocation the cases' steps make fails in turn, under
                Valgrind: the step answers MemoryError, no leak, export
                counts intact, no crash; every allocation site of the
@@ -252,7 +255,7 @@ def regression_run(tree: Tree, name: str, command: list[str], env: dict | None =
 
 
 def mvref_run(tree: Tree, name: str, module_dir: Path, jobs: int = 2,
-              timeout: float = 60.0) -> None:
+              timeout: float = 60.0, env: dict | None = None) -> None:
     """The tree's suite through the mvref module in module_dir, strictly:
     the Python adapter under the python3 it is built for, which supplies the
     exporters, so for that CPython's language and platform only (skipped
@@ -263,7 +266,8 @@ def mvref_run(tree: Tree, name: str, module_dir: Path, jobs: int = 2,
     if tree.pythons and language not in tree.pythons:
         print(f"  (mvref models the {language} of {DEBIAN_PYTHON} only: not asked for)")
         return
-    env = dict(os.environ, MVSPEC_MEMORYVIEW="mvref", MVSPEC_MVREF_PATH=str(module_dir))
+    env = dict(env or os.environ, MVSPEC_MEMORYVIEW="mvref",
+               MVSPEC_MVREF_PATH=str(module_dir))
     r = run_module(tree, "harness", "run", f"{name}={DEBIAN_PYTHON} -I {ADAPTER}",
                    *tree.run_options(), "--strict-messages", "--require-clean-exit",
                    "-j", str(jobs), "--timeout", str(timeout), "--summary-only",
@@ -411,11 +415,18 @@ def check_coverage(tree: Tree) -> None:
     # paths of running out of memory are code the suite exercises too; the
     # lines that once crashed the driver, which reach the refusals a setup
     # CPython never accepted meets (reference/fuzz/regressions/); and the
-    # suite through mvref, the only user of external.c.
+    # suite through mvref, the only user of external.c.  Each suite runs
+    # with the fast paths off too (reference/src/fast.c): the generic walks
+    # are the definition, and where a fast path applies they would
+    # otherwise go unmeasured.
+    generic = dict(os.environ, MVREF_GENERIC="1")
     for run in (lambda: suite_run(tree, "reference-coverage", str(driver)),
+                lambda: suite_run(tree, "reference-coverage-generic", str(driver),
+                                  env=generic),
                 lambda: allocfail_run(tree, str(driver), driver),
                 lambda: regression_run(tree, "reference-coverage", [str(driver)]),
-                lambda: mvref_run(tree, "mvref-coverage", module)):
+                lambda: mvref_run(tree, "mvref-coverage", module),
+                lambda: mvref_run(tree, "mvref-coverage-generic", module, env=generic)):
         try:
             run()
         except CheckFailed as e:

@@ -12,6 +12,7 @@ links to panels that CSS shows when they are the URL's target.
 
 from __future__ import annotations
 
+import base64
 import html
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -136,8 +137,25 @@ def case_html(r: CaseResult, case: dict) -> str:
             f"{diffs}</div>")
 
 
+# The chart `make bench` draws (harness/opbench.py): shown on the page when
+# it has been drawn in this tree.
+SLICING_CHART = Path(__file__).resolve().parent.parent / "build" / "bench" / "slicing.svg"
+
+
+def chart_html(svg: bytes) -> str:
+    """The slicing chart, as an image (data URI: the page stays one file, and
+    an SVG shown as an image runs nothing)."""
+    data = base64.b64encode(svg).decode("ascii")
+    return ("<h2>Zero copy: slicing cost against buffer size</h2>"
+            "<p>x[1:-1] of the builtin memoryview, of mvref.memoryview and of bytes, "
+            "from 1 KiB up (<code>make bench</code>, harness/opbench.py): a slice of a "
+            "view copies nothing, so its cost stays flat; a slice of bytes copies.</p>"
+            f"<p><img alt='slicing cost against buffer size' "
+            f"src='data:image/svg+xml;base64,{data}'></p>")
+
+
 def page(runs: list[RunResult], cases: dict[str, dict], rules: list[spec.Rule],
-         title: str = "mvspec conformance matrix") -> str:
+         title: str = "mvspec conformance matrix", chart: bytes | None = None) -> str:
     cells = {run.impl.name: cells_by_rule(run) for run in runs}
     names = [run.impl.name for run in runs]
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -190,6 +208,8 @@ def page(runs: list[RunResult], cases: dict[str, dict], rules: list[spec.Rule],
                 parts.append(f"<td class='{cell.kind}'>{text}</td>")
         parts.append("</tr>")
     parts.append("</table>")
+    if chart is not None:
+        parts.append(chart_html(chart))
     parts += panels
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -199,4 +219,5 @@ def write_page(path: Path, runs: list[RunResult], cases: dict[str, dict]) -> Non
     path.parent.mkdir(parents=True, exist_ok=True)
     # Chapter 16's rules are judged by the exporter checker, not by cases.
     rules = [r for r in spec.parse() if r.area not in spec.CHECKER_AREAS]
-    path.write_text(page(runs, cases, rules), encoding="utf-8")
+    chart = SLICING_CHART.read_bytes() if SLICING_CHART.is_file() else None
+    path.write_text(page(runs, cases, rules, chart=chart), encoding="utf-8")

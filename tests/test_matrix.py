@@ -80,3 +80,23 @@ def test_clicking_a_cell_shows_the_failing_case_side_by_side(page, browser):
     assert "2" in [e.text for e in expected] and "12345" in [a.text for a in actual]
     e, a = expected[0].rect, actual[0].rect
     assert abs(e["y"] - a["y"]) < 2 and a["x"] > e["x"] + e["width"] / 2   # side by side
+
+
+def test_the_slicing_chart_of_make_bench_is_drawn_on_the_page(tmp_path, browser):
+    """The chart of issue 16 (zero copy, measured) is shown on the page as
+    an image when `make bench` has drawn it, and left off when not."""
+    sys.path.insert(0, str(ROOT))
+    from harness import matrix, svgchart
+    svg = svgchart.loglog("Slicing cost", "buffer size", "time per slice", [1024, 4096],
+                          {"memoryview": [5e-8, 5e-8], "bytes": [6e-8, 2e-7]},
+                          svgchart.bytes_label, str).encode()
+    shown, absent = tmp_path / "chart.html", tmp_path / "none.html"
+    shown.write_text(matrix.page([], {}, [], chart=svg), encoding="utf-8")
+    absent.write_text(matrix.page([], {}, []), encoding="utf-8")
+    chart = "img[alt='slicing cost against buffer size']"
+    browser.get(shown.as_uri())
+    img = browser.find_element(By.CSS_SELECTOR, chart)
+    assert img.is_displayed()
+    assert browser.execute_script("return arguments[0].naturalWidth", img) == 760
+    browser.get(absent.as_uri())
+    assert browser.find_elements(By.CSS_SELECTOR, chart) == []

@@ -685,6 +685,10 @@ def test_every_allocation_of_an_external_exporter_can_fail_cleanly(young_heap):
         sites |= fail_each_allocation(make, lambda m: (m.tolist(), m[::-1].tobytes()))
     external = allocfail.allocation_sites(ROOT / "reference" / "src" / "external.c")
     assert external and external <= sites, f"never failed: {sorted(external - sites)}"
+    # and where the host allocates (tobytes() makes its bytes in CPython's
+    # own object), which the driver never does
+    host = allocfail.host_sites(ROOT)
+    assert host and host <= sites, f"never failed: {sorted(host - sites)}"
 
 
 def test_a_loop_of_every_operation_leaks_no_python_memory(young_heap):

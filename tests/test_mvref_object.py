@@ -444,6 +444,39 @@ def test_a_view_keeps_the_attributes_of_its_version_when_set_python_changes_the_
     assert new.index(99) == 2 and list(old) == [97, 98, 99, 97]
 
 
+FRESH_LOOKUP = """
+import json, sys
+import mvref
+m, b = mvref.memoryview(b"abca"), memoryview(b"abca")
+def outcome(f):
+    try:
+        f()
+        return "found"
+    except Exception as e:
+        return type(e).__name__ + ": " + str(e)
+names = ("count", "index", "__iter__", "__buffer__", "__class_getitem__", "cast",
+         "tobytes", "nbytes", "__bool__", "__contains__", "nope")
+print(json.dumps({"mvref": [outcome(lambda: getattr(m, n)) for n in names],
+                  "builtin": [outcome(lambda: getattr(b, n)) for n in names],
+                  "cast": m.cast("B", shape=[2, 2]).tolist()}))
+"""
+
+
+def test_a_fresh_process_finds_a_views_attributes_as_the_builtin_does():
+    """Until set_python() changes the version under a live view, mvref
+    looks attributes up as CPython's own types do (so that m.cast(...) is
+    called as the builtin's is, with no bound method made): the answers
+    must be the builtin's, for the versioned names too."""
+    env = dict(os.environ, PYTHONPATH=str(impls.MVREF_DIR))
+    env.pop("MVREF_PYTHON", None)
+    r = subprocess.run([sys.executable, "-c", FRESH_LOOKUP], env=env, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    assert got["mvref"] == got["builtin"]
+    assert got["cast"] == [[97, 98], [99, 97]]
+
+
 def test_bool_and_in_work_without_the_dunders_the_builtin_never_had():
     for name in ("__bool__", "__contains__"):
         assert not hasattr(memoryview, name) and not hasattr(mvref.memoryview, name)

@@ -260,9 +260,10 @@ struct mv_value {
         bool boolean;                                      /* MV_BOOL */
         mv_int integer;                                    /* MV_INT */
         double real;                                       /* MV_FLOAT */
-        struct { char *data; size_t len; } str;            /* MV_STR, UTF-8;
-                                                              MV_OPAQUE */
-        struct { unsigned char *data; size_t len; } bytes; /* MV_BYTES */
+        struct { char *data; size_t len; void *host; } str;
+                                       /* MV_STR, UTF-8; MV_OPAQUE */
+        struct { unsigned char *data; size_t len; void *host; } bytes;
+                                       /* MV_BYTES */
         struct { mv_value *items; size_t len; } seq;       /* LIST, TUPLE,
                                                               SLICE (3) */
         mv_object *object;                                 /* MV_OBJECT */
@@ -271,13 +272,63 @@ struct mv_value {
     } as;
 };
 
-/* Constructors that cannot fail. */
-mv_value mv_none(void);
-mv_value mv_bool(bool b);
-mv_value mv_int_from_i64(int64_t i);
-mv_value mv_int_from_u64(uint64_t u);
-mv_value mv_float(double d);
-mv_value mv_ellipsis(void);
+/* A str or bytes value's `host` is NULL, or the host's own object that
+   holds its data (section 9: the host allocates). */
+
+/* Constructors that cannot fail.  Inline, so that the compiler writes a
+   value straight into its place, field by field: a struct returned from a
+   function of another file is built in a temporary, in stores of several
+   sizes, and copied whole, and reading back at once what was just stored
+   in other sizes stalls the processor (these are the library's busiest
+   functions).  mv_none() sets every byte of the union, so that a value
+   made from it and given only some fields has the others NULL. */
+static inline mv_value mv_none(void)
+{
+    return (mv_value){ .kind = MV_NONE, .as.str = { NULL, 0, NULL } };
+}
+
+static inline mv_value mv_bool(bool b)
+{
+    mv_value v = mv_none();
+    v.kind = MV_BOOL;
+    v.as.boolean = b;
+    return v;
+}
+
+static inline mv_value mv_int_from_u64(uint64_t u)
+{
+    mv_value v = mv_none();
+    v.kind = MV_INT;
+    v.as.integer.magnitude = u;
+    return v;
+}
+
+static inline mv_value mv_int_from_i64(int64_t i)
+{
+    /* negated in unsigned arithmetic: -INT64_MIN does not fit an int64_t.
+       Every field given at once: a bool stored into a word just zeroed,
+       then the word read back whole to copy the value, stalls the store
+       buffer (a fifth of m[i] = v's time in mvref). */
+    return (mv_value){ .kind = MV_INT, .as.integer = {
+        .negative = i < 0, .huge = false,
+        .magnitude = i < 0 ? 0 - (uint64_t)i : (uint64_t)i, .digits = NULL } };
+}
+
+static inline mv_value mv_float(double d)
+{
+    mv_value v = mv_none();
+    v.kind = MV_FLOAT;
+    v.as.real = d;
+    return v;
+}
+
+static inline mv_value mv_ellipsis(void)
+{
+    mv_value v = mv_none();
+    v.kind = MV_ELLIPSIS;
+    return v;
+}
+
 /* A new reference to obj. */
 mv_value mv_object_value(mv_object *obj);
 /* A host's object, with a new reference to it (host->incref). */
@@ -455,6 +506,15 @@ void mv_alloc_budget(size_t bytes);
    MemoryError it made is the budget's, not the program's. */
 bool mv_alloc_over_budget(void);
 
+/* The fast paths (reference/src/fast.c): short routes to the outcomes of
+   the generic walks beside them, which stay the definition.  On unless
+   MVREF_GENERIC=1 was in the environment when the library first asked (or
+   it was built with -DMV_GENERIC); mv_fast_paths_set() turns them off or
+   on from now on, process-wide, so that a test can run an operation both
+   ways and compare. */
+bool mv_fast_paths(void);
+void mv_fast_paths_set(bool on);
+
 /* --------------------------------------------------------------------- */
 /* 9. Embedding: the library inside a host such as CPython (external.c)  */
 /* --------------------------------------------------------------------- */
@@ -505,11 +565,68 @@ void mv_external_detach(mv_object *obj);
    view raises the ValueError list() and for loops meet where iter() alone
    would meet a CPython defect (3.10 to 3.13's SystemError, not modelled). */
 int mv_iter_slot(const mv_value *obj, mv_value *result, mv_error *err);
+/* The host's own object standing for a library object (mvref: the Python
+   object of a view), so that the host finds the one it made again when
+   the library hands the object back (m.__enter__() is m), without a
+   table of its own.  NULL until the host sets it; the host sets NULL
+   again when its object goes, for the library's may live on (lent out,
+   or walked by an iterator). */
+void mv_host_object_set(mv_object *obj, void *host);
+void *mv_host_object(const mv_object *obj);
 /* The exporter at the bottom of a view, through views of views. */
 mv_object *mv_view_exporter(const mv_object *view);
-/* hash(view) is the host's hash of these bytes: the library decides whether
-   hashing is allowed, and what is hashed (a copy, in *key). */
-int mv_view_hash_bytes(const mv_value *view, mv_value *key, mv_error *err);
+/* hash(view) for a host, whose own hash function gives the value: the
+   library decides whether the view may be hashed (HASH-002 to HASH-004)
+   and what is hashed, the bytes of m.tobytes() (HASH-001), which it hands
+   to hash(); and it keeps the value in the view, so that hash() is asked
+   once, and a released view still answers (HASH-005).  hash() returns 0,
+   or -1 with err filled in. */
+typedef int (*mv_hash_fn)(void *ctx, const unsigned char *data, size_t len,
+                          int64_t *out, mv_error *err);
+int mv_view_hash(const mv_value *view, mv_hash_fn hash, void *ctx,
+                 int64_t *out, mv_error *err);
+
+/* The host allocates.  The bytes and str a view makes for a host's
+   program (m.tobytes(), bytes(m), m.hex()) can be made in objects of the
+   host's own, so that the items are copied once, from the buffer straight
+   into the object the program gets (a fast path: reference/src/fast.c).
+   make() returns a new object of the host's with room at *data for len
+   bytes (kind MV_BYTES) or len ASCII characters (MV_STR), for the library
+   to fill, or NULL when it has no memory; drop() lets go of one.  A value
+   holding such an object says so in its `host` (section 5): the host
+   takes that object as the result (a reference of its own is the host's
+   to take), and mv_value_clear() drops the value's.  Process-wide, like
+   the hooks of section 8: set it before making any value, NULL for the
+   library's own heap (the default). */
+typedef struct mv_host_allocator {
+    void *(*make)(void *ctx, mv_kind kind, size_t len, unsigned char **data);
+    void (*drop)(void *ctx, void *object);
+    void *ctx;
+} mv_host_allocator;
+
+void mv_host_allocator_set(const mv_host_allocator *a);
+
+/* m.tolist() streamed to a host (a fast path): rather than a tree of
+   values for the host to convert, and the library to free after, the
+   library hands the host's sink each list as it begins (begin(len)) and
+   ends (end(): the list begun last is complete), and each item as it is
+   unpacked, in order; the host builds its own lists as they come.  An
+   item called with no list begun is the whole result (a 0-dim view's,
+   TOLIST-002).  item() takes the value over: it is the host's to clear.
+   Each returns 0, or -1 with err filled in, which stops the walk. */
+typedef struct mv_list_sink {
+    int (*begin)(void *ctx, size_t len, mv_error *err);
+    int (*item)(void *ctx, mv_value *item, mv_error *err);
+    int (*end)(void *ctx, mv_error *err);
+    void *ctx;
+} mv_list_sink;
+
+/* obj.method(*args, **kwargs) for a method whose result is a list
+   (tolist): as mv_call, but the result goes to sink as it is made.  With
+   the fast paths off, the library makes it whole first and hands it over
+   the same way after.  On error the host throws away what it built. */
+int mv_call_to(const mv_value *obj, const char *method, const mv_args *a,
+               const mv_list_sink *sink, mv_error *err);
 
 /* A loan of obj's memory (a view's, usually) to the host, for a request
    with PEP 3118 flags (numbered as CPython's PyBUF_*): what bf_getbuffer

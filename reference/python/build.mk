@@ -33,7 +33,8 @@ MVREF_PY_CFLAGS := -fPIC -fvisibility=hidden -I$(MVREF_PY_INCLUDE) -Ireference/i
 
 $(MVREF_PIC)/obj/ref/%.o: reference/src/%.c $(REF_HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(REF_WARN) $(CFLAGS) -fPIC $(REF_CPPFLAGS) -c $< -o $@
+	$(CC) $(REF_WARN) $(CFLAGS) -fPIC -fvisibility=hidden $(REF_CPPFLAGS) \
+	    -c $< -o $@
 
 $(MVREF_PIC_LIB): $(MVREF_PIC_OBJ)
 	@mkdir -p $(dir $@)

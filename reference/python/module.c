@@ -217,6 +217,27 @@ static PyObject *failed_allocation(PyObject *module, PyObject *unused)
     return PyUnicode_FromString(site);
 }
 
+/* The library's fast paths (mvref.h, section 8): on or off, so that a
+   test or a fuzzer can run the same operations both ways in one process.
+   MVREF_GENERIC=1 in the environment turns them off from the start. */
+static PyObject *fast_paths(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    return PyBool_FromLong(mv_fast_paths());
+}
+
+static PyObject *set_fast_paths(PyObject *module, PyObject *arg)
+{
+    int on = PyObject_IsTrue(arg);
+
+    (void)module;
+    if (on < 0)
+        return NULL;
+    mv_fast_paths_set(on);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef functions[] = {
     {"layout", (PyCFunction)(void (*)(void))mvpy_layout, METH_VARARGS | METH_KEYWORDS,
      "layout(m, name='m')\n--\n\n"
@@ -245,6 +266,14 @@ static PyMethodDef functions[] = {
      "_failed_allocation()\n--\n\n"
      "The call site ('reference/src/view.c:123') of the allocation the hook\n"
      "made fail since it was armed, or None."},
+    {"_fast_paths", fast_paths, METH_NOARGS,
+     "_fast_paths()\n--\n\n"
+     "Whether the library takes its fast paths (reference/src/fast.c):\n"
+     "False under MVREF_GENERIC=1, or after _set_fast_paths(False)."},
+    {"_set_fast_paths", set_fast_paths, METH_O,
+     "_set_fast_paths(on)\n--\n\n"
+     "Turn the library's fast paths on or off from now on; each gives the\n"
+     "outcome of the generic path beside it, sooner."},
     {NULL, NULL, 0, NULL}
 };
 
@@ -290,6 +319,7 @@ PyMODINIT_FUNC PyInit_mvref(void)
 
     if (m == NULL)
         return NULL;
+    mvpy_values_init();
     builtins = PyImport_ImportModule("builtins");
     mvpy_Unsupported = PyErr_NewExceptionWithDoc(
         "mvref.Unsupported",

@@ -119,20 +119,43 @@ typedef enum mvpy_mode {
    other object outside the library's value model is held as itself, the
    host's object (MV_HOST, host.c).  -1 on error. */
 int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out);
+/* A key (m[key]) as a library value: as mvpy_to_value, except that a
+   slice's parts go into parts[], not the heap; mvpy_key_clear() after. */
+int mvpy_key(PyObject *o, mvpy_scratch *s, mv_value parts[3], mv_value *out);
+void mvpy_key_clear(mv_value parts[3], mv_value *key);
 /* A library value as a Python object. */
 PyObject *mvpy_from_value(const mv_value *v);
+/* At import: the library's bytes and str results are made as CPython's
+   (mv_host_allocator_set). */
+void mvpy_values_init(void);
 
-/* Positional and keyword arguments as library arguments. */
+/* Positional and keyword arguments as library arguments.  A call of a
+   few arguments (most calls) keeps them here, with no allocation. */
+#define MVPY_ARGS_HERE 4
+
 typedef struct mvpy_args {
     mv_value *args;
     size_t nargs;
     mv_kwarg *kwargs;
     size_t nkwargs;
+    mv_value args_here[MVPY_ARGS_HERE];
+    mv_kwarg kwargs_here[MVPY_ARGS_HERE];
 } mvpy_args;
 
+/* From a tuple and a dict (either NULL), as tp_new and METH_KEYWORDS get
+   them; or from a vector, as METH_FASTCALL | METH_KEYWORDS does: nargsf
+   positional arguments, then one for each name of kwnames (NULL: none). */
 int mvpy_args_from(PyObject *args, PyObject *kwargs, mvpy_mode mode,
                    mvpy_scratch *s, mvpy_args *out);
-mv_args mvpy_args_view(const mvpy_args *a);
+int mvpy_args_vector(PyObject *const *args, size_t nargsf, PyObject *kwnames,
+                     mvpy_mode mode, mvpy_scratch *s, mvpy_args *out);
+/* The library's view of them (inline: a struct returned from another
+   file is built and copied back whole, which stalls the processor). */
+static inline mv_args mvpy_args_view(const mvpy_args *a)
+{
+    mv_args view = { a->args, a->nargs, a->kwargs, a->nkwargs };
+    return view;
+}
 void mvpy_args_clear(mvpy_args *a);
 
 /* ---- host.c ------------------------------------------------------------------ */

@@ -74,27 +74,51 @@ static int int_value(PyObject *o, mv_value *out)
     return status < 0 ? mvpy_raise_int(&err) : 0;
 }
 
+/* A str or bytes whose data stays where it is, in the CPython object
+   `holder`, which the value holds a reference to (its `host`: mvref.h,
+   section 5), and which mv_value_clear() lets go of: no copy is made. */
+static void held_text(mv_kind kind, const char *data, Py_ssize_t n,
+                      PyObject *holder, mv_value *out)
+{
+    *out = mv_none();
+    out->kind = kind;
+    if (kind == MV_STR) {
+        out->as.str.data = (char *)data;
+        out->as.str.len = (size_t)n;
+        out->as.str.host = holder;
+    } else {
+        out->as.bytes.data = (unsigned char *)data;
+        out->as.bytes.len = (size_t)n;
+        out->as.bytes.host = holder;
+    }
+}
+
+/* A str's UTF-8, which CPython keeps in the str once asked for; a str
+   with a lone surrogate (which UTF-8 proper refuses) encoded with them. */
 static int str_value(PyObject *o, mv_value *out)
 {
-    PyObject *utf8 = PyUnicode_AsEncodedString(o, "utf-8", "surrogatepass");
-    mv_error err;
-    int status;
+    Py_ssize_t n;
+    const char *text = PyUnicode_AsUTF8AndSize(o, &n);
+    PyObject *utf8;
 
+    if (text != NULL) {
+        Py_INCREF(o);
+        held_text(MV_STR, text, n, o, out);
+        return 0;
+    }
+    PyErr_Clear();
+    utf8 = PyUnicode_AsEncodedString(o, "utf-8", "surrogatepass");
     if (utf8 == NULL)
         return -1;
-    status = mv_str_new(out, PyBytes_AS_STRING(utf8),
-                        (size_t)PyBytes_GET_SIZE(utf8), &err);
-    Py_DECREF(utf8);
-    return status < 0 ? mvpy_raise_int(&err) : 0;
+    held_text(MV_STR, PyBytes_AS_STRING(utf8), PyBytes_GET_SIZE(utf8), utf8,
+              out);
+    return 0;
 }
 
 static int bytes_value(PyObject *o, mv_value *out)
 {
-    mv_error err;
-
-    if (mv_bytes_new(out, (const unsigned char *)PyBytes_AS_STRING(o),
-                     (size_t)PyBytes_GET_SIZE(o), &err) < 0)
-        return mvpy_raise_int(&err);
+    Py_INCREF(o);
+    held_text(MV_BYTES, PyBytes_AS_STRING(o), PyBytes_GET_SIZE(o), o, out);
     return 0;
 }
 
@@ -115,14 +139,30 @@ static int seq_value(PyObject *const *items, size_t n, mv_kind kind,
     return 0;
 }
 
+/* Whether every item of the list is an int: converting those runs no
+   Python code, so that the list cannot change while it is read. */
+static bool all_ints(PyObject *list)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); i++)
+        if (!PyLong_CheckExact(PyList_GET_ITEM(list, i)))
+            return false;
+    return true;
+}
+
 static int list_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s,
                       mv_value *out)
 {
-    /* a snapshot: converting an item runs no Python code that could
-       change the list, but the tuple keeps the items alive regardless */
-    PyObject *items = PySequence_Tuple(o);
+    PyObject *items;
     int status;
 
+    /* a shape, [4, 256]: read where it is (no tuple made for each call) */
+    if (all_ints(o))
+        return seq_value(PySequence_Fast_ITEMS(o), (size_t)PyList_GET_SIZE(o),
+                         MV_LIST, mode, s, out);
+    /* else a snapshot: an exporter's __buffer__ (3.12+), asked for its
+       buffer as an item is converted, could change the list; the tuple
+       keeps the items as they were, and alive */
+    items = PySequence_Tuple(o);
     if (items == NULL)
         return -1;
     status = seq_value(PySequence_Fast_ITEMS(items),
@@ -179,7 +219,77 @@ int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out)
     return host_value(o, out);
 }
 
+/* ---- keys ---------------------------------------------------------------- */
+
+/* m[a:b:c]: the library borrows a key and never clears it (mvref.h,
+   section 2), so a slice's three parts can live in the caller's `parts`
+   rather than on the heap; mvpy_key_clear() clears what mvpy_key() made. */
+int mvpy_key(PyObject *o, mvpy_scratch *s, mv_value parts[3], mv_value *out)
+{
+    PySliceObject *sl = (PySliceObject *)o;
+    PyObject *given[3];
+
+    if (!PySlice_Check(o))
+        return mvpy_to_value(o, MVPY_VALUE, s, out);
+    given[0] = sl->start;
+    given[1] = sl->stop;
+    given[2] = sl->step;
+    for (int i = 0; i < 3; i++) {
+        if (mvpy_to_value(given[i], MVPY_VALUE, s, &parts[i]) < 0) {
+            while (i-- > 0)
+                mv_value_clear(&parts[i]);
+            return -1;
+        }
+    }
+    *out = mv_none();
+    out->kind = MV_SLICE;
+    out->as.seq.items = parts;
+    out->as.seq.len = 3;
+    return 0;
+}
+
+void mvpy_key_clear(mv_value parts[3], mv_value *key)
+{
+    if (key->kind != MV_SLICE || key->as.seq.items != parts) {
+        mv_value_clear(key);
+        return;
+    }
+    for (int i = 0; i < 3; i++)
+        mv_value_clear(&parts[i]);
+    *key = mv_none();
+}
+
 /* ---- arguments ---------------------------------------------------------------- */
+
+/* Room for n positional and nk keyword arguments: here, or (a call of
+   many) from the heap. */
+static int args_room(mvpy_args *out, size_t n, size_t nk)
+{
+    out->nargs = out->nkwargs = 0;
+    out->args = n <= MVPY_ARGS_HERE ? out->args_here
+                                    : PyMem_Calloc(n, sizeof *out->args);
+    out->kwargs = nk <= MVPY_ARGS_HERE ? out->kwargs_here
+                                       : PyMem_Calloc(nk, sizeof *out->kwargs);
+    if (out->args == NULL || out->kwargs == NULL) {
+        mvpy_args_clear(out);
+        return no_memory();
+    }
+    return 0;
+}
+
+/* The next keyword argument: name (whose UTF-8 lives as long as the str,
+   which the caller's arguments hold) = value. */
+static int add_keyword(mvpy_args *out, PyObject *name, PyObject *value,
+                       mvpy_mode mode, mvpy_scratch *s)
+{
+    mv_kwarg *kw = &out->kwargs[out->nkwargs];
+
+    kw->name = PyUnicode_AsUTF8(name);
+    if (kw->name == NULL || mvpy_to_value(value, mode, s, &kw->value) < 0)
+        return -1;
+    out->nkwargs++;
+    return 0;
+}
 
 int mvpy_args_from(PyObject *args, PyObject *kwargs, mvpy_mode mode,
                    mvpy_scratch *s, mvpy_args *out)
@@ -189,35 +299,41 @@ int mvpy_args_from(PyObject *args, PyObject *kwargs, mvpy_mode mode,
     Py_ssize_t pos = 0;
     PyObject *key, *value;
 
-    memset(out, 0, sizeof *out);
-    out->args = PyMem_Calloc((size_t)n + 1, sizeof *out->args);
-    out->kwargs = PyMem_Calloc((size_t)nk + 1, sizeof *out->kwargs);
-    if (out->args == NULL || out->kwargs == NULL) {
-        mvpy_args_clear(out);
-        return no_memory();
-    }
+    if (args_room(out, (size_t)n, (size_t)nk) < 0)
+        return -1;
     for (; out->nargs < (size_t)n; out->nargs++)
         if (mvpy_to_value(PyTuple_GET_ITEM(args, (Py_ssize_t)out->nargs), mode,
                           s, &out->args[out->nargs]) < 0)
             goto error;
-    while (kwargs && PyDict_Next(kwargs, &pos, &key, &value)) {
-        mv_kwarg *kw = &out->kwargs[out->nkwargs];
-        /* the name's UTF-8 lives as long as the key, which kwargs holds */
-        kw->name = PyUnicode_AsUTF8(key);
-        if (kw->name == NULL || mvpy_to_value(value, mode, s, &kw->value) < 0)
+    while (kwargs && PyDict_Next(kwargs, &pos, &key, &value))
+        if (add_keyword(out, key, value, mode, s) < 0)
             goto error;
-        out->nkwargs++;
-    }
     return 0;
 error:
     mvpy_args_clear(out);
     return -1;
 }
 
-mv_args mvpy_args_view(const mvpy_args *a)
+int mvpy_args_vector(PyObject *const *args, size_t nargsf, PyObject *kwnames,
+                     mvpy_mode mode, mvpy_scratch *s, mvpy_args *out)
 {
-    mv_args view = { a->args, a->nargs, a->kwargs, a->nkwargs };
-    return view;
+    size_t n = (size_t)PyVectorcall_NARGS(nargsf);
+    size_t nk = kwnames ? (size_t)PyTuple_GET_SIZE(kwnames) : 0;
+
+    if (args_room(out, n, nk) < 0)
+        return -1;
+    for (; out->nargs < n; out->nargs++)
+        if (mvpy_to_value(args[out->nargs], mode, s,
+                          &out->args[out->nargs]) < 0)
+            goto error;
+    for (size_t k = 0; k < nk; k++)
+        if (add_keyword(out, PyTuple_GET_ITEM(kwnames, (Py_ssize_t)k),
+                        args[n + k], mode, s) < 0)
+            goto error;
+    return 0;
+error:
+    mvpy_args_clear(out);
+    return -1;
 }
 
 void mvpy_args_clear(mvpy_args *a)
@@ -226,9 +342,13 @@ void mvpy_args_clear(mvpy_args *a)
         mv_value_clear(&a->args[i]);
     for (size_t i = 0; a->kwargs && i < a->nkwargs; i++)
         mv_value_clear(&a->kwargs[i].value);
-    PyMem_Free(a->args);
-    PyMem_Free(a->kwargs);
-    memset(a, 0, sizeof *a);
+    if (a->args != a->args_here)
+        PyMem_Free(a->args);
+    if (a->kwargs != a->kwargs_here)
+        PyMem_Free(a->kwargs);
+    a->args = NULL;
+    a->kwargs = NULL;
+    a->nargs = a->nkwargs = 0;
 }
 
 /* ---- library to Python ------------------------------------------------------- */
@@ -237,6 +357,10 @@ static PyObject *int_object(const mv_int *i)
 {
     PyObject *magnitude, *negated;
 
+    if (!i->huge && !i->negative)
+        return PyLong_FromUnsignedLongLong(i->magnitude);
+    if (!i->huge && i->magnitude <= (uint64_t)LLONG_MAX)
+        return PyLong_FromLongLong(-(long long)i->magnitude);
     if (i->huge)
         magnitude = PyLong_FromString(i->digits, NULL, 10);
     else
@@ -281,7 +405,8 @@ static PyObject *object_of(const mv_value *v)
     PyObject *obj;
 
     if (mv_object_type(v->as.object) == MV_TYPE_MEMORYVIEW) {
-        copy = mv_object_value(v->as.object);
+        copy = *v;   /* a reference of its own, for the wrapper to take */
+        mv_object_incref(copy.as.object);
         return mvpy_view_wrap(&copy);
     }
     if (mv_object_type(v->as.object) == MV_TYPE_ITERATOR) {
@@ -299,6 +424,14 @@ static PyObject *object_of(const mv_value *v)
     return obj;
 }
 
+/* A bytes or str the library made in an object of ours (the host
+   allocates, below): that object itself, a reference of our own. */
+static PyObject *host_object(void *object)
+{
+    Py_INCREF((PyObject *)object);
+    return object;
+}
+
 PyObject *mvpy_from_value(const mv_value *v)
 {
     switch (v->kind) {
@@ -307,9 +440,13 @@ PyObject *mvpy_from_value(const mv_value *v)
     case MV_INT: return int_object(&v->as.integer);
     case MV_FLOAT: return PyFloat_FromDouble(v->as.real);
     case MV_STR:
+        if (v->as.str.host != NULL)
+            return host_object(v->as.str.host);
         return PyUnicode_DecodeUTF8(v->as.str.data, (Py_ssize_t)v->as.str.len,
                                     "surrogatepass");
     case MV_BYTES:
+        if (v->as.bytes.host != NULL)
+            return host_object(v->as.bytes.host);
         return PyBytes_FromStringAndSize((const char *)v->as.bytes.data,
                                          (Py_ssize_t)v->as.bytes.len);
     case MV_LIST: case MV_TUPLE: case MV_SLICE:
@@ -326,4 +463,43 @@ PyObject *mvpy_from_value(const mv_value *v)
     }
     PyErr_SetString(PyExc_SystemError, "mvref: a library value of no kind");
     return NULL;
+}
+
+/* ---- the host allocates -------------------------------------------------- */
+
+/* The bytes and str results the library makes are made here, as CPython
+   objects, so that the library writes the items once, straight into the
+   object the program gets (mvref.h, section 9): a bytes, or a compact
+   ASCII str, whose characters are a byte each. */
+static void *make_text(void *ctx, mv_kind kind, size_t len,
+                       unsigned char **data)
+{
+    PyObject *o;
+
+    (void)ctx;
+    if (kind == MV_BYTES) {
+        o = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)len);
+        if (o != NULL)
+            *data = (unsigned char *)PyBytes_AS_STRING(o);
+    } else {
+        o = PyUnicode_New((Py_ssize_t)len, 127);
+        if (o != NULL)
+            *data = PyUnicode_1BYTE_DATA(o);
+    }
+    if (o == NULL)
+        PyErr_Clear();   /* the library says MemoryError itself */
+    return o;
+}
+
+static void drop_text(void *ctx, void *object)
+{
+    (void)ctx;
+    Py_DECREF((PyObject *)object);
+}
+
+void mvpy_values_init(void)
+{
+    static const mv_host_allocator allocator = { make_text, drop_text, NULL };
+
+    mv_host_allocator_set(&allocator);
 }

@@ -9,7 +9,8 @@
  *
  *   identity     the library may hand back a view that already has an mvref
  *                object (m.__enter__() is m; m.__buffer__(0).obj is m):
- *                a table from library view to mvref object keeps it one.
+ *                the library view names its mvref object (mv_host_object)
+ *                while that lives, so it stays one.
  *   leases       after any operation that can end a loan, the CPython
  *                buffer beneath is given back if the library is done with
  *                it (lease.c).
@@ -31,9 +32,8 @@
 
 PyTypeObject *mvpy_ViewType;
 
-/* library view address -> mvref view address (both as ints), for the
-   views that have an mvref object now; an entry goes when its object goes */
-static PyObject *by_address;
+/* Whether any view has been made yet (see view_getattro's note). */
+static bool views_made;
 
 bool mvpy_is_view(PyObject *o)
 {
@@ -44,30 +44,26 @@ bool mvpy_is_view(PyObject *o)
 
 /* ---- identity and lifetime ------------------------------------------------ */
 
+/* A library view knows the mvref view that stands for it, while that one
+   lives (mv_host_object): wrapping it again gives the same object. */
 PyObject *mvpy_view_wrap(mv_value *v)
 {
-    PyObject *key = PyLong_FromVoidPtr(v->as.object), *found, *address;
-    mvpy_view *self = NULL;
+    mvpy_view *self;
 
     assert(v->kind == MV_OBJECT);
-    found = key ? PyDict_GetItemWithError(by_address, key) : NULL;
-    if (found != NULL) {
-        self = PyLong_AsVoidPtr(found);
+    self = mv_host_object(v->as.object);
+    if (self != NULL) {
         Py_INCREF(self);
-    } else if (!PyErr_Occurred()) {
+    } else {
         self = (mvpy_view *)mvpy_ViewType->tp_alloc(mvpy_ViewType, 0);
         if (self != NULL) {
+            views_made = true;
             self->view = *v;
             *v = mv_none();
             self->lease = mvpy_lease_of_view(&self->view);
-            address = PyLong_FromVoidPtr(self);
-            if (address == NULL
-                || PyDict_SetItem(by_address, key, address) < 0)
-                Py_CLEAR(self);
-            Py_XDECREF(address);
+            mv_host_object_set(self->view.as.object, self);
         }
     }
-    Py_XDECREF(key);
     mv_value_clear(v);
     return (PyObject *)self;
 }
@@ -82,12 +78,8 @@ static void view_dealloc(PyObject *op)
     PyErr_Fetch(&type_, &value, &tb);
     if (self->weakreflist != NULL)
         PyObject_ClearWeakRefs(op);
-    if (self->view.kind == MV_OBJECT) {
-        PyObject *key = PyLong_FromVoidPtr(self->view.as.object);
-        if (key == NULL || PyDict_DelItem(by_address, key) < 0)
-            PyErr_Clear();
-        Py_XDECREF(key);
-    }
+    if (self->view.kind == MV_OBJECT)   /* the library's view may live on */
+        mv_host_object_set(self->view.as.object, NULL);
     /* the library view goes, and with it, perhaps, the last use of the
        CPython buffer beneath (EXPORT-005) */
     mv_value_clear(&self->view);
@@ -153,11 +145,12 @@ static PyObject *finish(int status, mv_value *result, const mv_error *err,
 static int finish_int(int status, const mv_error *err, mvpy_scratch *s,
                       mvpy_view *self)
 {
-    mv_value none = mv_none();
-    PyObject *out = finish(status, &none, err, s, self);
-
-    Py_XDECREF(out);
-    return out == NULL ? -1 : 0;
+    if (status < 0)
+        mvpy_raise(err);
+    mvpy_scratch_end(s);
+    if (self != NULL)
+        mvpy_lease_settle(self->lease);
+    return status < 0 ? -1 : 0;
 }
 
 /* CONSTRUCT-001: mvref.memoryview(object).  The arguments lend their
@@ -182,39 +175,64 @@ static PyObject *view_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     return finish(status, &result, &err, &s, NULL);
 }
 
-/* obj.method(*args, **kwargs), by the library. */
+/* obj.method(*args, **kwargs), by the library, the arguments converted
+   into a (whose storage the call clears). */
+static PyObject *call_with(PyObject *op, const char *name, mvpy_args *a,
+                           mvpy_scratch *s)
+{
+    mv_value result = mv_none();
+    mv_args la = mvpy_args_view(a);
+    mv_error err;
+    int status = mv_call(&VIEW(op)->view, name, &la, &result, &err);
+
+    mvpy_args_clear(a);
+    return finish(status, &result, &err, s, VIEW(op));
+}
+
+/* The same, from a tuple and a dict. */
 static PyObject *call(PyObject *op, const char *name, PyObject *args,
                       PyObject *kwargs)
 {
     mvpy_scratch s = MVPY_SCRATCH_INIT;
-    mv_value result = mv_none();
-    mv_error err;
     mvpy_args a;
-    mv_args la;
-    int status;
 
     if (mvpy_args_from(args, kwargs, MVPY_VALUE, &s, &a) < 0) {
         mvpy_scratch_end(&s);
         return NULL;
     }
-    la = mvpy_args_view(&a);
-    status = mv_call(&VIEW(op)->view, name, &la, &result, &err);
-    mvpy_args_clear(&a);
-    return finish(status, &result, &err, &s, VIEW(op));
+    return call_with(op, name, &a, &s);
+}
+
+/* The same, from the vector a METH_FASTCALL method is given: no tuple, no
+   dict, and (for a few arguments) no allocation on the way. */
+static PyObject *call_vector(PyObject *op, const char *name,
+                             PyObject *const *args, Py_ssize_t nargsf,
+                             PyObject *kwnames)
+{
+    mvpy_scratch s = MVPY_SCRATCH_INIT;
+    mvpy_args a;
+
+    if (mvpy_args_vector(args, (size_t)nargsf, kwnames, MVPY_VALUE, &s,
+                         &a) < 0) {
+        mvpy_scratch_end(&s);
+        return NULL;
+    }
+    return call_with(op, name, &a, &s);
 }
 
 /* ---- methods ---------------------------------------------------------------- */
 
 /* Each method hands its arguments to the library as they came: the library
    parses them, with CPython's messages ("memoryview.tobytes() takes at most
-   1 argument (2 given)").  One function per method, as PyMethodDef wants. */
+   1 argument (2 given)").  One function per method, as PyMethodDef wants;
+   each a METH_FASTCALL one, as CPython's own are. */
 #define LIBRARY_METHOD(fn, name)                                          \
-    static PyObject *fn(PyObject *self, PyObject *args, PyObject *kwargs) \
+    static PyObject *fn(PyObject *self, PyObject *const *args,            \
+                        Py_ssize_t nargsf, PyObject *kwnames)             \
     {                                                                     \
-        return call(self, name, args, kwargs);                            \
+        return call_vector(self, name, args, nargsf, kwnames);            \
     }
 
-LIBRARY_METHOD(m_tolist, "tolist")
 LIBRARY_METHOD(m_tobytes, "tobytes")
 LIBRARY_METHOD(m_hex, "hex")
 LIBRARY_METHOD(m_cast, "cast")
@@ -224,6 +242,101 @@ LIBRARY_METHOD(m_enter, "__enter__")
 LIBRARY_METHOD(m_count, "count")
 LIBRARY_METHOD(m_index, "index")
 LIBRARY_METHOD(m_release_buffer, "__release_buffer__")
+
+/* ---- tolist, streamed ---------------------------------------------------- */
+
+/* The lists m.tolist() makes, built as the library hands them over
+   (mv_call_to): the lists begun and not yet ended, the innermost last,
+   each with how many of its items are in. */
+typedef struct list_builder {
+    PyObject *open[MV_MAX_NDIM];
+    Py_ssize_t filled[MV_MAX_NDIM];
+    int depth;
+    PyObject *result;
+} list_builder;
+
+/* A failure of CPython's (no memory for a list, an item it cannot make):
+   its exception stays set, and stops the library's walk. */
+static int host_failed(mv_error *err)
+{
+    return mv_fail(err, MV_RAISED, "MemoryError", "%s", "");
+}
+
+/* o goes into the innermost open list, or is the result if none is. */
+static void put(list_builder *b, PyObject *o)
+{
+    if (b->depth == 0)
+        b->result = o;
+    else
+        PyList_SET_ITEM(b->open[b->depth - 1], b->filled[b->depth - 1]++, o);
+}
+
+static int list_begin(void *ctx, size_t len, mv_error *err)
+{
+    list_builder *b = ctx;
+    PyObject *list = PyList_New((Py_ssize_t)len);
+
+    assert(b->depth < MV_MAX_NDIM);
+    if (list == NULL)
+        return host_failed(err);
+    b->open[b->depth] = list;
+    b->filled[b->depth++] = 0;
+    return 0;
+}
+
+static int list_item(void *ctx, mv_value *item, mv_error *err)
+{
+    PyObject *o = mvpy_from_value(item);
+
+    mv_value_clear(item);
+    if (o == NULL)
+        return host_failed(err);
+    put(ctx, o);
+    return 0;
+}
+
+static int list_end(void *ctx, mv_error *err)
+{
+    list_builder *b = ctx;
+
+    (void)err;
+    b->depth--;
+    put(b, b->open[b->depth]);
+    return 0;
+}
+
+/* TOLIST-001: m.tolist(*args, **kwargs), by the library, its lists built
+   as it hands them over: no tree of library values between. */
+static PyObject *m_tolist(PyObject *self, PyObject *const *args,
+                          Py_ssize_t nargsf, PyObject *kwnames)
+{
+    mvpy_scratch s = MVPY_SCRATCH_INIT;
+    list_builder b = { { NULL }, { 0 }, 0, NULL };
+    mv_list_sink sink = { list_begin, list_item, list_end, &b };
+    PyObject *out = NULL;
+    mv_error err;
+    mvpy_args a;
+    mv_args la;
+    int status;
+
+    if (mvpy_args_vector(args, (size_t)nargsf, kwnames, MVPY_VALUE, &s,
+                         &a) < 0) {
+        mvpy_scratch_end(&s);
+        return NULL;
+    }
+    la = mvpy_args_view(&a);
+    status = mv_call_to(&VIEW(self)->view, "tolist", &la, &sink, &err);
+    mvpy_args_clear(&a);
+    if (status == 0)
+        out = b.result;
+    else if (!PyErr_Occurred())   /* the library's error, not CPython's */
+        mvpy_raise(&err);
+    while (status < 0 && b.depth > 0)   /* what was built goes */
+        Py_DECREF(b.open[--b.depth]);
+    mvpy_scratch_end(&s);
+    mvpy_lease_settle(VIEW(self)->lease);
+    return out;
+}
 
 /* RELEASE-003: m.__exit__(*args) releases m whatever its arguments are,
    which the library only counts (and refuses keywords): the exception,
@@ -253,9 +366,10 @@ static PyObject *m_exit(PyObject *self, PyObject *args, PyObject *kwargs)
 
 /* OBJECT-004: m.__buffer__(flags) makes a view on a buffer m lends, whose
    obj is m: keep m alive as long as that view, as CPython does. */
-static PyObject *m_buffer(PyObject *self, PyObject *args, PyObject *kwargs)
+static PyObject *m_buffer(PyObject *self, PyObject *const *args,
+                          Py_ssize_t nargsf, PyObject *kwnames)
 {
-    PyObject *out = call(self, "__buffer__", args, kwargs);
+    PyObject *out = call_vector(self, "__buffer__", args, nargsf, kwnames);
 
     if (out != NULL && mvpy_is_view(out) && VIEW(out)->lender == NULL) {
         Py_INCREF(self);
@@ -339,33 +453,34 @@ static PyObject *m_dir(PyObject *self, PyObject *unused);
 static PyObject *m_from_flags(PyObject *cls, PyObject *args, PyObject *kwargs);
 
 #define KW (METH_VARARGS | METH_KEYWORDS)
+#define FAST (METH_FASTCALL | METH_KEYWORDS)
 #define FN(f) (PyCFunction)(void (*)(void))(f)
 
 static PyMethodDef view_methods[] = {
-    {"tolist", FN(m_tolist), KW,
+    {"tolist", FN(m_tolist), FAST,
      "Return the data in the buffer as a list of elements."},
-    {"tobytes", FN(m_tobytes), KW,
+    {"tobytes", FN(m_tobytes), FAST,
      "tobytes(order='C')\n--\n\nReturn the data in the buffer as a byte string."},
-    {"hex", FN(m_hex), KW,
+    {"hex", FN(m_hex), FAST,
      "hex(sep=<unrepresentable>, bytes_per_sep=1)\n--\n\n"
      "Return the data in the buffer as a str of hexadecimal numbers."},
-    {"cast", FN(m_cast), KW,
+    {"cast", FN(m_cast), FAST,
      "cast(format, shape=<unrepresentable>)\n--\n\n"
      "Cast a memoryview to a new format or shape."},
-    {"release", FN(m_release), KW,
+    {"release", FN(m_release), FAST,
      "Release the underlying buffer exposed by the memoryview object."},
-    {"toreadonly", FN(m_toreadonly), KW,
+    {"toreadonly", FN(m_toreadonly), FAST,
      "Return a readonly version of the memoryview."},
-    {"__enter__", FN(m_enter), KW, NULL},
+    {"__enter__", FN(m_enter), FAST, NULL},
     {"__exit__", FN(m_exit), KW, "Release the underlying buffer exposed by "
      "the memoryview object."},
-    {"count", FN(m_count), KW, "Count the number of occurrences of a value "
+    {"count", FN(m_count), FAST, "Count the number of occurrences of a value "
      "(Python 3.14+)."},
-    {"index", FN(m_index), KW, "Return the index of the first occurrence of "
+    {"index", FN(m_index), FAST, "Return the index of the first occurrence of "
      "a value (Python 3.14+)."},
-    {"__buffer__", FN(m_buffer), KW, "Return a buffer object that exposes the "
-     "underlying memory of the object (Python 3.12+)."},
-    {"__release_buffer__", FN(m_release_buffer), KW, "Release the buffer "
+    {"__buffer__", FN(m_buffer), FAST, "Return a buffer object that exposes "
+     "the underlying memory of the object (Python 3.12+)."},
+    {"__release_buffer__", FN(m_release_buffer), FAST, "Release the buffer "
      "object that exposes the underlying memory of the object (Python 3.12+)."},
     {"_from_flags", FN(m_from_flags), KW | METH_CLASS, "Create a new "
      "memoryview object which references the given object (Python 3.12+)."},
@@ -400,6 +515,12 @@ static PyMethodDef view_methods[] = {
    - a view answers for the version it models, which it keeps when
      set_python() changes the type: getattr(m, name) and dir(m) follow the
      view's version, whatever the type's dict has now (view_getattro).
+   - until then, while every view models the version the dict follows,
+     the type looks its attributes up as CPython's types do
+     (PyObject_GenericGetAttr), which answers the same: CPython calls a
+     method of such a type as the builtin's, with no bound method made
+     for each m.cast(...).  The first set_python() that changes the
+     version after a view was made puts view_getattro in for good.
 
    Only __getstate__ (object's, 3.11+) follows the running interpreter:
    it is not memoryview's. */
@@ -445,10 +566,19 @@ static const mv_behaviour *behaviour_of(PyObject *self)
     return &mvpy_lease_config(VIEW(self)->lease)->behaviour;
 }
 
+static PyObject *view_getattro(PyObject *self, PyObject *name);
+
 int mvpy_view_follow_version(void)
 {
+    static int followed = -1;   /* the minor version the dict follows */
     const mv_behaviour *b = &mvpy_config()->behaviour;
     PyObject *dict = mvpy_ViewType->tp_dict;
+
+    if (followed < 0)
+        mvpy_ViewType->tp_getattro = PyObject_GenericGetAttr;
+    else if (b->minor != followed && views_made)
+        mvpy_ViewType->tp_getattro = view_getattro;   /* for good */
+    followed = b->minor;
 
     for (size_t i = 0; i < NVERSIONED; i++) {
         const char *name = versioned_names[i].name;
@@ -519,15 +649,22 @@ static PyObject *m_dir(PyObject *self, PyObject *unused)
    library raises when asked to call it. */
 static PyObject *view_getattro(PyObject *self, PyObject *name)
 {
-    const char *text = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
-    const versioned *v = text != NULL ? versioned_name(text) : NULL;
+    /* most names are none of the versioned ones: one look in the stash,
+       by the name's cached hash, says so */
+    PyObject *attribute = PyUnicode_Check(name)
+                          ? PyDict_GetItemWithError(stash, name) : NULL;
+    const char *text;
+    const versioned *v;
     PyObject *none;
 
+    if (attribute == NULL)
+        return PyErr_Occurred() ? NULL : PyObject_GenericGetAttr(self, name);
+    text = PyUnicode_AsUTF8(name);
+    v = text != NULL ? versioned_name(text) : NULL;
     if (v == NULL)
-        return PyObject_GenericGetAttr(self, name);
+        return NULL;
     if (v->has(behaviour_of(self))) {
-        PyObject *attribute = PyDict_GetItemString(stash, text);
-        assert(attribute != NULL && Py_TYPE(attribute)->tp_descr_get != NULL);
+        assert(Py_TYPE(attribute)->tp_descr_get != NULL);
         return Py_TYPE(attribute)->tp_descr_get(attribute, self,
                                                 (PyObject *)Py_TYPE(self));
     }
@@ -607,16 +744,16 @@ static Py_ssize_t view_length(PyObject *self)
 static PyObject *view_subscript(PyObject *self, PyObject *key)
 {
     mvpy_scratch s = MVPY_SCRATCH_INIT;
-    mv_value k = mv_none(), result = mv_none();
+    mv_value parts[3], k = mv_none(), result = mv_none();
     mv_error err;
     int status;
 
-    if (mvpy_to_value(key, MVPY_VALUE, &s, &k) < 0) {
+    if (mvpy_key(key, &s, parts, &k) < 0) {
         mvpy_scratch_end(&s);
         return NULL;
     }
     status = mv_getitem(&VIEW(self)->view, &k, &result, &err);
-    mv_value_clear(&k);
+    mvpy_key_clear(parts, &k);
     return finish(status, &result, &err, &s, VIEW(self));
 }
 
@@ -637,19 +774,19 @@ static PyObject *view_item(PyObject *self, Py_ssize_t i)
 static int view_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
 {
     mvpy_scratch s = MVPY_SCRATCH_INIT;
-    mv_value k = mv_none(), v = mv_none();
+    mv_value parts[3], k = mv_none(), v = mv_none();
     mv_error err;
     int status;
 
     if ((value != NULL && mvpy_to_value(value, MVPY_VALUE, &s, &v) < 0)
-        || mvpy_to_value(key, MVPY_VALUE, &s, &k) < 0) {
+        || mvpy_key(key, &s, parts, &k) < 0) {
         mv_value_clear(&v);
         mvpy_scratch_end(&s);
         return -1;
     }
     status = value != NULL ? mv_setitem(&VIEW(self)->view, &k, &v, &err)
                            : mv_delitem(&VIEW(self)->view, &k, &err);
-    mv_value_clear(&k);
+    mvpy_key_clear(parts, &k);
     mv_value_clear(&v);
     return finish_int(status, &err, &s, VIEW(self));
 }
@@ -685,26 +822,39 @@ static int view_bool(PyObject *self)
 
 /* ---- hash and comparison --------------------------------------------------------- */
 
+/* The host's hash of a view's bytes (mv_view_hash): CPython's own hash
+   of bytes, by way of a builtin memoryview over them, read-only, of 'B'
+   and of no exporter, which hashes the memory where it lies exactly as
+   hash(bytes) hashes its own. */
+static int hash_bytes(void *ctx, const unsigned char *data, size_t len,
+                      int64_t *out, mv_error *err)
+{
+    /* read only (PyBUF_READ): the const goes for the call's sake */
+    char *mem = len > 0 ? (char *)data : (char *)"";
+    PyObject *m = PyMemoryView_FromMemory(mem, (Py_ssize_t)len, PyBUF_READ);
+    Py_hash_t h = m != NULL ? PyObject_Hash(m) : -1;
+
+    (void)ctx;
+    Py_XDECREF(m);
+    if (h == -1) {   /* no memory for the memoryview: nothing else fails */
+        PyErr_Clear();
+        return mv_no_memory(err);
+    }
+    *out = h;
+    return 0;
+}
+
 /* HASH-001 to HASH-005: the library decides whether m is hashable, and
-   what is hashed; the value is CPython's hash of those bytes, as the
-   builtin's is. */
+   what is hashed, and keeps the value; the value is CPython's hash of
+   those bytes, as the builtin's is. */
 static Py_hash_t view_hash(PyObject *self)
 {
-    mv_value key = mv_none();
     mv_error err;
-    PyObject *bytes;
-    Py_hash_t h;
+    int64_t h;
 
-    if (mv_view_hash_bytes(&VIEW(self)->view, &key, &err) < 0)
+    if (mv_view_hash(&VIEW(self)->view, hash_bytes, NULL, &h, &err) < 0)
         return mvpy_raise_int(&err);
-    bytes = PyBytes_FromStringAndSize((const char *)key.as.bytes.data,
-                                      (Py_ssize_t)key.as.bytes.len);
-    mv_value_clear(&key);
-    if (bytes == NULL)
-        return -1;
-    h = PyObject_Hash(bytes);
-    Py_DECREF(bytes);
-    return h;
+    return (Py_hash_t)h;
 }
 
 /* RELEASE-001: a released view refuses every attribute, so whether the
@@ -906,9 +1056,8 @@ int mvpy_view_init_type(PyObject *module)
     PyObject *name = PyUnicode_FromString("memoryview");
     int status = -1;
 
-    by_address = PyDict_New();
     /* setting __name__ makes tp_name "memoryview" too (see the top) */
-    if (type != NULL && name != NULL && by_address != NULL
+    if (type != NULL && name != NULL
         && PyObject_SetAttrString(type, "__name__", name) == 0
         && stash_versioned((PyTypeObject *)type) == 0
         && register_sequence(type) == 0

@@ -18,7 +18,11 @@
  * site of the failed one can be asked for, so that a check can tell which
  * sites it has walked.
  *
- * A third: a budget.  A caller may cap the bytes the library holds at
+ * A host may allocate too (mvref.h, section 9): the bytes and str results
+ * of a view can be made in the host's own objects, so that they are
+ * copied once.  That door is here as well, counted with this one.
+ *
+ * And a budget.  A caller may cap the bytes the library holds at
  * once (mv_alloc_budget; the driver caps each case, so that a case asking
  * for more memory than a test machine should give costs that case, not the
  * run).  A request that would go beyond the budget fails as running out of
@@ -311,4 +315,37 @@ void mv_free(void *ptr)
     released(ptr);
     alloc_state.live--;
     free(ptr);
+}
+
+/* ---- the host allocates (mvref.h, section 9) ---------------------------- */
+
+/* The host's allocator, if it set one: a second door, counted with the
+   first, so that the test hook can fail it too. */
+static mv_host_allocator host_allocator;
+
+void mv_host_allocator_set(const mv_host_allocator *a)
+{
+    static const mv_host_allocator library_heap = { NULL, NULL, NULL };
+
+    host_allocator = a != NULL ? *a : library_heap;
+}
+
+bool mv_host_allocates(void)
+{
+    return host_allocator.make != NULL;
+}
+
+void *mv_alloc_host_at(mv_kind kind, size_t len, unsigned char **data,
+                       const char *file, int line)
+{
+    assert(mv_host_allocates() && (kind == MV_BYTES || kind == MV_STR));
+    if (injected_failure(file, line))
+        return NULL;
+    return host_allocator.make(host_allocator.ctx, kind, len, data);
+}
+
+void mv_free_host(void *object)
+{
+    assert(mv_host_allocates() && object != NULL);
+    host_allocator.drop(host_allocator.ctx, object);
 }

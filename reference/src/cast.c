@@ -193,7 +193,9 @@ int mv_view_cast(mv_view *v, const mv_value *format, const mv_value *shape,
             return mv_raise(err, "CAST-007", "TypeError",
                             "memoryview: cast must be 1D -> ND or ND -> 1D");
     }
-    if (mv_view_derive(v, &c, err) < 0)   /* CAST-002: the same memory */
+    /* CAST-002: the same memory; room for the dimensions of the shape */
+    if (mv_view_derive(v, shape != NULL ? (int)shape->as.seq.len : 1, &c,
+                       err) < 0)
         return -1;
     if (cast_to_1d(c, format, err) < 0
         || (shape != NULL && cast_to_nd(c, shape, err) < 0)) {

@@ -50,6 +50,7 @@ int mv_view_exit(mv_view *v, mv_value *result, mv_error *err);
 
 /* 10. tolist.c */
 int mv_view_tolist(mv_view *v, mv_value *result, mv_error *err);
+int mv_view_tolist_to(mv_view *v, const mv_list_sink *sink, mv_error *err);
 
 /* 11. tobytes.c */
 int mv_buffer_tobytes(const mv_buffer *b, char order, mv_value *out,
@@ -63,9 +64,11 @@ int mv_view_hex(mv_view *v, const mv_value *sep, const mv_value *per_sep,
 int mv_view_cast(mv_view *v, const mv_value *format, const mv_value *shape,
                  mv_value *result, mv_error *err);
 
-/* 13. compare.c: a == b, by Python's rules */
+/* 13. compare.c: a == b, by Python's rules; a host's hash(m) */
 int mv_values_equal(const mv_value *a, const mv_value *b, bool *out,
                     mv_error *err);
+int mv_view_host_hash(mv_view *v, mv_hash_fn hash, void *ctx, int64_t *out,
+                      mv_error *err);
 
 /* 14. sequence.c */
 int mv_view_count(mv_view *v, const mv_value *x, mv_value *result,

@@ -78,6 +78,34 @@ static void numbers_equal(const mv_value *a, const mv_value *b, bool *out)
     *out = strcmp(text[0], text[1]) == 0;
 }
 
+/* An int or a bool that fits 64 bits, as sign and magnitude. */
+static bool exact_int(const mv_value *v, bool *negative, uint64_t *magnitude)
+{
+    if (v->kind == MV_BOOL) {
+        *negative = false;
+        *magnitude = v->as.boolean;
+        return true;
+    }
+    if (v->kind != MV_INT || v->as.integer.huge)
+        return false;
+    *negative = v->as.integer.negative;
+    *magnitude = v->as.integer.magnitude;
+    return true;
+}
+
+/* COMPARE-002, fast: two ints (or bools) by value, without printing them;
+   false when either is of another kind, or huge. */
+static bool ints_equal(const mv_value *a, const mv_value *b, bool *out)
+{
+    bool na, nb;
+    uint64_t ma, mb;
+
+    if (!exact_int(a, &na, &ma) || !exact_int(b, &nb, &mb))
+        return false;
+    *out = na == nb && ma == mb;
+    return true;
+}
+
 static bool is_number(const mv_value *v)
 {
     return v->kind == MV_BOOL || v->kind == MV_INT || v->kind == MV_FLOAT;
@@ -99,6 +127,8 @@ static int plain_equal(const mv_value *a, const mv_value *b, bool *out,
     else if (a->kind == MV_OBJECT || b->kind == MV_OBJECT
              || a->kind == MV_HOST || b->kind == MV_HOST)
         *out = mv_same_object(a, b);
+    else if (MV_FAST() && ints_equal(a, b, out))
+        return 0;
     else if (is_number(a) && is_number(b))
         numbers_equal(a, b, out);
     else if (a->kind == MV_TUPLE && b->kind == MV_TUPLE
@@ -186,6 +216,107 @@ static int compare_rec(const reader *rv, const mv_buffer *v, unsigned char *pv,
     return 0;
 }
 
+/* ---- equal items, sooner (fast paths: mvint.h's MV_FAST) ---------------- */
+
+/* Whether two items of this native code are equal exactly when their bytes
+   are: the integers (each value has one representation), 'c' (a bytes of
+   one byte) and 'P' (an address).  Not the floats (COMPARE-003: NaN is
+   unequal to itself, -0.0 equal to 0.0), nor '?', whose bytes 1 and 2
+   are both True. */
+static bool equal_as_bytes(char code)
+{
+    return code != '\0' && strchr("bBhHiIlLqQnNcP", code) != NULL;
+}
+
+/* COMPARE-003: n doubles, one every `as` and `bs` bytes from a and b, as C
+   compares them, which is as Python does (NaN unequal, -0.0 == 0.0).  A
+   loop of its own, so that no item asks which format it is. */
+static bool doubles_equal(mv_ssize n, const unsigned char *a, mv_ssize as,
+                          const unsigned char *b, mv_ssize bs)
+{
+    double x, y;
+
+    for (mv_ssize i = 0; i < n; i++) {   /* no pointer past the last item */
+        memcpy(&x, a + i * as, sizeof x);
+        memcpy(&y, b + i * bs, sizeof y);
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+/* The same for floats ('f'), each widened to a double as Python does. */
+static bool floats_equal(mv_ssize n, const unsigned char *a, mv_ssize as,
+                         const unsigned char *b, mv_ssize bs)
+{
+    float x, y;
+
+    for (mv_ssize i = 0; i < n; i++) {   /* no pointer past the last item */
+        memcpy(&x, a + i * as, sizeof x);
+        memcpy(&y, b + i * bs, sizeof y);
+        if ((double)x != (double)y)
+            return false;
+    }
+    return true;
+}
+
+/* COMPARE-001 to COMPARE-003: one row (the last dimension) of n items of
+   one native code, one every `as` and `bs` bytes from a and b, compared
+   without making a value of any item: doubles and floats as C compares
+   them (above); the others by their bytes, with one memcmp where both
+   rows are packed. */
+static bool rows_equal(char code, mv_ssize size, mv_ssize n,
+                       const unsigned char *a, mv_ssize as,
+                       const unsigned char *b, mv_ssize bs)
+{
+    if (code == 'd')
+        return doubles_equal(n, a, as, b, bs);
+    if (code == 'f')
+        return floats_equal(n, a, as, b, bs);
+    assert(equal_as_bytes(code));
+    if (as == size && bs == size)
+        return memcmp(a, b, (size_t)(n * size)) == 0;
+    for (mv_ssize i = 0; i < n; i++)
+        if (memcmp(a + i * as, b + i * bs, (size_t)size) != 0)
+            return false;
+    return true;
+}
+
+/* compare_rec's walk, a row at a time, for two views of one native code
+   that rows_equal() reads, whose items are `size` bytes (the code's size:
+   a view lent without its format reads "B" items of a larger itemsize).
+   Assumes the last dimension of both holds no pointers. */
+static bool compare_fast_rec(char code, mv_ssize size, const mv_buffer *v,
+                             unsigned char *pv, const mv_buffer *w,
+                             unsigned char *pw, int dim)
+{
+    int last = v->ndim - 1;
+
+    if (dim == last)
+        return rows_equal(code, size, v->shape[dim], pv, v->strides[dim], pw,
+                          w->strides[dim]);
+    for (mv_ssize i = 0; i < v->shape[dim]; i++)
+        if (!compare_fast_rec(code, size, v,
+                              mv_adjust_ptr(v, pv + i * v->strides[dim], dim),
+                              w,
+                              mv_adjust_ptr(w, pw + i * w->strides[dim], dim),
+                              dim + 1))
+            return false;
+    return true;
+}
+
+/* Whether the fast walk applies: one native code it reads, some
+   dimensions, and no pointers in the last one on either side. */
+static bool compare_fast(char code, const mv_buffer *v, const mv_buffer *w)
+{
+    int last = v->ndim - 1;
+
+    return MV_FAST() && (equal_as_bytes(code) || code == 'd' || code == 'f')
+           && last >= 0
+           && (v->suboffsets == NULL || v->suboffsets[last] < 0)
+           && (w->suboffsets == NULL || w->suboffsets[last] < 0);
+}
+
 /* COMPARE-001, COMPARE-004, COMPARE-007: v == w for a view v and a
    buffer w. */
 static int buffers_equal(mv_view *v, const mv_buffer *w, bool *out,
@@ -193,15 +324,21 @@ static int buffers_equal(mv_view *v, const mv_buffer *w, bool *out,
 {
     const mv_config *cfg = v->base.cfg;
     reader rv = { cfg, 0, v->view.format }, rw = { cfg, 0, w->format };
+    mv_ssize size;
     char cv, cw;
 
     *out = false;
     if (!same_shape(&v->view, w))
         return 0;
-    if (mv_native_itemsize(cfg, v->view.format, &cv) >= 0
+    if ((size = mv_native_itemsize(cfg, v->view.format, &cv)) >= 0
         && mv_native_itemsize(cfg, w->format, &cw) >= 0 && cv == cw) {
         rv.code = cv;
         rw.code = cw;
+        if (compare_fast(cv, &v->view, w)) {
+            *out = compare_fast_rec(cv, size, &v->view, v->view.buf, w,
+                                    w->buf, 0);
+            return 0;
+        }
     } else if (!mv_struct_known(cfg, v->view.format)
                || !mv_struct_known(cfg, w->format)) {
         return 0;   /* a format the struct module refuses: unequal */
@@ -486,6 +623,49 @@ static int view_hash_key(mv_view *v, const mv_value **key, mv_error *err)
         v->hashed = true;
     }
     *key = &v->hash_key;
+    return 0;
+}
+
+/* HASH-001, fast: the host hashes the view's memory where it lies, when
+   it is C-contiguous; else a copy made for the purpose, and not kept. */
+static int hash_in_place(mv_view *v, mv_hash_fn hash, void *ctx, int64_t *out,
+                         mv_error *err)
+{
+    mv_value copy;
+    int status;
+
+    if (hashable(v, err) < 0)
+        return -1;
+    if (v->flags & MV_FLAG_C)
+        return hash(ctx, v->view.buf, (size_t)v->view.len, out, err);
+    if (mv_buffer_tobytes(&v->view, 'C', &copy, err) < 0)
+        return -1;
+    status = hash(ctx, copy.as.bytes.data, copy.as.bytes.len, out, err);
+    mv_value_clear(&copy);
+    return status;
+}
+
+/* HASH-001, HASH-005, RELEASE-007: hash(m) for a host, the host's hash of
+   the bytes view_hash_key() keeps; the value is computed on first use and
+   kept, as the key is, so that a second hash(m) asks nothing, and a
+   released view still has its hash. */
+int mv_view_host_hash(mv_view *v, mv_hash_fn hash, void *ctx, int64_t *out,
+                      mv_error *err)
+{
+    const mv_value *key;
+
+    if (!v->host_hashed) {
+        if (MV_FAST()) {
+            if (hash_in_place(v, hash, ctx, &v->host_hash, err) < 0)
+                return -1;
+        } else if (view_hash_key(v, &key, err) < 0
+                   || hash(ctx, key->as.bytes.data, key->as.bytes.len,
+                           &v->host_hash, err) < 0) {
+            return -1;
+        }
+        v->host_hashed = true;
+    }
+    *out = v->host_hash;
     return 0;
 }
 

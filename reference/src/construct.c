@@ -30,7 +30,7 @@ static int view_of(const mv_config *cfg, const mv_value *obj, mv_value *out,
 
     if (base != NULL) {   /* a view of a view shares its managed buffer */
         if (mv_view_check_released(base, err) < 0          /* CONSTRUCT-008 */
-            || mv_view_derive(base, &v, err) < 0)
+            || mv_view_derive(base, 0, &v, err) < 0)
             return -1;
         *out = mv_view_value(v);
         return 0;

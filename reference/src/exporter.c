@@ -45,11 +45,6 @@ void mv_exporter_init(mv_exporter *e, const mv_config *cfg, mv_type type)
     mv_object_init(&e->base, type, cfg, exporter_destructor);
 }
 
-mv_value mv_exporter_value(mv_exporter *e)
-{
-    return mv_object_owned(&e->base);
-}
-
 mv_exporter *mv_exporter_new(const mv_config *cfg, mv_type type,
                              mv_ssize size, int ndim, mv_error *err)
 {

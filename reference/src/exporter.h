@@ -7,6 +7,7 @@
 #include "mvint.h"
 #include "layout.h"
 #include "refcount.h"
+#include "value.h"
 
 struct mv_exporter {
     mv_object base;          /* type: BYTES .. NUMPY */
@@ -43,7 +44,11 @@ mv_exporter *mv_exporter_new(const mv_config *cfg, mv_type type,
 int mv_exporter_1d(const mv_config *cfg, mv_type type, const char *format,
                    mv_ssize itemsize, mv_ssize size, mv_exporter **out,
                    mv_error *err);
-mv_value mv_exporter_value(mv_exporter *e);    /* takes e's reference */
+/* e as a value, taking e's reference (inline: see mvref.h's constructors) */
+static inline mv_value mv_exporter_value(mv_exporter *e)
+{
+    return mv_object_owned(&e->base);
+}
 int mv_exporter_getbuffer(mv_exporter *e, mv_buffer *b, int flags,
                           mv_error *err);
 void mv_exporter_releasebuffer(mv_exporter *e);

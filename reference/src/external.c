@@ -162,6 +162,17 @@ void mv_external_detach(mv_object *obj)
     e->host = mv_none();
 }
 
+/* The host's object for a library object, as the host set it. */
+void mv_host_object_set(mv_object *obj, void *host)
+{
+    obj->host = host;
+}
+
+void *mv_host_object(const mv_object *obj)
+{
+    return obj->host;
+}
+
 /* The exporter at the bottom of a view: views of views share a managed
    buffer, and a view made by m.__buffer__() borrows from the view m. */
 mv_object *mv_view_exporter(const mv_object *view)
@@ -173,20 +184,14 @@ mv_object *mv_view_exporter(const mv_object *view)
     return (mv_object *)obj;
 }
 
-/* HASH-001, HASH-005: the bytes hash(view) hashes, when hashing is
-   allowed: a copy, so that the host can hash them with its own bytes
-   hash.  The library's hash(view) == hash(view) decides, and keeps what
-   it hashed in the view (the hash survives release()). */
-int mv_view_hash_bytes(const mv_value *view, mv_value *key, mv_error *err)
+/* HASH-001 to HASH-005: a host's hash(view), by compare.c. */
+int mv_view_hash(const mv_value *view, mv_hash_fn hash, void *ctx,
+                 int64_t *out, mv_error *err)
 {
     mv_view *v = mv_as_view(view);
-    mv_value same;
 
     assert(v != NULL);
-    if (mv_hash_equal(view, view, &same, err) < 0)
-        return -1;
-    assert(v->hashed && v->hash_key.kind == MV_BYTES);
-    return mv_value_copy(key, &v->hash_key, err);
+    return mv_view_host_hash(v, hash, ctx, out, err);
 }
 
 /* OBJECT-005 to OBJECT-008: lend obj's memory (a view's, or any

@@ -236,6 +236,143 @@ static void copy_rec(const mv_buffer *dst, unsigned char *dptr,
                  dim + 1);
 }
 
+/* ---- copying items, sooner (fast paths: mvint.h's MV_FAST) ------------ */
+
+/* Whether dimension dim of b steps over items, not over pointer slots. */
+static bool direct(const mv_buffer *b, int dim)
+{
+    return b->suboffsets == NULL || b->suboffsets[dim] < 0;
+}
+
+/* n items, one every `sstep` bytes from sptr, to one every `dstep` bytes
+   from dptr, each of `size` bytes.  Inlined where size is a constant, so
+   that each memcpy is a single move.  Each address is the start's plus
+   i steps, as the generic walk makes it: a pointer stepped past the last
+   item would overflow where a stride is huge (and C forbids even making
+   it). */
+static inline void copy_strided(unsigned char *dptr, mv_ssize dstep,
+                                const unsigned char *sptr, mv_ssize sstep,
+                                mv_ssize n, size_t size)
+{
+    for (mv_ssize i = 0; i < n; i++)
+        memcpy(dptr + i * dstep, sptr + i * sstep, size);
+}
+
+/* Whether an item of this size moves in one instruction. */
+static bool word_sized(mv_ssize itemsize)
+{
+    return itemsize == 1 || itemsize == 2 || itemsize == 4 || itemsize == 8;
+}
+
+/* TOBYTES-001, ASSIGN-005: one row of a block (its last dimension), when
+   it holds no pointers: a single memcpy where both sides are packed, else
+   a loop over items whose size is a constant, so that no item costs a
+   call of memcpy.  Assumes items are word-sized (copy_items sees to it). */
+static void copy_row(unsigned char *dptr, mv_ssize dstep,
+                     const unsigned char *sptr, mv_ssize sstep, mv_ssize n,
+                     mv_ssize itemsize)
+{
+    if (dstep == itemsize && sstep == itemsize) {
+        memcpy(dptr, sptr, (size_t)(n * itemsize));
+        return;
+    }
+    switch (itemsize) {
+    case 1: copy_strided(dptr, dstep, sptr, sstep, n, 1); break;
+    case 2: copy_strided(dptr, dstep, sptr, sstep, n, 2); break;
+    case 4: copy_strided(dptr, dstep, sptr, sstep, n, 4); break;
+    default:
+        assert(itemsize == 8);
+        copy_strided(dptr, dstep, sptr, sstep, n, 8);
+    }
+}
+
+/* |stride|, in unsigned arithmetic: a wrapped stride may be INT64_MIN. */
+static uint64_t span(mv_ssize stride)
+{
+    return stride < 0 ? 0 - (uint64_t)stride : (uint64_t)stride;
+}
+
+/* Whether the last two dimensions of a block, from dim, run in opposite
+   orders in the two layouts (one side's rows are the other's columns, as
+   in tobytes('F') of a C array), with no pointers in them. */
+static bool transposing(const mv_buffer *dst, const mv_buffer *src, int dim)
+{
+    if (dst->shape[dim] < 2 || dst->shape[dim + 1] < 2 || !direct(dst, dim)
+        || !direct(src, dim))
+        return false;
+    return (span(dst->strides[dim + 1]) < span(dst->strides[dim]))
+           != (span(src->strides[dim + 1]) < span(src->strides[dim]));
+}
+
+/* TOBYTES-003: the last two dimensions of a transposing copy.  Row by
+   row, one side would move across memory at every item, and use one item
+   of each cache line it loads; so the copy goes by tiles, square, each
+   side TILE bytes of items (8 items at least), whose lines on both sides
+   stay in the cache until the tile is done (cache blocking).  Within a
+   tile, the inner loop writes along dst's packed dimension: stores that
+   stride are the dearer. */
+enum { TILE = 64 };
+
+static void copy_tiles(const mv_buffer *dst, unsigned char *dptr,
+                       const mv_buffer *src, const unsigned char *sptr,
+                       int dim)
+{
+    /* i: the inner dimension of the pair (dst's packed), o: the other */
+    bool first = span(dst->strides[dim]) < span(dst->strides[dim + 1]);
+    int i = first ? dim : dim + 1;
+    int o = first ? dim + 1 : dim;
+    mv_ssize no = dst->shape[o], ni = dst->shape[i];
+    mv_ssize tile = dst->itemsize < TILE / 8 ? TILE / dst->itemsize : 8;
+
+    for (mv_ssize o0 = 0; o0 < no; o0 += tile)
+        for (mv_ssize i0 = 0; i0 < ni; i0 += tile)
+            for (mv_ssize k = o0; k < no && k < o0 + tile; k++)
+                copy_row(dptr + k * dst->strides[o] + i0 * dst->strides[i],
+                         dst->strides[i],
+                         sptr + k * src->strides[o] + i0 * src->strides[i],
+                         src->strides[i], ni - i0 < tile ? ni - i0 : tile,
+                         dst->itemsize);
+}
+
+/* copy_rec's walk, by rows and tiles.
+   Assumes the last dimension of both sides holds no pointers. */
+static void copy_fast_rec(const mv_buffer *dst, unsigned char *dptr,
+                          const mv_buffer *src, unsigned char *sptr, int dim)
+{
+    int last = dst->ndim - 1;
+
+    if (dim == last - 1 && transposing(dst, src, dim)) {
+        copy_tiles(dst, dptr, src, sptr, dim);
+        return;
+    }
+    if (dim == last) {
+        copy_row(dptr, dst->strides[dim], sptr, src->strides[dim],
+                 dst->shape[dim], dst->itemsize);
+        return;
+    }
+    for (mv_ssize i = 0; i < dst->shape[dim]; i++)
+        copy_fast_rec(dst,
+                      mv_adjust_ptr(dst, dptr + i * dst->strides[dim], dim),
+                      src,
+                      mv_adjust_ptr(src, sptr + i * src->strides[dim], dim),
+                      dim + 1);
+}
+
+/* Every item of src to its place in dst (copy_rec), by the fast walk when
+   its items are word-sized (others, '3s', go item by item) and neither
+   side has pointers in its last dimension. */
+static void copy_items(const mv_buffer *dst, unsigned char *dptr,
+                       const mv_buffer *src, unsigned char *sptr)
+{
+    int last = dst->ndim - 1;
+
+    if (MV_FAST() && last >= 0 && word_sized(dst->itemsize)
+        && direct(dst, last) && direct(src, last))
+        copy_fast_rec(dst, dptr, src, sptr, 0);
+    else
+        copy_rec(dst, dptr, src, sptr, 0);
+}
+
 /* The layout of b's items packed in order 'C' or 'F' into mem, whose
    strides go into the caller's array `strides` (ndim entries). */
 static mv_buffer packed_layout(const mv_buffer *b, unsigned char *mem,
@@ -264,7 +401,7 @@ void mv_to_contiguous(unsigned char *dst, const mv_buffer *b, char order)
         return;
     }
     dst_layout = packed_layout(b, dst, order == 'F' ? 'F' : 'C', dstrides);
-    copy_rec(&dst_layout, dst, b, b->buf, 0);
+    copy_items(&dst_layout, dst, b, b->buf);
 }
 
 /* ASSIGN-005, ASSIGN-013, ASSIGN-014: copy src's items to dst's places;
@@ -284,7 +421,7 @@ int mv_copy_items(const mv_buffer *dst, const mv_buffer *src, mv_error *err)
         return mv_no_memory(err);
     mv_to_contiguous(tmp, src, 'C');
     tmp_layout = packed_layout(dst, tmp, 'C', cstrides);
-    copy_rec(dst, dst->buf, &tmp_layout, tmp, 0);
+    copy_items(dst, dst->buf, &tmp_layout, tmp);
     mv_free(tmp);
     return 0;
 }

@@ -146,18 +146,19 @@ static const char *missing_rule(const char *name)
     return NULL;
 }
 
-/* SEQ-010, OBJECT-004: v.name(...), a method of the table; any other name,
-   or one of a later version, is an AttributeError. */
-static int view_call(mv_view *v, const char *name, const mv_args *a,
-                     mv_value *result, mv_error *err)
+/* SEQ-010, OBJECT-004: the method v.name of the table, its arguments
+   bound to bound[]; any other name, or one of a later version, is an
+   AttributeError. */
+static int bind(mv_view *v, const char *name, const mv_args *a,
+                const mv_value *bound[], const method **out, mv_error *err)
 {
     const mv_behaviour *vb = &v->base.cfg->behaviour;
-    const mv_value *bound[4] = { NULL, NULL, NULL };
     const method *m = NULL;
     mv_signature sig;
 
-    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-        if (strcmp(methods[i].sig.name, name) == 0
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0] && !m; i++)
+        if (methods[i].sig.name[0] == name[0]   /* most differ there */
+            && strcmp(methods[i].sig.name, name) == 0
             && (methods[i].exists == NULL || methods[i].exists(vb)))
             m = &methods[i];
     if (m == NULL)
@@ -172,7 +173,17 @@ static int view_call(mv_view *v, const char *name, const mv_args *a,
             return -1;
         sig.name = NULL;
     }
-    if (mv_parse_args(v->base.cfg, &sig, a, bound, err) < 0)
+    *out = m;
+    return mv_parse_args(v->base.cfg, &sig, a, bound, err);
+}
+
+static int view_call(mv_view *v, const char *name, const mv_args *a,
+                     mv_value *result, mv_error *err)
+{
+    const mv_value *bound[4] = { NULL, NULL, NULL };
+    const method *m;
+
+    if (bind(v, name, a, bound, &m, err) < 0)
         return -1;
     return m->fn(v, bound, result, err);
 }
@@ -186,4 +197,22 @@ int mv_call(const mv_value *obj, const char *method, const mv_args *a,
     if (NEVER(v == NULL))
         return mv_unsupported(err, "%s.%s()", mv_type_name(obj), method);
     return view_call(v, method, a, result, err);
+}
+
+/* obj.method(*args, **kwargs), its list handed to sink as it is made:
+   tolist() (TOLIST-001), bound as mv_call binds it (TOLIST-007). */
+int mv_call_to(const mv_value *obj, const char *name, const mv_args *a,
+               const mv_list_sink *sink, mv_error *err)
+{
+    mv_view *v = mv_as_view(obj);
+    const mv_value *bound[4] = { NULL, NULL, NULL };
+    const method *m;
+
+    if (NEVER(v == NULL))
+        return mv_unsupported(err, "%s.%s()", mv_type_name(obj), name);
+    if (bind(v, name, a, bound, &m, err) < 0)
+        return -1;
+    if (NEVER(m->fn != m_tolist))
+        return mv_unsupported(err, "%s() streamed", name);
+    return mv_view_tolist_to(v, sink, err);
 }

@@ -55,6 +55,7 @@
  *  │ config     │ version.c    │    │ CPython versions and platforms       │
  *  │ foundation │ alloc.c      │    │ the one allocator                    │
  *  │            │ error.c      │    │ exceptions                           │
+ *  │            │ fast.c       │    │ the fast paths' switch               │
  *  └────────────┴──────────────┴────┴──────────────────────────────────────┘
  *
  * The host.  A Python program hands a view objects the library does not
@@ -100,7 +101,7 @@
  * layers it calls, so that what a file rests on shows at its top:
  *
  *   mvint.h      this: layers, conventions, ALWAYS/NEVER/testcase,
- *                mv_ckd_*, alloc.c
+ *                mv_ckd_*, alloc.c, MV_FAST (fast.c)
  *   refcount.h   objects (refcount.c)        value.h     values (value.c)
  *   args.h       arguments (args.c)          layout.h    the buffer (layout.c)
  *   exporter.h   exporters (exporter.c)      view.h      views (view.c)
@@ -229,5 +230,30 @@ void *mv_alloc_zeroed_at(size_t count, size_t size, const char *file,
 void *mv_realloc_at(void *ptr, size_t size, const char *file, int line);
 char *mv_strdup_at(const char *s, const char *file, int line);
 void mv_free(void *ptr);
+
+/* The host's allocator (mvref.h, section 9), when it set one: a new object
+   of the host's for a bytes or str of len bytes, which go at *data; NULL
+   when the host has no memory.  Failed by the test hook like the rest. */
+#define mv_alloc_host(kind, len, data) \
+    mv_alloc_host_at((kind), (len), (data), __FILE__, __LINE__)
+bool mv_host_allocates(void);
+void *mv_alloc_host_at(mv_kind kind, size_t len, unsigned char **data,
+                       const char *file, int line);
+void mv_free_host(void *object);
+
+/* ------------------------------------------------------------------ */
+/* fast.c: fast paths, and the switch that turns them off              */
+/* ------------------------------------------------------------------ */
+
+/* A fast path is a short function beside a generic walk, citing the rule
+   both realise, taken only `if (MV_FAST() && ...)`: the generic path is
+   the definition, and the suite must give the same outcomes with the
+   fast paths off (fast.c).  A build with -DMV_GENERIC has them off for
+   good; the code stays, so that it is still compiled and checked. */
+#if defined(MV_GENERIC)
+# define MV_FAST() (0 && mv_fast_paths())
+#else
+# define MV_FAST() mv_fast_paths()
+#endif
 
 #endif /* MVINT_H */

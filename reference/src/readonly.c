@@ -35,7 +35,7 @@ int mv_view_toreadonly(mv_view *v, mv_value *result, mv_error *err)
     mv_view *ro;
 
     if (mv_view_check_released(v, err) < 0
-        || mv_view_derive(v, &ro, err) < 0)
+        || mv_view_derive(v, 0, &ro, err) < 0)
         return -1;
     ro->view.readonly = true;
     *result = mv_view_value(ro);

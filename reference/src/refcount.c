@@ -23,6 +23,7 @@ void mv_object_init(mv_object *obj, mv_type type, const mv_config *cfg,
     obj->refcount = 1;
     obj->cfg = cfg;
     obj->dealloc = dealloc;
+    obj->host = NULL;
 }
 
 mv_type mv_object_type(const mv_object *obj)

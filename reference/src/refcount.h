@@ -18,6 +18,8 @@ struct mv_object {
     long refcount;
     const mv_config *cfg;   /* the version and platform it lives in */
     mv_destructor dealloc;
+    void *host;             /* the host's object standing for it, if any
+                               (mv_host_object, external.c) */
 };
 
 /* A new object's header: one reference, the caller's. */

@@ -27,10 +27,19 @@
 #include "view.h"
 
 /* TOBYTES-001, TOBYTES-008: a copy of b's items in order 'C', 'F' or 'A'
-   (layout.c). */
+   (layout.c).  Fast: straight into the bytes object the host hands its
+   program, when the host allocates (mv_text_new), and not zeroed first. */
 int mv_buffer_tobytes(const mv_buffer *b, char order, mv_value *out,
                       mv_error *err)
 {
+    unsigned char *data;
+
+    if (MV_FAST()) {
+        if (mv_text_new(out, MV_BYTES, (size_t)b->len, &data, err) < 0)
+            return -1;
+        mv_to_contiguous(data, b, order);
+        return 0;
+    }
     if (mv_bytes_zeroed(out, (size_t)b->len, err) < 0)
         return -1;
     mv_to_contiguous(out->as.bytes.data, b, order);
@@ -148,36 +157,97 @@ static int hex_separator(const mv_value *sep, char *out, mv_error *err)
     return 0;
 }
 
+static const char hex_digits[] = "0123456789abcdef";
+
+/* HEX-001: how long m.hex() is: two digits per byte, and a separator
+   between every two groups of |per_sep| bytes (none when per_sep is 0). */
+static mv_ssize hex_length(mv_ssize len, int per_sep)
+{
+    mv_ssize group = per_sep < 0 ? -(mv_ssize)per_sep : per_sep;
+
+    return 2 * len + ((group && len) ? (len - 1) / group : 0);
+}
+
 /* HEX-001: two lowercase hex digits per byte; HEX-002, HEX-003: with a
    separator, one between every group of |per_sep| bytes, the groups
    counted from the right when per_sep > 0 and from the left when it is
-   negative. */
-static int hex_string(const unsigned char *bytes, mv_ssize len, char sep,
-                      int per_sep, mv_value *out, mv_error *err)
+   negative.  s has room for hex_length(len, per_sep) characters. */
+static void hex_write(char *s, const unsigned char *bytes, mv_ssize len,
+                      char sep, int per_sep)
 {
-    static const char digits[] = "0123456789abcdef";
     mv_ssize group = per_sep < 0 ? -(mv_ssize)per_sep : per_sep;
-    mv_ssize nseps = (group && len) ? (len - 1) / group : 0;
     mv_ssize n = 0;
-    char *s;
-    int status;
 
-    if (group == 0)   /* no separator anywhere: nseps is 0 */
+    if (group == 0)   /* no separator anywhere */
         group = len + 1;
-    s = mv_alloc((size_t)(2 * len + nseps + 1));
-    if (s == NULL)
-        return mv_no_memory(err);
     for (mv_ssize i = 0; i < len; i++) {
         /* a separator goes before byte i when a group ends there,
            counting from the right (per_sep > 0) or from the left */
         mv_ssize counted = per_sep > 0 ? len - i : i;
         if (i > 0 && counted % group == 0)
             s[n++] = sep;
-        s[n++] = digits[bytes[i] >> 4];
-        s[n++] = digits[bytes[i] & 15];
+        s[n++] = hex_digits[bytes[i] >> 4];
+        s[n++] = hex_digits[bytes[i] & 15];
     }
+}
+
+/* HEX-001, fast: the digits alone, when there is no separator. */
+static void hex_plain(char *s, const unsigned char *bytes, mv_ssize len)
+{
+    for (mv_ssize i = 0; i < len; i++) {
+        *s++ = hex_digits[bytes[i] >> 4];
+        *s++ = hex_digits[bytes[i] & 15];
+    }
+}
+
+/* HEX-001 to HEX-003, fast: the digits written straight into the str the
+   host hands its program (mv_text_new), read from the view's memory where
+   it is C-contiguous, with no copy of its bytes first. */
+static int hex_fast(const mv_buffer *b, char sep, int per_sep,
+                    mv_value *result, mv_error *err)
+{
+    mv_value copy = mv_none();
+    const unsigned char *bytes = b->buf;
+    unsigned char *s;
+    int status = 0;
+
+    if (!mv_is_contiguous(b, 'C')) {
+        if (mv_buffer_tobytes(b, 'C', &copy, err) < 0)
+            return -1;
+        bytes = copy.as.bytes.data;
+    }
+    if (mv_text_new(result, MV_STR, (size_t)hex_length(b->len, per_sep), &s,
+                    err) < 0)
+        status = -1;
+    else if (per_sep == 0)
+        hex_plain((char *)s, bytes, b->len);
+    else
+        hex_write((char *)s, bytes, b->len, sep, per_sep);
+    mv_value_clear(&copy);
+    return status;
+}
+
+/* The same, as the definition has it: the view's bytes copied out, the
+   digits written, then made a str. */
+static int hex_string(const mv_buffer *b, char sep, int per_sep,
+                      mv_value *out, mv_error *err)
+{
+    mv_value bytes;
+    mv_ssize n = hex_length(b->len, per_sep);
+    char *s;
+    int status;
+
+    if (mv_buffer_tobytes(b, 'C', &bytes, err) < 0)
+        return -1;
+    s = mv_alloc((size_t)(n + 1));
+    if (s == NULL) {
+        mv_value_clear(&bytes);
+        return mv_no_memory(err);
+    }
+    hex_write(s, bytes.as.bytes.data, b->len, sep, per_sep);
     status = mv_str_new(out, s, (size_t)n, err);
     mv_free(s);
+    mv_value_clear(&bytes);
     return status;
 }
 
@@ -188,8 +258,6 @@ int mv_view_hex(mv_view *v, const mv_value *sep, const mv_value *per_sep,
 {
     int group = 1;
     char sepc = 0;
-    mv_value bytes;
-    int status;
 
     if (per_sep != NULL && mv_arg_int(v->base.cfg, per_sep, &group, "HEX-005", err) < 0)
         return -1;
@@ -199,10 +267,7 @@ int mv_view_hex(mv_view *v, const mv_value *sep, const mv_value *per_sep,
         return -1;
     if (sep == NULL)
         group = 0;
-    if (mv_buffer_tobytes(&v->view, 'C', &bytes, err) < 0)
-        return -1;
-    status = hex_string(bytes.as.bytes.data, (mv_ssize)bytes.as.bytes.len,
-                        sepc, group, result, err);
-    mv_value_clear(&bytes);
-    return status;
+    if (MV_FAST())
+        return hex_fast(&v->view, sepc, group, result, err);
+    return hex_string(&v->view, sepc, group, result, err);
 }

@@ -17,6 +17,12 @@
  * of length 0 stops the nesting there (TOLIST-003).  The format is checked
  * before anything is built (TOLIST-006), so even an empty view of a format
  * memoryview cannot parse refuses.
+ *
+ * A host that makes lists of its own (mvref: Python lists) would have to
+ * walk the tree of values again to convert it, and the library a third
+ * time to free it.  So the fast path streams instead: the same walk hands
+ * the host's sink (mvref.h, section 9) each list as it begins and ends and
+ * each item as it is unpacked, and no tree is made.
  */
 #include "mvint.h"
 #include "chapters.h"
@@ -79,4 +85,75 @@ int mv_view_tolist(mv_view *v, mv_value *result, mv_error *err)
     if (b->ndim == 0)                                    /* TOLIST-002 */
         return mv_unpack_native(v->base.cfg, code, b->buf, result, err);
     return tolist_rec(v->base.cfg, code, b, b->buf, 0, result, err);
+}
+
+/* ---- streamed to a host (mvref.h, section 9) -------------------------- */
+
+/* tolist_rec's walk, fast: each list and item handed to the sink as it is
+   made (TOLIST-001, TOLIST-003, TOLIST-004). */
+static int stream_rec(const mv_config *cfg, char code, const mv_buffer *b,
+                      unsigned char *ptr, int dim, const mv_list_sink *sink,
+                      mv_error *err)
+{
+    mv_value item;
+
+    if (sink->begin(sink->ctx, (size_t)b->shape[dim], err) < 0)
+        return -1;
+    for (mv_ssize i = 0; i < b->shape[dim]; i++) {
+        unsigned char *p = mv_adjust_ptr(b, ptr + i * b->strides[dim], dim);
+        if (dim < b->ndim - 1) {
+            if (stream_rec(cfg, code, b, p, dim + 1, sink, err) < 0)
+                return -1;
+        } else if (mv_unpack_native(cfg, code, p, &item, err) < 0
+                   || sink->item(sink->ctx, &item, err) < 0) {
+            return -1;
+        }
+    }
+    return sink->end(sink->ctx, err);
+}
+
+/* A result made whole, handed to the sink as if streamed: each item moved
+   out of the tree into the host's hands. */
+static int replay(mv_value *v, const mv_list_sink *sink, mv_error *err)
+{
+    mv_value item;
+
+    if (v->kind != MV_LIST) {
+        item = *v;
+        *v = mv_none();
+        return sink->item(sink->ctx, &item, err);
+    }
+    if (sink->begin(sink->ctx, v->as.seq.len, err) < 0)
+        return -1;
+    for (size_t i = 0; i < v->as.seq.len; i++)
+        if (replay(&v->as.seq.items[i], sink, err) < 0)
+            return -1;
+    return sink->end(sink->ctx, err);
+}
+
+/* TOLIST-001 to TOLIST-006: m.tolist() handed to a host's sink.  With the
+   fast paths off, the result is made whole first (mv_view_tolist), and
+   handed over after. */
+int mv_view_tolist_to(mv_view *v, const mv_list_sink *sink, mv_error *err)
+{
+    const mv_buffer *b = &v->view;
+    mv_value tree, item;
+    char code;
+
+    if (!MV_FAST()) {
+        int status;
+
+        if (mv_view_tolist(v, &tree, err) < 0)
+            return -1;
+        status = replay(&tree, sink, err);
+        mv_value_clear(&tree);
+        return status;
+    }
+    if (mv_view_check_released(v, err) < 0
+        || mv_adjust_format(b->format, &code, err) < 0)
+        return -1;
+    if (b->ndim == 0)                                    /* TOLIST-002 */
+        return mv_unpack_native(v->base.cfg, code, b->buf, &item, err) < 0
+               ? -1 : sink->item(sink->ctx, &item, err);
+    return stream_rec(v->base.cfg, code, b, b->buf, 0, sink, err);
 }

@@ -30,63 +30,6 @@
 
 /* ---- constructors that cannot fail -------------------------------- */
 
-mv_value mv_none(void)
-{
-    mv_value v;
-    memset(&v, 0, sizeof v);
-    v.kind = MV_NONE;
-    return v;
-}
-
-mv_value mv_bool(bool b)
-{
-    mv_value v = mv_none();
-    v.kind = MV_BOOL;
-    v.as.boolean = b;
-    return v;
-}
-
-mv_value mv_int_from_i64(int64_t i)
-{
-    mv_value v = mv_none();
-    v.kind = MV_INT;
-    v.as.integer.negative = i < 0;
-    /* negate in unsigned arithmetic: -INT64_MIN does not fit an int64_t */
-    v.as.integer.magnitude = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
-    return v;
-}
-
-mv_value mv_int_from_u64(uint64_t u)
-{
-    mv_value v = mv_none();
-    v.kind = MV_INT;
-    v.as.integer.magnitude = u;
-    return v;
-}
-
-mv_value mv_float(double d)
-{
-    mv_value v = mv_none();
-    v.kind = MV_FLOAT;
-    v.as.real = d;
-    return v;
-}
-
-mv_value mv_ellipsis(void)
-{
-    mv_value v = mv_none();
-    v.kind = MV_ELLIPSIS;
-    return v;
-}
-
-mv_value mv_object_owned(mv_object *obj)
-{
-    mv_value v = mv_none();
-    v.kind = MV_OBJECT;
-    v.as.object = obj;
-    return v;
-}
-
 mv_value mv_object_value(mv_object *obj)
 {
     mv_object_incref(obj);
@@ -146,6 +89,42 @@ int mv_bytes_zeroed(mv_value *out, size_t len, mv_error *err)
     out->kind = MV_BYTES;
     out->as.bytes.data = data;
     out->as.bytes.len = len;
+    return 0;
+}
+
+/* TOBYTES-001, HEX-001, fast: a new bytes (MV_BYTES) or ASCII str
+   (MV_STR) of len bytes, at *data for the caller to fill in; made by the
+   host when it allocates (mvref.h, section 9), so that what the caller
+   writes is the very object the host hands its program. */
+int mv_text_new(mv_value *out, mv_kind kind, size_t len, unsigned char **data,
+                mv_error *err)
+{
+    void *host = NULL;
+    unsigned char *p;
+
+    assert(kind == MV_BYTES || kind == MV_STR);
+    if (MV_FAST() && mv_host_allocates()) {
+        host = mv_alloc_host(kind, len, &p);
+        if (host == NULL)
+            return mv_no_memory(err);
+    } else {
+        p = mv_alloc(len + 1);
+        if (p == NULL)
+            return mv_no_memory(err);
+        p[len] = '\0';   /* as mv_str_new ends a str */
+    }
+    *out = mv_none();
+    out->kind = kind;
+    if (kind == MV_BYTES) {
+        out->as.bytes.data = p;
+        out->as.bytes.len = len;
+        out->as.bytes.host = host;
+    } else {
+        out->as.str.data = (char *)p;
+        out->as.str.len = len;
+        out->as.str.host = host;
+    }
+    *data = p;
     return 0;
 }
 
@@ -237,13 +216,20 @@ void mv_value_clear(mv_value *v)
 
     switch (v->kind) {
     case MV_INT:
-        mv_free(v->as.integer.digits);
+        if (v->as.integer.digits != NULL)   /* only when huge */
+            mv_free(v->as.integer.digits);
         break;
     case MV_STR: case MV_OPAQUE:
-        mv_free(v->as.str.data);
+        if (v->as.str.host != NULL)
+            mv_free_host(v->as.str.host);
+        else
+            mv_free(v->as.str.data);
         break;
     case MV_BYTES:
-        mv_free(v->as.bytes.data);
+        if (v->as.bytes.host != NULL)
+            mv_free_host(v->as.bytes.host);
+        else
+            mv_free(v->as.bytes.data);
         break;
     case MV_LIST: case MV_TUPLE: case MV_SLICE:
         for (i = 0; i < v->as.seq.len; i++)

@@ -45,11 +45,6 @@
 #include "value.h"
 #include "view.h"
 
-mv_value mv_view_value(mv_view *v)
-{
-    return mv_object_owned(&v->base);
-}
-
 /* ---- managed buffers ------------------------------------------------------ */
 
 /* Give a loan back to its lender; the loan's reference stays with the
@@ -240,21 +235,30 @@ static void init_layout(mv_view *v, const mv_buffer *src)
     v->view.len = src->itemsize * mv_nitems(src->ndim, v->shape);
 }
 
-/* A new view registered with mb, laid out as src says.
+/* A new view registered with mb, laid out as src says, with room for
+   `room` dimensions (src's at least, and one: a cast of a 0-dim view has
+   one).  Its arrays are sized so, not for MV_MAX_NDIM: a view of one
+   dimension is a small block, which the heap is quick to give.
    Assumes mb holds its loan (a released managed buffer makes no views). */
-static int view_new(mv_managed *mb, const mv_buffer *src, mv_view **out,
-                    mv_error *err)
+static int view_new(mv_managed *mb, const mv_buffer *src, int room,
+                    mv_view **out, mv_error *err)
 {
     mv_view *v;
 
-    assert(!mb->released);
+    assert(!mb->released && room <= MV_MAX_NDIM);
     testcase(src->ndim == MV_MAX_NDIM);   /* the most a view may have */
     if (src->ndim > MV_MAX_NDIM)   /* CONSTRUCT-009, TOLIST-008 */
         return mv_raise(err, "CONSTRUCT-009", "ValueError", "memoryview: number of dimensions "
                         "must not exceed %d", MV_MAX_NDIM);
-    v = mv_alloc_zeroed(1, sizeof *v);
+    room = room > src->ndim ? room : src->ndim > 1 ? src->ndim : 1;
+    v = mv_alloc(sizeof *v + 3 * (size_t)room * sizeof v->layout[0]);
     if (v == NULL)
         return mv_no_memory(err);
+    /* every field is set below; the arrays up to ndim (init_layout) */
+    v->room = room;
+    v->shape = v->layout;
+    v->strides = v->layout + room;
+    v->suboffsets = v->layout + 2 * room;
     mv_object_init(&v->base, MV_TYPE_MEMORYVIEW, mb->master.obj->cfg,
                    view_destructor);
     v->mbuf = mb;
@@ -268,7 +272,11 @@ static int view_new(mv_managed *mb, const mv_buffer *src, mv_view **out,
     v->view.strides = v->strides;
     v->view.suboffsets = src->suboffsets ? v->suboffsets : NULL;
     init_layout(v, src);
+    v->exports = 0;
+    v->hashed = v->host_hashed = false;
     v->hash_key = mv_none();
+    v->host_hash = 0;
+    v->flags = 0;
     mv_view_init_flags(v);
     *out = v;
     return 0;
@@ -276,9 +284,9 @@ static int view_new(mv_managed *mb, const mv_buffer *src, mv_view **out,
 
 /* CONSTRUCT-007, ATTR-014: a new view on base's managed buffer, with
    base's layout; the caller changes what it derives. */
-int mv_view_derive(mv_view *base, mv_view **out, mv_error *err)
+int mv_view_derive(mv_view *base, int room, mv_view **out, mv_error *err)
 {
-    return view_new(base->mbuf, &base->view, out, err);
+    return view_new(base->mbuf, &base->view, room, out, err);
 }
 
 /* A new managed buffer and its first view, for a buffer just lent.  The
@@ -296,7 +304,7 @@ int mv_view_from_buffer(const mv_buffer *b, mv_view **out, mv_error *err)
     }
     mb->master = *b;
     mb->refcount = 1;              /* ours, until the view takes one */
-    status = view_new(mb, &mb->master, out, err);
+    status = view_new(mb, &mb->master, 0, out, err);
     managed_decref(mb);
     return status;
 }

@@ -7,6 +7,7 @@
 #include "mvint.h"
 #include "layout.h"
 #include "refcount.h"
+#include "value.h"
 
 typedef struct mv_managed {
     long refcount;           /* views pointing at this struct */
@@ -28,18 +29,27 @@ struct mv_view {
     mv_object base;          /* type MEMORYVIEW */
     mv_managed *mbuf;        /* shared with every view of the same loan */
     mv_buffer view;          /* shape, strides, suboffsets point below */
-    mv_ssize shape[MV_MAX_NDIM];
-    mv_ssize strides[MV_MAX_NDIM];
-    mv_ssize suboffsets[MV_MAX_NDIM];
+    mv_ssize *shape;         /* the view's own arrays, `room` entries each, */
+    mv_ssize *strides;       /* in layout[]: as many dimensions as it has, */
+    mv_ssize *suboffsets;    /* or will have once cast (MV_MAX_NDIM at most) */
+    int room;
     unsigned flags;
     mv_ssize exports;        /* buffers this view has lent (RELEASE-008) */
     bool hashed;             /* hash() computed once and kept (HASH-005) */
     mv_value hash_key;       /* what was hashed: the bytes */
+    bool host_hashed;        /* the same, for a host's hash (mv_view_hash) */
+    int64_t host_hash;       /* the value the host's hash gave */
+    mv_ssize layout[];       /* 3 * room: shape, strides, suboffsets */
 };
 
-mv_value mv_view_value(mv_view *v);       /* takes v's reference */
-/* A new view on the same managed buffer as base, with its layout. */
-int mv_view_derive(mv_view *base, mv_view **out, mv_error *err);
+/* v as a value, taking v's reference (inline: see mvref.h's constructors) */
+static inline mv_value mv_view_value(mv_view *v)
+{
+    return mv_object_owned(&v->base);
+}
+/* A new view on the same managed buffer as base, with its layout, and
+   room for `room` dimensions at least (a cast's; 0: base's). */
+int mv_view_derive(mv_view *base, int room, mv_view **out, mv_error *err);
 /* A new view of a buffer just lent (by an exporter or by a view). */
 int mv_view_from_buffer(const mv_buffer *b, mv_view **out, mv_error *err);
 void mv_view_init_flags(mv_view *v);
