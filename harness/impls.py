@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ADAPTER = ROOT / "harness" / "adapters" / "mvadapter.py"
 DRIVER = ROOT / "build" / "bin" / "mvref-driver"
 MVREF_DIR = ROOT / "build" / "python"     # mvref.cpython-*.so: `make mvref`
+EXPORTER_DIR = ROOT / "build" / "exporter"  # <impl>-<version>/mvspec_exporter*.so
 DEBIAN_PYTHON = "/usr/bin/python3"
 OLDEST_ORACLE = (3, 9)
 OLDEST_ADAPTER = (3, 6)     # the oldest CPython mvadapter.py runs on
@@ -120,6 +121,13 @@ def python_adapter(python: str) -> list[str]:
     return [python, "-I", str(ADAPTER)]
 
 
+def python_impl(name: str, python: str) -> Impl:
+    """The Python adapter under `python`, told where `make exporter-modules`
+    put mvspec_exporter: its ndarray where the interpreter has no _testbuffer."""
+    return Impl(name, python_adapter(python),
+                env=dict(os.environ, MVSPEC_EXPORTER_DIR=str(EXPORTER_DIR)))
+
+
 def node_impl(name: str) -> Impl:
     """A runtime on Node, started through its wrapper; says how to install it."""
     wrapper, package = NODE_IMPLS[name]
@@ -192,8 +200,8 @@ def resolve(text: str, default_language: str = "3.11") -> Impl:
         python = arg or DEBIAN_PYTHON
         if not shutil.which(python):
             raise ImplError(f"no CPython at {python!r}")
-        return Impl("cpython" if not arg else safe_name(f"cpython-{Path(python).parent.parent.name}"),
-                    python_adapter(python))
+        return python_impl("cpython" if not arg else safe_name(f"cpython-{Path(python).parent.parent.name}"),
+                           python)
     m = re.fullmatch(r"cpython-(\d+)\.(\d+)", kind)
     if m and not arg:
         here = cpythons()
@@ -201,12 +209,15 @@ def resolve(text: str, default_language: str = "3.11") -> Impl:
         if python is None:
             have = ", ".join(f"cpython-{a}.{b}" for a, b in here) or "none"
             raise ImplError(f"no CPython {m[1]}.{m[2]} here (have: {have})")
-        return Impl(kind, python_adapter(python))
+        return python_impl(kind, python)
     if kind == "pypy":
         python = arg or "pypy3"
         if not shutil.which(python):
             raise ImplError("pypy3 is not installed: run `make impls`")
-        return Impl("pypy", python_adapter(python))
+        if not list(EXPORTER_DIR.glob("pypy-*/mvspec_exporter*")):
+            raise ImplError(f"mvspec_exporter, PyPy's ndarray, is not built (nothing in "
+                            f"{EXPORTER_DIR}/pypy-*): run `make exporter-modules`")
+        return python_impl("pypy", python)
     if kind in NODE_IMPLS and not arg:
         return node_impl(kind)
     raise ImplError(f"unknown implementation {text!r}: try reference, mvref, cpython, "
