@@ -28,7 +28,8 @@ def oracle_of(hello: runner.Hello) -> Oracle:
     if hello.implementation not in ("cpython", "pyodide"):
         raise runner.AdapterError(f"{hello.implementation} is not CPython: it cannot be an oracle")
     return Oracle(f"cpython-{hello.version}-{hello.platform}", hello.implementation,
-                  hello.version, hello.language, hello.platform, tuple(hello.exporters))
+                  hello.version, hello.language, hello.platform, tuple(hello.exporters),
+                  str(hello.raw.get("ndarray", "")))
 
 
 def answer_all(argv: list[str], all_cases: list[dict], timeout: float,
@@ -114,11 +115,11 @@ def record(argvs: list[list[str]], out_dir: Path, *, template_dir: Path = genera
 
 
 def default_oracle_argvs() -> list[list[str]]:
-    """Every CPython >= 3.9 here, and Pyodide (CPython 3.14, 32-bit) when
-    `make impls` has installed it: the one 32-bit recording."""
+    """Every CPython >= 3.9 here, and each Pyodide release `make impls` has
+    installed (CPython 3.11 to 3.15 on wasm32): the 32-bit recordings."""
     argvs = [impls.python_adapter(p) for p in impls.oracle_pythons()]
-    if "pyodide" in impls.node_impls_installed():
-        argvs.append(impls.node_impl("pyodide").argv)
+    for name in impls.node_impls_installed("pyodide"):
+        argvs.append(impls.node_impl(name).argv)
     return argvs
 
 
