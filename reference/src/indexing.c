@@ -141,7 +141,7 @@ static int scalar_getitem(mv_view *v, const mv_value *key, mv_value *result,
     char code;
 
     if (key->kind == MV_TUPLE && key->as.seq.len == 0) {
-        if (mv_adjust_format(v->view.format, &code, err) < 0)
+        if (mv_adjust_format(v->base.cfg, v->view.format, &code, err) < 0)
             return -1;
         return mv_unpack_native(v->base.cfg, code, v->view.buf, result, err);
     }
@@ -166,7 +166,7 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
            INDEX-003: the key is converted first, then the format is
            checked */
         if (mv_key_index(v->base.cfg, key, &index, err) < 0
-            || mv_adjust_format(b->format, &code, err) < 0)
+            || mv_adjust_format(v->base.cfg, b->format, &code, err) < 0)
             return -1;
         if (b->ndim > 1)
             return mv_raise(err, "NotImplementedError",
@@ -178,7 +178,7 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
     if (key->kind == MV_SLICE)
         return mv_view_slice(v, key, result, err);
     if (mv_is_multi_index(key)) {
-        if (mv_adjust_format(b->format, &code, err) < 0
+        if (mv_adjust_format(v->base.cfg, b->format, &code, err) < 0
             || mv_tuple_address(v, key, &ptr, err) < 0)
             return -1;
         return mv_unpack_native(v->base.cfg, code, ptr, result, err);

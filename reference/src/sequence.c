@@ -92,7 +92,7 @@ static int iter_checks(mv_view *v, char *code, bool *released, mv_error *err)
     if (b->ndim > 1)    /* SEQ-006 */
         return mv_raise(err, "NotImplementedError",
                         "multi-dimensional sub-views are not implemented");
-    return mv_adjust_format(b->format, code, err);   /* SEQ-007 */
+    return mv_adjust_format(v->base.cfg, b->format, code, err);   /* SEQ-007 */
 }
 
 /* iter(m), as the iteration of `what` needs it: "iter" for iter(m) alone,
@@ -155,7 +155,7 @@ static int legacy_next(mv_iterator *it, mv_value *result, mv_error *err)
     char code;
 
     if (mv_view_check_released(v, err) < 0
-        || mv_adjust_format(b->format, &code, err) < 0)
+        || mv_adjust_format(v->base.cfg, b->format, &code, err) < 0)
         return -1;
     if (b->ndim == 0)
         return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
@@ -383,7 +383,7 @@ int mv_view_index(mv_view *v, const mv_value *x, const mv_value *start_arg,
     mv_slice_adjust(b->shape[0], &lo, &hi, 1);
     for (mv_ssize i = lo; i < hi; i++) {
         unsigned char *p = mv_adjust_ptr(b, b->buf + i * b->strides[0], 0);
-        if (mv_adjust_format(b->format, &code, err) < 0
+        if (mv_adjust_format(v->base.cfg, b->format, &code, err) < 0
             || mv_unpack_native(cfg, code, p, &item, err) < 0)
             return -1;
         if (mv_values_equal(&item, x, &eq, err) < 0) {

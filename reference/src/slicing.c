@@ -24,7 +24,8 @@
 
 /* SLICE-005, SLICE-007: an int as a slice bound, with ints beyond
    Py_ssize_t clamped; anything else is a TypeError whose message says
-   whether None would have done (it does in a slice, not in index()). */
+   whether None would have done (it does in a slice, not in index()),
+   until 3.15, which says it nowhere. */
 int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
                      mv_ssize *out, mv_error *err)
 {
@@ -33,7 +34,9 @@ int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
 
     if (!mv_is_index(v))
         return mv_raise(err, "TypeError", "slice indices must be integers or "
-                        "%shave an __index__ method", none_ok ? "None or " : "");
+                        "%shave an __index__ method",
+                        none_ok && !cfg->behaviour.slice_message_no_none
+                        ? "None or " : "");
     if (!mv_int_to_i64(v, &i))
         i = v->as.integer.negative ? INT64_MIN : INT64_MAX;
     *out = i > max ? max : i < -max - 1 ? -max - 1 : i;

@@ -144,10 +144,12 @@ static int hex_separator(const mv_value *sep, char *out, mv_error *err)
    counted from the right when per_sep > 0 and from the left when it is
    negative. */
 static int hex_string(const unsigned char *bytes, mv_ssize len, char sep,
-                      int per_sep, mv_value *out, mv_error *err)
+                      mv_ssize per_sep, mv_value *out, mv_error *err)
 {
     static const char digits[] = "0123456789abcdef";
-    mv_ssize group = per_sep < 0 ? -(mv_ssize)per_sep : per_sep;
+    /* |per_sep|, but no more than one group: -per_sep may not exist */
+    mv_ssize group = per_sep > len || per_sep < -len ? len + 1
+                     : per_sep < 0 ? -per_sep : per_sep;
     mv_ssize nseps = (group && len) ? (len - 1) / group : 0;
     mv_ssize n = 0;
     char *s;
@@ -172,17 +174,31 @@ static int hex_string(const unsigned char *bytes, mv_ssize len, char sep,
     return status;
 }
 
+/* HEX-005: bytes_per_sep is a C int, from 3.15 a Py_ssize_t. */
+static int bytes_per_sep(const mv_config *cfg, const mv_value *per_sep,
+                         mv_ssize *out, mv_error *err)
+{
+    int i;
+
+    if (cfg->behaviour.bytes_per_sep_ssize)
+        return mv_arg_ssize(cfg, per_sep, out, err);
+    if (mv_arg_int(cfg, per_sep, &i, err) < 0)
+        return -1;
+    *out = i;
+    return 0;
+}
+
 /* m.hex(sep, bytes_per_sep): bytes_per_sep is converted with the call
    (HEX-005), the separator examined after the view (HEX-006). */
 int mv_view_hex(mv_view *v, const mv_value *sep, const mv_value *per_sep,
                 mv_value *result, mv_error *err)
 {
-    int group = 1;
+    mv_ssize group = 1;
     char sepc = 0;
     mv_value bytes;
     int status;
 
-    if (per_sep != NULL && mv_arg_int(v->base.cfg, per_sep, &group, err) < 0)
+    if (per_sep != NULL && bytes_per_sep(v->base.cfg, per_sep, &group, err) < 0)
         return -1;
     if (mv_view_check_released(v, err) < 0)
         return -1;
