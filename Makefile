@@ -40,7 +40,7 @@ include reference/python/build.mk
 # Optional: the checks build copies of the tree that hold only reference/.
 -include harness/exporter/build.mk
 
-.PHONY: all deps-core deps-test deps-checks deps-browser deps-cpython-tests \
+.PHONY: all history deps-core deps-test deps-checks deps-browser deps-cpython-tests \
         reference conformance \
         check test cases matrix matrix-expectations bench bench-harness clean checks \
         impls mvref mvrefs cpython-tests exporter-modules exporters
@@ -134,6 +134,13 @@ matrix: reference impls
 # Rewrite those files from a run of the matrix (review the diff).
 matrix-expectations: reference impls
 	$(PY) -m harness matrix --update-expectations $(ARGS)
+
+# MicroPython and Brython over every release package.json pins, and the
+# CPython oracles over theirs: pass rate by area (terminal table and
+# build/history/*.svg), fixes and regressions by rule. Reuses the results
+# `make matrix` left in build/results when they are of this suite.
+history: reference impls
+	$(PY) -m harness history $(ARGS)
 
 # Cases per second of each adapter, side by side in one run.
 bench-harness: reference

@@ -7,6 +7,8 @@
     matrix     run every implementation installed; table and HTML matrix
     bench      measure cases per second of implementations, side by side
     changes    rewrite the spec's table of version changes from the recordings
+    history    each implementation over its releases: pass rate by area, fixes
+               and regressions by rule (terminal table, build/history/*.svg)
     exporter   check an exporter against the exporter's contract (chapter 16)
     exporters  the real exporters on every interpreter here, as a table
     oracles    list the CPythons that `record` would use
@@ -35,8 +37,8 @@ from pathlib import Path
 from typing import Callable
 
 from . import cases as casesmod
-from . import (bench, changes, expectations, exporters, generate, impls, junit, matrix, record,
-               report, runner, select, session)
+from . import (bench, changes, expectations, exporters, generate, history, impls, junit, matrix,
+               record, report, runner, select, session)
 from . import scope as scopemod
 
 EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
@@ -76,6 +78,23 @@ def cmd_changes(args: argparse.Namespace) -> int:
     suite = casesmod.load_suite(Path(args.cases))
     changed = changes.update(suite)
     print(f"spec/memoryview.md: version-change table {'rewritten' if changed else 'already current'}")
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    if args.jobs < 1:
+        raise HarnessError("--jobs must be at least 1")
+    suite = casesmod.load_suite(Path(args.cases))
+    try:
+        series = history.build(suite, Path(args.cases), Path(args.results), args.jobs,
+                               tuple(args.family or ("micropython", "brython")))
+    except (impls.ImplError, runner.AdapterError) as e:
+        raise HarnessError(f"history: {e}") from None
+    for s in series:
+        print(history.terminal_table(s))
+        print()
+    history.write(series, Path(args.out))
+    print(f"history: {Path(args.out) / 'index.html'} ({len(series)} charts)")
     return EXIT_OK
 
 
@@ -356,17 +375,26 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 MATRIX_DEFAULT = ["reference", "mvref", "cpython", "pypy", "pyodide", "micropython", "brython"]
+NEWEST_REFERENCE = "reference:3.15:32"
 
 
 def matrix_columns() -> list[str]:
-    """The matrix's default columns: the reference (driver and mvref),
-    Debian's CPython, each other CPython >= 3.9 here by minor version (named
-    cpython-3.X, so its expectations file does not depend on the patch
-    release), then the other implementations."""
+    """The matrix's default columns: the reference (driver and mvref, and
+    the driver modelling the newest CPython recorded, the 3.15 pre-release on
+    wasm32), Debian's CPython, each other CPython >= 3.9 here by minor
+    version (named cpython-3.X, so its expectations file does not depend on
+    the patch release), then the other implementations, each family with
+    every other release package.json pins (pyodide-3.12, micropython-1.25.0,
+    ...: the releases `make history` charts)."""
     debian = os.path.realpath(impls.DEBIAN_PYTHON)
     others = [f"cpython-{a}.{b}" for (a, b), path in impls.cpythons().items()
               if (a, b) >= impls.OLDEST_ORACLE and os.path.realpath(path) != debian]
-    return MATRIX_DEFAULT[:3] + others + MATRIX_DEFAULT[3:]
+    columns = MATRIX_DEFAULT[:2] + [NEWEST_REFERENCE] + [MATRIX_DEFAULT[2]] + others
+    for name in MATRIX_DEFAULT[3:]:
+        columns.append(name)
+        columns += [alias for alias in impls.node_packages()
+                    if impls.family(alias) == name and alias != name]
+    return columns
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
@@ -540,6 +568,16 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("changes", help="rewrite the spec's table of version changes")
     c.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
     c.set_defaults(func=cmd_changes)
+
+    h = sub.add_parser("history", help="each implementation over its releases, by area and rule")
+    h.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
+    h.add_argument("--results", default="build/results",
+                   help="where results are read from (when of this suite) and written")
+    h.add_argument("--out", default="build/history")
+    h.add_argument("--family", action="append", default=None,
+                   help="an implementation with releases pinned (default: micropython, brython)")
+    h.add_argument("-j", "--jobs", type=int, default=2)
+    h.set_defaults(func=cmd_history)
 
     o = sub.add_parser("oracles", help="list the CPythons that record would use")
     o.set_defaults(func=cmd_oracles)
