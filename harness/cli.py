@@ -67,7 +67,8 @@ def cmd_record(args: argparse.Namespace) -> int:
         raise HarnessError("no CPython found to record with")
     counts = record.record(argvs, Path(args.out), template_dir=Path(args.templates),
                            profile=args.profile, timeout=args.timeout,
-                           hello_timeout=args.hello_timeout, progress=record.stderr_progress)
+                           hello_timeout=args.hello_timeout, progress=record.stderr_progress,
+                           reuse=[Path(d) for d in args.reuse])
     for area, n in counts.items():
         print(f"{area}: {n} cases")
     print(f"{sum(counts.values())} cases recorded from {len(argvs)} oracles into {args.out}")
@@ -563,6 +564,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--timeout", type=float, default=30.0)
     r.add_argument("--hello-timeout", type=float, default=60.0,
                    help="seconds to wait for an oracle's hello line (default 60)")
+    r.add_argument("--reuse", action="append", default=[], metavar="DIR",
+                   help="a suite recorded before (repeatable): each oracle it names runs only "
+                   "the cases not in it to the byte (after a merge: the suites of both sides)")
     r.set_defaults(func=cmd_record)
 
     c = sub.add_parser("changes", help="rewrite the spec's table of version changes")
