@@ -17,6 +17,12 @@
 #   make mvrefs        mvref built for every CPython here (build/python-<version>)
 #   make exporters     the exporter's contract (spec chapter 16) checked on the
 #                      real exporters, on every interpreter here: a table
+#   make fuzz-c        libFuzzer on the C reference (reference/fuzz/), both
+#                      targets side by side, FUZZ_SECONDS each (default 60)
+#   make fuzz-driver   a mutation run of the driver: suite lines mutated, fed
+#                      to its ASan + UBSan build, for FUZZ_SECONDS
+#   make fuzz-diff     random cases on the driver and on CPython, compared
+#                      (reference/tests/fuzz.py; FUZZ_CASES, FUZZ_SEED)
 #
 # Each target first makes sure the Debian packages it needs are installed
 # (harness/bin/deps), then picks a Python that has what it needs
@@ -39,6 +45,7 @@ include reference/build.mk
 include reference/python/build.mk
 # Optional: the checks build copies of the tree that hold only reference/.
 -include harness/exporter/build.mk
+include reference/fuzz/build.mk
 
 .PHONY: all history deps-core deps-test deps-checks deps-browser deps-cpython-tests \
         reference conformance \
@@ -176,6 +183,22 @@ checks: deps-checks
 # Tests last, so that CI's log ends with pytest's closing line. Every check
 # is in: each also runs alone (`make valgrind`), or all at once (`make checks`).
 check: $(CHECKS) cpython-tests test
+
+# ----------------------------------------------------------------- fuzz ---
+# How long each fuzzer runs, and from which seed (empty: its own choice).
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?=
+FUZZ_CASES ?= 2000
+.PHONY: fuzz-c fuzz-driver fuzz-diff
+
+fuzz-c: deps-checks
+	$(PY) -m harness.fuzzc --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+
+fuzz-driver: deps-checks
+	$(PY) -m harness.mutate --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+
+fuzz-diff: reference
+	$(PY) reference/tests/fuzz.py -n $(FUZZ_CASES) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 clean:
 	rm -rf build

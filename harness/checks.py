@@ -5,14 +5,17 @@
                and mvspec_exporter (harness/exporter, for CPython and PyPy)
                with -Wall -Wextra -Werror
     cppcheck   cppcheck finds nothing in the library, the driver, mvref and
-               mvspec_exporter
+               mvspec_exporter and the fuzz targets
     sanitize   ASan + UBSan builds (gcc and clang), no recovery, run the
-               whole default suite: every case passes, every process exits 0
+               whole default suite: every case passes, every process exits 0;
+               and the lines that once crashed the driver
+               (reference/fuzz/regressions/case/) are each answered
     valgrind   the whole default suite through the driver under memcheck,
                every leak kind an error: zero errors, zero bytes lost
     coverage   lcov line/function/branch coverage of reference/src from the
                default suite and its allocation failures, run through the
-               driver, and the default suite through mvref (the library as a
+               driver, the regression lines of reference/fuzz/regressions/
+               through it, and the default suite through mvref (the library as a
                Python module: external.c is its alone), against
                coverage/thresholds.toml; HTML report in build/coverage/html
     allocfail  each allocation the cases' steps make fails in turn, under
@@ -231,6 +234,30 @@ def suite_run(tree: Tree, name: str, command: str, *extra: str, env: dict | None
         raise CheckFailed("the suite failed for " + ", ".join(failed))
 
 
+REGRESSIONS = Path("reference") / "fuzz" / "regressions" / "case"
+
+
+def regression_run(tree: Tree, name: str, command: list[str], env: dict | None = None) -> None:
+    """The lines that once made the driver crash or report
+    (reference/fuzz/regressions/case/, kept by the fuzzers' runs), through
+    the instrumented driver under each CPython modelled: each must be
+    answered, and the driver end cleanly (exit 0, nothing reported)."""
+    lines = [p.read_bytes().rstrip(b"\n") for p in sorted((tree.root / REGRESSIONS).glob("*"))]
+    print(f"  {name}: {len(lines)} regression lines of {REGRESSIONS}, for each CPython "
+          "modelled", flush=True)
+    failed = []
+    for language, word, _ in modelled(tree):
+        r = subprocess.run([*command, "--python", language, "--word-size", word], cwd=tree.root,
+                           input=b"".join(x + b"\n" for x in lines), capture_output=True,
+                           env=env, timeout=600)
+        answers = r.stdout.count(b"\n") - 1
+        if r.returncode != 0 or answers != len(lines):
+            failed.append(f"{language} ({word}-bit): exit {r.returncode}, {answers} answers "
+                          f"to {len(lines)} lines:\n{r.stderr.decode(errors='replace')[-2000:]}")
+    if failed:
+        raise CheckFailed(f"{name}: the regression lines failed for " + "\n".join(failed))
+
+
 def mvref_run(tree: Tree, name: str, module_dir: Path, jobs: int = 2,
               timeout: float = 60.0) -> None:
     """The tree's suite through the mvref module in module_dir, strictly:
@@ -338,6 +365,7 @@ def check_cppcheck(tree: Tree) -> None:
             "--inline-suppr", "--quiet", "--error-exitcode=1", "--library=python",
             "-Ireference/include", "-Ireference/src", "-Ireference/driver",
             "-Ireference/python", "reference/src", "reference/driver", "reference/python",
+            "reference/fuzz",
             *(["-Iharness/exporter", "harness/exporter"] if exporter_tree(tree) else [])],
            tree, check=False, capture=True)
     report = (r.stdout + r.stderr).strip()
@@ -352,6 +380,7 @@ def check_sanitize(tree: Tree) -> None:
     for cc in COMPILERS:
         driver = build(tree, f"build/sanitize-{cc}", cc, f"-O1 -g {SANITIZE}", SANITIZE)
         suite_run(tree, f"reference-sanitize-{cc}", str(driver), env=env)
+        regression_run(tree, f"reference-sanitize-{cc}", [str(driver)], env=env)
 
 
 def check_valgrind(tree: Tree) -> None:
@@ -386,10 +415,13 @@ def check_coverage(tree: Tree) -> None:
     # Whether every case passes is the other checks' business; this one
     # measures what the suite exercises, so it goes on when some fail.
     # The suite, and the allocation failures its cases can meet: the error
-    # paths of running out of memory are code the suite exercises too; and
-    # the suite through mvref, the only user of external.c.
+    # paths of running out of memory are code the suite exercises too; the
+    # lines that once crashed the driver, which reach the refusals a setup
+    # CPython never accepted meets (reference/fuzz/regressions/); and the
+    # suite through mvref, the only user of external.c.
     for run in (lambda: suite_run(tree, "reference-coverage", str(driver)),
                 lambda: allocfail_run(tree, str(driver), driver),
+                lambda: regression_run(tree, "reference-coverage", [str(driver)]),
                 lambda: mvref_run(tree, "mvref-coverage", module)):
         try:
             run()

@@ -67,7 +67,49 @@ def setup_source(decl: dict) -> str:
         return f"_testbuffer.ndarray({', '.join(args)})"
     if kind == "value":
         return source(decl["value"])
+    if kind == "object":
+        return f"{_class_name(decl)}()"
     return f"None  # unknown exporter kind {printable(repr(kind))}"
+
+
+# What a described class may hold (protocol.md section 5.1): other names
+# are not written as code.
+_DUNDERS = ("__index__", "__int__", "__float__", "__complex__", "__bool__", "__len__",
+            "__eq__")
+_EXCEPTIONS = ("ArithmeticError", "AttributeError", "BufferError", "Exception",
+               "IndexError", "LookupError", "NotImplementedError", "OverflowError",
+               "RuntimeError", "TypeError", "UnicodeError", "ValueError",
+               "ZeroDivisionError")
+
+
+def _class_name(decl: dict) -> str:
+    name = decl.get("class")
+    return name if is_name(name) else "Described"
+
+
+def class_lines(decl: dict) -> list[str]:
+    """The class an "object" setup entry describes (protocol.md section
+    5.1), as Python: each method runs its steps, then returns or raises."""
+    lines = [f"class {_class_name(decl)}:"]
+    methods = decl.get("methods")
+    for name, method in (methods.items() if isinstance(methods, dict) else ()):
+        if name not in _DUNDERS or not isinstance(method, dict):
+            lines.append(f"    # a method {printable(repr(name))} beyond the vocabulary")
+            continue
+        lines.append(f"    def {name}(self, *args):")
+        steps = method.get("steps")
+        lines += [f"        {step_source(step)}" for step in steps if isinstance(step, dict)] \
+            if isinstance(steps, list) else []
+        raises = method.get("raises")
+        if isinstance(raises, dict):
+            kind = raises.get("type")
+            kind = kind if kind in _EXCEPTIONS else "Exception"
+            lines.append(f"        raise {kind}({str(raises.get('message'))!r})")
+        else:
+            lines.append(f"        return {source(method.get('returns'))}")
+    if len(lines) == 1:
+        lines.append("    pass")
+    return lines
 
 
 def _call_args(step: dict) -> str:
@@ -111,6 +153,7 @@ def step_source(step: dict) -> str:
         "next": lambda: f"next({obj})",
         "contains": lambda: f"{source(step.get('value'))} in {obj}",
         "drop": lambda: f"del {name_source(step.get('name'))}",
+        "calls": lambda: f"None  # how often {obj}.{printable(str(step.get('method')))} ran",
     }.get(op, lambda: f"None  # unknown op {printable(repr(op))}")()
     if "as" in step:
         text = f"{name_source(step['as'])} = {text}"
@@ -144,12 +187,19 @@ def imports_for(case: dict) -> list[str]:
         mods.append("pickle")
     if any(s.get("op") == "copy" for s in case.get("steps", [])):
         mods.append("copy")
+    text = json.dumps(case)   # a value {"decimal": ...} anywhere in it
+    mods += [module for key, module in (("decimal", "decimal"), ("fraction", "fractions"))
+             if f'{{"{key}": ' in text]
     return [f"import {m}" for m in mods]
 
 
 def case_lines(case: dict) -> tuple[list[str], list[str]]:
     """(setup lines, one line per step)."""
-    setup = [f"{name_source(d.get('name'))} = {setup_source(d)}" for d in case.get("setup", [])]
+    setup = []
+    for d in case.get("setup", []):
+        if d.get("kind") == "object":
+            setup += class_lines(d)
+        setup.append(f"{name_source(d.get('name'))} = {setup_source(d)}")
     steps = [step_source(s) for s in case.get("steps", [])]
     head = imports_for(case)
     if any("struct.unpack(" in line for line in setup + steps):

@@ -100,6 +100,17 @@ def _canonical(j: Any) -> Any:
         return ("ref", j["ref"])
     if "object" in j:
         return ("object", j["object"])
+    if "complex" in j:
+        re_, im = j["complex"]
+        return ("complex", _canonical(re_), _canonical(im))
+    if "decimal" in j or "fraction" in j or "new" in j:
+        (key,) = j.keys()
+        return (key, str(j[key]))
+    if "dict" in j:
+        return ("dict", tuple((_canonical(k), _canonical(v)) for k, v in j["dict"]))
+    if "set" in j or "frozenset" in j:
+        (key,) = j.keys()
+        return (key, tuple(_canonical(x) for x in j[key]))
     raise ValueFormatError(f"not a protocol value: {j!r}")
 
 
@@ -153,6 +164,9 @@ def _source(j: Any) -> str:
         # An object with no encoding: not Python on purpose (a line holding
         # it is a syntax error when pasted), and on one line, whatever the name.
         return f"<{printable(str(j['object']))} object>"
+    if j.keys() & PYTHON_OBJECTS.keys():
+        (key,) = j.keys() & PYTHON_OBJECTS.keys()   # one: else a ValueError
+        return PYTHON_OBJECTS[key](j[key])
     raise ValueFormatError(f"not a protocol value: {str(j)[:200]}")
 
 
@@ -179,10 +193,16 @@ def wire(j: Any) -> Any:
         return j if -SAFE_INT <= j <= SAFE_INT else {"int": str(j)}
     if isinstance(j, list):
         return [wire(x) for x in j]
-    if isinstance(j, dict) and ("tuple" in j or "slice" in j):
-        key = "tuple" if "tuple" in j else "slice"
-        return {key: [wire(x) for x in j[key]]}
+    if isinstance(j, dict) and len(j) == 1 and next(iter(j)) in _SEQUENCES:
+        ((key, items),) = j.items()
+        if key == "dict":
+            return {key: [wire(pair) for pair in items]}
+        return {key: wire(items)}
     return j
+
+
+# The encodings that hold values in a list, which wire() goes into.
+_SEQUENCES = ("tuple", "slice", "complex", "dict", "set", "frozenset")
 
 
 # Characters shown as escapes: C0 and C1 controls (ESC starts a terminal
@@ -207,6 +227,19 @@ def printable(text: str, keep: str = "\t") -> str:
             out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii")
                        if ord(ch) < 0xd800 or ord(ch) > 0xdfff else f"\\u{ord(ch):04x}")
     return "".join(out)
+
+
+# The values of other Python types (protocol.md section 3) as Python source:
+# texts by their repr, parts by _source, a new object by a fixed text.
+PYTHON_OBJECTS = {
+    "complex": lambda x: f"complex({_source(x[0])}, {_source(x[1])})",
+    "decimal": lambda x: f"decimal.Decimal({str(x)!r})",
+    "fraction": lambda x: f"fractions.Fraction({str(x)!r})",
+    "dict": lambda x: "{" + ", ".join(f"{_source(k)}: {_source(v)}" for k, v in x) + "}",
+    "set": lambda x: "{" + ", ".join(_source(i) for i in x) + "}" if x else "set()",
+    "frozenset": lambda x: f"frozenset([{', '.join(_source(i) for i in x)}])",
+    "new": lambda x: {"object": "object()", "function": "(lambda: None)"}[x],
+}
 
 
 def encode(v: Any) -> Any:

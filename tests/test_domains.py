@@ -48,13 +48,14 @@ def test_numpy_dtypes_export_the_code_they_stand_for():
         assert natives.code_of({"kind": "numpy", "dtype": dtype}) == code
 
 
-def test_sized_numpy_dtypes_have_the_codes_kind_and_size():
+def test_sized_numpy_dtypes_lend_the_code_itself_with_its_kind_and_size():
     for code in natives.NATIVE_CODES:
         dtype = natives.sized_numpy_dtype(code)
         if code in natives.PLATFORM_SIZED or code == "c":
             assert dtype is None, code
             continue
         m = memoryview(numpy.zeros(1, dtype))
+        assert m.format == code, (code, dtype)   # 'q', not LP64's 'l'
         assert m.itemsize == natives.FIXED_ITEMSIZE[code], code
         # the same kind: a value of the code survives the trip through it
         value = {"?": True, "e": -1.5, "f": -1.5, "d": -1.5}.get(code)

@@ -1,10 +1,13 @@
-"""The C driver's own promises about the cases it is given.
+"""The C driver's own promises about the lines it is given.
 
 A case's setup is data that CPython accepted when the case was recorded
-(reference/src/ndarray.c). A hand-written case can hold a setup CPython
-would refuse; the driver then answers `unsupported` and says why, as
-protocol.md section 5 asks, instead of handing the library an exporter it
-was promised never to get.
+(reference/src/ndarray.c). A hand-written or mutated case can hold a setup
+CPython would refuse, one whose sizes overflow, or one larger than a case
+may be; the driver then answers `unsupported: setup failed: <why>`, and the
+why says which: `_testbuffer.ndarray raises ...` (checked here against the
+real _testbuffer and array of Debian's CPython), `... overflows Py_ssize_t`,
+or `... the driver's limit`. No line, however malformed, costs more than
+its own answer: never the process (issue 13).
 """
 
 import json
@@ -13,17 +16,106 @@ from pathlib import Path
 
 import pytest
 
+from harness.impls import ADAPTER, DEBIAN_PYTHON
+
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = ROOT / "build" / "bin" / "mvref-driver"
+LIMIT = 64 << 20   # reference/driver/driver.h: CASE_BYTES
 
 
-def answer(setup, python="3.11"):
-    case = {"id": "t/setup", "rules": [], "setup": [dict(name="x", **setup)],
-            "steps": [{"op": "memoryview", "args": [{"ref": "x"}], "as": "m"}]}
-    r = subprocess.run([str(DRIVER), "--python", python, "--word-size", "64"],
-                       input=json.dumps(case) + "\n", capture_output=True, text=True, timeout=30)
+def run(lines, python="3.11", word_size="64"):
+    """The driver's answers to some input lines (bytes or str), after its
+    hello; it must end cleanly."""
+    data = b"".join((x if isinstance(x, bytes) else x.encode()) + b"\n" for x in lines)
+    r = subprocess.run([str(DRIVER), "--python", python, "--word-size", word_size],
+                       input=data, capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr.decode(errors="replace")
+    return [json.loads(x) for x in r.stdout.decode().splitlines()[1:]]
+
+
+def case_line(setup, steps=None):
+    steps = steps if steps is not None else [
+        {"op": "memoryview", "args": [{"ref": "x"}], "as": "m"}]
+    return json.dumps({"id": "t/setup", "rules": [], "setup": setup, "steps": steps})
+
+
+def answer(setup, python="3.11", word_size="64", steps=None):
+    [a] = run([case_line([dict(name="x", **setup)], steps)], python, word_size)
+    return a
+
+
+def refused(setup, python="3.11", word_size="64"):
+    a = answer(setup, python, word_size)
+    assert set(a) == {"id", "unsupported"} and a["unsupported"].startswith("setup failed: "), a
+    return a["unsupported"][len("setup failed: "):]
+
+
+def cpython_outcomes(setup, steps):
+    """The outcomes Debian's CPython gives for a case (the Python adapter)."""
+    r = subprocess.run([DEBIAN_PYTHON, "-I", str(ADAPTER)],
+                       input=case_line([dict(name="x", **setup)], steps) + "\n",
+                       capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
-    return json.loads(r.stdout.splitlines()[-1])
+    return json.loads(r.stdout.splitlines()[-1])["outcomes"]
+
+
+def cpython_raises(expression):
+    """(type, message) of what Debian's CPython raises evaluating expression
+    (names from _testbuffer and array in scope), or None."""
+    program = ("import sys\nfrom _testbuffer import *\nfrom array import array\n"
+               f"try:\n    {expression}\nexcept Exception as e:\n"
+               "    print(type(e).__name__); print(e)\n")
+    r = subprocess.run([DEBIAN_PYTHON, "-I", "-c", program], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    return (out[0], out[1]) if out else None
+
+
+def ndarray(**fields):
+    spec = {"kind": "ndarray", "items": [1, 2, 3, 4], "shape": [4], "format": "B"}
+    spec.update(fields)
+    return spec
+
+
+# --- setups CPython refuses: the driver says so, in CPython's words -----------
+
+# (setup, the same as a Python expression); the driver must answer
+# "_testbuffer.ndarray raises T: M" (or "array.array raises T: M"), and
+# Debian's CPython must raise T with message M.
+CPYTHON_REFUSES = [
+    (ndarray(shape=[2], offset=1, format="h", items=[1, 2]),
+     "ndarray([1, 2], shape=[2], offset=1, format='h')"),
+    (ndarray(shape=[1], offset=4), "ndarray([1, 2, 3, 4], shape=[1], offset=4)"),
+    (ndarray(shape=[1], offset=-1), "ndarray([1, 2, 3, 4], shape=[1], offset=-1)"),
+    (ndarray(shape=[-1]), "ndarray([1, 2, 3, 4], shape=[-1])"),
+    (ndarray(shape=[2], strides=[3], format="h"),
+     "ndarray([1, 2, 3, 4], shape=[2], strides=[3], format='h')"),
+    (ndarray(shape=[2], strides=[4]), "ndarray([1, 2, 3, 4], shape=[2], strides=[4])"),
+    (ndarray(shape=[2, 2], strides=[2, 1], fortran=True),
+     "ndarray([1, 2, 3, 4], shape=[2, 2], strides=[2, 1], flags=ND_FORTRAN)"),
+    (ndarray(format="0B"), "ndarray([1, 2, 3, 4], shape=[4], format='0B')"),
+    (ndarray(items=[], shape=[0]), "ndarray([], shape=[0])"),
+    (ndarray(items=1, shape=[], pil=True), "ndarray(1, shape=[], flags=ND_PIL)"),
+    (ndarray(shape=[4], strides=[1, 1]), "ndarray([1, 2, 3, 4], shape=[4], strides=[1, 1])"),
+    (ndarray(shape=[1] * 129), "ndarray([1, 2, 3, 4], shape=[1] * 129)"),
+    ({"kind": "array", "typecode": "B", "items": [1, 300]}, "array('B', [1, 300])"),
+    ({"kind": "array", "typecode": "b", "items": [-129]}, "array('b', [-129])"),
+    ({"kind": "array", "typecode": "Q", "items": [-1]}, "array('Q', [-1])"),
+    ({"kind": "array", "typecode": "i", "items": [{"float": "1.5"}]}, "array('i', [1.5])"),
+    ({"kind": "array", "typecode": "f", "items": [{"int": "1" + "0" * 400}]},
+     "array('f', [10 ** 400])"),
+]
+
+
+@pytest.mark.parametrize("setup, expression", CPYTHON_REFUSES,
+                         ids=[e for _, e in CPYTHON_REFUSES])
+def test_a_setup_cpython_refuses_is_unsupported_naming_cpythons_exception(setup, expression):
+    why = refused(setup)
+    raised = cpython_raises(expression)
+    assert raised is not None, f"{expression} does not raise on {DEBIAN_PYTHON}"
+    exporter = "array.array" if setup["kind"] == "array" else "_testbuffer.ndarray"
+    assert f"{exporter} raises {raised[0]}: {raised[1]}" in why
 
 
 @pytest.mark.parametrize("setup, python, why", [
@@ -33,15 +125,153 @@ def answer(setup, python="3.11"):
     (dict(kind="array", typecode="bb", items=[]), "3.13", "a typecode array does not know"),
     (dict(kind="array", typecode="b", items="ab"), "3.13", "items that are not a list"),
     (dict(kind="array", typecode="u", items=[1]), "3.13", "items that are not a str"),
-    (dict(kind="ndarray", items=[1], shape=[1], format="Zd"), "3.13", "a format struct refuses"),
+    (dict(kind="ndarray", items=[1], shape=[1], format="Zd"), "3.13",
+     "a format struct refuses (struct.error), or the reference does not model"),
     (dict(kind="ndarray", items=[1], shape=[1], format="\u00e9" * 40), "3.13",
-     "a format struct refuses"),
+     "a format struct refuses (struct.error), or the reference does not model"),
 ])
 def test_a_setup_cpython_would_refuse_is_unsupported_and_says_why(setup, python, why):
     assert answer(setup, python) == {"id": "t/setup", "unsupported": f"setup failed: {why}"}
 
 
+# struct refuses these items; so does _testbuffer.ndarray, which packs with it
+@pytest.mark.parametrize("setup, expression", [
+    (ndarray(format="2B"), "ndarray([1, 2, 3, 4], shape=[4], format='2B')"),
+    (ndarray(format="p", items=[[[]], {"bytes": ""}], shape=[2]),
+     "ndarray([[[]], b''], shape=[2], format='p')"),
+    (ndarray(items=[1, 2, 3, 300]), "ndarray([1, 2, 3, 300], shape=[4])"),
+    (ndarray(items=[1, 2, 3, "x"]), "ndarray([1, 2, 3, 'x'], shape=[4])"),
+    (ndarray(format="3s", items=[{"bytes": "616263"}, 255], shape=[2]),
+     "ndarray([b'abc', 255], shape=[2], format='3s')"),
+])
+def test_an_item_struct_cannot_pack_is_a_setup_that_failed(setup, expression):
+    assert refused(setup).startswith("an item ")
+    assert cpython_raises(expression) is not None
+
+
 def test_the_same_setups_made_right_are_built():
     assert "outcomes" in answer(dict(kind="array", typecode="w", items="ab"), "3.13")
     assert "outcomes" in answer(dict(kind="array", typecode="b", items=[1, 2]), "3.11")
+    assert "outcomes" in answer(dict(kind="array", typecode="f", items=[{"float": "1e300"}]))
     assert "outcomes" in answer(dict(kind="ndarray", items=[1], shape=[1], format="d"), "3.11")
+    assert "outcomes" in answer(ndarray(format="2B", items=[[1, 2]], shape=[1]))
+    assert "outcomes" in answer(ndarray(shape=[0], strides=[2**63 - 1]))   # CPython's too
+
+
+# --- setups CPython computes with overflow, and setups beyond the limit ------
+
+@pytest.mark.parametrize("setup, why", [
+    (ndarray(shape=[1], offset=2**63 - 1), "offset + itemsize overflows Py_ssize_t"),
+    (ndarray(shape=[2], strides=[2**63 - 1]), "the reach of the strides overflows Py_ssize_t"),
+    (ndarray(shape=[2305843009213693953], format="d", items=[{"float": "1.5"}]),
+     "itemsize * product(shape) overflows Py_ssize_t"),
+    (ndarray(shape=[4294967296, 9223372036854775800]),
+     "itemsize * product(shape) overflows Py_ssize_t"),
+    (ndarray(shape=[2**62, 2**62, 0]), "itemsize * product(shape) overflows Py_ssize_t"),
+])
+def test_a_size_cpythons_testbuffer_computes_with_overflow_is_refused(setup, why):
+    assert refused(setup).startswith(why + ", which _testbuffer.ndarray does not check")
+
+
+def test_strides_of_an_empty_layout_whose_walk_overflows_are_refused():
+    assert refused(ndarray(shape=[3, 0], strides=[2**62, 1])).startswith(
+        "strides whose reach overflows Py_ssize_t: _testbuffer.ndarray accepts them")
+
+
+@pytest.mark.parametrize("setup, why", [
+    (ndarray(shape=[2**40, 0]), "a shape of 1099511627776 bytes with itemsize 1, beyond"),
+    (ndarray(shape=[0, 2**30], format="q"), "a shape of 8589934592 bytes with itemsize 8"),
+    (ndarray(shape=[2, 0], strides=[2**40, 1]), "strides reaching farther from the items"),
+    (ndarray(format="9999999s", items=[{"bytes": ""}] * 7, shape=[7]),
+     "69999993 bytes of items, beyond the driver's limit"),
+    (ndarray(shape=[1000000, 3, 0], format="d"),
+     "a shape a walk takes more than 1048576 steps over, the driver's limit"),
+    (ndarray(shape=[2, 51, 11, 111] + [1] * 25 + [0]), "a shape a walk takes more than"),
+    (dict(kind="numpy", dtype="int8", items=[], shape=[2**40, 0]),
+     "a shape a walk takes more than 1048576 steps over"),
+])
+def test_a_setup_beyond_the_drivers_limit_is_refused_saying_so(setup, why):
+    assert why in refused(setup)
+
+
+def test_a_value_the_32_bit_platform_cannot_hold_is_cpythons_overflow_error():
+    assert refused(ndarray(shape=[2**31]), "3.14", "32") == (
+        "_testbuffer.ndarray raises OverflowError: Python int too large to convert to C ssize_t")
+
+
+# --- steps ------------------------------------------------------------------
+
+@pytest.mark.parametrize("setup, steps", [
+    ({"kind": "bytearray", "data": {"bytes": "6162"}},
+     [{"op": "call", "obj": "x", "method": "__imul__", "args": [2**62]},
+      {"op": "contents", "obj": "x"}]),
+    ({"kind": "array", "typecode": "q", "items": [1, 2]},
+     [{"op": "call", "obj": "x", "method": "__imul__", "args": [2**61]},
+      {"op": "contents", "obj": "x"}]),
+    # a huge step wraps the stride (SLICE-008); slicing that view again
+    # selects nothing, whose buf is never computed
+    ({"kind": "bytes", "data": {"bytes": "616263"}},
+     [{"op": "memoryview", "args": [{"ref": "x"}], "as": "m"},
+      {"op": "getitem", "obj": "m", "key": {"slice": [None, None, -2**63]}, "as": "s"},
+      {"op": "getattr", "obj": "s", "name": "strides"},
+      {"op": "getitem", "obj": "s", "key": {"slice": [1, None, None]}, "as": "t"},
+      {"op": "getattr", "obj": "t", "name": "shape"},
+      {"op": "call", "obj": "t", "method": "tobytes"},
+      {"op": "call", "obj": "s", "method": "tolist"}]),
+])
+def test_steps_with_extreme_sizes_give_cpythons_outcomes(setup, steps):
+    assert answer(setup, steps=steps)["outcomes"] == cpython_outcomes(setup, steps)
+
+
+def test_a_case_needing_more_memory_than_the_limit_is_unsupported():
+    a = answer({"kind": "bytearray", "data": {"bytes": "61"}},
+               steps=[{"op": "call", "obj": "x", "method": "__imul__", "args": [LIMIT * 2]}])
+    assert a == {"id": "t/setup", "unsupported": "the case needs more memory than the "
+                 f"driver's limit of {LIMIT} bytes a case"}
+
+
+def test_the_limit_leaves_a_case_within_it_alone():
+    a = answer({"kind": "bytearray", "data": {"bytes": "61"}},
+               steps=[{"op": "call", "obj": "x", "method": "__imul__", "args": [LIMIT // 4]},
+                      {"op": "memoryview", "args": [{"ref": "x"}], "as": "m"},
+                      {"op": "getattr", "obj": "m", "name": "nbytes"}])
+    assert a["outcomes"][2] == {"value": LIMIT // 4}
+
+
+@pytest.mark.parametrize("setup, steps", [
+    ({"kind": "numpy", "dtype": "complex128", "items": [1, 2], "shape": [2]},
+     [{"op": "setitem", "obj": "x", "key": 0, "value": 5}]),
+    (ndarray(readonly=False), [{"op": "setitem", "obj": "x", "key": 0, "value": 300}]),
+])
+def test_an_exporter_item_assignment_not_modelled_is_unsupported(setup, steps):
+    assert "unsupported" in answer(setup, steps=steps)
+
+
+# --- malformed lines ----------------------------------------------------------
+
+MALFORMED = [
+    b"{", b"[1, 2]", b"null", b'"id"', b"\xff\xfe{}", b"{\"id\": \"x\", \"steps\": []",
+    b'{"id": "x", "setup": [], "steps": [' + b"[" * 3000 + b"]" * 3000 + b"]}",
+    b'{"id": "x", "setup": [], "steps": [], "n": 18446744073709551616}',
+    b'{"id": "x", "setup": [], "steps": [{"op": "len", "obj": 5}]}',
+    b'{"id": "x", "setup": 5, "steps": []}',
+    b'{"id": 5, "setup": [], "steps": []}',
+    b'{"id": "x", "setup": [{"name": "x", "kind": "mmap"}], "steps": []}',
+    b'{"id": "x", "setup": [{"name": "x", "kind": "ndarray", "items": [1], "shape": 5,'
+    b' "format": "B"}], "steps": []}',
+    b'{"id": "x", "setup": [{"name": "x", "kind": "ndarray", "items": [1], "shape": [1],'
+    b' "format": "B", "offset": "0"}], "steps": []}',
+    b'{"id": "x", "setup": [{"name": "x", "kind": "value", "value": {"float": "nan",'
+    b' "bits": "zz"}}], "steps": []}',
+    b'{"id": "x", "setup": [], "steps": [{"op": "memoryview", "args": [{"tuple": 5}]}]}',
+    b'{"id": "x", "setup": [], "steps": [{"op": "frobnicate"}]}',
+]
+
+
+def test_a_malformed_line_is_answered_and_costs_nothing_else():
+    good = case_line([dict(name="x", kind="bytes", data={"bytes": "61"})])
+    answers = run([good] + MALFORMED + [good])
+    assert len(answers) == len(MALFORMED) + 2
+    assert answers[0] == answers[-1] and "outcomes" in answers[0]
+    for line, a in zip(MALFORMED, answers[1:-1]):
+        assert set(a) == {"id", "unsupported"}, (line[:80], a)

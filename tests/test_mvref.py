@@ -208,11 +208,115 @@ def test_a_non_ascii_cast_format_raises_the_UnicodeEncodeError_cpython_raises():
     assert (e.value.encoding, e.value.start, e.value.end) == ("ascii", 0, 1)
 
 
-def test_what_the_library_has_no_value_for_raises_mvref_Unsupported():
-    m = mvref.memoryview(b"ab")
-    with pytest.raises(mvref.Unsupported, match="no value for a 'dict'"):
-        m[{}]
+class Idx:
+    """An object with __index__, as a key or an item value."""
+
+    def __init__(self, value, run=None):
+        self.value, self.run = value, run
+
+    def __index__(self):
+        if self.run is not None:
+            self.run()
+        return self.value
+
+
+class Flt:
+    def __float__(self):
+        return 0.5
+
+
+def test_an_object_the_library_has_no_value_for_meets_what_the_builtin_meets():
+    """CONVERT-001, CONVERT-005, CONVERT-006, CONVERT-013: any object is the
+    host's, asked what CPython asks it; none is mvref.Unsupported."""
+    from decimal import Decimal
+    from fractions import Fraction
+    agree(lambda: b"abcd", lambda m: m[Idx(2)])
+    agree(lambda: b"abcd", lambda m: m[Idx(1):Idx(3)].tolist())
+    agree(lambda: b"abcd", lambda m: m[{}])
+    agree(lambda: b"abcd", lambda m: m[slice(0, 2, 1), {}])
+    agree(lambda: b"abcd", lambda m: m.cast({}))
+    agree(lambda: b"abcd", lambda m: m.cast("B", shape={}))
+    for value in (Idx(3), Flt(), Decimal("-1.5"), Fraction(1, 3), 2.5 + 1j, {1: 2},
+                  {3}, frozenset(), object(), len, None):
+        for fmt in "Bd?":
+            agree(lambda: bytearray(8),
+                  lambda m: (m.cast(fmt).__setitem__(0, value), m.tolist())[1])
+    agree(lambda: b"abcd", lambda m: (Decimal(98) in m, Fraction(99, 1) in m, 1j in m))
     assert not issubclass(mvref.Unsupported, (TypeError, ValueError, NotImplementedError))
+
+
+def test_a_numpy_scalar_converts_by_its_own_methods():
+    """An exporter stands for its object where the model says nothing."""
+    agree(lambda: b"abcd", lambda m: m[numpy.int64(1)])
+    agree(lambda: b"abcd", lambda m: m[numpy.array([1, 2])])
+    agree(lambda: bytearray(8),
+          lambda m: (m.cast("d").__setitem__(0, numpy.float64(2.5)), m.tolist())[1])
+    agree(lambda: numpy.arange(4, dtype="uint8"),
+          lambda m: (numpy.arange(4, dtype="uint8") == m).tolist())
+
+
+def test_an_exception_an_objects_method_raises_comes_back_as_that_very_object():
+    """CONVERT-002: the library hands the host's exception back untouched:
+    its type (any class), message, traceback and identity."""
+    class Mine(LookupError):
+        pass
+    raised = Mine("my own")
+
+    def run():
+        raise raised
+    with pytest.raises(Mine) as e:
+        mvref.memoryview(b"ab")[Idx(0, run)]
+    assert e.value is raised
+    assert any(frame.name == "run" for frame in e.traceback)
+    with pytest.raises(Mine) as e:
+        mvref.memoryview(bytearray(2))[0] = Idx(0, run)
+    assert e.value is raised
+
+
+def test_an_exception_the_library_rewords_is_its_own_as_the_builtins_is():
+    """CONVERT-005: a conversion's ValueError (a subclass too) becomes
+    memoryview's "invalid value"."""
+    def run():
+        raise UnicodeError("not mine")
+    agree(lambda: bytearray(2), lambda m: m.__setitem__(0, Idx(0, run)))
+
+
+def test_an_index_that_releases_its_view_meets_what_the_builtin_meets():
+    """CONVERT-009: 3.10+ checks the view again before writing; the
+    exporter, resized meanwhile, is never written."""
+    def scenario(make_view, resize):
+        ba = bytearray(b"\xff" * 8)
+        m = make_view(ba)
+
+        def run():
+            m.release()
+            if resize:
+                ba.clear()
+        try:
+            m[0] = Idx(7, run)
+            result = "written"
+        except Exception as e:
+            result = (type(e).__name__, str(e))
+        return result, bytes(ba)
+    for resize in (False, True):
+        assert scenario(mvref.memoryview, resize) == scenario(memoryview, resize)
+
+
+def test_an_operation_inside_a_method_keeps_its_own_exception_apart():
+    """An __index__ that meets an mvref error of its own, catches it, and
+    raises another: each operation raises what it met."""
+    inner = mvref.memoryview(b"ab")
+
+    def run():
+        try:
+            inner[9]
+        except IndexError:
+            pass
+        raise KeyError("outer")
+    with pytest.raises(KeyError, match="outer"):
+        mvref.memoryview(b"ab")[Idx(0, run)]
+    with pytest.raises(IndexError):
+        inner[9]
 
 
 def test_an_object_that_lends_no_buffer_is_unequal_as_with_the_builtin():

@@ -9,12 +9,13 @@ the expected outcomes.
 This file is written in the subset of Python that CPython 3.6+, PyPy,
 MicroPython, Pyodide and Brython all run: no f-strings, no dataclasses, no
 typing, no walrus, no match; only the modules json, struct, sys and array are
-assumed, and _testbuffer, mvspec_exporter, numpy, pickle and copy are used
-when present. Where a
-runtime lacks part of even that (MicroPython cannot call slice(), Brython
-mishandles an empty **{}), the "portability" section below stands in.  Cases are
-data: nothing in a case is ever evaluated as code, every operation below is
-looked up in a closed table.
+assumed, and _testbuffer, mvspec_exporter, numpy, pickle, copy, builtins,
+decimal and fractions are used when present. Where a runtime lacks part of
+even that (MicroPython cannot call slice(), Brython mishandles an empty **{}),
+the "portability" section below stands in.  Cases are data: nothing in a case
+is ever evaluated as code, every operation below is looked up in a closed
+table; a class a case describes is made with type() from fixed methods that
+read the description.
 
 Under CPython it can also run the suite through the C reference instead of the
 builtin memoryview: with MVSPEC_MEMORYVIEW=mvref in the environment (and the
@@ -240,6 +241,9 @@ def decode(j, env):
         return Ellipsis
     if "ref" in j:
         return lookup(env, j["ref"])
+    for key in BUILTIN_VALUES:
+        if key in j:
+            return BUILTIN_VALUES[key](j[key], env)
     raise ValueError("not a protocol value: %r" % (j,))
 
 
@@ -249,10 +253,109 @@ def lookup(env, name):
     return env[name]
 
 
+# -------------------------------------------------------- Python objects ---
+# Values of other Python types (protocol.md sections 3 and 5.1): complex,
+# Decimal, Fraction, dict, set, frozenset, a plain object(), a function, and
+# objects of a class the case describes as data. decimal and fractions are
+# imported when a case first needs them (Brython takes seconds over them);
+# a runtime without them answers the case "unsupported".
+
+
+def _module(name):
+    try:
+        return __import__(name)
+    except ImportError:
+        raise Unsupported("no %s module" % name)
+
+
+def _new(kind, env):
+    if kind == "object":
+        return object()
+    if kind == "function":
+        def function():
+            return None
+        return function
+    raise ValueError("not a protocol value: new %r" % (kind,))
+
+
+def _items(j, env):
+    return [decode(x, env) for x in j]
+
+
+def _dict(j, env):
+    d = {}
+    for pair in j:
+        d[decode(pair[0], env)] = decode(pair[1], env)
+    return d
+
+
+BUILTIN_VALUES = {
+    "complex": lambda j, env: complex(decode(j[0], env), decode(j[1], env)),
+    "decimal": lambda j, env: _module("decimal").Decimal(j),
+    "fraction": lambda j, env: _module("fractions").Fraction(j),
+    "dict": _dict,
+    "set": lambda j, env: set(_items(j, env)),
+    "frozenset": lambda j, env: frozenset(_items(j, env)),
+    "new": _new,
+}
+
+# The dunder methods a described class may have, and the exceptions its
+# methods may raise: closed lists, looked up, never evaluated.
+DUNDERS = ("__index__", "__int__", "__float__", "__complex__", "__bool__",
+           "__len__", "__eq__")
+EXCEPTIONS = ("ArithmeticError", "AttributeError", "BufferError", "Exception",
+              "IndexError", "LookupError", "NotImplementedError",
+              "OverflowError", "RuntimeError", "TypeError", "UnicodeError",
+              "ValueError", "ZeroDivisionError")
+
+
+def _exception(raises):
+    name = raises["type"]
+    cls = None
+    if name in EXCEPTIONS:
+        cls = getattr(_module("builtins"), name, None)
+    if cls is None:
+        raise Unsupported("exception %s" % name)
+    return cls(raises["message"])
+
+
+def _run_inner(step, env):
+    """A step of a method: run as a case's step is, but its exception is
+    the method's, and it binds and drops no name."""
+    op = OPS.get(step.get("op"))
+    if op is None or op is op_drop or "as" in step:
+        raise Unsupported("in a method: step %s" % step.get("op"))
+    op(step, env)
+
+
+def _method(name, spec, env, calls):
+    def method(self, *args):
+        calls[name] = calls.get(name, 0) + 1
+        for step in spec.get("steps", []):
+            _run_inner(step, env)
+        if "raises" in spec:
+            raise _exception(spec["raises"])
+        return decode(spec["returns"], env)
+    return method
+
+
+def build_object(spec, env):
+    calls = {}
+    # one module name wherever the adapter runs (as __main__ or imported):
+    # 3.15's messages quote it (mvadapter.Idx.__index__() must return ...)
+    namespace = {"_mvspec_calls": calls, "__module__": "mvadapter"}
+    methods = spec.get("methods", {})
+    for name in methods:
+        if name not in DUNDERS:
+            raise Unsupported("method %s" % name)
+        namespace[name] = _method(name, methods[name], env, calls)
+    return type(str(spec["class"]), (object,), namespace)()
+
+
 # ------------------------------------------------------------- exporters ---
 
 def exporters():
-    kinds = ["bytes", "bytearray", "value"]
+    kinds = ["bytes", "bytearray", "value", "object"]
     if array is not None:
         kinds.append("array")
     kinds.append("ndarray")     # at worst as a stand-in, for some layouts
@@ -526,6 +629,7 @@ BUILDERS = {
     "ndarray": build_ndarray,
     "numpy": build_numpy,
     "value": build_value,
+    "object": build_object,
 }
 
 # ----------------------------------------------------------------- steps ---
@@ -695,6 +799,13 @@ def op_contains(step, env):
     return decode(step["value"], env) in lookup(env, step["obj"])
 
 
+def op_calls(step, env):
+    calls = getattr(type(lookup(env, step["obj"])), "_mvspec_calls", None)
+    if calls is None:
+        raise Unsupported("calls of an object no setup described")
+    return calls.get(step["method"], 0)
+
+
 def op_drop(step, env):
     lookup(env, step["name"])
     del env[step["name"]]
@@ -726,6 +837,7 @@ OPS = {
     "next": op_next,
     "contains": op_contains,
     "drop": op_drop,
+    "calls": op_calls,
 }
 
 # ------------------------------------------------------------------ cases ---

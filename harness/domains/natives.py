@@ -31,13 +31,16 @@ NUMPY_DTYPES = {"?": "bool", "b": "int8", "B": "uint8", "h": "int16", "H": "uint
 
 
 def sized_numpy_dtype(code: str) -> str | None:
-    """NumPy's dtype of the code's kind and fixed size ('q' gives int64,
-    whose buffer format is 'l' on LP64 platforms), or None for the
-    platform-sized codes and 'c'."""
+    """The NumPy dtype whose buffer has the code as its format, for a code of
+    fixed size: of the code's kind and size, but 'longlong' and 'ulonglong'
+    for 'q' and 'Q' (int64 and uint64 lend 'l' and 'L' on LP64 platforms);
+    None for the platform-sized codes and 'c'."""
     if code == "?":
         return "bool"
     if code not in FIXED_ITEMSIZE or code == "c":
         return None
+    if code in "qQ":
+        return NUMPY_DTYPES[code]
     bits = 8 * FIXED_ITEMSIZE[code]
     if code in FLOAT_CODES:
         return f"float{bits}"

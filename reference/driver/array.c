@@ -70,13 +70,12 @@ static int array_range_error(const mv_config *cfg, char typecode,
     }
 }
 
-/* Store one item as array's own __setitem__ would; nothing is written on
-   error.  Its checks and messages are array's, not memoryview's. */
-static int array_store(mv_exporter *e, unsigned char *ptr, const mv_value *item,
-                       mv_error *err)
+/* Store one item as array's own __setitem__ would, for an array of this
+   typecode; nothing is written on error.  Its checks and messages are
+   array's, not memoryview's. */
+static int store_item(const mv_config *cfg, char code, unsigned char *ptr,
+                      const mv_value *item, mv_error *err)
 {
-    const mv_config *cfg = e->base.cfg;
-    char code = e->typecode;
     mv_error ignored;
     double d;
 
@@ -98,6 +97,12 @@ static int array_store(mv_exporter *e, unsigned char *ptr, const mv_value *item,
                                      && item->as.integer.negative, err);
         return 0;
     }
+}
+
+static int array_store(mv_exporter *e, unsigned char *ptr, const mv_value *item,
+                       mv_error *err)
+{
+    return store_item(e->base.cfg, e->typecode, ptr, item, err);
 }
 
 static int array_load(mv_exporter *e, const unsigned char *ptr, mv_value *out,
@@ -286,6 +291,9 @@ static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
             return -1;
         if (i < 0)
             i = 0;
+        /* as CPython: more items, or bytes, than Py_ssize_t holds */
+        if (i > 1 && e->size > cfg->platform.ssize_max / i)
+            return mv_no_memory(err);
         if (n > 0 && resize_to(e, n * i, err) < 0)
             return -1;
         for (mv_ssize k = 1; k < i; k++)
@@ -379,23 +387,40 @@ const exporter_kind array_kind = {
     array_call, array_getitem, array_setitem, array_contents
 };
 
-/* Why array.array would refuse this typecode and these items, or NULL:
-   the library builds only what array accepted (reference/src/array.c).
+/* Whether array.array would refuse this typecode and these items, or
+   the driver does (they would take more than a case may); if so, why.
+   The library builds only what array accepted (reference/src/array.c).
    CONSTRUCT-004: 'w' exists from Python 3.13 on; 'u' and 'w' take a str,
-   the others a list.  An item out of its typecode's range is left to the
-   library's own invariant: no recorded case holds one. */
-const char *array_refused(const mv_config *cfg, const char *typecode,
-                          const mv_value *items)
+   the others a list, each item of which array converts as it stores it,
+   with its own exceptions. */
+bool array_refused(const mv_config *cfg, const char *typecode,
+                   const mv_value *items, char *why, size_t size)
 {
+    unsigned char tmp[8];
+    mv_error err;
     bool characters;
+    size_t n;
 
     if (typecode[0] == '\0' || typecode[1] != '\0'
         || strchr("uwbBhHiIlLqQfd", typecode[0]) == NULL)
-        return "a typecode array does not know";
+        return refuse(why, size, "a typecode array does not know");
     if (typecode[0] == 'w' && !cfg->behaviour.array_w_and_clear)
-        return "typecode 'w', which array has from Python 3.13 on";
+        return refuse(why, size, "typecode 'w', which array has from "
+                      "Python 3.13 on");
     characters = typecode[0] == 'u' || typecode[0] == 'w';
     if (items->kind != (characters ? MV_STR : MV_LIST))
-        return characters ? "items that are not a str" : "items that are not a list";
-    return NULL;
+        return refuse(why, size, characters ? "items that are not a str"
+                      : "items that are not a list");
+    n = characters ? mv_str_code_points(items, NULL, 0) : items->as.seq.len;
+    if (n > CASE_BYTES / 8)
+        return refuse(why, size, "%zu items, beyond the driver's limit of "
+                      "%zu bytes a case", n, CASE_BYTES);
+    for (size_t i = 0; !characters && i < n; i++)
+        if (store_item(cfg, typecode[0], tmp, &items->as.seq.items[i],
+                       &err) < 0)
+            return err.failure == MV_RAISED
+                   ? refuse(why, size, "array.array raises %s: %s", err.type,
+                            err.message)
+                   : refuse(why, size, "%s", err.message);
+    return false;
 }

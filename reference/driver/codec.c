@@ -205,6 +205,7 @@ int decode_value(const json_t *j, const env *e, mv_value *out, problem *p)
 {
     mv_error err;
     const json_t *x;
+    int status;
 
     *out = mv_none();
     switch (json_typeof(j)) {
@@ -251,6 +252,8 @@ int decode_value(const json_t *j, const env *e, mv_value *out, problem *p)
         *out = mv_ellipsis();
         return 0;
     }
+    if ((status = pyobject_decode(j, e, out, p)) != 1)
+        return status;
     if ((x = json_object_get(j, "ref")) != NULL) {
         if (!json_is_string(x))
             return malformed(p, "ref");
@@ -485,6 +488,7 @@ static const char *name_of(const mv_value *v, const env *e)
         const mv_value *b = &e->items[i].value;
         if (b->kind == v->kind
             && ((v->kind == MV_OBJECT && b->as.object == v->as.object)
+                || (v->kind == MV_HOST && b->as.host.obj == v->as.host.obj)
                 || v->kind == MV_ELLIPSIS))
             return e->items[i].name;
     }

@@ -3,6 +3,8 @@
  *
  *   main.c     the process: options, the hello line, one result line a case
  *   codec.c    protocol values (spec/protocol.md §3) to mv_value and back
+ *   pyobject.c the values of other Python types a case describes, and the
+ *              driver as their host (mvref.h, section 10)
  *   run.c      a case: build the setup, run each step, collect outcomes
  *   exporters.c, bytes.c, bytearray.c, array.c, ndarray.c
  *              what cases do to exporters themselves (ba.append(1)), which
@@ -96,12 +98,33 @@ int exporter_getitem(const mv_value *obj, const mv_value *key,
 int exporter_setitem(const mv_value *obj, const mv_value *key,
                      const mv_value *value, mv_error *err);
 int object_contents(const mv_value *obj, mv_value *result, mv_error *err);
-/* Why _testbuffer.ndarray (or numpy) would refuse to build s, or NULL */
-const char *ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
-                            bool numpy);
-/* Why array.array would refuse to build from typecode and items, or NULL */
-const char *array_refused(const mv_config *cfg, const char *typecode,
-                          const mv_value *items);
+/* What a case may cost: the bytes of memory the library may hold at once
+   while it runs (mv_alloc_budget), and so the most any setup may take.  A
+   case that needs more is answered unsupported, saying so: the driver
+   answers for memoryview, not for how much memory a machine has. */
+#define CASE_BYTES ((size_t)64 << 20)
+/* And the most steps a walk over a setup's layout may take (tolist(), ==):
+   the items and the rows on the way, each dimension counted as at least 1
+   (a walk steps through the rows of a layout with no items too). */
+#define CASE_STEPS ((mv_ssize)1 << 20)
+
+/* Whether _testbuffer.ndarray (or numpy) would refuse to build s, or the
+   driver does; if so, why (ndarray.c says which kinds of reason). */
+bool ndarray_refused(const mv_config *cfg, const mv_ndarray_spec *s,
+                     bool numpy, char *why, size_t size);
+/* Whether array.array would refuse to build from typecode and items, or
+   the driver does; if so, why. */
+bool array_refused(const mv_config *cfg, const char *typecode,
+                   const mv_value *items, char *why, size_t size);
+
+/* pyobject.c: complex, Decimal, Fraction, dict, set, frozenset, object(),
+   a function (1 when j is none of these), an object of a class the setup
+   describes, and how often its methods ran. */
+int pyobject_decode(const json_t *j, const env *e, mv_value *out,
+                    problem *p);
+int pyobject_class(const json_t *spec, env *e, mv_value *out, problem *p);
+int pyobject_calls(const mv_value *obj, const char *method, mv_value *result,
+                   problem *p);
 
 /* How a case is run, for the allocation-failure check (main.c says more). */
 typedef struct run_options {
@@ -114,5 +137,19 @@ typedef struct run_options {
    '\n'); out->failed if it could not be written */
 void run_case(const mv_config *cfg, const json_t *c, const run_options *o,
               text *out);
+/* One step of a method of a described object (pyobject.c), in the case's
+   names: 0, or -1 with err (an exception, or MV_UNSUPPORTED for a step
+   that binds or drops a name, or that cannot run). */
+int run_method_step(const json_t *step, env *e, mv_error *err);
+/* run.c: a line of nothing but white space is no case: no answer. */
+bool blank_line(const char *s, size_t n);
+/* run.c: the answer to one line of input that is not blank, as main()
+   reads it, into out (without its '\n'): the case's result line; for a
+   line that is not a JSON object, "not a case line" with an empty id;
+   for a result that cannot be written (no memory, not UTF-8), an
+   "unsupported" answer with the same id.  out->failed only if even that
+   could not be written. */
+void answer_line(const mv_config *cfg, const char *line, size_t len,
+                 const run_options *o, text *out);
 
 #endif

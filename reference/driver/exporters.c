@@ -5,6 +5,7 @@
  * ndarray.c) and call it, and the helpers the one-dimensional exporters
  * share: resizing, indices, and slices of items.
  */
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "exporters.h"
@@ -22,16 +23,20 @@ mv_ssize nitems(const mv_exporter *e)
 
 int resize_at(mv_exporter *e, mv_ssize i, mv_ssize n, mv_error *err)
 {
-    mv_ssize at = i * e->itemsize, by = n * e->itemsize;
+    mv_ssize at = i * e->itemsize, by, size;   /* i: an index of e's */
     mv_ssize old = e->size;
 
     if (n == 0)
         return 0;
     if (mv_exporter_can_resize(e, err) < 0)
         return -1;
+    /* a size beyond Py_ssize_t is CPython's MemoryError too */
+    if (mv_ckd_mul(&by, n, e->itemsize) || mv_ckd_add(&size, old, by)
+        || size > e->base.cfg->platform.ssize_max)
+        return mv_no_memory(err);
     if (by < 0)
         memmove(e->data + at, e->data + at - by, (size_t)(old - at + by));
-    if (mv_exporter_resize(e, old + by, err) < 0)
+    if (mv_exporter_resize(e, size, err) < 0)
         return -1;
     if (by > 0) {
         memmove(e->data + at + by, e->data + at, (size_t)(old - at));
@@ -94,6 +99,16 @@ int buffer_bytes(const mv_config *cfg, const mv_value *v, mv_value *out,
 int memory_bytes(mv_exporter *e, mv_value *result, mv_error *err)
 {
     return mv_bytes_new(result, e->data, (size_t)e->size, err);
+}
+
+bool refuse(char *why, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why, size, fmt, ap);
+    va_end(ap);
+    return true;
 }
 
 /* ---- items and slices of items ------------------------------------------------- */

@@ -58,6 +58,10 @@ extern const exporter_kind ndarray_kind;     /* ndarray.c: numpy's too */
 
 /* ---- exporters.c: what the one-dimensional exporters share ---------------- */
 
+/* Set why (size bytes) to a reason, formatted as by printf; true: the
+   setup is refused (array_refused, ndarray_refused). */
+bool refuse(char *why, size_t size, const char *fmt, ...);
+
 mv_ssize nitems(const mv_exporter *e);
 /* Insert n zeroed items at index i, or remove them when n < 0, after
    asking whether the memory may move (EXPORT-003, EXPORT-004). */

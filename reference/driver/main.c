@@ -28,7 +28,8 @@
  * the harness blames the first of their cases.  A line that is not a JSON
  * object is reported on standard error and answered as well as it can be:
  * with the case's id when one can be found, so that the harness's
- * bookkeeping stays in step.
+ * bookkeeping stays in step.  (How a line is answered is run.c's
+ * answer_line, which the fuzz target reference/fuzz/case.c calls too.)
  */
 #define _POSIX_C_SOURCE 200809L   /* read(2): see `input` below */
 
@@ -113,35 +114,15 @@ static const char *next_line(input *in, size_t *len)
     }
 }
 
-/* A line of nothing but white space is no case: it is skipped. */
-static bool blank(const char *s, size_t n)
+/* Print a line: the text, or, when even its fallback could not be
+   written (answer_line), a last answer that needs no memory. */
+static void emit(const text *line)
 {
-    for (size_t i = 0; i < n; i++)
-        if (memchr(" \t\r\n", s[i], 4) == NULL)
-            return false;
-    return true;
-}
-
-/* Print a result line, or, when it could not be written, an
-   "unsupported" answer for the same id. */
-static void emit(const text *result, const char *id)
-{
-    text fallback = TEXT_EMPTY;
-
-    if (result->failed) {
-        fprintf(stderr, "mvref-driver: case %s: result not encodable\n", id);
-        text_put(&fallback, "{\"id\":");
-        text_string(&fallback, id, strlen(id));
-        text_put(&fallback, ",\"unsupported\":"
-                 "\"a result the driver cannot encode\"}");
-        result = &fallback;
-    }
-    if (result->failed)
+    if (line->failed)
         fputs("{\"id\":\"\",\"unsupported\":\"driver failure\"}", stdout);
     else
-        fwrite(result->data, 1, result->len, stdout);
+        fwrite(line->data, 1, line->len, stdout);
     fputc('\n', stdout);   /* written out before input is awaited */
-    text_free(&fallback);
 }
 
 /* stdout's buffer: ours, for glibc gives a stream its own size (4 KiB on
@@ -150,30 +131,6 @@ static void emit(const text *result, const char *id)
 static char out_buffer[1 << 16];
 
 static run_options options;   /* --fail-alloc, --trace-alloc */
-
-static void handle_line(const mv_config *cfg, const char *line, size_t len,
-                        text *result)
-{
-    json_error_t jerr;
-    json_t *c = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
-    const char *id;
-
-    text_rewind(result, 0);
-    if (!json_is_object(c)) {
-        fprintf(stderr, "mvref-driver: not a case line (%s at column %d)\n",
-                c ? "not an object" : jerr.text, c ? 0 : jerr.column);
-        json_decref(c);
-        arena_empty();
-        text_put(result, "{\"id\":\"\",\"unsupported\":\"not a case line\"}");
-        emit(result, "");
-        return;
-    }
-    id = json_string_value(json_object_get(c, "id"));
-    run_case(cfg, c, &options, result);
-    emit(result, id ? id : "");
-    json_decref(c);
-    arena_empty();
-}
 
 /* The exporters: numpy is modelled as 64-bit Linux's (mv_numpy_object),
    so a 32-bit reference says it has none, as Pyodide does. */
@@ -187,11 +144,11 @@ static void hello(const mv_config *cfg, const char *language)
     text_put(&h, ",\"platform\":{\"word_size\":");
     text_int(&h, cfg->platform.word_size);
     text_put(&h, ",\"byteorder\":\"little\"},\"exporters\":[\"bytes\","
-             "\"bytearray\",\"array\",\"ndarray\",\"value\"");
+             "\"bytearray\",\"array\",\"ndarray\",\"value\",\"object\"");
     if (cfg->platform.word_size == 64)
         text_put(&h, ",\"numpy\"");
     text_put(&h, "]}");
-    emit(&h, "");
+    emit(&h);
     text_free(&h);
 }
 
@@ -232,8 +189,10 @@ int main(int argc, char **argv)
     arena_install();
     hello(&cfg, language);
     while ((line = next_line(&in, &len)) != NULL)
-        if (!blank(line, len))
-            handle_line(&cfg, line, len, &result);
+        if (!blank_line(line, len)) {
+            answer_line(&cfg, line, len, &options, &result);
+            emit(&result);
+        }
     fflush(stdout);
     free(in.buf);
     text_free(&result);

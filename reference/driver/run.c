@@ -319,6 +319,8 @@ static int run_step(const json_t *step, env *e, step_result *r, problem *p)
         return call_op(step, obj, e, r, p);
     if (strcmp(op, "contents") == 0)
         return unary_op(op, obj, r, p);
+    if (strcmp(op, "calls") == 0)
+        return pyobject_calls(obj, string_field(step, "method"), &r->value, p);
     /* the rest are the library's, and only for its own objects */
     if (type != (strcmp(op, "next") == 0 ? MV_TYPE_ITERATOR
                                           : MV_TYPE_MEMORYVIEW))
@@ -343,12 +345,45 @@ static int run_step(const json_t *step, env *e, step_result *r, problem *p)
     return unary_op(op, obj, r, p);
 }
 
+/* A step of a described object's method (pyobject.c): run as a case's
+   step, in the case's names, but binding and dropping none (the steps of
+   the case that called the method hold pointers into them); its value is
+   not wanted, its exception is the method's. */
+int run_method_step(const json_t *step, env *e, mv_error *err)
+{
+    const char *op = string_field(step, "op");
+    step_result r;
+    problem p;
+
+    memset(&p, 0, sizeof p);
+    if (op == NULL || strcmp(op, "drop") == 0
+        || json_object_get(step, "as") != NULL)
+        return mv_unsupported(err, "in a method: a step that binds a name");
+    if (run_step(step, e, &r, &p) < 0) {
+        if (p.status == STEP_RAISED) {
+            *err = p.err;
+            return -1;
+        }
+        return mv_unsupported(err, "in a method: %s", p.text);
+    }
+    mv_value_clear(&r.value);
+    if (r.raised) {
+        *err = r.err;
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- setup ---------------------------------------------------------------------- */
 
 static int int_list(const json_t *j, mv_ssize *out, int *n, problem *p)
 {
-    if (!json_is_array(j) || json_array_size(j) > MV_MAX_EXPORTER_NDIM)
+    if (!json_is_array(j))
         return fail(p, STEP_UNSUPPORTED, "%s", "shape or strides not a list");
+    if (json_array_size(j) > MV_MAX_EXPORTER_NDIM)
+        return fail(p, STEP_UNSUPPORTED, "setup failed: %s", "more than 128 "
+                    "dimensions (_testbuffer.ndarray raises ValueError: "
+                    "ndim must not exceed 128)");
     *n = (int)json_array_size(j);
     for (int i = 0; i < *n; i++) {
         const json_t *x = json_array_get(j, (size_t)i);
@@ -374,6 +409,7 @@ static int build_ndarray(const mv_config *cfg, const json_t *spec,
     const json_t *strides = json_object_get(spec, "strides");
     const json_t *offset = json_object_get(spec, "offset");
     const char *order = string_field(spec, "order");
+    char why[400];
     int n;
 
     memset(&s, 0, sizeof s);
@@ -386,11 +422,15 @@ static int build_ndarray(const mv_config *cfg, const json_t *spec,
         if (int_list(strides, tmp, &n, p) < 0)
             return -1;
         if (n != s.ndim && n != 0)
-            return fail(p, STEP_UNSUPPORTED, "%s", "len(shape) != len(strides)");
+            return fail(p, STEP_UNSUPPORTED, "setup failed: %s",
+                        "_testbuffer.ndarray raises ValueError: "
+                        "len(shape) != len(strides)");
         s.has_strides = n != 0;
         memcpy(s.strides, tmp, (size_t)n * sizeof *tmp);
     }
-    s.offset = json_is_integer(offset) ? json_integer_value(offset) : 0;
+    if (offset != NULL && !json_is_integer(offset))
+        return fail(p, STEP_UNSUPPORTED, "%s", "an offset that is not an int");
+    s.offset = offset != NULL ? json_integer_value(offset) : 0;
     s.pil = flag(spec, "pil", false);
     if (numpy) {
         s.readonly = flag(spec, "readonly", false);
@@ -406,16 +446,15 @@ static int build_ndarray(const mv_config *cfg, const json_t *spec,
         if (s.format == NULL)
             return fail(p, STEP_MALFORMED, "%s", "ndarray without a format");
     }
-    if (ndarray_refused(cfg, &s, numpy) != NULL)
-        return fail(p, STEP_UNSUPPORTED, "setup failed: %s",
-                    ndarray_refused(cfg, &s, numpy));
+    if (ndarray_refused(cfg, &s, numpy, why, sizeof why))
+        return fail(p, STEP_UNSUPPORTED, "setup failed: %s", why);
     if (numpy)
         return mv_numpy_object(cfg, string_field(spec, "dtype"), &s, out, err);
     return mv_ndarray_object(cfg, &s, out, err);
 }
 
 /* Build one setup object into *out. */
-static int build(const mv_config *cfg, const json_t *spec, const env *e,
+static int build(const mv_config *cfg, const json_t *spec, env *e,
                  mv_value *out, problem *p)
 {
     const char *kind = string_field(spec, "kind");
@@ -426,6 +465,8 @@ static int build(const mv_config *cfg, const json_t *spec, const env *e,
 
     if (kind == NULL)
         return fail(p, STEP_MALFORMED, "%s", "setup without a kind");
+    if (strcmp(kind, "object") == 0)
+        return pyobject_class(spec, e, out, p);
     if (strcmp(kind, "bytes") == 0 || strcmp(kind, "bytearray") == 0)
         field = "data";
     else if (strcmp(kind, "array") == 0 || strcmp(kind, "ndarray") == 0
@@ -445,6 +486,11 @@ static int build(const mv_config *cfg, const json_t *spec, const env *e,
         mv_value_clear(&data);
         return fail(p, STEP_UNSUPPORTED, "%s from a non-bytes value", kind);
     }
+    if (kind[0] == 'b' && data.as.bytes.len > CASE_BYTES) {
+        mv_value_clear(&data);
+        return fail(p, STEP_UNSUPPORTED, "setup failed: %s", "more bytes "
+                    "than the driver's limit a case");
+    }
     if (strcmp(kind, "bytes") == 0)
         status = mv_bytes_object(cfg, data.as.bytes.data, data.as.bytes.len,
                                  out, &err);
@@ -453,11 +499,11 @@ static int build(const mv_config *cfg, const json_t *spec, const env *e,
                                      data.as.bytes.len, out, &err);
     else if (strcmp(kind, "array") == 0) {
         const char *typecode = string_field(spec, "typecode");
-        const char *refused = typecode == NULL ? NULL
-                              : array_refused(cfg, typecode, &data);
-        if (refused != NULL) {
+        char why[400];
+        if (typecode != NULL
+            && array_refused(cfg, typecode, &data, why, sizeof why)) {
             mv_value_clear(&data);
-            return fail(p, STEP_UNSUPPORTED, "setup failed: %s", refused);
+            return fail(p, STEP_UNSUPPORTED, "setup failed: %s", why);
         }
         status = typecode == NULL ? -2
                  : mv_array_object(cfg, typecode, &data, out, &err);
@@ -575,6 +621,7 @@ void run_case(const mv_config *cfg, const json_t *c, const run_options *o,
         fail(&p, STEP_MALFORMED, "%s", "case without id, steps or setup");
         goto end;
     }
+    mv_alloc_budget(CASE_BYTES);   /* the library holds nothing now */
     mv_alloc_fail_at(o->fail_setup_alloc);
     if (o->trace_alloc)
         mv_alloc_trace(trace_site, &setup_sites);
@@ -608,6 +655,13 @@ void run_case(const mv_config *cfg, const json_t *c, const run_options *o,
     if (run_steps(steps, &e, out, &p) == 0)
         text_put(out, "]");
 end:
+    if (mv_alloc_over_budget() && p.status != STEP_MALFORMED) {
+        /* a MemoryError (or a failure) of the limit's, not the program's */
+        char limit[32];
+        snprintf(limit, sizeof limit, "%zu", CASE_BYTES);
+        fail(&p, STEP_UNSUPPORTED, "the case needs more memory than the "
+             "driver's limit of %s bytes a case", limit);
+    }
     if (p.status == STEP_OK) {
         if (o->trace_alloc) {
             text_put(out, ",\"setup_alloc_sites\":[");
@@ -636,8 +690,50 @@ end:
     if (sites.failed || setup_sites.failed)
         out->failed = true;
     env_clear(&e);   /* freeing allocates nothing: no site is missed */
+    mv_alloc_budget(0);
     mv_alloc_fail_at(0);
     mv_alloc_trace(NULL, NULL);
     text_free(&sites);
     text_free(&setup_sites);
+}
+
+/* ---- a line ------------------------------------------------------------------------ */
+
+bool blank_line(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (memchr(" \t\r\n", s[i], 4) == NULL)
+            return false;
+    return true;
+}
+
+void answer_line(const mv_config *cfg, const char *line, size_t len,
+                 const run_options *o, text *out)
+{
+    json_error_t jerr;
+    json_t *c = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
+    const char *id;
+
+    text_rewind(out, 0);
+    if (!json_is_object(c)) {
+        fprintf(stderr, "mvref-driver: not a case line (%s at column %d)\n",
+                c ? "not an object" : jerr.text, c ? 0 : jerr.column);
+        json_decref(c);
+        arena_empty();
+        text_put(out, "{\"id\":\"\",\"unsupported\":\"not a case line\"}");
+        return;
+    }
+    run_case(cfg, c, o, out);
+    id = json_string_value(json_object_get(c, "id"));
+    if (out->failed) {   /* the same id, answered as well as can be */
+        fprintf(stderr, "mvref-driver: case %s: result not encodable\n",
+                id ? id : "");
+        text_rewind(out, 0);
+        text_put(out, "{\"id\":");
+        text_string(out, id ? id : "", id ? strlen(id) : 0);
+        text_put(out, ",\"unsupported\":\"a result the driver cannot "
+                 "encode\"}");
+    }
+    json_decref(c);
+    arena_empty();
 }

@@ -13,6 +13,8 @@
  *   7. Operations      what a Python program does with a view
  *   8. Test hooks      failing an allocation on purpose
  *   9. Embedding       views over a host's memory, and lending to a host
+ *  10. The host        objects only the host knows: how the library asks
+ *                      them for an index, a float, a truth value
  *
  * The library is written to be read and taught from, not to be fast.
  * Every function that realises a rule of spec/memoryview.md names the rule
@@ -119,16 +121,25 @@ typedef enum mv_failure {
 
 #define MV_MESSAGE_MAX 512
 
+typedef struct mv_host mv_host;     /* section 10 */
+
 typedef struct mv_error {
     mv_failure failure;
-    const char *type;               /* "IndexError"; static storage */
+    const char *type;               /* "IndexError"; static storage, or the
+                                       host's while it keeps the exception */
     char message[MV_MESSAGE_MAX];   /* str(exception), exactly as CPython */
+    const mv_host *host;            /* non-NULL: the host's own code raised
+                                       it (a method of one of its objects),
+                                       and the host keeps the exception
+                                       itself, to raise it again as it is
+                                       (section 10); NULL: the library's */
 } mv_error;
 
 /* Fill err and return -1, so that callers can write `return mv_raise(...)`:
    mv_raise(err, "IndexError", "index out of bounds on dimension %d", 1)
    for a Python exception, mv_unsupported(err, "what", ...) for what is not
-   modelled.  Both are the one function mv_fail. */
+   modelled.  Both are the one function mv_fail, which makes the error the
+   library's (err->host NULL). */
 int mv_fail(mv_error *err, mv_failure failure, const char *type,
             const char *fmt, ...);
 #define mv_raise(err, type, ...) mv_fail((err), MV_RAISED, (type), __VA_ARGS__)
@@ -136,6 +147,10 @@ int mv_fail(mv_error *err, mv_failure failure, const char *type,
     mv_fail((err), MV_UNSUPPORTED, "unsupported", __VA_ARGS__)
 /* MemoryError with an empty message, as PyErr_NoMemory() gives. */
 int mv_no_memory(mv_error *err);
+/* isinstance(exception, type) for a builtin exception type ("TypeError"):
+   the host answers for an exception its code raised (a UnicodeError is a
+   ValueError), the library's own errors are of their type exactly. */
+bool mv_error_matches(const mv_error *err, const char *type);
 
 /* --------------------------------------------------------------------- */
 /* 4. Configuration: which CPython, on which platform                     */
@@ -172,6 +187,11 @@ typedef struct mv_behaviour {
                                    iterable" (3.14+) */
     bool bytearray_value_first; /* ba[i] = x converts x before checking i
                                    (3.10+): bytearray's own, for drivers */
+    bool recheck_released;      /* CONVERT-009: after a conversion that
+                                   can run Python code, the view is checked
+                                   for release again (3.10+) */
+    bool arg_int_takes_int;     /* CONVERT-012: an int argument is taken
+                                   from __int__ too (3.9) */
     bool array_w_and_clear;     /* CONSTRUCT-004: array typecode 'w', and
                                    array.clear() (3.13+) */
     bool own_reduce;            /* OBJECT-001: "cannot pickle memoryview
@@ -195,6 +215,12 @@ typedef struct mv_behaviour {
                                    too (3.15 pre-release) */
     bool bytes_per_sep_ssize;   /* HEX-005: bytes_per_sep is a Py_ssize_t,
                                    not an int (3.15 pre-release) */
+    bool index_result_named;    /* CONVERT-002, CONVERT-007: "M.C.__index__()
+                                   must return an int, not str", and so
+                                   __bool__ (3.15 pre-release) */
+    bool hex_exports;           /* CONVERT-014: hex() holds an export of the
+                                   view while it reads the separator
+                                   (3.15 pre-release) */
 } mv_behaviour;
 
 typedef struct mv_config {
@@ -218,8 +244,10 @@ typedef struct mv_object mv_object;   /* an exporter, a view, an iterator */
 typedef enum mv_kind {
     MV_NONE, MV_BOOL, MV_INT, MV_FLOAT, MV_STR, MV_BYTES,
     MV_LIST, MV_TUPLE, MV_SLICE, MV_ELLIPSIS, MV_OBJECT,
-    MV_OPAQUE   /* a value known only by its type's name (a numpy scalar):
+    MV_OPAQUE,  /* a value known only by its type's name (a numpy scalar):
                    it can be reported, never used; as.str holds the name */
+    MV_HOST     /* an object of the host's (a Decimal, an object of a
+                   class with __index__): as.host, section 10 */
 } mv_kind;
 
 /* A Python int.  Exact for |value| < 2**64; beyond that it is "huge" and
@@ -245,6 +273,8 @@ struct mv_value {
         struct { mv_value *items; size_t len; } seq;       /* LIST, TUPLE,
                                                               SLICE (3) */
         mv_object *object;                                 /* MV_OBJECT */
+        struct { const mv_host *host; void *obj; } host;   /* MV_HOST: one
+                                                              reference */
     } as;
 };
 
@@ -257,6 +287,8 @@ mv_value mv_float(double d);
 mv_value mv_ellipsis(void);
 /* A new reference to obj. */
 mv_value mv_object_value(mv_object *obj);
+/* A host's object, with a new reference to it (host->incref). */
+mv_value mv_host_value(const mv_host *host, void *obj);
 
 /* Constructors that allocate.  They copy their input. */
 int mv_str_new(mv_value *out, const char *data, size_t len, mv_error *err);
@@ -421,6 +453,14 @@ typedef void (*mv_alloc_tracer)(void *ctx, const char *file, int line);
 void mv_alloc_trace(mv_alloc_tracer fn, void *ctx);
 /* Allocations not yet freed: a leak check that needs no tool. */
 long mv_alloc_live(void);
+/* Hold the library to `bytes` bytes of memory at once from now on (0: no
+   limit): a request beyond it fails as running out of memory does.  Set
+   it while the library holds nothing, as between a driver's cases:
+   blocks made before are not counted. */
+void mv_alloc_budget(size_t bytes);
+/* Whether a request went beyond the budget since it was set: the
+   MemoryError it made is the budget's, not the program's. */
+bool mv_alloc_over_budget(void);
 
 /* --------------------------------------------------------------------- */
 /* 9. Embedding: the library inside a host such as CPython (external.c)  */
@@ -441,12 +481,19 @@ typedef struct mv_external_buffer {
     const mv_ssize *suboffsets;    /* NULL: no indirection; else the
                                       pointer slots hold addresses, as
                                       CPython's do, and are followed so */
+    mv_value object;               /* the host's object that lends, an
+                                      MV_HOST value (borrowed until
+                                      detached), or MV_NONE: asked what the
+                                      library's model of `like` does not
+                                      say (section 10) */
 } mv_external_buffer;
 
 /* An exporter over the host's memory b, behaving as the library's model of
    the exporter class `like` (MV_TYPE_BYTES .. MV_TYPE_NUMPY; typecode: an
    array's).  The layout is copied; the memory stays the host's and must
-   stay valid until mv_external_detach().  context is the host's own. */
+   stay valid until mv_external_detach(), and so must b->object, which
+   answers as the host's object where the model says nothing (a numpy
+   scalar's __index__, a numpy array's ==).  context is the host's own. */
 int mv_external_object(const mv_config *cfg, mv_type like, char typecode,
                        const mv_external_buffer *b, void *context,
                        mv_value *out, mv_error *err);
@@ -491,5 +538,66 @@ typedef struct mv_loan {
 
 int mv_lend(const mv_value *obj, int flags, mv_loan *loan, mv_error *err);
 void mv_loan_end(mv_loan *loan);
+
+/* --------------------------------------------------------------------- */
+/* 10. The host: objects the library does not model                       */
+/* --------------------------------------------------------------------- */
+
+/* A Python program hands a view objects of any class: a key with
+   __index__, an item value with __float__ or __bool__, a Decimal, a dict.
+   The library models none of them.  It holds each as an MV_HOST value,
+   and asks the host that made it, through the functions below, exactly
+   the questions CPython's memoryview asks of such an object, where it
+   asks them (spec chapter 17): has it __index__, what is operator.index()
+   of it, float() of it, bool(), len(), and what does its == say.
+
+   Answering may run the object's own code, and that code may do anything
+   Python can: raise, release the view being worked on, resize its
+   exporter, use the library again.  The library is ready for it: it asks
+   at the points CPython asks, and after each answer it checks what
+   CPython checks (CONVERT-009).  The host must not free what an operation
+   was handed while it runs (its arguments are borrowed).
+
+   Each function returns 0 with its answer, or -1 with err filled and
+   err->host set to the host, when the object's code raised: the host
+   keeps that exception, so that when the library's operation fails with
+   it, the host can raise it again as the very same object.  An error the
+   library raises in its place (CONVERT-005 rewords some) has err->host
+   NULL; the host then drops the one it kept. */
+
+/* The rich comparisons, numbered as CPython's Py_LT ... Py_GE. */
+typedef enum mv_compare_op {
+    MV_LT, MV_LE, MV_EQ, MV_NE, MV_GT, MV_GE
+} mv_compare_op;
+
+struct mv_host {
+    /* type(obj).__name__ ("Decimal"), or with qualified the tp_name
+       CPython's messages quote ("decimal.Decimal"); valid while obj is */
+    const char *(*type_name)(void *obj, bool qualified);
+    /* PyIndex_Check: whether obj's type has __index__ */
+    bool (*has_index)(void *obj);
+    /* PyNumber_Index: obj.__index__(), an int (MV_INT or MV_BOOL) in
+       *out */
+    int (*index)(void *obj, mv_value *out, mv_error *err);
+    /* an int from __index__, else from __int__, as 3.9's int arguments
+       take it (CONVERT-012), in *out */
+    int (*to_int)(void *obj, mv_value *out, mv_error *err);
+    /* PyFloat_AsDouble: __float__, else __index__ */
+    int (*to_float)(void *obj, double *out, mv_error *err);
+    /* PyObject_IsTrue: __bool__, else __len__, else true */
+    int (*truth)(void *obj, bool *out, mv_error *err);
+    /* PyObject_Length: len(obj), a TypeError when it has none */
+    int (*length)(void *obj, mv_ssize *out, mv_error *err);
+    /* obj.__lt__(other) ... obj.__ge__(other) for op MV_LT ... MV_GE, the
+       result as it is, in *out (a new value); 1 (and *out None) for
+       NotImplemented */
+    int (*compare)(void *obj, const mv_value *other, mv_compare_op op,
+                   mv_value *out, mv_error *err);
+    /* isinstance(the exception err holds, type), type a builtin
+       exception's name: err->host is this host */
+    bool (*raised)(const mv_error *err, const char *type);
+    void (*incref)(void *obj);
+    void (*decref)(void *obj);
+};
 
 #endif /* MVREF_H */

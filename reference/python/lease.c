@@ -112,6 +112,15 @@ static void lease_describe(const Py_buffer *b, mv_external_buffer *d)
     d->shape = b->shape;
     d->strides = b->strides;
     d->suboffsets = b->suboffsets;
+    /* the exporter answers, as itself, what the library's model of its
+       class does not say (a numpy scalar's __index__): borrowed, as the
+       memory is, while the lease holds b */
+    d->object = mv_none();
+    if (b->obj != NULL) {
+        d->object.kind = MV_HOST;
+        d->object.as.host.host = &mvpy_host;
+        d->object.as.host.obj = b->obj;
+    }
 }
 
 /* Lease obj's buffer, asked for with `flags` (PyBUF_FULL_RO, as

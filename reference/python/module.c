@@ -15,7 +15,9 @@
  * builtin memoryview.  An error of kind MV_UNSUPPORTED ("the reference does
  * not model that") is not a Python outcome at all: it raises
  * mvref.Unsupported, which no memoryview program would ever catch by
- * accident.
+ * accident.  An exception that the code of an object's own method raised
+ * (an __index__ called by m[i]) is raised again as that very object
+ * (host.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +109,8 @@ PyObject *mvpy_raise(const mv_error *err)
 {
     PyObject *type, *message;
 
+    if (mvpy_host_restore(err))   /* the program's own exception, as it is */
+        return NULL;
     if (err->failure == MV_UNSUPPORTED) {
         PyErr_SetString(mvpy_Unsupported, err->message);
         return NULL;

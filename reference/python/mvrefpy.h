@@ -10,6 +10,8 @@
  *
  *   module.c   the module: which Python version is modelled, errors
  *   values.c   Python objects <-> library values (mv_value)
+ *   host.c     mvref as the library's host: what any other object says
+ *              to operator.index(), float(), bool(), len(), ==
  *   lease.c    CPython buffers lent to the library (external exporters)
  *   view.c     the type mvref.memoryview
  *   iter.c     its iterators
@@ -98,14 +100,16 @@ const mv_config *mvpy_lease_config(const mvpy_lease *l);
 
 typedef enum mvpy_mode {
     MVPY_VALUE,      /* bytes are a value (m == b"ab", m[0] = b"c") */
-    MVPY_EXPORTER    /* bytes lend their buffer (memoryview(b"ab")), and
-                        any other object is only named (MV_OPAQUE) */
+    MVPY_EXPORTER,   /* bytes lend their buffer (memoryview(b"ab")) */
+    MVPY_RESULT      /* what an object's method returned: no exporter
+                        lends (there is no call to settle a lease after),
+                        it is held as the host's object */
 } mvpy_mode;
 
 /* A Python object as a library value.  Buffer exporters become leased
-   exporters, mvref views their library views; objects outside the
-   library's value model raise mvref.Unsupported (MVPY_VALUE) or are
-   named by their type (MVPY_EXPORTER).  -1 on error. */
+   exporters (but under MVPY_RESULT), mvref views their library views; any
+   other object outside the library's value model is held as itself, the
+   host's object (MV_HOST, host.c).  -1 on error. */
 int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out);
 /* A library value as a Python object. */
 PyObject *mvpy_from_value(const mv_value *v);
@@ -122,6 +126,15 @@ int mvpy_args_from(PyObject *args, PyObject *kwargs, mvpy_mode mode,
                    mvpy_scratch *s, mvpy_args *out);
 mv_args mvpy_args_view(const mvpy_args *a);
 void mvpy_args_clear(mvpy_args *a);
+
+/* ---- host.c ------------------------------------------------------------------ */
+
+extern const mv_host mvpy_host;
+/* For an error the library returned: if the host's code raised it, raise
+   that very exception again (true); else forget what was kept for it. */
+bool mvpy_host_restore(const mv_error *err);
+/* Forget an exception kept for err (the library replaced it). */
+void mvpy_host_forget(const mv_error *err);
 
 /* ---- view.c ---------------------------------------------------------------- */
 

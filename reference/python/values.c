@@ -17,36 +17,22 @@
  *   list tuple slice               MV_LIST, MV_TUPLE, MV_SLICE, item by item
  *   an mvref view                  MV_OBJECT: its library view
  *   any other buffer exporter      MV_OBJECT: a leased exporter (lease.c)
- *   anything else                  mvref.Unsupported: the model has no such value
- *                                  -- or, as the argument of memoryview(),
- *                                  MV_OPAQUE: a value only named, never used
+ *   anything else                  MV_HOST: the object itself, which the
+ *                                  library asks through host.c (a Decimal,
+ *                                  a dict, an object with __index__)
  *
  * Back, an MV_OBJECT is the mvref view of a library view, or the CPython
- * object a leased exporter stands for (so that m.obj is ba).
+ * object a leased exporter stands for (so that m.obj is ba); an MV_HOST
+ * value is its object.
  */
 #include "mvrefpy.h"
 
 /* ---- Python to library --------------------------------------------------- */
 
-static int unsupported(PyObject *o)
+/* Any other object: held as itself, the host's (host.c). */
+static int host_value(PyObject *o, mv_value *out)
 {
-    PyErr_Format(mvpy_Unsupported, "the reference has no value for a "
-                 "'%.200s' object", Py_TYPE(o)->tp_name);
-    return -1;
-}
-
-/* As the argument of memoryview(), an object that lends no buffer is
-   only ever named ("a bytes-like object is required, not 'dict'"): the
-   library's MV_OPAQUE value, which holds its type's name (tp_name, which
-   CPython's message quotes). */
-static int opaque_value(PyObject *o, mv_value *out)
-{
-    const char *name = Py_TYPE(o)->tp_name;
-    mv_error err;
-
-    if (mv_str_new(out, name, strlen(name), &err) < 0)
-        return mvpy_raise_int(&err);
-    out->kind = MV_OPAQUE;
+    *out = mv_host_value(&mvpy_host, o);
     return 0;
 }
 
@@ -188,11 +174,9 @@ int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out)
         *out = mv_object_value(((mvpy_view *)o)->view.as.object);
         return 0;
     }
-    if (PyObject_CheckBuffer(o))
+    if (PyObject_CheckBuffer(o) && mode != MVPY_RESULT)
         return mvpy_lease_new(o, PyBUF_FULL_RO, s, out);
-    if (mode == MVPY_EXPORTER)
-        return opaque_value(o, out);
-    return unsupported(o);
+    return host_value(o, out);
 }
 
 /* ---- arguments ---------------------------------------------------------------- */
@@ -336,6 +320,9 @@ PyObject *mvpy_from_value(const mv_value *v)
         PyErr_Format(mvpy_Unsupported, "a '%s' the reference knows only by "
                      "name", v->as.str.data);
         return NULL;
+    case MV_HOST:
+        Py_INCREF((PyObject *)v->as.host.obj);
+        return v->as.host.obj;
     }
     PyErr_SetString(PyExc_SystemError, "mvref: a library value of no kind");
     return NULL;

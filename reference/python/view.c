@@ -137,8 +137,11 @@ static int view_clear(PyObject *op)
 static PyObject *finish(int status, mv_value *result, const mv_error *err,
                         mvpy_scratch *s, mvpy_view *self)
 {
-    PyObject *out = status < 0 ? mvpy_raise(err) : mvpy_from_value(result);
+    PyObject *out;
 
+    if (status == 0)
+        mvpy_host_forget(err);
+    out = status < 0 ? mvpy_raise(err) : mvpy_from_value(result);
     mv_value_clear(result);
     mvpy_scratch_end(s);
     if (self != NULL)

@@ -1,22 +1,22 @@
 /*
  * abstract.c -- what the library asks of any value, whichever kind it is:
- * a loan of its memory (PyObject_GetBuffer, PyBuffer_Release), its truth
- * (PyObject_IsTrue), and the bytes of a bytes-like value.  (CPython keeps
- * these in its "abstract object layer", Objects/abstract.c, hence the
- * name.)
+ * a loan of its memory (PyObject_GetBuffer, PyBuffer_Release), and the
+ * bytes of a bytes-like value.  (CPython keeps these in its "abstract
+ * object layer", Objects/abstract.c, hence the name; the numbers and the
+ * truth of any value, the rest of that layer, are convert.c's.)
  *
  * A value that asks is one of three things: a plain value (value.c), an
  * exporter (exporter.c) or a view (view.c).  Each question is answered
  * here by dispatching on which, so that the chapters above can ask it of
- * whatever a Python program handed them: m[0] = x for a '?' item asks
- * bool(x) (FORMAT-012), m[:] = x asks x for a loan (ASSIGN-010), m == x
- * compares with x's buffer (COMPARE-005).
+ * whatever a Python program handed them: m[:] = x asks x for a loan
+ * (ASSIGN-010), m == x compares with x's buffer (COMPARE-005).
  */
 #include "mvint.h"
 #include "abstract.h"
 #include "exporter.h"
 #include "layout.h"
 #include "refcount.h"
+#include "value.h"
 #include "view.h"
 
 /* PyObject_GetBuffer: a loan from whatever v is.  A bytes literal (a
@@ -57,46 +57,6 @@ void mv_releasebuffer(mv_buffer *b)
     mv_loan_return(obj);
     b->obj = NULL;
     mv_object_decref(obj);
-}
-
-/* bool(obj) for an object: len(obj) != 0 for a view (SEQ-003) and the
-   one-dimensional exporters; numpy's (elementwise) is not modelled. */
-static int object_truth(const mv_value *v, bool *out, mv_error *err)
-{
-    const mv_exporter *e = mv_as_exporter(v);
-    const mv_view *view = mv_as_view(v);
-    mv_ssize n;
-
-    /* the driver passes no MV_OPAQUE value as an operand */
-    assert(v->kind == MV_OBJECT);
-    if (view != NULL) {
-        if (mv_view_length(view, &n, err) < 0)
-            return -1;
-        *out = n != 0;
-        return 0;
-    }
-    if (e == NULL || e->base.type > MV_TYPE_ARRAY)
-        return mv_unsupported(err, "bool() of %s", mv_type_name(v));
-    *out = e->size != 0;
-    return 0;
-}
-
-/* bool(v): PyObject_IsTrue, for plain values and objects (FORMAT-012). */
-int mv_truthy(const mv_value *v, bool *out, mv_error *err)
-{
-    switch (v->kind) {
-    case MV_NONE: *out = false; return 0;
-    case MV_BOOL: *out = v->as.boolean; return 0;
-    case MV_INT: *out = v->as.integer.huge || v->as.integer.magnitude != 0;
-        return 0;
-    case MV_FLOAT: *out = v->as.real != 0.0; return 0;
-    case MV_STR: *out = v->as.str.len != 0; return 0;
-    case MV_BYTES: *out = v->as.bytes.len != 0; return 0;
-    case MV_LIST: case MV_TUPLE: *out = v->as.seq.len != 0; return 0;
-    case MV_SLICE: case MV_ELLIPSIS: *out = true; return 0;
-    default:
-        return object_truth(v, out, err);
-    }
 }
 
 bool mv_bytes_of(const mv_value *v, const unsigned char **data, size_t *len)

@@ -1,6 +1,6 @@
 /*
  * abstract.h -- what the library asks of any value, whatever it is
- * (abstract.c): a loan of its memory, its truth, its bytes.
+ * (abstract.c): a loan of its memory, its bytes.
  */
 #ifndef MV_ABSTRACT_H
 #define MV_ABSTRACT_H
@@ -12,8 +12,6 @@
 int mv_getbuffer(const mv_config *cfg, const mv_value *v, mv_buffer *b,
                  int flags, mv_error *err);
 void mv_releasebuffer(mv_buffer *b);
-/* bool(v) for the values a '?' item may be set from (FORMAT-012) */
-int mv_truthy(const mv_value *v, bool *out, mv_error *err);
 /* The bytes of a bytes value or of a bytes object (the two are one type
    in Python); false for anything else. */
 bool mv_bytes_of(const mv_value *v, const unsigned char **data, size_t *len);

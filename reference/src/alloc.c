@@ -18,11 +18,21 @@
  * site of the failed one can be asked for, so that a check can tell which
  * sites it has walked.
  *
+ * A third: a budget.  A caller may cap the bytes the library holds at
+ * once (mv_alloc_budget; the driver caps each case, so that a case asking
+ * for more memory than a test machine should give costs that case, not the
+ * run).  A request that would go beyond the budget fails as running out of
+ * memory does, and is remembered (mv_alloc_over_budget), so that the caller
+ * can tell it from a real MemoryError.  While a budget is set, the size of
+ * each live block is kept in a table keyed by its address, so that freeing
+ * it gives its bytes back.
+ *
  * The counters are process-wide.  That is a deliberate exception to "no
  * globals": they belong to the test harness, not to any Python semantics,
  * just as SQLite's fault injector is global.  Nothing a Python program can
  * do reaches them.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -40,6 +50,158 @@ static struct {
     mv_alloc_tracer trace;  /* told of every allocation, if set */
     void *trace_ctx;
 } alloc_state;
+
+/* ---- the budget ------------------------------------------------------------ */
+
+/* The size of one live block made under the budget. */
+typedef struct block_size {
+    const void *block;   /* NULL: a free slot */
+    size_t size;
+} block_size;
+
+/* The table of live blocks: open addressing with linear probing, at most
+   half full; an entry removed is filled by moving back the entries after
+   it that belong earlier, so that no probe sequence is cut.  Its own
+   memory is the allocator's, not the library's: plain malloc, counted by
+   nothing. */
+static struct {
+    size_t limit;          /* 0: no budget */
+    size_t held;           /* bytes of the live blocks in the table */
+    bool refused;          /* a request went beyond the limit */
+    block_size *slots;     /* nslots of them, a power of two */
+    size_t nslots, used;
+} budget;
+
+static size_t slot_of(const void *block)
+{
+    uint64_t h = (uint64_t)(uintptr_t)block * UINT64_C(0x9E3779B97F4A7C15);
+    return (size_t)(h >> 32) & (budget.nslots - 1);
+}
+
+/* Where block's entry is, or the free slot where it would go. */
+static size_t find(const void *block)
+{
+    size_t i = slot_of(block);
+
+    while (budget.slots[i].block != NULL && budget.slots[i].block != block)
+        i = (i + 1) & (budget.nslots - 1);
+    return i;
+}
+
+static bool table_insert(const void *block, size_t size);
+
+/* Twice the slots (16 at first), every entry moved over; false without
+   memory, the table as it was. */
+static bool table_grow(void)
+{
+    block_size *old = budget.slots;
+    size_t n = budget.nslots;
+    block_size *bigger = calloc(n ? 2 * n : 16, sizeof *bigger);
+
+    if (bigger == NULL)
+        return false;
+    budget.slots = bigger;
+    budget.nslots = n ? 2 * n : 16;
+    budget.used = 0;
+    for (size_t i = 0; i < n; i++)
+        if (old[i].block != NULL)
+            table_insert(old[i].block, old[i].size);
+    free(old);
+    return true;
+}
+
+static bool table_insert(const void *block, size_t size)
+{
+    size_t i;
+
+    if (2 * (budget.used + 1) > budget.nslots && !table_grow())
+        return false;
+    i = find(block);
+    assert(budget.slots[i].block == NULL);
+    budget.slots[i].block = block;
+    budget.slots[i].size = size;
+    budget.used++;
+    return true;
+}
+
+/* Remove block's entry and give back its size; 0 for a block the table
+   does not hold (made before the budget was set). */
+static size_t table_remove(const void *block)
+{
+    size_t i, j, size;
+
+    if (budget.nslots == 0 || budget.slots[i = find(block)].block == NULL)
+        return 0;
+    size = budget.slots[i].size;
+    budget.slots[i].block = NULL;
+    budget.used--;
+    /* move back each entry of the run after i that belongs at or before i */
+    for (j = (i + 1) & (budget.nslots - 1); budget.slots[j].block != NULL;
+         j = (j + 1) & (budget.nslots - 1)) {
+        size_t home = slot_of(budget.slots[j].block);
+        if (((j - home) & (budget.nslots - 1)) >= ((j - i) & (budget.nslots - 1))) {
+            budget.slots[i] = budget.slots[j];
+            budget.slots[j].block = NULL;
+            i = j;
+        }
+    }
+    return size;
+}
+
+/* What a block of size bytes costs the budget: its bytes, and what it
+   takes beyond them -- malloc's header and rounding, its entry here -- so
+   that a million empty lists cost what they take, not nothing. */
+#define BLOCK_COST 64
+static size_t cost(size_t size)
+{
+    return size > SIZE_MAX - BLOCK_COST ? SIZE_MAX : size + BLOCK_COST;
+}
+
+/* Whether a block of size bytes fits the budget; if not, the refusal is
+   remembered. */
+static bool affordable(size_t size)
+{
+    if (budget.limit == 0 || cost(size) <= budget.limit - budget.held)
+        return true;
+    budget.refused = true;
+    return false;
+}
+
+/* A block of size bytes just made: into the table, its cost held.  False
+   (and the caller frees it) when the table cannot grow. */
+static bool held(const void *block, size_t size)
+{
+    if (budget.limit == 0)
+        return true;
+    if (!table_insert(block, cost(size)))
+        return false;
+    budget.held += cost(size);
+    return true;
+}
+
+static void released(const void *block)
+{
+    if (budget.limit != 0)
+        budget.held -= table_remove(block);
+}
+
+void mv_alloc_budget(size_t bytes)
+{
+    budget.limit = bytes;
+    budget.held = 0;
+    budget.refused = false;
+    budget.used = 0;
+    free(budget.slots);
+    budget.slots = NULL;
+    budget.nslots = 0;
+}
+
+bool mv_alloc_over_budget(void)
+{
+    return budget.refused;
+}
+
+/* ---- the allocator --------------------------------------------------------- */
 
 void mv_alloc_fail_at(long n)
 {
@@ -72,39 +234,64 @@ static bool injected_failure(const char *file, int line)
     return true;
 }
 
+/* A block of size bytes from make() (malloc or calloc), counted and
+   held; NULL when the budget or memory refuses. */
+static void *made(void *p, size_t size)
+{
+    if (p != NULL && !held(p, size)) {
+        free(p);
+        p = NULL;
+    }
+    alloc_state.live += p != NULL;
+    return p;
+}
+
 void *mv_alloc_at(size_t size, const char *file, int line)
 {
-    void *p;
-
-    if (injected_failure(file, line))
+    if (injected_failure(file, line) || !affordable(size))
         return NULL;
     /* malloc(0) may answer NULL, which is no failure: ask for a byte
        at least (!size is 1 exactly when size is 0) */
-    p = malloc(size + !size);
-    alloc_state.live += p != NULL;
-    return p;
+    return made(malloc(size + !size), size);
 }
 
 void *mv_alloc_zeroed_at(size_t count, size_t size, const char *file,
                          int line)
 {
-    void *p;
-
+    assert(size > 0);
     if (injected_failure(file, line))
         return NULL;
-    assert(size > 0);
-    p = calloc(count + !count, size);   /* at least one, as mv_alloc */
-    alloc_state.live += p != NULL;
-    return p;
+    if (count > SIZE_MAX / size) {   /* more than memory can hold */
+        (void)affordable(SIZE_MAX);
+        return NULL;
+    }
+    if (!affordable(count * size))
+        return NULL;
+    /* at least one, as mv_alloc */
+    return made(calloc(count + !count, size), count * size);
 }
 
 void *mv_realloc_at(void *ptr, size_t size, const char *file, int line)
 {
+    size_t old;
+    void *p;
+
     assert(ptr != NULL);   /* growing starts from a block, never from none */
     if (injected_failure(file, line))
         return NULL;
     assert(size > 0);
-    return realloc(ptr, size);   /* one block replaces another */
+    /* out of the table first: ptr is not to be looked at once freed */
+    old = budget.limit != 0 ? table_remove(ptr) : 0;   /* its cost */
+    budget.held -= old;
+    p = affordable(size) ? realloc(ptr, size)   /* one block replaces another */
+                         : NULL;
+    /* back in: after a removal the table has room, so this cannot fail
+       (a block made before the budget was set stays out of it) */
+    if (p != NULL)
+        (void)held(p, size);
+    else if (old > 0 && table_insert(ptr, old))
+        budget.held += old;
+    return p;
 }
 
 char *mv_strdup_at(const char *s, const char *file, int line)
@@ -121,6 +308,7 @@ void mv_free(void *ptr)
 {
     if (ptr == NULL)
         return;
+    released(ptr);
     alloc_state.live--;
     free(ptr);
 }

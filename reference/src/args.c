@@ -25,7 +25,8 @@
  * Before 3.14 a slot wrapper's messages had an empty name where 3.14 names
  * it: " expected 1 argument, got 0", with its leading space.
  * Conversions of the bound values (an int, a str) are the methods' own, and
- * come after binding, as in CPython; mv_arg_int() is the shared one.
+ * come after binding, as in CPython; the shared one, mv_arg_int(), is
+ * abstract.c's, since any object may be handed as an int.
  */
 #include <stdio.h>
 
@@ -163,52 +164,5 @@ int mv_parse_args(const mv_config *cfg, const mv_signature *sig,
     }
     if (used < a->nkwargs)
         return extra_keywords(cfg, sig, a, fname, paren, err);
-    return 0;
-}
-
-/* An int argument within [lo, hi], as Argument Clinic converts one to the
-   C type it names in its overflow message. */
-static int arg_integer(const mv_config *cfg, const mv_value *v, int64_t lo,
-                       int64_t hi, const char *ctype, int64_t *out,
-                       mv_error *err)
-{
-    if (!mv_is_index(v)) {
-        if (!cfg->behaviour.legacy_int_message)
-            return mv_raise(err, "TypeError", "'%.200s' object cannot be "
-                            "interpreted as an integer", mv_type_qualname(v));
-        if (v->kind == MV_FLOAT)
-            return mv_raise(err, "TypeError",
-                            "integer argument expected, got float");
-        return mv_raise(err, "TypeError", "an integer is required (got type "
-                        "%.200s)", mv_type_qualname(v));
-    }
-    if (!mv_int_to_i64(v, out) || *out > hi || *out < lo)
-        return mv_raise(err, "OverflowError",
-                        "Python int too large to convert to C %s", ctype);
-    return 0;
-}
-
-/* The 'int' converter of Argument Clinic: a C int from an int argument. */
-int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
-               mv_error *err)
-{
-    int64_t i;
-
-    if (arg_integer(cfg, v, INT32_MIN, INT32_MAX, "int", &i, err) < 0)
-        return -1;
-    *out = (int)i;
-    return 0;
-}
-
-/* The 'Py_ssize_t' converter: the platform's Py_ssize_t. */
-int mv_arg_ssize(const mv_config *cfg, const mv_value *v, mv_ssize *out,
-                 mv_error *err)
-{
-    int64_t i;
-    mv_ssize max = cfg->platform.ssize_max;
-
-    if (arg_integer(cfg, v, -max - 1, max, "ssize_t", &i, err) < 0)
-        return -1;
-    *out = (mv_ssize)i;
     return 0;
 }

@@ -22,9 +22,5 @@ enum { MV_SIG_NOARGS, MV_SIG_CLINIC, MV_SIG_VARARGS, MV_SIG_O,
 /* Bind a's arguments to sig's parameters; unbound ones are NULL. */
 int mv_parse_args(const mv_config *cfg, const mv_signature *sig,
                   const mv_args *a, const mv_value *bound[], mv_error *err);
-int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
-               mv_error *err);
-int mv_arg_ssize(const mv_config *cfg, const mv_value *v, mv_ssize *out,
-                 mv_error *err);
 
 #endif /* MV_ARGS_H */

@@ -31,6 +31,12 @@
  * after its value converted (FORMAT-017), and a slice is copied through a
  * temporary (layout.c), so overlapping source and destination behave as
  * if the source had been copied first (ASSIGN-014).
+ *
+ * A key's __index__ and a value's __index__, __float__, __bool__ or
+ * __len__ are the Python program's own code, run in the middle of the
+ * assignment (chapter 17).  Such code may release the view: from 3.10 the
+ * view is checked again after the conversions, before its memory is
+ * written (CONVERT-009).
  */
 #include "mvint.h"
 #include "abstract.h"
@@ -61,9 +67,23 @@ static bool same_structure(const mv_buffer *dst, const mv_buffer *src)
     return true;
 }
 
+/* CONVERT-009, CONVERT-010: write value at ptr: converted (which may run
+   the value's own code), the view checked again (3.10+), then stored. */
+static int write_item(mv_view *v, char code, unsigned char *ptr,
+                      const mv_value *value, mv_error *err)
+{
+    mv_item item;
+
+    if (mv_convert_item(v->base.cfg, code, value, &item, err) < 0
+        || mv_view_check_again(v, err) < 0)
+        return -1;
+    return mv_store_item(v->base.cfg, &item, ptr, err);
+}
+
 /* ASSIGN-005, ASSIGN-010 to ASSIGN-014: m[a:b:c] = value for a
    one-dimensional view.  The value must lend memory: that is checked
-   before the slice is read. */
+   before the slice is read, whose bounds may run code (CONVERT-004) that
+   releases the view, which is then checked again (CONVERT-009). */
 static int assign_slice(mv_view *v, const mv_value *key, const mv_value *value,
                         mv_error *err)
 {
@@ -75,7 +95,8 @@ static int assign_slice(mv_view *v, const mv_value *key, const mv_value *value,
         return -1;
     dst.shape = &shape;
     dst.strides = &strides;
-    if (mv_slice_first_dimension(v->base.cfg, &dst, key, err) < 0)
+    if (mv_slice_first_dimension(v->base.cfg, &dst, key, err) < 0
+        || mv_view_check_again(v, err) < 0)
         goto done;
     dst.len = dst.shape[0] * dst.itemsize;
     if (!same_structure(&dst, &src)) {
@@ -95,12 +116,13 @@ static int scalar_setitem(mv_view *v, char code, const mv_value *key,
 {
     if (key->kind == MV_ELLIPSIS
         || (key->kind == MV_TUPLE && key->as.seq.len == 0))
-        return mv_pack_native(v->base.cfg, code, v->view.buf, value, err);
+        return write_item(v, code, v->view.buf, value, err);
     return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
 }
 
 /* ASSIGN-015, steps 6 to 10: the key of a view of one or more
-   dimensions. */
+   dimensions: converted (CONVERT-011) and looked up before the value is
+   converted. */
 static int view_setitem(mv_view *v, char code, const mv_value *key,
                         const mv_value *value, mv_error *err)
 {
@@ -116,14 +138,14 @@ static int view_setitem(mv_view *v, char code, const mv_value *key,
         if (mv_key_index(cfg, key, &index, err) < 0
             || mv_lookup_dimension(b, b->buf, 0, index, &ptr, err) < 0)
             return -1;
-        return mv_pack_native(cfg, code, ptr, value, err);
+        return write_item(v, code, ptr, value, err);
     }
     if (key->kind == MV_SLICE && b->ndim == 1)
         return assign_slice(v, key, value, err);
     if (mv_is_multi_index(key)) {   /* ASSIGN-006 */
         if (mv_tuple_address(v, key, &ptr, err) < 0)
             return -1;
-        return mv_pack_native(cfg, code, ptr, value, err);
+        return write_item(v, code, ptr, value, err);
     }
     if (key->kind == MV_SLICE || mv_is_multi_slice(key))   /* ASSIGN-009 */
         return mv_raise(err, "NotImplementedError", "memoryview slice "
@@ -132,12 +154,14 @@ static int view_setitem(mv_view *v, char code, const mv_value *key,
 }
 
 /* ASSIGN-001, ASSIGN-015, EXPORT-001: m[key] = value writes the exporter's
-   memory; value NULL means del m[key] (ASSIGN-004, READONLY-002). */
+   memory; value NULL means del m[key] (ASSIGN-004, READONLY-002).  The
+   view is pinned while keys and the value convert (CONVERT-009). */
 static int setitem(const mv_value *obj, const mv_value *key,
                    const mv_value *value, mv_error *err)
 {
     mv_view *v = mv_as_view(obj);
     char code;
+    int status;
 
     if (NEVER(v == NULL))
         return mv_unsupported(err, "%s[...] = ...", mv_type_name(obj));
@@ -147,9 +171,13 @@ static int setitem(const mv_value *obj, const mv_value *key,
         return -1;
     if (value == NULL)
         return mv_raise(err, "TypeError", "cannot delete memory");
+    mv_view_pin(v);
     if (v->view.ndim == 0)
-        return scalar_setitem(v, code, key, value, err);
-    return view_setitem(v, code, key, value, err);
+        status = scalar_setitem(v, code, key, value, err);
+    else
+        status = view_setitem(v, code, key, value, err);
+    mv_view_unpin(v);
+    return status;
 }
 
 /* obj[key] = value */

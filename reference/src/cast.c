@@ -167,7 +167,8 @@ int mv_view_cast(mv_view *v, const mv_value *format, const mv_value *shape,
     const mv_buffer *b = &v->view;
     mv_view *c;
 
-    if (format->kind != MV_STR)                          /* CAST-015 */
+    /* CAST-015, CONVERT-013: a type test, which calls nothing */
+    if (format->kind != MV_STR)
         return mv_raise(err, "TypeError", legacy
                         ? "memoryview: format argument must be a string"
                         : "cast() argument 'format' must be str, not %.50s",

@@ -19,8 +19,10 @@
  *     v: 'd' [nan]      v                ->  native: nan != nan: unequal
  *
  * Any object that lends a buffer can be compared with a view; any other
- * object makes == fall back to identity (COMPARE-005), and so does a
- * released view (COMPARE-006, RELEASE-005).  Python asks the left
+ * object makes == fall back to identity (COMPARE-005) -- unless it is an
+ * object of the host's whose __eq__ (or __ne__) answers, reflected, with
+ * whatever it returns (CONVERT-015) -- and so does a released view
+ * (COMPARE-006, RELEASE-005).  Python asks the left
  * operand first and the right one reflected after, so `ba == m` with a
  * bytearray on the left compares raw bytes: bytearray's own __eq__, which
  * answers for any C-contiguous buffer.  Views have no order.
@@ -39,6 +41,7 @@
 #include "mvint.h"
 #include "abstract.h"
 #include "chapters.h"
+#include "convert.h"
 #include "exporter.h"
 #include "formats.h"
 #include "layout.h"
@@ -93,7 +96,8 @@ static int plain_equal(const mv_value *a, const mv_value *b, bool *out,
     *out = false;
     if (mv_bytes_of(a, &da, &la) && mv_bytes_of(b, &db, &lb))
         *out = la == lb && memcmp(da, db, la) == 0;
-    else if (a->kind == MV_OBJECT || b->kind == MV_OBJECT)
+    else if (a->kind == MV_OBJECT || b->kind == MV_OBJECT
+             || a->kind == MV_HOST || b->kind == MV_HOST)
         *out = mv_same_object(a, b);
     else if (is_number(a) && is_number(b))
         numbers_equal(a, b, out);
@@ -305,45 +309,77 @@ static int side_equal(const mv_value *a, const mv_value *b, bool *out,
     return 0;
 }
 
-/* a == b for any two values, by Python's rules: a.__eq__(b), then
-   b.__eq__(a), then what plain values do. */
+/* One side's answer to a == b (ne: a != b), or *not_implemented: a bool
+   from the library's objects, whatever its __eq__ returned from a host's
+   object (CONVERT-015), in *out. */
+static int side_compare(const mv_value *a, const mv_value *b, bool ne,
+                        mv_value *out, bool *not_implemented, mv_error *err)
+{
+    mv_exporter *e = mv_as_exporter(a);
+    bool eq;
+
+    /* a host's object, or a numpy array of the host's: its own __eq__ */
+    if (a->kind == MV_HOST
+        || (e != NULL && e->base.type == MV_TYPE_NUMPY && mv_is_host(a)))
+        return mv_host_compare(a, b, ne ? MV_NE : MV_EQ, out,
+                               not_implemented, err);
+    if (side_equal(a, b, &eq, not_implemented, err) < 0)
+        return -1;
+    if (!*not_implemented)
+        *out = mv_bool(eq != ne);
+    return 0;
+}
+
+/* a == b (ne: a != b) for any two values, by Python's rules: a's answer,
+   then b's reflected, then what plain values do. */
+static int richcompare(const mv_value *a, const mv_value *b, bool ne,
+                       mv_value *out, mv_error *err)
+{
+    bool not_implemented, eq;
+
+    *out = mv_none();
+    if (side_compare(a, b, ne, out, &not_implemented, err) < 0)
+        return -1;
+    if (!not_implemented)
+        return 0;
+    if (side_compare(b, a, ne, out, &not_implemented, err) < 0)
+        return -1;
+    if (!not_implemented)
+        return 0;
+    if (plain_equal(a, b, &eq, err) < 0)
+        return -1;
+    *out = mv_bool(eq != ne);
+    return 0;
+}
+
+/* a == b as a truth value (PyObject_RichCompareBool), as `in`, count()
+   and index() compare items (SEQ-009, SEQ-010, CONVERT-016). */
 int mv_values_equal(const mv_value *a, const mv_value *b, bool *out,
                     mv_error *err)
 {
-    bool not_implemented;
+    mv_value result;
+    int status;
 
-    if (side_equal(a, b, out, &not_implemented, err) < 0)
+    if (richcompare(a, b, false, &result, err) < 0)
         return -1;
-    if (!not_implemented)
-        return 0;
-    if (side_equal(b, a, out, &not_implemented, err) < 0)
-        return -1;
-    if (!not_implemented)
-        return 0;
-    return plain_equal(a, b, out, err);
+    status = mv_truthy(&result, out, err);
+    mv_value_clear(&result);
+    return status;
 }
 
+/* COMPARE-001, CONVERT-015: a == b, the answer as it came. */
 int mv_eq(const mv_value *a, const mv_value *b, mv_value *result,
           mv_error *err)
 {
-    bool eq;
-
-    if (mv_values_equal(a, b, &eq, err) < 0)
-        return -1;
-    *result = mv_bool(eq);
-    return 0;
+    return richcompare(a, b, false, result, err);
 }
 
-/* COMPARE-001: != is the negation of ==. */
+/* COMPARE-001: != is the negation of == for views; a host's object answers
+   by its own __ne__ (CONVERT-015). */
 int mv_ne(const mv_value *a, const mv_value *b, mv_value *result,
           mv_error *err)
 {
-    bool eq;
-
-    if (mv_values_equal(a, b, &eq, err) < 0)
-        return -1;
-    *result = mv_bool(!eq);
-    return 0;
+    return richcompare(a, b, true, result, err);
 }
 
 /* Whether a < b (op "<"), a <= b, a > b or a >= b holds, given how their

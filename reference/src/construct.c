@@ -35,6 +35,8 @@ static int view_of(const mv_config *cfg, const mv_value *obj, mv_value *out,
         *out = mv_view_value(v);
         return 0;
     }
+    /* CONSTRUCT-002, CONVERT-013: an object that lends nothing is named by
+       its tp_name ('decimal.Decimal'), and asked nothing */
     if (obj->kind != MV_BYTES && mv_as_exporter(obj) == NULL)
         return mv_raise(err, "TypeError", "memoryview: a bytes-like object "
                         "is required, not '%.200s'", mv_type_qualname(obj));

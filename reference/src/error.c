@@ -17,6 +17,11 @@
  * Errors travel by return value (0 or -1) and an mv_error the caller owns;
  * there is no global "current exception".  Every raising function returns
  * -1 so that call sites read `return mv_raise(err, ...)`.
+ *
+ * An exception may also come from the host (mvref.h, section 10): the code
+ * of an object's __index__ raised it.  Its error names the host, which
+ * keeps the exception itself; whether it is a ValueError, say, only the
+ * host can tell, since its class may be any subclass.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +36,7 @@ int mv_fail(mv_error *err, mv_failure failure, const char *type,
     assert(err != NULL);
     err->failure = failure;
     err->type = type;
+    err->host = NULL;
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
@@ -40,4 +46,14 @@ int mv_fail(mv_error *err, mv_failure failure, const char *type,
 int mv_no_memory(mv_error *err)
 {
     return mv_raise(err, "MemoryError", "%s", "");
+}
+
+/* The library raises the builtin types by their own names; what the host's
+   code raised, the host knows the class of. */
+bool mv_error_matches(const mv_error *err, const char *type)
+{
+    assert(err->failure == MV_RAISED);
+    if (err->host != NULL)
+        return err->host->raised(err, type);
+    return strcmp(err->type, type) == 0;
 }

@@ -25,6 +25,10 @@ struct mv_exporter {
     mv_ssize *shape, *strides, *suboffsets;   /* owned, ndim entries */
     mv_slots slots;          /* with suboffsets: what its pointer slots hold */
     mv_ssize offset;         /* ndarray: buf = data + offset */
+    mv_value host;           /* external: the host's object (MV_HOST,
+                                borrowed, gone when detached), which
+                                answers what the model does not; else
+                                MV_NONE */
 };
 
 /* The object header of an exporter being made, with the exporters'

@@ -116,6 +116,8 @@ int mv_external_object(const mv_config *cfg, mv_type like, char typecode,
     if (b->suboffsets != NULL)
         e->suboffsets = copy_sizes(b->suboffsets, b->ndim);
     e->slots = MV_SLOTS_ADDRESS;
+    assert(b->object.kind == MV_NONE || b->object.kind == MV_HOST);
+    e->host = b->object;     /* borrowed, as the memory is */
     x->context = context;
     if (e->format == NULL || e->shape == NULL || e->strides == NULL
         || (b->suboffsets != NULL && e->suboffsets == NULL)) {
@@ -157,6 +159,7 @@ void mv_external_detach(mv_object *obj)
     assert(obj->type != MV_TYPE_MEMORYVIEW && e->exports == 0);
     e->data = NULL;
     e->size = 0;
+    e->host = mv_none();
 }
 
 /* The exporter at the bottom of a view: views of views share a managed

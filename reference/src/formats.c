@@ -32,7 +32,8 @@
  * range, and the error is reworded as "memoryview: invalid type for format
  * 'x'" (a TypeError) or "memoryview: invalid value for format 'x'" (a
  * ValueError).  '?' is the exception: any object has a truth value, and an
- * error while computing it is passed on unchanged.
+ * error while computing it is passed on unchanged.  So is any exception
+ * but those three that an object's own __index__ or __float__ raises.
  *
  * The switches over format characters below are flat on purpose: one case
  * per code reads like the table above.
@@ -43,6 +44,7 @@
 
 #include "mvint.h"
 #include "abstract.h"
+#include "convert.h"
 #include "formats.h"
 #include "value.h"
 
@@ -56,8 +58,7 @@ static char complex_code(const mv_config *cfg, const char *format)
     return strcmp(format, "Zf") == 0 ? MV_CODE_ZF : 0;
 }
 
-/* FORMAT-001, FORMAT-002: the item size of a native format,
-   or -1. */
+/* FORMAT-001, FORMAT-002: the item size of a native format, or -1. */
 mv_ssize mv_native_itemsize(const mv_config *cfg, const char *format,
                             char *code)
 {
@@ -368,109 +369,230 @@ int mv_unpack_native(const mv_config *cfg, char code,
 
 /* ---- pack: a Python value to memory -------------------------------- */
 
-/* FORMAT-009, FORMAT-010: an int for a signed code of `size` bytes. */
-static int pack_signed(char code, unsigned char *ptr, mv_ssize size,
-                       const mv_value *item, mv_error *err)
-{
-    int64_t i, lim = size == 8 ? INT64_MAX : (INT64_C(1) << (size * 8 - 1)) - 1;
+/* Packing is two steps, as in CPython, because a Python program may run
+   between them (CONVERT-005 to CONVERT-010):
 
-    if (!mv_is_index(item))
+     convert   the value becomes a C number of the code's conversion type
+               (a C long for 'b' 'h' 'i' 'l', an unsigned long for 'B' 'H'
+               'I' 'L', a double for 'f' 'd' 'e', a truth value for '?'),
+               which may call the object's __index__, __float__, __bool__
+               or __len__; its errors are reworded (fix_error)
+     store     the number is checked against the code's own range and
+               written
+
+   A view checks whether it was released in between (view.c,
+   mv_view_check_again): a range error comes after that check, a
+   conversion error before it. */
+
+/* CONVERT-005: a conversion's TypeError becomes "invalid type", its
+   ValueError or OverflowError (or a subclass) "invalid value"; any other
+   exception passes through as it is, the host's own. */
+static int fix_error(char code, mv_error *err)
+{
+    if (err->failure != MV_RAISED)
+        return -1;
+    if (mv_error_matches(err, "TypeError"))
         return invalid_type(code, err);
-    if (!mv_int_to_i64(item, &i) || i > lim || i < -lim - 1)
+    if (mv_error_matches(err, "ValueError")
+        || mv_error_matches(err, "OverflowError"))
         return invalid_value(code, err);
-    testcase(i == lim);              /* the largest the code holds */
-    testcase(i == -lim - 1);         /* and the smallest */
-    write_unsigned(ptr, size, (uint64_t)i);
-    return 0;
+    return -1;
 }
 
-/* FORMAT-009, FORMAT-010: an int for an unsigned code. */
-static int pack_unsigned(char code, unsigned char *ptr, mv_ssize size,
-                         const mv_value *item, mv_error *err)
+/* The range of the C type a code is converted to first (PyLong_AsLong and
+   its kin), in the modelled platform's sizes. */
+static mv_ssize conversion_size(const mv_config *cfg, char code)
 {
-    uint64_t u, lim = size == 8 ? UINT64_MAX : (UINT64_C(1) << (size * 8)) - 1;
-
-    if (!mv_is_index(item))
-        return invalid_type(code, err);
-    if (!mv_int_to_u64(item, &u) || u > lim)
-        return invalid_value(code, err);
-    testcase(u == lim);              /* the largest the code holds */
-    write_unsigned(ptr, size, u);
-    return 0;
+    switch (code) {
+    case 'b': case 'h': case 'i': case 'l':
+    case 'B': case 'H': case 'I': case 'L':
+        return cfg->platform.sizeof_long;
+    case 'n': case 'N':
+        return cfg->platform.sizeof_ssize;
+    default:
+        assert(code == 'q' || code == 'Q');
+        return 8;
+    }
 }
 
-/* FORMAT-011: PyLong_AsVoidPtr takes negative ints as signed, others as unsigned,
-   so the range is [-2**(w-1), 2**w). */
-static int pack_pointer(unsigned char *ptr, mv_ssize size,
-                        const mv_value *item, mv_error *err)
+static bool is_signed(char code)
 {
+    return strchr("bhilqn", code) != NULL;
+}
+
+/* FORMAT-009, FORMAT-010, CONVERT-005: operator.index(item) as the C type
+   of an integer code. */
+static int convert_integer(const mv_config *cfg, char code,
+                           const mv_value *item, mv_item *out, mv_error *err)
+{
+    mv_ssize size = conversion_size(cfg, code);
+    mv_value i;
+    bool fits;
+
+    if (mv_index(item, &i, err) < 0)
+        return fix_error(code, err);
+    if (is_signed(code)) {
+        int64_t lim = size == 8 ? INT64_MAX
+                                : (INT64_C(1) << (size * 8 - 1)) - 1;
+        fits = mv_int_to_i64(&i, &out->as.i) && out->as.i <= lim
+               && out->as.i >= -lim - 1;
+    } else {
+        uint64_t lim = size == 8 ? UINT64_MAX
+                                 : (UINT64_C(1) << (size * 8)) - 1;
+        fits = mv_int_to_u64(&i, &out->as.u) && out->as.u <= lim;
+    }
+    mv_value_clear(&i);
+    return fits ? 0 : invalid_value(code, err);
+}
+
+/* FORMAT-011: PyLong_AsVoidPtr takes negative ints as signed, others as
+   unsigned, so the range is [-2**(w-1), 2**w); it takes ints only, never
+   an __index__ (CONVERT-008). */
+static int convert_pointer(const mv_config *cfg, const mv_value *item,
+                           mv_item *out, mv_error *err)
+{
+    mv_ssize size = cfg->platform.sizeof_ptr;
+    uint64_t lim = size == 8 ? UINT64_MAX : UINT32_MAX;
     int64_t i;
 
     if (!mv_is_index(item))
         return invalid_type('P', err);
     if (item->kind == MV_INT && item->as.integer.negative) {
-        if (!mv_int_to_i64(item, &i)
-            || (size == 4 && i < INT32_MIN))
+        if (!mv_int_to_i64(item, &i) || (size == 4 && i < INT32_MIN))
             return invalid_value('P', err);
-        write_unsigned(ptr, size, (uint64_t)i);
+        out->as.u = (uint64_t)i;
         return 0;
     }
-    return pack_unsigned('P', ptr, size, item, err);
+    if (!mv_int_to_u64(item, &out->as.u) || out->as.u > lim)
+        return invalid_value('P', err);
+    testcase(out->as.u == lim);      /* the largest pointer */
+    return 0;
 }
 
-/* FORMAT-014, FORMAT-015, FORMAT-016: a float, or an int converted to
-   one, as 'd', 'f' or 'e'. */
-static int pack_real(const mv_config *cfg, char code, unsigned char *ptr,
-                     const mv_value *item, mv_error *err)
+/* ASSIGN-001, FORMAT-017, FORMAT-018, CONVERT-005 to CONVERT-008: item
+   converted for a native code; nothing is written. */
+int mv_convert_item(const mv_config *cfg, char code, const mv_value *item,
+                    mv_item *out, mv_error *err)
 {
-    double d;
+    char one[2];
+    char c;
+    const unsigned char *bytes;
+    size_t len;
+
+    if (mv_native_itemsize(cfg, code_name(code, one), &c) < 0)
+        return format_not_supported(code, err);
+    out->code = code;
+    switch (code) {
+    case MV_CODE_ZD: case MV_CODE_ZF:
+        /* FORMAT-001: a complex item from a complex, which the library
+           has no value for, or from what float() takes (the real part) */
+        if (item->kind == MV_OBJECT || item->kind == MV_OPAQUE
+            || item->kind == MV_HOST)
+            return mv_unsupported(err, "a %s item from a %s",
+                                  code_name(code, one), mv_type_name(item));
+        if (mv_float_of(item, &out->as.d, err) < 0)
+            return fix_error(code, err);
+        return 0;
+    case 'P':
+        return convert_pointer(cfg, item, out, err);
+    case 'f': case 'd': case 'e':   /* FORMAT-014, CONVERT-006 */
+        if (mv_float_of(item, &out->as.d, err) < 0)
+            return fix_error(code, err);
+        return 0;
+    case '?':   /* FORMAT-012, CONVERT-007: errors from bool(item) pass
+                   through */
+        return mv_truthy(item, &out->as.b, err);
+    case 'c':   /* FORMAT-013: exactly one byte, and only from bytes */
+        if (!mv_bytes_of(item, &bytes, &len))
+            return invalid_type(code, err);
+        if (len != 1)
+            return invalid_value(code, err);
+        out->as.c = bytes[0];
+        return 0;
+    default:
+        return convert_integer(cfg, code, item, out, err);
+    }
+}
+
+/* FORMAT-009, FORMAT-015, FORMAT-016, CONVERT-010: write a converted item
+   at ptr, if it fits the code; on error nothing is written. */
+int mv_store_item(const mv_config *cfg, const mv_item *item,
+                  unsigned char *ptr, mv_error *err)
+{
+    char one[2];
+    char c;
+    mv_ssize size = mv_native_itemsize(cfg, code_name(item->code, one), &c);
+    const double zero = 0.0;
     float f;
     int32_t h;
 
-    if (item->kind != MV_FLOAT && !mv_is_index(item))
-        return invalid_type(code, err);
-    if (mv_as_double(item, &d, err) < 0)
-        return invalid_value(code, err);   /* an int too large for a double */
-    if (code == 'd') {
-        memcpy(ptr, &d, 8);
-    } else if (code == 'f') {
-        f = narrow_to_float(d);
+    assert(size > 0);
+    switch (item->code) {
+    case MV_CODE_ZD:        /* FORMAT-001: real part, then imaginary */
+        memcpy(ptr, &item->as.d, 8);
+        memcpy(ptr + 8, &zero, 8);
+        return 0;
+    case MV_CODE_ZF:
+        f = narrow_to_float(item->as.d);
         memcpy(ptr, &f, 4);
-    } else {
-        assert(code == 'e');
-        h = half_from_double(d, cfg->behaviour.half_nan_payload);
+        f = 0.0f;
+        memcpy(ptr + 4, &f, 4);
+        return 0;
+    case 'c': *ptr = item->as.c; return 0;
+    case '?': *ptr = item->as.b; return 0;
+    case 'P': write_unsigned(ptr, size, item->as.u); return 0;
+    case 'd': memcpy(ptr, &item->as.d, 8); return 0;
+    case 'f':
+        f = narrow_to_float(item->as.d);
+        memcpy(ptr, &f, 4);
+        return 0;
+    case 'e':
+        h = half_from_double(item->as.d, cfg->behaviour.half_nan_payload);
         if (h < 0)
-            return invalid_value(code, err);
+            return invalid_value('e', err);
         write_unsigned(ptr, 2, (uint64_t)h);
+        return 0;
+    default:
+        break;
     }
-    return 0;
+    if (is_signed(item->code)) {
+        int64_t lim = size == 8 ? INT64_MAX
+                                : (INT64_C(1) << (size * 8 - 1)) - 1;
+        if (item->as.i > lim || item->as.i < -lim - 1)
+            return invalid_value(item->code, err);
+        testcase(item->as.i == lim);        /* the largest the code holds */
+        testcase(item->as.i == -lim - 1);   /* and the smallest */
+        write_unsigned(ptr, size, (uint64_t)item->as.i);
+        return 0;
+    }
+    {
+        uint64_t lim = size == 8 ? UINT64_MAX
+                                 : (UINT64_C(1) << (size * 8)) - 1;
+        if (item->as.u > lim)
+            return invalid_value(item->code, err);
+        testcase(item->as.u == lim);        /* the largest the code holds */
+        write_unsigned(ptr, size, item->as.u);
+        return 0;
+    }
 }
 
-/* FORMAT-001: an int or a float as a complex number with no imaginary
-   part, each part a double ('Zd') or a float ('Zf'). */
-static int pack_complex(char code, unsigned char *ptr, const mv_value *item,
-                        mv_error *err)
+/* ASSIGN-001, ASSIGN-002, ASSIGN-003, FORMAT-017, FORMAT-018: write item
+   at ptr under a native code, converted and stored at once (where no view
+   can be released in between).  On error nothing is written. */
+int mv_pack_native(const mv_config *cfg, char code, unsigned char *ptr,
+                   const mv_value *item, mv_error *err)
 {
-    double d, parts[2] = { 0.0, 0.0 };
-    float f;
+    mv_item converted;
 
-    if (item->kind != MV_FLOAT && !mv_is_index(item))
-        return invalid_type(code, err);
-    if (mv_as_double(item, &d, err) < 0)
-        return invalid_value(code, err);   /* an int too large for a double */
-    parts[0] = d;
-    for (int i = 0; i < 2; i++) {
-        if (code == MV_CODE_ZD) {
-            memcpy(ptr + 8 * i, &parts[i], 8);
-        } else {
-            f = narrow_to_float(parts[i]);
-            memcpy(ptr + 4 * i, &f, 4);
-        }
-    }
-    return 0;
+    if (mv_convert_item(cfg, code, item, &converted, err) < 0)
+        return -1;
+    return mv_store_item(cfg, &converted, ptr, err);
 }
 
-bool mv_complex_equal(char code, const unsigned char *a, const unsigned char *b)
+/* COMPARE-001: two items of one complex code, equal as Python's complex
+   numbers are (part by part, as doubles). */
+bool mv_complex_equal(char code, const unsigned char *a,
+                      const unsigned char *b)
 {
     double x, y;
     float f, g;
@@ -490,45 +612,4 @@ bool mv_complex_equal(char code, const unsigned char *a, const unsigned char *b)
             return false;
     }
     return true;
-}
-
-/* ASSIGN-001, ASSIGN-002, ASSIGN-003, FORMAT-017, FORMAT-018: write item
-   at ptr under a native code.  On error nothing is written. */
-int mv_pack_native(const mv_config *cfg, char code, unsigned char *ptr,
-                   const mv_value *item, mv_error *err)
-{
-    char one[2];
-    char c;
-    mv_ssize size = mv_native_itemsize(cfg, code_name(code, one), &c);
-    const unsigned char *bytes;
-    size_t len;
-    bool truth;
-
-    if (size < 0)
-        return format_not_supported(code, err);
-    switch (code) {
-    case 'b': case 'h': case 'i': case 'l': case 'q': case 'n':
-        return pack_signed(code, ptr, size, item, err);
-    case 'B': case 'H': case 'I': case 'L': case 'Q': case 'N':
-        return pack_unsigned(code, ptr, size, item, err);
-    case 'P':
-        return pack_pointer(ptr, size, item, err);
-    case 'f': case 'd': case 'e':
-        return pack_real(cfg, code, ptr, item, err);
-    case MV_CODE_ZD: case MV_CODE_ZF:
-        return pack_complex(code, ptr, item, err);
-    case '?':   /* FORMAT-012: errors from bool(item) pass through */
-        if (mv_truthy(item, &truth, err) < 0)
-            return -1;
-        *ptr = truth;
-        return 0;
-    default:    /* FORMAT-013: 'c', exactly one byte, and only from bytes */
-        assert(code == 'c');
-        if (!mv_bytes_of(item, &bytes, &len))
-            return invalid_type(code, err);
-        if (len != 1)
-            return invalid_value(code, err);
-        *ptr = bytes[0];
-        return 0;
-    }
 }

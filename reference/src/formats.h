@@ -34,6 +34,24 @@ int mv_unpack_native(const mv_config *cfg, char code,
 int mv_pack_native(const mv_config *cfg, char code, unsigned char *ptr,
                    const mv_value *item, mv_error *err);
 
+/* Packing in its two steps (formats.c says why): an item converted for a
+   code, then stored. */
+typedef struct mv_item {
+    char code;
+    union {
+        int64_t i;           /* signed codes */
+        uint64_t u;          /* unsigned codes, 'P' */
+        double d;            /* 'f' 'd' 'e'; the real part of 'Zd' 'Zf' */
+        bool b;              /* '?' */
+        unsigned char c;     /* 'c' */
+    } as;
+} mv_item;
+
+int mv_convert_item(const mv_config *cfg, char code, const mv_value *item,
+                    mv_item *out, mv_error *err);
+int mv_store_item(const mv_config *cfg, const mv_item *item,
+                  unsigned char *ptr, mv_error *err);
+
 /* The struct module, for formats memoryview cannot read itself. */
 bool mv_struct_known(const mv_config *cfg, const char *format);
 mv_ssize mv_struct_calcsize(const mv_config *cfg, const char *format,

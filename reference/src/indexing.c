@@ -24,6 +24,7 @@
  */
 #include "mvint.h"
 #include "chapters.h"
+#include "convert.h"
 #include "exporter.h"
 #include "formats.h"
 #include "layout.h"
@@ -49,18 +50,20 @@ int mv_lookup_dimension(const mv_buffer *b, unsigned char *ptr, int dim,
     return 0;
 }
 
-/* INDEX-004: whether a key has __index__: an int, a bool, or a numpy
-   array -- numpy gives every array the slot, and only a 0-dim array of
-   integers converts. */
+/* INDEX-004, CONVERT-001: whether a key has __index__: an int, a bool, a
+   host's object whose class has it, or a numpy array -- numpy gives every
+   array the slot, and only a 0-dim array of integers converts. */
 bool mv_has_index(const mv_value *key)
 {
     mv_exporter *e = mv_as_exporter(key);
 
-    return mv_is_index(key) || (e != NULL && e->base.type == MV_TYPE_NUMPY);
+    return mv_index_check(key)
+           || (e != NULL && e->base.type == MV_TYPE_NUMPY && !mv_is_host(key));
 }
 
-/* INDEX-004, INDEX-005: operator.index(key) as a Py_ssize_t, for a key
-   that has __index__; an int beyond a Py_ssize_t is an IndexError. */
+/* INDEX-004, INDEX-005, CONVERT-001, CONVERT-002: operator.index(key) as a
+   Py_ssize_t, for a key that has __index__ (which a host's object runs);
+   an int beyond a Py_ssize_t is an IndexError. */
 int mv_key_index(const mv_config *cfg, const mv_value *key, mv_ssize *out,
                  mv_error *err)
 {
@@ -68,8 +71,9 @@ int mv_key_index(const mv_config *cfg, const mv_value *key, mv_ssize *out,
     mv_value item;
     int status;
 
-    if (e == NULL)
-        return mv_as_ssize(cfg, key, "IndexError", out, err);
+    if (e == NULL || mv_is_host(key))   /* a numpy array of the host's
+                                           answers itself */
+        return mv_index_ssize(cfg, key, "IndexError", out, err);
     if (e->ndim != 0 || strchr("bBhHiIlLqQ", e->format[0]) == NULL
         || e->format[1] != '\0')
         return mv_raise(err, "TypeError", "only integer scalar arrays can be "
@@ -152,6 +156,29 @@ static int scalar_getitem(mv_view *v, const mv_value *key, mv_value *result,
     return mv_raise(err, "TypeError", "invalid indexing of 0-dim memory");
 }
 
+/* INDEX-007, CONVERT-009: m[i0, ..., ik]: the format, each index
+   converted and looked up in turn, then (3.10+) the view checked again,
+   since an __index__ may have released it; before 3.10 the item is read
+   regardless, from memory the pin keeps where it was. */
+static int tuple_getitem(mv_view *v, const mv_value *key, mv_value *result,
+                         mv_error *err)
+{
+    unsigned char *ptr = NULL;
+    char code;
+    int status;
+
+    if (mv_adjust_format(v->base.cfg, v->view.format, &code, err) < 0)
+        return -1;
+    mv_view_pin(v);
+    status = mv_tuple_address(v, key, &ptr, err);
+    if (status == 0)
+        status = mv_view_check_again(v, err);
+    if (status == 0)
+        status = mv_unpack_native(v->base.cfg, code, ptr, result, err);
+    mv_view_unpin(v);
+    return status;
+}
+
 /* INDEX-017: m[key] for a view of one or more dimensions. */
 static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
                         mv_error *err)
@@ -163,9 +190,11 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
 
     if (mv_has_index(key)) {
         /* INDEX-005, FORMAT-019, INDEX-012, INDEX-001, INDEX-002,
-           INDEX-003: the key is converted first, then the format is
-           checked */
+           INDEX-003: the key is converted first, then the view is
+           checked again (its __index__ may have released it: CONVERT-009,
+           in every version), then the format */
         if (mv_key_index(v->base.cfg, key, &index, err) < 0
+            || mv_view_check_released(v, err) < 0
             || mv_adjust_format(v->base.cfg, b->format, &code, err) < 0)
             return -1;
         if (b->ndim > 1)
@@ -177,16 +206,14 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
     }
     if (key->kind == MV_SLICE)
         return mv_view_slice(v, key, result, err);
-    if (mv_is_multi_index(key)) {
-        if (mv_adjust_format(v->base.cfg, b->format, &code, err) < 0
-            || mv_tuple_address(v, key, &ptr, err) < 0)
-            return -1;
-        return mv_unpack_native(v->base.cfg, code, ptr, result, err);
-    }
+    if (mv_is_multi_index(key))
+        return tuple_getitem(v, key, result, err);
     if (mv_is_multi_slice(key))   /* SLICE-010 */
         return mv_raise(err, "NotImplementedError",
                         "multi-dimensional slicing is not implemented");
-    /* INDEX-006, INDEX-013: no key, or a tuple mixing kinds */
+    /* INDEX-006, INDEX-013, CONVERT-003: no key (an object without
+       __index__, none of whose methods is called), or a tuple mixing
+       kinds */
     return mv_raise(err, "TypeError", "memoryview: invalid slice key");
 }
 

@@ -101,26 +101,87 @@ unsigned char *mv_adjust_ptr(const mv_buffer *b, unsigned char *ptr, int dim)
 
 /* ---- shapes and strides ----------------------------------------------------- */
 
+/* product(shape).  Assumes a bounded layout (below), whose product fits. */
 mv_ssize mv_nitems(int ndim, const mv_ssize *shape)
 {
     mv_ssize n = 1;
+    bool overflow = false;
 
     for (int d = 0; d < ndim; d++)
-        n *= shape[d];
+        overflow |= mv_ckd_mul(&n, n, shape[d]);
+    assert(!overflow);
+    (void)overflow;
     return n;
 }
 
-/* The strides of a contiguous buffer of this shape, in order 'C' or 'F'. */
+/* The strides of a contiguous buffer of this shape, in order 'C' or 'F'.
+   Assumes itemsize times the product of the dimensions, each counted as
+   at least 1, fits: as for every shape of a bounded layout, and of a cast
+   (CAST-011, which has no dimension of length 0). */
 void mv_strides_from_shape(int ndim, const mv_ssize *shape, mv_ssize itemsize,
                            char order, mv_ssize *strides)
 {
     mv_ssize step = itemsize;
+    bool overflow = false;
 
     for (int i = 0; i < ndim; i++) {
         int d = order == 'C' ? ndim - 1 - i : i;
         strides[d] = step;
-        step *= shape[d];
+        overflow |= mv_ckd_mul(&step, step, shape[d]);
     }
+    assert(!overflow);
+    (void)overflow;
+}
+
+/* ---- how large a layout may be ---------------------------------------------- */
+
+/* The lowest and the highest offset from buf at which an item of the
+   layout starts: lo <= 0 <= hi, the sum of (shape[d] - 1) * strides[d]
+   over the dimensions where that is negative, and where it is positive.
+   A dimension of length 0 counts here as one of length 1: the layout has
+   no items, but a walk over it (tolist(), ==) still steps through the
+   dimensions before the empty one.  False when a sum does not fit. */
+bool mv_layout_extent(int ndim, const mv_ssize *shape, const mv_ssize *strides,
+                      mv_ssize *lo, mv_ssize *hi)
+{
+    bool overflow = false;
+
+    *lo = *hi = 0;
+    for (int d = 0; d < ndim && !overflow; d++) {
+        mv_ssize reach;
+        overflow = mv_ckd_mul(&reach, shape[d] > 0 ? shape[d] - 1 : 0,
+                              strides[d])
+                   || mv_ckd_add(reach < 0 ? lo : hi, reach < 0 ? *lo : *hi,
+                                 reach);
+    }
+    return !overflow;
+}
+
+/* The invariant all layout arithmetic rests on.  A layout is bounded when
+   these fit an mv_ssize: product(shape) * itemsize (its len), itemsize
+   times the product of its dimensions each counted as at least 1 (the
+   steps of a walk over it, and its strides in C or Fortran order), and
+   offset plus the lowest and the highest item offset
+   (mv_layout_extent).  Then no address the library computes for an item
+   in bounds overflows: i * strides[d] is within its dimension's reach.
+   Every exporter the library builds is bounded (ndarray.c asserts it;
+   its caller, the driver, refuses layouts that are not, and tighter ones
+   besides), and every view derived from one is: a slice only shrinks a
+   dimension's reach, and moves buf only to an item it selects
+   (slicing.c), and a cast lays out product(shape) * itemsize == len
+   anew (CAST-012). */
+bool mv_layout_bounded(int ndim, const mv_ssize *shape, const mv_ssize *strides,
+                       mv_ssize itemsize, mv_ssize offset)
+{
+    mv_ssize len = itemsize, steps = itemsize, lo, hi, sum;
+    bool overflow = itemsize <= 0 || offset < 0
+                    || !mv_layout_extent(ndim, shape, strides, &lo, &hi);
+
+    for (int d = 0; d < ndim && !overflow; d++)
+        overflow = shape[d] < 0 || mv_ckd_mul(&len, len, shape[d])
+                   || mv_ckd_mul(&steps, steps, shape[d] > 0 ? shape[d] : 1);
+    return !overflow && !mv_ckd_add(&sum, offset, hi)
+           && !mv_ckd_add(&sum, sum, itemsize);
 }
 
 /* ATTR-010 (first = ndim - 1, step -1) and ATTR-011 (first = 0, step 1):

@@ -55,6 +55,13 @@ bool mv_is_contiguous(const mv_buffer *b, char order);
 void mv_strides_from_shape(int ndim, const mv_ssize *shape, mv_ssize itemsize,
                            char order, mv_ssize *strides);
 mv_ssize mv_nitems(int ndim, const mv_ssize *shape);
+/* The lowest and highest item offsets from buf; false if they overflow. */
+bool mv_layout_extent(int ndim, const mv_ssize *shape, const mv_ssize *strides,
+                      mv_ssize *lo, mv_ssize *hi);
+/* Whether a layout's sizes and distances fit an mv_ssize (layout.c says
+   which): what every layout the library holds keeps. */
+bool mv_layout_bounded(int ndim, const mv_ssize *shape, const mv_ssize *strides,
+                       mv_ssize itemsize, mv_ssize offset);
 /* Copy the items of b, in order 'C', 'F' or 'A', to contiguous dst. */
 void mv_to_contiguous(unsigned char *dst, const mv_buffer *b, char order);
 /* Copy items between two buffers of the same shape and itemsize. */

@@ -1,7 +1,8 @@
 /*
  * mvint.h -- the inside of the library: how its files are layered, the
  * conventions they share, and what every file uses (the invariant and
- * boundary markers, the allocator).  A user of mvref.h never sees it.
+ * boundary markers, checked arithmetic, the allocator).  A user of mvref.h
+ * never sees it.
  *
  * Naming, as everywhere in reference/src:
  *   mv_xxx        shared between files (declared in a header here) or
@@ -41,7 +42,9 @@
  *  ╞════════════╪══════════════╪════╪═════════════════════════════ base ═══╡
  *  │ struct     │ struct.c     │    │ the struct module's formats          │
  *  │ items      │ formats.c    │  3 │ native codes: sizes, pack, unpack    │
- *  │ any value  │ abstract.c   │    │ a loan, bool(), bytes of any value   │
+ *  │ numbers    │ convert.c    │ 17 │ index(), float(), bool(), len() and  │
+ *  │            │              │    │ == of any value: asks the host       │
+ *  │ any value  │ abstract.c   │    │ a loan, the bytes of any value       │
  *  │ views      │ view.c       │    │ views, managed buffers, the released │
  *  │            │              │    │ check, len(), lending a view         │
  *  │ exporters  │ exporter.c   │    │ objects that own memory; bytes       │
@@ -53,6 +56,14 @@
  *  │ foundation │ alloc.c      │    │ the one allocator                    │
  *  │            │ error.c      │    │ exceptions                           │
  *  └────────────┴──────────────┴────┴──────────────────────────────────────┘
+ *
+ * The host.  A Python program hands a view objects the library does not
+ * model (an object with __index__, a Decimal): they are its host's
+ * (mvref.h, section 10), and convert.c asks the host what CPython asks
+ * them -- a call into the program's own code, the one there is.  It sits
+ * in the base, below every file that converts a key, an item or an
+ * argument; what the program's code may do meanwhile (release the view)
+ * each caller then checks for, with view.c (mv_view_check_again).
  *
  * Where the exporters are.  bytes and bytearray are in the base
  * (exporter.c), because memoryview(b'...') of a bytes value makes one.
@@ -88,12 +99,14 @@
  * The headers follow the layers, and each file includes those of the
  * layers it calls, so that what a file rests on shows at its top:
  *
- *   mvint.h      this: layers, conventions, ALWAYS/NEVER/testcase, alloc.c
+ *   mvint.h      this: layers, conventions, ALWAYS/NEVER/testcase,
+ *                mv_ckd_*, alloc.c
  *   refcount.h   objects (refcount.c)        value.h     values (value.c)
  *   args.h       arguments (args.c)          layout.h    the buffer (layout.c)
  *   exporter.h   exporters (exporter.c)      view.h      views (view.c)
  *   abstract.h   any value (abstract.c)      formats.h   items (formats.c,
- *   chapters.h   what chapters offer the                 struct.c)
+ *   convert.h    numbers (convert.c)                     struct.c)
+ *   chapters.h   what chapters offer the
  *                files above them
  */
 #ifndef MVINT_H
@@ -135,6 +148,67 @@ extern unsigned mv_testcase_hits;
 # define NEVER(X) (X)
 # define testcase(X) ((void)0)
 #endif
+
+/* ------------------------------------------------------------------ */
+/* Arithmetic that says when it overflows: C23's ckd_add, ckd_sub and  */
+/* ckd_mul, for mv_ssize, written for C11                              */
+/* ------------------------------------------------------------------ */
+
+/* mv_ckd_mul(&r, a, b) stores a * b in r and returns false; when the
+   exact product does not fit an mv_ssize it returns true, and r holds it
+   wrapped (two's complement), as C23 leaves it.  Likewise mv_ckd_add and
+   mv_ckd_sub.  Sizes and distances the library computes from layouts go
+   through them (layout.c), so that a layout too large to describe is
+   seen, never undefined behaviour.  gcc and clang give the operation
+   itself; elsewhere it is done in unsigned arithmetic, where wrapping is
+   defined, and the overflow is found from the operands. */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(MV_PORTABLE_CKD)
+# define MV_BUILTIN_CKD 1
+#endif
+
+/* The portable way: the wrapped result in unsigned arithmetic, and
+   whether the exact one fits, from the operands alone.  (Compiled
+   everywhere, so that a test can hold it to the builtins:
+   reference/fuzz/layout.c.) */
+static inline bool mv_ckd_portable(char op, mv_ssize *r, mv_ssize a,
+                                   mv_ssize b)
+{
+    const mv_ssize max = INT64_MAX, min = INT64_MIN;
+    uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+
+    *r = (mv_ssize)(op == '+' ? ua + ub : op == '-' ? ua - ub : ua * ub);
+    if (op == '+')
+        return b > 0 ? a > max - b : a < min - b;
+    if (op == '-')
+        return b < 0 ? a > max + b : a < min + b;
+    if (a == 0 || b == 0)
+        return false;
+    if (a == -1 || b == -1)
+        return a == min || b == min;
+    return a > 0 ? (b > 0 ? a > max / b : b < min / a)
+                 : (b > 0 ? a < min / b : a < max / b);
+}
+
+#if defined(MV_BUILTIN_CKD)
+# define MV_CKD(name, op, r, a, b) __builtin_##name##_overflow((a), (b), (r))
+#else
+# define MV_CKD(name, op, r, a, b) mv_ckd_portable((op), (r), (a), (b))
+#endif
+
+static inline bool mv_ckd_add(mv_ssize *r, mv_ssize a, mv_ssize b)
+{
+    return MV_CKD(add, '+', r, a, b);
+}
+
+static inline bool mv_ckd_sub(mv_ssize *r, mv_ssize a, mv_ssize b)
+{
+    return MV_CKD(sub, '-', r, a, b);
+}
+
+static inline bool mv_ckd_mul(mv_ssize *r, mv_ssize a, mv_ssize b)
+{
+    return MV_CKD(mul, '*', r, a, b);
+}
 
 /* ------------------------------------------------------------------ */
 /* alloc.c: the one allocation wrapper                                 */

@@ -16,9 +16,12 @@
  *
  * Setup is data a CPython has accepted: a case whose setup CPython
  * refuses is never recorded (spec/protocol.md, section 8).  So the spec
- * given here describes an ndarray that _testbuffer or numpy accepts (the
- * caller checks the shape of the data: reference/driver/run.c), and an
- * item that cannot be packed is a malformed case, not a Python outcome.
+ * given here describes a layout that _testbuffer or numpy accepts, and
+ * that is bounded (layout.c): the caller (reference/driver/ndarray.c)
+ * refuses every other, and asserted here.  An item that cannot be packed
+ * is no Python outcome either: _testbuffer raises for it, and numpy
+ * converts it in ways not modelled; the ndarray is not made
+ * (MV_UNSUPPORTED), for the caller to report.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,7 +88,7 @@ typedef int (*item_packer)(const mv_config *cfg, const char *format,
                            unsigned char *ptr, const mv_value *item,
                            mv_error *err);
 
-/* Pack the items in order; -1 for an item CPython refused (see above). */
+/* Pack the items in order; -1 for an item that cannot be (see above). */
 static int fill_items(mv_exporter *e, const mv_value *items, mv_ssize n,
                       item_packer pack, mv_error *err)
 {
@@ -132,6 +135,7 @@ static int build(const mv_config *cfg, mv_type type,
 
     assert(spec->ndim >= 0 && spec->ndim <= MV_MAX_EXPORTER_NDIM);
     assert(itemsize > 0 && spec->offset >= 0);
+    assert(nitems <= INT64_MAX / itemsize);   /* the caller bounds it */
     e = mv_exporter_new(cfg, type, nitems * itemsize, spec->ndim, err);
     if (e == NULL)
         return -1;
@@ -152,8 +156,11 @@ static int build(const mv_config *cfg, mv_type type,
         mv_strides_from_shape(e->ndim, e->shape, itemsize,
                               fortran_strides(type, spec) ? 'F' : 'C',
                               e->strides);
+    /* the invariant every walk over its views rests on (layout.c) */
+    assert(mv_layout_bounded(e->ndim, e->shape, e->strides, itemsize,
+                             e->offset));
     status = fill_items(e, spec->items, nitems, pack, err);
-    if (NEVER(status < 0) || (spec->pil && make_pil(e, err) < 0)) {
+    if (status < 0 || (spec->pil && make_pil(e, err) < 0)) {
         mv_value_clear(out);
         return -1;
     }
@@ -197,9 +204,9 @@ static int pack_unicode(const mv_config *cfg, const char *format,
     size_t width = (size_t)strtol(format, NULL, 10);
 
     (void)cfg;
-    if (NEVER(item->kind != MV_STR
-              || mv_str_code_points(item, NULL, 0) > width))
-        return mv_unsupported(err, "a numpy U%zu item", width);
+    if (item->kind != MV_STR || mv_str_code_points(item, NULL, 0) > width)
+        return mv_unsupported(err, "a numpy U%zu item that is not a str "
+                              "of at most %zu characters", width, width);
     mv_str_code_points(item, (uint32_t *)(void *)ptr, width);
     return 0;
 }
@@ -215,12 +222,15 @@ static int pack_longdouble(const mv_config *cfg, const char *format,
 {
     union { long double x; unsigned char bytes[sizeof(long double)]; } u;
     double d = 0;
-    int status = mv_as_double(item, &d, err);
 
     (void)cfg;
     (void)format;
-    if (NEVER(status < 0))
-        return -1;
+    /* not a number, or an int beyond a double: numpy converts it, in
+       ways not modelled */
+    if ((item->kind != MV_FLOAT && !mv_is_index(item))
+        || mv_as_double(item, &d, err) < 0)
+        return mv_unsupported(err, "a numpy longdouble item that is not "
+                              "a number, or not one a double holds");
     memset(&u, 0, sizeof u);
     u.x = d;
     memset(ptr, 0, 16);

@@ -18,6 +18,7 @@
  */
 #include "mvint.h"
 #include "chapters.h"
+#include "convert.h"
 #include "layout.h"
 #include "refcount.h"
 #include "value.h"
@@ -54,7 +55,8 @@ int mv_copy(const mv_value *obj, bool deep, mv_value *result, mv_error *err)
 int mv_is(const mv_value *a, const mv_value *b, mv_value *result,
           mv_error *err)
 {
-    if (a->kind != MV_OBJECT || b->kind != MV_OBJECT)
+    if ((a->kind != MV_OBJECT && a->kind != MV_HOST)
+        || (b->kind != MV_OBJECT && b->kind != MV_HOST))
         return mv_unsupported(err, "identity of plain values");
     *result = mv_bool(mv_same_object(a, b));
     return 0;
@@ -62,9 +64,10 @@ int mv_is(const mv_value *a, const mv_value *b, mv_value *result,
 
 /* ---- the view's own buffer, from Python ---------------------------------- */
 
-/* OBJECT-004, OBJECT-009: m.__buffer__(flags) (3.12+): a new view on a
-   buffer lent by m itself.  The flags become a C int, whose bits a
-   negative int keeps. */
+/* OBJECT-004, OBJECT-009, CONVERT-012: m.__buffer__(flags) (3.12+): a new
+   view on a buffer lent by m itself.  The flags are converted (by their
+   __index__, if need be) before m is looked at, and become a C int, whose
+   bits a negative int keeps. */
 int mv_view_dunder_buffer(mv_view *v, const mv_value *arg, mv_value *result,
                           mv_error *err)
 {
@@ -72,7 +75,7 @@ int mv_view_dunder_buffer(mv_view *v, const mv_value *arg, mv_value *result,
     mv_buffer b;
     mv_view *out;
 
-    if (mv_as_ssize(v->base.cfg, arg, "OverflowError", &flags, err) < 0)
+    if (mv_index_ssize(v->base.cfg, arg, "OverflowError", &flags, err) < 0)
         return -1;
     if (flags > INT32_MAX)
         return mv_raise(err, "OverflowError", "buffer flags too large");

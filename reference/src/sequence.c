@@ -25,6 +25,7 @@
 #include "mvint.h"
 #include "abstract.h"
 #include "chapters.h"
+#include "convert.h"
 #include "formats.h"
 #include "layout.h"
 #include "refcount.h"
@@ -355,10 +356,11 @@ int mv_view_count(mv_view *v, const mv_value *x, mv_value *result,
     return 0;
 }
 
-/* SEQ-010: m.index(x[, start[, stop]]) (3.14+): the first position of an
-   item equal to x within [start, stop), bounds counted as in a slice but
-   None refused; the format is checked item by item, so an empty range
-   never looks at it. */
+/* SEQ-010, CONVERT-012, CONVERT-016: m.index(x[, start[, stop]]) (3.14+):
+   the first position of an item equal to x within [start, stop), bounds
+   counted as in a slice but None refused, and converted before m is
+   looked at; the format is checked item by item, so an empty range never
+   looks at it. */
 int mv_view_index(mv_view *v, const mv_value *x, const mv_value *start_arg,
                   const mv_value *stop_arg, mv_value *result, mv_error *err)
 {
@@ -382,9 +384,14 @@ int mv_view_index(mv_view *v, const mv_value *x, const mv_value *start_arg,
                         "multi-dimensional lookup is not implemented");
     mv_slice_adjust(b->shape[0], &lo, &hi, 1);
     for (mv_ssize i = lo; i < hi; i++) {
-        unsigned char *p = mv_adjust_ptr(b, b->buf + i * b->strides[0], 0);
-        if (mv_adjust_format(v->base.cfg, b->format, &code, err) < 0
-            || mv_unpack_native(cfg, code, p, &item, err) < 0)
+        unsigned char *p;
+        /* CONVERT-016: each item is read as m[i] reads it, the release
+           checked first: x's __eq__ may have released m */
+        if (mv_view_check_released(v, err) < 0
+            || mv_adjust_format(v->base.cfg, b->format, &code, err) < 0)
+            return -1;
+        p = mv_adjust_ptr(b, b->buf + i * b->strides[0], 0);
+        if (mv_unpack_native(cfg, code, p, &item, err) < 0)
             return -1;
         if (mv_values_equal(&item, x, &eq, err) < 0) {
             mv_value_clear(&item);

@@ -12,33 +12,42 @@
  *     m[::-1]                                 buf -> 'd', shape (11,), strides (-1,)
  *
  * The arithmetic is PySlice_Unpack and PySlice_AdjustIndices: the step is
- * read first (SLICE-014), bounds beyond Py_ssize_t are clamped (SLICE-005),
- * then clamped again to the dimension (SLICE-002, SLICE-003).
+ * read first (SLICE-014), then the start, then the stop, each by its
+ * __index__ when it is an object of the host's (CONVERT-004); bounds beyond
+ * Py_ssize_t are clamped (SLICE-005), then clamped again to the dimension
+ * (SLICE-002, SLICE-003).  m[a:b] makes its new view before reading the
+ * bounds, so an __index__ that releases m leaves the new view standing.
  */
 #include "mvint.h"
 #include "chapters.h"
+#include "convert.h"
 #include "layout.h"
 #include "refcount.h"
 #include "value.h"
 #include "view.h"
 
-/* SLICE-005, SLICE-007: an int as a slice bound, with ints beyond
-   Py_ssize_t clamped; anything else is a TypeError whose message says
-   whether None would have done (it does in a slice, not in index()),
-   until 3.15, which says it nowhere. */
+/* SLICE-005, SLICE-007, CONVERT-004: an int, or what an object's
+   __index__ makes, as a slice bound, with ints beyond Py_ssize_t clamped;
+   anything else is a TypeError whose message says whether None would have
+   done (it does in a slice, not in index()), until 3.15, which says it
+   nowhere. */
 int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
                      mv_ssize *out, mv_error *err)
 {
     int64_t i;
     mv_ssize max = cfg->platform.ssize_max;
+    mv_value n;
 
-    if (!mv_is_index(v))
+    if (!mv_index_check(v))
         return mv_raise(err, "TypeError", "slice indices must be integers or "
                         "%shave an __index__ method",
                         none_ok && !cfg->behaviour.slice_message_no_none
                         ? "None or " : "");
-    if (!mv_int_to_i64(v, &i))
-        i = v->as.integer.negative ? INT64_MIN : INT64_MAX;
+    if (mv_index(v, &n, err) < 0)
+        return -1;
+    if (!mv_int_to_i64(&n, &i))
+        i = n.as.integer.negative ? INT64_MIN : INT64_MAX;
+    mv_value_clear(&n);
     *out = i > max ? max : i < -max - 1 ? -max - 1 : i;
     return 0;
 }
@@ -111,7 +120,10 @@ static mv_ssize wrapping_multiply(const mv_config *cfg, mv_ssize a, mv_ssize b)
 
 /* SLICE-006, SLICE-008, SLICE-012: narrow the first dimension of b to
    the slice.  buf moves to the first item selected, even under
-   suboffsets: the first dimension's pointers are where buf points. */
+   suboffsets: the first dimension's pointers are where buf points.  An
+   empty slice selects no item, and its buf, never read, stays where it
+   was: start may then be one past either end, where the distance could
+   be one a wrapped stride (SLICE-008) makes too large to add. */
 int mv_slice_first_dimension(const mv_config *cfg, mv_buffer *b,
                              const mv_value *slice, mv_error *err)
 {
@@ -121,7 +133,8 @@ int mv_slice_first_dimension(const mv_config *cfg, mv_buffer *b,
         return -1;
     b->shape[0] = mv_slice_adjust(b->shape[0], &start, &stop, step);
     testcase(b->shape[0] == 0);      /* an empty slice */
-    b->buf += b->strides[0] * start;
+    if (b->shape[0] > 0)             /* start: an item, within reach */
+        b->buf += b->strides[0] * start;
     b->strides[0] = wrapping_multiply(cfg, b->strides[0], step);
     return 0;
 }

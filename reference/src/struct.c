@@ -239,36 +239,48 @@ int mv_struct_unpack(const mv_config *cfg, const char *format,
     return 0;
 }
 
+/* The answer to an item struct cannot pack: not modelled (MemoryError
+   passes through). */
+static int unpackable(const char *format, mv_error *err)
+{
+    if (err->failure == MV_RAISED && strcmp(err->type, "MemoryError") == 0)
+        return -1;
+    return mv_unsupported(err, "an item struct.pack refuses under format "
+                          "'%.100s'", format);
+}
+
 /* struct.pack_into(format, ptr, *item): item is a tuple (or a list) when
-   the format has several values.  The format and the item are ones struct
-   accepted when the case was recorded (ndarray.c says why), so a failure
-   here is a malformed case, reported as unsupported. */
+   the format has several values.  A format struct does not know, or an
+   item it cannot pack, is not modelled: MV_UNSUPPORTED, with ptr's bytes
+   undefined.  (Where struct raises for it, so does _testbuffer.ndarray,
+   whose setup then failed: a case the driver answers as unsupported.) */
 int mv_struct_pack(const mv_config *cfg, const char *format,
                    unsigned char *ptr, const mv_value *item, mv_error *err)
 {
     layout l;
-    bool known = parse(cfg, format, &l);
-    bool many = known && l.nitems != 1;
     const mv_value *values = item;
     size_t k = 0;
 
-    if (NEVER(!known || (many && ((item->kind != MV_TUPLE
-                                   && item->kind != MV_LIST)
-                                  || item->as.seq.len != (size_t)l.nitems))))
-        return mv_unsupported(err, "struct.pack('%s', ...)", format);
-    if (many)
+    if (!parse(cfg, format, &l))
+        return mv_unsupported(err, "struct format '%.100s'", format);
+    if (l.nitems != 1) {   /* several values: a tuple or list of as many */
+        if ((item->kind != MV_TUPLE && item->kind != MV_LIST)
+            || item->as.seq.len != (size_t)l.nitems)
+            return mv_unsupported(err, "an item of the wrong shape for "
+                                  "format '%.100s'", format);
         values = item->as.seq.items;
+    }
     memset(ptr, 0, (size_t)l.size);
     for (int f = 0; f < l.nfields; f++) {
         const field *fd = &l.fields[f];
         unsigned char *p = ptr + fd->offset;
-        int status = 0;
 
         if (fd->code == 's' || fd->code == 'p') {
             const mv_value *v = &values[k++];
             mv_ssize n = fd->count - (fd->code == 'p');
-            if (NEVER(v->kind != MV_BYTES))
-                return mv_unsupported(err, "struct.pack('%s', ...)", format);
+            if (v->kind != MV_BYTES)
+                return mv_unsupported(err, "an item that is not bytes for "
+                                      "format '%.100s'", format);
             if ((mv_ssize)v->as.bytes.len < n)
                 n = (mv_ssize)v->as.bytes.len;
             if (fd->code == 'p' && fd->count > 0)
@@ -278,10 +290,9 @@ int mv_struct_pack(const mv_config *cfg, const char *format,
             continue;
         }
         for (mv_ssize i = 0; fd->code != 'x' && i < fd->count; i++)
-            status |= pack_one(cfg, &l, fd->code, fd->size, p + i * fd->size,
-                               &values[k++], err);
-        if (NEVER(status < 0))
-            return mv_unsupported(err, "struct.pack('%s', ...)", format);
+            if (pack_one(cfg, &l, fd->code, fd->size, p + i * fd->size,
+                         &values[k++], err) < 0)
+                return unpackable(format, err);
     }
     return 0;
 }

@@ -19,6 +19,7 @@
 #include "abstract.h"
 #include "args.h"
 #include "chapters.h"
+#include "convert.h"
 #include "exporter.h"
 #include "layout.h"
 #include "refcount.h"
@@ -63,7 +64,8 @@ int mv_view_tobytes(mv_view *v, const mv_value *order, mv_value *result,
     const char *s = NULL;
     char ord = 'C';
 
-    if (order != NULL && order->kind != MV_NONE) {   /* TOBYTES-006 */
+    /* TOBYTES-006, CONVERT-013: a type test, which calls nothing */
+    if (order != NULL && order->kind != MV_NONE) {
         if (order->kind != MV_STR)
             return mv_raise(err, "TypeError", legacy
                             ? "argument 1 must be str or None, not %.50s"
@@ -106,6 +108,12 @@ static int other_length(const mv_value *sep, size_t *len, mv_error *err)
     }
     if (e != NULL && e->base.type <= MV_TYPE_ARRAY) {
         *len = (size_t)(e->size / e->itemsize);
+        return 0;
+    }
+    if (mv_is_host(sep)) {   /* CONVERT-014: its __len__, if any */
+        if (mv_host_length(sep, &n, err) < 0)
+            return -1;
+        *len = (size_t)n;
         return 0;
     }
     if (sep->kind == MV_OBJECT)
@@ -202,7 +210,14 @@ int mv_view_hex(mv_view *v, const mv_value *sep, const mv_value *per_sep,
         return -1;
     if (mv_view_check_released(v, err) < 0)
         return -1;
-    if (sep != NULL && hex_separator(sep, &sepc, err) < 0)
+    /* CONVERT-014: from 3.15 the view is lent while the separator is read, so
+       that code it runs (its __len__) cannot release the view */
+    if (v->base.cfg->behaviour.hex_exports)
+        v->exports++;
+    status = sep != NULL ? hex_separator(sep, &sepc, err) : 0;
+    if (v->base.cfg->behaviour.hex_exports)
+        v->exports--;
+    if (status < 0)
         return -1;
     if (sep == NULL)
         group = 0;

@@ -5,7 +5,9 @@
  * answers with Python objects (items, lists, bytes, new views).  mv_value
  * models just the types that appear there: None, bool, int, float, str,
  * bytes, list, tuple, slice, Ellipsis, and references to the objects of
- * this library (exporters and views).
+ * this library (exporters and views).  Any other object is the host's
+ * (MV_HOST): a reference to it, and the host's functions for the few
+ * questions a view asks of it (mvref.h, section 10; abstract.c asks).
  *
  * Ints deserve a word.  A memoryview never stores more than 64 bits, but
  * Python hands it ints of any size, and the size decides the error:
@@ -89,6 +91,17 @@ mv_value mv_object_value(mv_object *obj)
 {
     mv_object_incref(obj);
     return mv_object_owned(obj);
+}
+
+mv_value mv_host_value(const mv_host *host, void *obj)
+{
+    mv_value v = mv_none();
+
+    host->incref(obj);
+    v.kind = MV_HOST;
+    v.as.host.host = host;
+    v.as.host.obj = obj;
+    return v;
 }
 
 /* ---- constructors that allocate ----------------------------------- */
@@ -240,6 +253,9 @@ void mv_value_clear(mv_value *v)
     case MV_OBJECT:
         mv_object_decref(v->as.object);
         break;
+    case MV_HOST:
+        v->as.host.host->decref(v->as.host.obj);
+        break;
     default:
         break;
     }
@@ -282,6 +298,9 @@ int mv_value_copy(mv_value *dst, const mv_value *src, mv_error *err)
     case MV_OBJECT:
         *dst = mv_object_value(src->as.object);
         return 0;
+    case MV_HOST:
+        *dst = mv_host_value(src->as.host.host, src->as.host.obj);
+        return 0;
     default:
         *dst = *src;
         return 0;
@@ -292,7 +311,7 @@ int mv_value_copy(mv_value *dst, const mv_value *src, mv_error *err)
 
 static const char *const kind_names[] = {
     "NoneType", "bool", "int", "float", "str", "bytes",
-    "list", "tuple", "slice", "ellipsis", "object", "object"
+    "list", "tuple", "slice", "ellipsis", "object", "object", "object"
 };
 
 const char *mv_type_name(const mv_value *v)
@@ -301,6 +320,8 @@ const char *mv_type_name(const mv_value *v)
         return v->as.str.data;
     if (v->kind == MV_OBJECT)
         return mv_object_name(v->as.object, false);
+    if (v->kind == MV_HOST)
+        return v->as.host.host->type_name(v->as.host.obj, false);
     return kind_names[v->kind];
 }
 
@@ -308,6 +329,8 @@ const char *mv_type_qualname(const mv_value *v)
 {
     if (v->kind == MV_OBJECT)
         return mv_object_name(v->as.object, true);
+    if (v->kind == MV_HOST)
+        return v->as.host.host->type_name(v->as.host.obj, true);
     return mv_type_name(v);
 }
 
@@ -450,9 +473,12 @@ long mv_str_non_ascii(const mv_value *s, uint32_t *cp)
     return -1;
 }
 
-/* a is b, for objects; a plain value is no object of this library. */
+/* a is b, for objects, the library's or the host's; a plain value is no
+   object. */
 bool mv_same_object(const mv_value *a, const mv_value *b)
 {
+    if (a->kind == MV_HOST && b->kind == MV_HOST)
+        return a->as.host.obj == b->as.host.obj;
     return a->kind == MV_OBJECT && b->kind == MV_OBJECT
            && a->as.object == b->as.object;
 }

@@ -29,9 +29,11 @@ static void init_behaviour(mv_behaviour *b, int minor)
     /* 3.9: argument parsing of the old kind (args.c) */
     b->legacy_parse = minor <= 9;          /* TOBYTES-007, CAST-014 */
     b->legacy_int_message = minor <= 9;    /* HEX-005 */
+    b->arg_int_takes_int = minor <= 9;     /* CONVERT-012 */
     /* 3.10 */
     b->iter_protocol = minor >= 10;        /* SEQ-005 to SEQ-009 */
     b->bytearray_value_first = minor >= 10;
+    b->recheck_released = minor >= 10;     /* CONVERT-009 */
     /* 3.11 */
     b->own_reduce = minor >= 11;           /* OBJECT-001 */
     b->qualified_varargs = minor >= 11;
@@ -52,6 +54,8 @@ static void init_behaviour(mv_behaviour *b, int minor)
     b->complex_formats = minor >= 15;      /* CAST-008, FORMAT-001 */
     b->slice_message_no_none = minor >= 15; /* SLICE-007 */
     b->bytes_per_sep_ssize = minor >= 15;  /* HEX-005 */
+    b->index_result_named = minor >= 15;   /* CONVERT-002, CONVERT-007 */
+    b->hex_exports = minor >= 15;          /* CONVERT-014 */
 }
 
 static int init_platform(mv_platform *p, int word_size, mv_error *err)

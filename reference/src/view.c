@@ -95,13 +95,48 @@ int mv_view_check_released(const mv_view *v, mv_error *err)
 }
 
 /* EXPORT-005: the view's share of the loan goes back; the last share
-   returns the loan to its lender. */
+   returns the loan to its lender, unless an operation pins it. */
 void mv_view_give_back(mv_view *v)
 {
     assert(!(v->flags & MV_FLAG_RELEASED));
     v->flags |= MV_FLAG_RELEASED;
-    if (--v->mbuf->exports == 0)
+    if (--v->mbuf->exports == 0 && v->mbuf->pins == 0)
         managed_release(v->mbuf);
+}
+
+/* CONVERT-009 (3.10+): the check CPython makes again after a conversion,
+   since gh-92888: the object's code may have released the view, and its
+   exporter may then have moved the memory. */
+int mv_view_check_again(const mv_view *v, mv_error *err)
+{
+    if (!v->base.cfg->behaviour.recheck_released)
+        return 0;
+    return mv_view_check_released(v, err);
+}
+
+/* CONVERT-009 (3.9): CPython writes, or reads, where the view pointed
+   before the conversion, released or not: into memory the exporter may
+   since have freed, were it not lent still.  The library keeps the loan
+   while such an operation runs (pinned), so that the memory stays where
+   it was: the exporter cannot resize meanwhile (BufferError, where CPython
+   would be undefined), and the write lands as CPython's does when the
+   exporter left its memory alone.  From 3.10 a pin does nothing: the check
+   again refuses the released view before its memory is used. */
+void mv_view_pin(mv_view *v)
+{
+    if (!v->base.cfg->behaviour.recheck_released)
+        v->mbuf->pins++;
+}
+
+void mv_view_unpin(mv_view *v)
+{
+    mv_managed *mb = v->mbuf;
+
+    if (v->base.cfg->behaviour.recheck_released)
+        return;
+    assert(mb->pins > 0);
+    if (--mb->pins == 0 && mb->exports == 0)
+        managed_release(mb);
 }
 
 /* EXPORT-009: a view freed is a view released.

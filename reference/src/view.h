@@ -11,6 +11,8 @@
 typedef struct mv_managed {
     long refcount;           /* views pointing at this struct */
     mv_ssize exports;        /* views not yet released: the loan */
+    long pins;               /* operations (before 3.10) that still use
+                                the memory across a conversion */
     bool released;           /* the loan was given back */
     mv_buffer master;        /* as the lender gave it */
 } mv_managed;
@@ -43,6 +45,13 @@ int mv_view_from_buffer(const mv_buffer *b, mv_view **out, mv_error *err);
 void mv_view_init_flags(mv_view *v);
 
 int mv_view_check_released(const mv_view *v, mv_error *err);
+/* CONVERT-009: around a conversion that may run Python code, which may
+   release v.  From 3.10 the view is checked again after it (and a pin does
+   nothing); before, nothing is checked and the memory is used regardless,
+   so the pin keeps the loan until the operation ends. */
+int mv_view_check_again(const mv_view *v, mv_error *err);
+void mv_view_pin(mv_view *v);
+void mv_view_unpin(mv_view *v);
 /* Release v, which is not released yet: its share of the loan goes back. */
 void mv_view_give_back(mv_view *v);
 /* len(m): SEQ-001, SEQ-002, with the released check. */
