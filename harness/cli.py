@@ -87,9 +87,13 @@ def cmd_history(args: argparse.Namespace) -> int:
         raise HarnessError("--jobs must be at least 1")
     suite = casesmod.load_suite(Path(args.cases))
     try:
+        shards = {}
+        for text in args.shard:
+            family, _, shard = text.partition("=")
+            shards[family] = select.parse_shard(shard)
         series = history.build(suite, Path(args.cases), Path(args.results), args.jobs,
-                               tuple(args.family or ("micropython", "brython")))
-    except (impls.ImplError, runner.AdapterError) as e:
+                               tuple(args.family or ("micropython", "brython")), shards)
+    except (impls.ImplError, runner.AdapterError, select.SelectionError) as e:
         raise HarnessError(f"history: {e}") from None
     for s in series:
         print(history.terminal_table(s))
@@ -580,6 +584,9 @@ def parser() -> argparse.ArgumentParser:
     h.add_argument("--out", default="build/history")
     h.add_argument("--family", action="append", default=None,
                    help="an implementation with releases pinned (default: micropython, brython)")
+    h.add_argument("--shard", action="append", default=[], metavar="FAMILY=I/N",
+                   help="judge a family's releases on that slice of the suite only "
+                   "(e.g. brython=1/4: a slow runtime's releases in minutes)")
     h.add_argument("-j", "--jobs", type=int, default=2)
     h.set_defaults(func=cmd_history)
 
