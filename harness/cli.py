@@ -381,7 +381,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 MATRIX_DEFAULT = ["reference", "mvref", "cpython", "pypy", "pyodide", "micropython", "brython"]
 NEWEST_REFERENCE = "reference:3.15:32"
-HISTORY_ONLY = ("brython",)      # older releases charted, not matrix columns
+HISTORY_ONLY = ("brython",)      # older releases charted (make history), not columns
 
 
 def matrix_columns() -> list[str]:
@@ -392,7 +392,7 @@ def matrix_columns() -> list[str]:
     the patch release), then the other implementations, each family with
     every other release package.json pins (pyodide-3.12, micropython-1.25.0,
     ...: the releases `make history` charts) but Brython's, whose releases
-    take some 13 minutes each on the whole suite (`make history` judges
+    take 7 to 20 minutes each on the whole suite (`make history` judges
     them on a shard)."""
     debian = os.path.realpath(impls.DEBIAN_PYTHON)
     others = [f"cpython-{a}.{b}" for (a, b), path in impls.cpythons().items()
