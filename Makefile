@@ -17,12 +17,14 @@
 #   make mvrefs        mvref built for every CPython here (build/python-<version>)
 #   make exporters     the exporter's contract (spec chapter 16) checked on the
 #                      real exporters, on every interpreter here: a table
+#   make fuzz          both fuzzers of issue 12, FUZZ_SECONDS each: the
+#                      differential one (fuzz-programs), then libFuzzer (fuzz-c)
+#   make fuzz-programs random programs on CPython and on mvref and the driver
+#                      (harness/fuzz/): what diverges is shrunk into a case
 #   make fuzz-c        libFuzzer on the C reference (reference/fuzz/), both
 #                      targets side by side, FUZZ_SECONDS each (default 60)
 #   make fuzz-driver   a mutation run of the driver: suite lines mutated, fed
 #                      to its ASan + UBSan build, for FUZZ_SECONDS
-#   make fuzz-diff     random cases on the driver and on CPython, compared
-#                      (reference/tests/fuzz.py; FUZZ_CASES, FUZZ_SEED)
 #
 # Each target first makes sure the Debian packages it needs are installed
 # (harness/bin/deps), then picks a Python that has what it needs
@@ -35,6 +37,7 @@ DEPS := harness/bin/deps
 # Recursive (=): evaluated when a recipe runs, after the deps are installed.
 PY = $(shell harness/bin/find-python tomllib numpy)
 PYTEST = $(shell harness/bin/find-python tomllib numpy pytest) -m pytest
+PYFUZZ = $(shell harness/bin/find-python tomllib numpy hypothesis)
 
 # Extra arguments for the harness, e.g. make conformance ARGS='--area seed'.
 ARGS ?=
@@ -47,7 +50,7 @@ include reference/python/build.mk
 -include harness/exporter/build.mk
 include reference/fuzz/build.mk
 
-.PHONY: all history deps-core deps-test deps-checks deps-browser deps-cpython-tests \
+.PHONY: all history deps-core deps-test deps-checks deps-browser deps-cpython-tests deps-fuzz \
         reference conformance \
         check test cases matrix matrix-expectations bench bench-harness clean checks \
         impls mvref mvrefs cpython-tests exporter-modules exporters
@@ -64,6 +67,8 @@ deps-browser: deps-core
 	@$(DEPS) browser
 deps-cpython-tests: deps-core
 	@$(DEPS) cpython-tests
+deps-fuzz: deps-core
+	@$(DEPS) fuzz
 
 # pypy3 from apt; Pyodide, MicroPython and Brython from npm at the versions
 # locked in harness/adapters/node/package-lock.json (harness/bin/impls).
@@ -185,14 +190,32 @@ checks: deps-checks
 
 # Tests last, so that CI's log ends with pytest's closing line. Every check
 # is in: each also runs alone (`make valgrind`), or all at once (`make checks`).
-check: $(CHECKS) cpython-tests test
+check: $(CHECKS) cpython-tests fuzz-check test
 
 # ----------------------------------------------------------------- fuzz ---
 # How long each fuzzer runs, and from which seed (empty: its own choice).
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?=
-FUZZ_CASES ?= 2000
-.PHONY: fuzz-c fuzz-driver fuzz-diff
+# More for the differential fuzzer: candidates and options, e.g.
+# FUZZ_ARGS='pypy' or 'reference:3.12 --engine hypothesis'.
+FUZZ_ARGS ?=
+.PHONY: fuzz fuzz-programs fuzz-c fuzz-driver fuzz-check
+
+# Both fuzzers, one after the other; exit 1 if either found something
+# (each prints what it found before the other starts).
+fuzz: reference deps-fuzz deps-checks
+	@status=0; \
+	$(MAKE) --no-print-directory fuzz-programs || status=1; \
+	$(MAKE) --no-print-directory fuzz-c || status=1; \
+	exit $$status
+
+# Differential fuzzing (harness/fuzz/): random programs on CPython and on
+# each candidate -- mvref in this process, then the reference driver, unless
+# FUZZ_ARGS names others -- for FUZZ_SECONDS in all, with a progress line;
+# exit 1 if anything diverged, each divergence shrunk and printed as a
+# reproducer and a case.
+fuzz-programs: reference deps-fuzz
+	$(PYFUZZ) -m harness fuzz --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED)) $(FUZZ_ARGS)
 
 fuzz-c: deps-checks
 	$(PY) -m harness.fuzzc --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
@@ -200,8 +223,12 @@ fuzz-c: deps-checks
 fuzz-driver: deps-checks
 	$(PY) -m harness.mutate --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
-fuzz-diff: reference
-	$(PY) reference/tests/fuzz.py -n $(FUZZ_CASES) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+# The differential fuzzer's slice of `make check`: a fixed seed, half a
+# minute, the saved examples (harness/fuzz/examples.jsonl) replayed first.
+# (libFuzzer's fixed-seed slices run in tests/test_fuzz.py.)
+FUZZ_CHECK_SECONDS ?= 30
+fuzz-check: reference deps-fuzz
+	$(PYFUZZ) -m harness fuzz mvref reference --seed 1 --seconds $(FUZZ_CHECK_SECONDS)
 
 clean:
 	rm -rf build

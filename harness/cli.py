@@ -11,6 +11,9 @@
                and regressions by rule (terminal table, build/history/*.svg)
     exporter   check an exporter against the exporter's contract (chapter 16)
     exporters  the real exporters on every interpreter here, as a table
+    fuzz       random programs on CPython and on an implementation, compared;
+               what diverges is shrunk and printed as a case
+    shrink     shrink a failing case of the suite against an implementation
     oracles    list the CPythons that `record` would use
 
 Exit status of run, merge and matrix:
@@ -40,6 +43,7 @@ from . import cases as casesmod
 from . import (bench, changes, expectations, exporters, generate, history, impls, junit, matrix,
                record, report, runner, select, session)
 from . import scope as scopemod
+from .fuzz import command as fuzz_command
 
 EXIT_OK, EXIT_FAILURES, EXIT_ERROR = 0, 1, 2
 EXIT_HELP = __doc__[__doc__.index("Exit status"):]
@@ -647,11 +651,13 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_bench)
 
     exporters.add_commands(sub)     # exporter, exporters: chapter 16, the other side
+    fuzz_command.add_commands(sub)  # fuzz, shrink: issue 12
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    args.raw_argv = list(sys.argv[1:] if argv is None else argv)   # fuzz re-runs itself
     for option in ("timeout", "hello_timeout", "max_reply_bytes"):
         if getattr(args, option, 1) <= 0:
             print(f"error: --{option.replace('_', '-')} must be positive", file=sys.stderr)
@@ -664,7 +670,7 @@ def main(argv: list[str] | None = None) -> int:
     except (HarnessError, casesmod.CaseFileError, generate.TemplateError,
             impls.ImplError, runner.AdapterError, select.SelectionError,
             expectations.ExpectationsError, report.ResultsError, bench.BenchError,
-            exporters.ExporterError, scopemod.ScopeError) as e:
+            exporters.ExporterError, scopemod.ScopeError, *fuzz_command.ERRORS) as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -175,7 +175,8 @@ def run_target(target: str, extra: list[str], progress: Progress) -> None:
     crashes.mkdir(parents=True, exist_ok=True)
     corpus.mkdir(parents=True, exist_ok=True)
     argv = fuzzer_argv(target, [f"-artifact_prefix={crashes}/{target}-", *extra,
-                                str(corpus), str(FUZZ / "seeds" / target)])
+                                str(corpus), str(FUZZ / "seeds" / target),
+                                str(ROOT / "reference" / "fuzz" / "regressions" / target)])
     with (FUZZ / f"{target}.log").open("w") as log:
         p = subprocess.Popen(argv, cwd=ROOT, stderr=subprocess.PIPE, stdout=log, text=True,
                              errors="replace")

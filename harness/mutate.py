@@ -12,7 +12,9 @@ Mutations are structure-aware -- numbers swapped for extremes (2**63 - 1,
 -2**63, 2**64, 0, -1, ...), kinds, formats, typecodes, dtypes, ops and
 methods swapped for others (some made up), fields deleted, duplicated or
 given values of the wrong type, lists grown past every dimension limit,
-values nested thousands deep, parts of one case spliced into another --
+values nested thousands deep, parts of one case spliced into another,
+described objects given odd results or methods that run the case's own
+steps (chapter 17's cases, drawn a quarter of the time) --
 and byte-level on the serialized line (bytes flipped, cut, repeated,
 inserted).  Lines go to the driver in batches, each batch under one of the
 CPythons the driver models (--python 3.9 ... 3.14, 64 or 32 bits); a batch
@@ -105,27 +107,56 @@ WORDS = {
     "op": ["memoryview", "getitem", "setitem", "delitem", "getattr", "call",
            "len", "bool", "list", "bytes", "hash", "eq", "ne", "lt", "le",
            "gt", "ge", "is", "contents", "pickle", "copy", "iter", "next",
-           "contains", "drop", "frobnicate", ""],
+           "contains", "drop", "calls", "frobnicate", ""],
     "method": ["tolist", "tobytes", "hex", "cast", "release", "toreadonly",
                "__enter__", "__exit__", "count", "index", "__buffer__",
                "__release_buffer__", "append", "extend", "pop", "clear",
                "insert", "remove", "reverse", "__iadd__", "__imul__",
-               "byteswap", "frombytes", "_from_flags", "__len__", ""],
+               "byteswap", "frombytes", "_from_flags", "__len__", "__index__",
+               "__int__", "__float__", "__complex__", "__bool__", "__eq__",
+               "__ne__", "__hash__", ""],
     "name": ["obj", "nbytes", "readonly", "itemsize", "format", "ndim",
              "shape", "strides", "suboffsets", "c_contiguous",
              "f_contiguous", "contiguous", "x", "m", "__class__", ""],
     "order": ["C", "F", "A", "", "K"],
+    # chapter 17: described classes and the exceptions their methods raise
+    "class": ["Idx", "K", "", "memoryview", "int", "\u00e9", "x" * 300],
+    "type": ["ValueError", "TypeError", "IndexError", "RecursionError",
+             "SystemExit", "KeyboardInterrupt", "MemoryError",
+             "StopIteration", "BaseException", "UnicodeError", ""],
+    "decimal": ["NaN", "-sNaN", "Infinity", "-0", "1e999999999999",
+                "1e-999999999999", "9" * 1300, "0." + "0" * 1300 + "1",
+                "1E+2147483648", "1e9223372036854775807", "", ".", "1.5x"],
+    "fraction": ["5/2", "0/1", "1/0", "-1/3", "9007199254740993/2",
+                 "9223372036854775807/1", "-9223372036854775808/-1", "/", "1/",
+                 "3"],
+    "new": ["object", "function", "class", ""],
 }
+# A described object's methods: what each may say.
+METHODS = {"__index__": [{"returns": 2**63}, {"returns": {"int": "1" * 40}},
+                         {"returns": True}, {"returns": 1.5}],
+           "__float__": [{"returns": {"float": "nan"}}, {"returns": 1}],
+           "__bool__": [{"returns": 2}, {"returns": None}],
+           "__len__": [{"returns": -1}, {"returns": 2**63}],
+           "__eq__": [{"returns": {"ref": "k"}}],
+           "__complex__": [{"returns": {"complex": [1e308, -0.0]}}],
+           "__int__": [{"raises": {"type": "OverflowError", "message": ""}}]}
 ODD_VALUES = [None, True, False, 1.5, "x", [], {}, [[]], {"int": "1" * 400},
               {"int": "-0"}, {"int": "x"}, {"float": "nan", "bits": "zz"},
               {"float": "1e400"}, {"float": 5}, {"bytes": "zzz"},
               {"bytes": "abc"}, {"tuple": 5}, {"slice": [1]},
               {"slice": [None, None, 0]}, {"ref": 5}, {"ref": "nowhere"},
-              {"ellipsis": True}, {"object": "memoryview"}, {"complex": [1, 2]}]
+              {"ellipsis": True}, {"object": "memoryview"}, {"complex": [1, 2]},
+              {"complex": [{"float": "nan"}, 2**70]}, {"complex": []},
+              {"decimal": "NaN"}, {"decimal": 5}, {"fraction": "1/0"},
+              {"fraction": 3}, {"dict": [[1, 2], [True, 3]]}, {"dict": [[1]]},
+              {"set": [[]]}, {"frozenset": [{"ref": "k"}]}, {"new": "object"},
+              {"new": 5}, {"ref": "k"}]
 KEYS = ["id", "setup", "steps", "name", "kind", "data", "items", "typecode",
         "format", "shape", "strides", "offset", "readonly", "fortran", "pil",
         "dtype", "order", "value", "op", "obj", "key", "args", "kwargs", "as",
-        "method", "a", "b", "like", "protocol", "deep", "requires"]
+        "method", "a", "b", "like", "protocol", "deep", "requires", "class",
+        "methods", "returns", "raises", "type", "message"]
 SHAPES = [[2305843009213693953], [4294967296, 9223372036854775800], [0],
           [2**63 - 1], [2**62, 2**62, 0], [0, 2**62], [3, 0], [1] * 65,
           [1] * 129, [2**31], [2**32, 0], [-1], [1, -1]]
@@ -169,6 +200,11 @@ class Mutator:
     def __init__(self, rnd: random.Random, seeds: list[dict]):
         self.r = rnd
         self.seeds = seeds
+        # chapter 17's cases (Python objects as values, described classes):
+        # a twentieth of the suite, drawn a quarter of the time, since
+        # their paths through the driver (pyobject.c) are the newest
+        self.objects = [c for c in seeds
+                        if any(str(x).startswith("CONVERT-") for x in c.get("rules", []))]
 
     def line(self) -> bytes:
         """A mutated line, of at most MAX_LINE bytes: a longer one costs
@@ -179,7 +215,8 @@ class Mutator:
                 return text
 
     def attempt(self) -> bytes:
-        case = copy.deepcopy(self.r.choice(self.seeds))
+        pool = self.objects if self.objects and self.r.random() < 0.25 else self.seeds
+        case = copy.deepcopy(self.r.choice(pool))
         self.nested: dict[str, str] = {}
         for _ in range(self.r.choice([1, 1, 1, 2, 2, 3, 4])):
             case = self.mutate(case)
@@ -196,7 +233,10 @@ class Mutator:
         r = self.r
         path, key, node = r.choice(list(nodes(case)))
         how = r.random()
-        if how < 0.25:
+        if isinstance(node, dict) and isinstance(node.get("methods"), dict) \
+                and r.random() < 0.5:
+            new = self.describe(case, node)
+        elif how < 0.25:
             new = self.number(node)
         elif how < 0.42:
             new = self.word(key, node)
@@ -266,6 +306,25 @@ class Mutator:
         node[self.r.choice(KEYS)] = self.r.choice(
             [self.r.choice(EXTREMES), self.r.choice(ODD_VALUES),
              self.r.choice(SHAPES)] + [self.r.choice(v) for v in WORDS.values()])
+        return node
+
+    def describe(self, case, node):
+        """A described object (setup kind `object`) with one method changed:
+        to an odd result, or to run a step of the case (which may call the
+        same method again)."""
+        r = self.r
+        name = r.choice(list(METHODS))
+        steps = case.get("steps") if isinstance(case, dict) else None
+        if r.random() < 0.5 and isinstance(steps, list) and steps:
+            step = copy.deepcopy(r.choice(steps))
+            if isinstance(step, dict):
+                step.pop("as", None)
+            method = {"steps": [step] * r.choice([1, 2]),
+                      "returns": r.choice(METHODS[name])["returns"]
+                      if "returns" in METHODS[name][0] else 0}
+        else:
+            method = copy.deepcopy(r.choice(METHODS[name]))
+        node["methods"][name] = method
         return node
 
     def splice(self, key, node):

@@ -64,7 +64,7 @@ MAX_REPLY_BYTES = 256 * MiB     # a longer line is a protocol error
 STDERR_TAIL_BYTES = 64 * 1024   # what is read back of a process's stderr
 EOF_EXIT_SECONDS = 1.0          # grace for a process whose output ended
 MAX_REPEATS = 100               # second answers read while one case is due
-KNOWN_EXPORTERS = ("bytes", "bytearray", "array", "ndarray", "numpy", "value")
+KNOWN_EXPORTERS = SCHEMA.setup_kinds()   # bytes, bytearray, ..., value, object
 READ_SIZE = 1 << 20             # bytes asked of the pipe at a time
 F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 

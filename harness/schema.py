@@ -431,5 +431,11 @@ class Schema:
         f = self.checks[definition]
         return lambda instance: f(instance, 0)
 
+    def setup_kinds(self) -> tuple[str, ...]:
+        """The kinds a setup entry may have (protocol.md section 5), in the
+        schema's order: what an adapter's hello may name."""
+        return tuple(entry["properties"]["kind"]["const"]
+                     for entry in self.document["$defs"]["setup"]["anyOf"])
+
 
 SCHEMA = Schema()

@@ -247,6 +247,42 @@ def test_an_exporter_item_assignment_not_modelled_is_unsupported(setup, steps):
     assert "unsupported" in answer(setup, steps=steps)
 
 
+# --- described objects (chapter 17): methods whose steps call methods ----
+
+@pytest.mark.parametrize("method, step", [
+    ("__index__", {"op": "getitem", "obj": "m", "key": {"ref": "k"}}),
+    ("__eq__", {"op": "eq", "a": {"ref": "k"}, "b": {"ref": "k"}}),
+    ("__bool__", {"op": "setitem", "obj": "n", "key": 0, "value": {"ref": "k"}}),
+])
+def test_a_method_whose_steps_call_it_again_is_unsupported_not_a_stack_overflow(method, step):
+    # CPython ends the recursion with RecursionError at its recursion limit,
+    # worded differently from version to version; the driver bounds the
+    # nesting of methods (pyobject.c: MAX_METHODS) and says so.
+    setup = [dict(name="x", kind="bytearray", data={"bytes": "0001"}),
+             {"name": "k", "kind": "object", "class": "K",
+              "methods": {method: {"steps": [step], "returns": True if method != "__index__"
+                                   else 0}}}]
+    steps = [{"op": "memoryview", "args": [{"ref": "x"}], "as": "m"},
+             {"op": "call", "obj": "m", "method": "cast", "args": ["?"], "as": "n"},
+             step]
+    line = json.dumps({"id": "t/recursion", "rules": [], "setup": setup, "steps": steps})
+    for python in ("3.9", "3.14"):
+        [a] = run([line], python)
+        assert a == {"id": "t/recursion", "unsupported": "in a method: methods nested more "
+                     "than 50 deep (CPython: RecursionError at its recursion limit)"}, a
+
+
+def test_a_method_that_neither_returns_nor_raises_is_unsupported():
+    setup = [dict(name="x", kind="bytearray", data={"bytes": "0001"}),
+             {"name": "k", "kind": "object", "class": "K", "methods": {"__index__": {}}}]
+    steps = [{"op": "memoryview", "args": [{"ref": "x"}], "as": "m"},
+             {"op": "getitem", "obj": "m", "key": {"ref": "k"}}]
+    [a] = run([json.dumps({"id": "t/m", "rules": [], "setup": setup, "steps": steps})])
+    # The schema's "method" has exactly one of the two; the driver checks it
+    # when the object is set up, before any step can run the method.
+    assert a == {"id": "t/m", "unsupported": "malformed case"}
+
+
 # --- malformed lines ----------------------------------------------------------
 
 MALFORMED = [

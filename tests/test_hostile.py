@@ -284,3 +284,16 @@ def test_control_characters_from_an_adapter_never_reach_the_terminal(tiny, tmp_p
     assert run.statuses[T] == "fail"
     assert "\x1b" not in run.stdout and "\r" not in run.stdout and "\u2028" not in run.stdout
     assert "\\x1b[2J" in run.stdout
+
+
+@pytest.mark.parametrize("impl", ["reference", "mvref", "cpython"])
+def test_the_adapters_shipped_here_name_only_kinds_the_protocol_defines(impl, tmp_path):
+    # The kinds a hello may name are read from the schema (protocol.md
+    # section 5): a kind added to the protocol, such as `object`, is known
+    # to the warning at once.
+    r = subprocess.run([sys.executable, "-m", "harness", "run", impl, "--id",
+                        "convert/key-get/k=idx:3", "--results", str(tmp_path / "r.json")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "WARNING" not in r.stdout + r.stderr
+    assert "1 pass" in r.stdout

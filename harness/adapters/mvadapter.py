@@ -77,13 +77,25 @@ def _environment():
 MEMORYVIEW = memoryview
 MEMORYVIEW_NAME = None            # the hello line's implementation, if not the runtime
 UNSUPPORTED_ERRORS = ()
+mvref = None
+
+
+def use_mvref(module):
+    """Make every `memoryview` step make a view of `module` (the C
+    reference's mvref); the differential fuzzer calls this on a copy of this
+    module that it loads in its own process (harness/fuzz/sides.py)."""
+    global MEMORYVIEW, MEMORYVIEW_NAME, UNSUPPORTED_ERRORS, mvref
+    mvref = module
+    MEMORYVIEW = module.memoryview
+    MEMORYVIEW_NAME = "mvref"
+    UNSUPPORTED_ERRORS = (module.Unsupported,)
+
+
 if _environment().get("MVSPEC_MEMORYVIEW") == "mvref":
     if _environment().get("MVSPEC_MVREF_PATH"):
         sys.path.insert(0, _environment()["MVSPEC_MVREF_PATH"])
-    import mvref
-    MEMORYVIEW = mvref.memoryview
-    MEMORYVIEW_NAME = "mvref"
-    UNSUPPORTED_ERRORS = (mvref.Unsupported,)
+    import mvref as _mvref
+    use_mvref(_mvref)
 
 
 class Unbound(Exception):

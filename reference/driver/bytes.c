@@ -21,11 +21,16 @@ static int bytes_getitem(mv_exporter *e, const mv_value *key, mv_value *result,
 }
 
 /* b[key] = value, del b[key]: bytes is immutable ("doesn't" for sequence
-   indices, as CPython words it). */
+   indices, as CPython words it).  An index is converted first, as for
+   every sequence, so one too big for it is an IndexError (EXPORT-012). */
 static int bytes_setitem(mv_exporter *e, const mv_value *key,
                          const mv_value *value, mv_error *err)
 {
-    (void)e;
+    mv_ssize i;
+
+    if (mv_is_index(key)
+        && mv_as_ssize(e->base.cfg, key, "IndexError", &i, err) < 0)
+        return -1;
     return mv_raise(err, "TypeError", value
                     ? "'bytes' object does not support item assignment"
                     : mv_is_index(key)

@@ -208,6 +208,8 @@ int decode_value(const json_t *j, const env *e, mv_value *out, problem *p)
     int status;
 
     *out = mv_none();
+    if (j == NULL)   /* a field the case left out: a method's `returns` */
+        return malformed(p, "a value missing");
     switch (json_typeof(j)) {
     case JSON_NULL: return 0;
     case JSON_TRUE: *out = mv_bool(true); return 0;

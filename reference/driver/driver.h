@@ -34,6 +34,8 @@ typedef struct env {
     binding *items;
     size_t len;
     const mv_config *cfg;
+    int methods;        /* described methods running now, one inside
+                           another (pyobject.c: at most MAX_METHODS) */
 } env;
 
 /* A step cannot run: how the case must be answered instead. */

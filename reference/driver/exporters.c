@@ -194,6 +194,17 @@ static int delete_slice(mv_exporter *e, mv_ssize start, mv_ssize step,
     return mv_exporter_resize(e, kept * size, err);
 }
 
+/* del ba[start:stop:step] of a bytearray (EXPORT-006): an extended slice
+   (a step other than 1) asks to resize before anything else, even when it
+   selects no item; a contiguous range only when it has items. */
+static int delete_bytearray_slice(mv_exporter *e, mv_ssize start, mv_ssize step,
+                                  mv_ssize len, mv_error *err)
+{
+    if (step != 1 && mv_exporter_can_resize(e, err) < 0)
+        return -1;
+    return delete_slice(e, start, step, len, err);
+}
+
 int assign_slice_items(mv_exporter *e, const mv_value *key,
                        const mv_value *value, slice_source source, bool array,
                        mv_error *err)
@@ -207,10 +218,16 @@ int assign_slice_items(mv_exporter *e, const mv_value *key,
         return -1;
     len = mv_slice_adjust(n, &start, &stop, step);
     if (value == NULL && !array)
-        return delete_slice(e, start, step, len, err);
+        return delete_bytearray_slice(e, start, step, len, err);
     if (value != NULL && source(e, value, &src, err) < 0)
         return -1;
     m = value ? (mv_ssize)src.as.bytes.len / size : 0;
+    /* EXPORT-006: a bytearray deletes an extended slice assigned nothing
+       (ba[::2] = b'' is del ba[::2]) */
+    if (!array && step != 1 && m == 0) {
+        mv_value_clear(&src);
+        return delete_bytearray_slice(e, start, step, len, err);
+    }
     /* EXPORT-004, EXPORT-011: an array refuses, while lent, any slice
        assignment that deletes or changes its size, even an empty
        deletion */

@@ -207,21 +207,42 @@ static const json_t *method(const pyobject *o, int d)
                                : NULL;
 }
 
+/* How many described methods may run one inside another: a method's steps
+   may call a method again (an __index__ whose step indexes with its own
+   object), which CPython ends with RecursionError at its recursion limit
+   (1000 frames by default, worded differently from version to version).
+   The driver's C stack would end first, so deeper is unsupported: no case
+   of the suite nests more than a few. */
+#define MAX_METHODS 50
+
+static int run_steps(pyobject *o, const json_t *steps, mv_error *err)
+{
+    int status = 0;
+
+    if (o->env->methods >= MAX_METHODS)
+        return mv_unsupported(err, "methods nested more than %d deep "
+                              "(CPython: RecursionError at its recursion "
+                              "limit)", MAX_METHODS);
+    o->env->methods++;
+    for (size_t i = 0; i < json_array_size(steps) && status == 0; i++)
+        status = run_method_step(json_array_get(steps, i), o->env, err);
+    o->env->methods--;
+    return status;
+}
+
 /* Run method d of o: its steps, then its return value into *result, or its
    exception.  1 when o has no such method. */
 static int run_method(pyobject *o, int d, mv_value *result, mv_error *err)
 {
-    const json_t *m = method(o, d), *steps, *raises;
+    const json_t *m = method(o, d), *raises;
     problem p;
 
     *result = mv_none();
     if (m == NULL)
         return 1;
     o->calls[d]++;
-    steps = json_object_get(m, "steps");
-    for (size_t i = 0; i < json_array_size(steps); i++)
-        if (run_method_step(json_array_get(steps, i), o->env, err) < 0)
-            return host_error(err);
+    if (run_steps(o, json_object_get(m, "steps"), err) < 0)
+        return host_error(err);
     raises = json_object_get(m, "raises");
     if (raises != NULL) {
         const char *name = json_string_value(json_object_get(raises, "type"));
@@ -233,6 +254,7 @@ static int run_method(pyobject *o, int d, mv_value *result, mv_error *err)
         return raise_host(err, type, "%s", message);
     }
     memset(&p, 0, sizeof p);
+    assert(json_object_get(m, "returns") != NULL);     /* pyobject_class */
     if (decode_value(json_object_get(m, "returns"), o->env, result, &p) < 0) {
         if (p.status == STEP_RAISED) {
             *err = p.err;
@@ -865,7 +887,13 @@ int pyobject_class(const json_t *spec, env *e, mv_value *out, problem *p)
             d++;
         if (d == N_DUNDERS)
             return not_modelled(p, "a method beyond the vocabulary");
-        if (!json_is_object(value))
+        /* steps, then exactly one of returns and raises (the schema's
+           "method"): run_method() relies on it */
+        if (!json_is_object(value)
+            || (json_object_get(value, "returns") == NULL)
+               == (json_object_get(value, "raises") == NULL)
+            || (json_object_get(value, "steps") != NULL
+                && !json_is_array(json_object_get(value, "steps"))))
             return malformed(p, "a method");
     }
     if ((o = object_new(PY_CLASS, p)) == NULL)

@@ -360,11 +360,14 @@ int run_method_step(const json_t *step, env *e, mv_error *err)
         || json_object_get(step, "as") != NULL)
         return mv_unsupported(err, "in a method: a step that binds a name");
     if (run_step(step, e, &r, &p) < 0) {
+        /* "in a method: " said once, however deep the methods nest */
+        const char *prefix = strncmp(p.text, "in a method: ", 13) == 0
+                                 ? "" : "in a method: ";
         if (p.status == STEP_RAISED) {
             *err = p.err;
             return -1;
         }
-        return mv_unsupported(err, "in a method: %s", p.text);
+        return mv_unsupported(err, "%s%s", prefix, p.text);
     }
     mv_value_clear(&r.value);
     if (r.raised) {
@@ -604,7 +607,7 @@ void run_case(const mv_config *cfg, const json_t *c, const run_options *o,
     const char *id = string_field(c, "id");
     const json_t *setup = json_object_get(c, "setup");
     const json_t *steps = json_object_get(c, "steps");
-    env e = { NULL, 0, cfg };
+    env e = { NULL, 0, cfg, 0 };
     problem p;
     text sites = TEXT_EMPTY, setup_sites = TEXT_EMPTY;
     size_t i, mark;

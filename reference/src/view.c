@@ -160,10 +160,47 @@ static void view_destructor(mv_object *obj)
    PyBuffer_IsContiguous: the stride must equal the itemsize unless there
    is exactly one item, so an empty view with a step (m[0:0:2]) is not
    contiguous. */
+#ifndef NDEBUG
+/* layout.c's invariant, checked on every view the library lays out (made,
+   sliced, cast: each ends in mv_view_init_flags) over memory of its own
+   exporters: the layout is bounded (mv_layout_bounded), with buf as far
+   into the exporter's memory as it is, and each item in bounds lies in
+   that memory.  So the library's layout arithmetic cannot overflow on any
+   view of a layout the driver accepts (the driver refuses every exporter
+   that is not bounded, reference/driver/ndarray.c), and the fuzz targets
+   and the sanitized builds, which keep asserts, check it on every view
+   they make.  A host's memory (external.c) is the host's to lay out. */
+static bool view_in_bounds(const mv_view *v)
+{
+    const mv_buffer *b = &v->view;
+    const mv_object *lender = v->mbuf->master.obj;
+    const mv_exporter *e;
+    mv_ssize offset, lo, hi;
+
+    if (lender == NULL || lender->type < MV_TYPE_BYTES
+        || lender->type > MV_TYPE_NUMPY)
+        return true;
+    e = (const mv_exporter *)lender;
+    if (e->host.kind != MV_NONE || e->data == NULL || b->buf == NULL)
+        return true;
+    offset = (mv_ssize)((const unsigned char *)b->buf - e->data);
+    if (b->itemsize <= 0 || offset < 0 || offset > e->size
+        || !mv_layout_bounded(b->ndim, b->shape, b->strides, b->itemsize,
+                              offset))
+        return false;
+    if (b->suboffsets != NULL || mv_nitems(b->ndim, b->shape) == 0)
+        return true;   /* rows elsewhere; or no item to lie anywhere */
+    (void)mv_layout_extent(b->ndim, b->shape, b->strides, &lo, &hi);
+    return offset + lo >= 0 && offset + hi + b->itemsize <= e->size;
+}
+#endif
+
 void mv_view_init_flags(mv_view *v)
 {
     const mv_buffer *b = &v->view;
     unsigned flags = v->flags & MV_FLAG_RELEASED;
+
+    assert(view_in_bounds(v));
 
     if (b->suboffsets != NULL)
         flags |= MV_FLAG_PIL;
