@@ -57,7 +57,7 @@ include reference/python/build.mk
 -include harness/exporter/build.mk
 include reference/fuzz/build.mk
 
-.PHONY: all deps-core deps-test deps-checks deps-browser deps-cpython-tests deps-fuzz \
+.PHONY: all history deps-core deps-test deps-checks deps-browser deps-cpython-tests deps-fuzz \
         reference conformance \
         check test cases matrix matrix-expectations bench bench-harness bench-ops clean \
         checks impls mvref mvrefs cpython-tests exporter-modules exporters repl site
@@ -163,6 +163,16 @@ matrix: reference impls
 # Rewrite those files from a run of the matrix (review the diff).
 matrix-expectations: reference impls
 	$(PY) -m harness matrix --update-expectations $(ARGS)
+
+# MicroPython and Brython over every release package.json pins, and the
+# CPython oracles over theirs: pass rate by area (terminal table and
+# build/history/*.svg), fixes and regressions by rule. Reuses the results
+# `make matrix` left in build/results when they are of this suite. Brython
+# runs a release in 7 to 20 minutes here: its releases are judged on a
+# sixteenth of the suite (HISTORY_ARGS= for all of it).
+HISTORY_ARGS ?= --shard brython=1/16
+history: reference impls
+	$(PY) -m harness history $(HISTORY_ARGS) $(ARGS)
 
 # Cases per second of each adapter, side by side in one run.
 bench-harness: reference

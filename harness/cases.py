@@ -43,6 +43,7 @@ class Oracle:
     language: str
     platform: str
     exporters: tuple[str, ...]
+    ndarray: str = ""         # how its ndarrays were made (mvadapter.py), if said
 
     @property
     def language_tuple(self) -> tuple[int, int]:
@@ -51,7 +52,8 @@ class Oracle:
     def to_json(self) -> dict:
         return {"name": self.name, "implementation": self.implementation,
                 "version": self.version, "language": self.language,
-                "platform": self.platform, "exporters": list(self.exporters)}
+                "platform": self.platform, "exporters": list(self.exporters)} \
+            | ({"ndarray": self.ndarray} if self.ndarray else {})
 
 
 def version_tuple(text: str) -> tuple[int, ...]:
@@ -218,7 +220,8 @@ def read_oracles(directory: Path) -> list[Oracle]:
     except SchemaError as e:
         raise CaseFileError(f"{path}: {e}") from None
     oracles = [Oracle(o["name"], o["implementation"], o["version"], o["language"],
-                      o["platform"], tuple(o["exporters"])) for o in data["oracles"]]
+                      o["platform"], tuple(o["exporters"]), o.get("ndarray", ""))
+               for o in data["oracles"]]
     names = [o.name for o in oracles]
     if len(set(names)) != len(names):
         raise CaseFileError(f"{path}: an oracle is listed twice: {sorted(names)}")

@@ -10,6 +10,8 @@
     explain    a case's rules, program, memory-layout diagram, outcomes and C code
     contents   rewrite the spec's table of contents
     site       the spec, guide, rules, code, cases and implementations as pages
+    history    each implementation over its releases: pass rate by area, fixes
+               and regressions by rule (terminal table, build/history/*.svg)
     exporter   check an exporter against the exporter's contract (chapter 16)
     exporters  the real exporters on every interpreter here, as a table
     fuzz       random programs on CPython and on an implementation, compared;
@@ -41,8 +43,8 @@ from pathlib import Path
 from typing import Callable
 
 from . import cases as casesmod
-from . import (bench, changes, expectations, explain, exporters, generate, impls, junit, matrix,
-               record, report, runner, select, session)
+from . import (bench, changes, expectations, explain, exporters, generate, history, impls, junit,
+               matrix, record, report, runner, select, session)
 from . import scope as scopemod
 from .fuzz import command as fuzz_command
 
@@ -72,7 +74,8 @@ def cmd_record(args: argparse.Namespace) -> int:
         raise HarnessError("no CPython found to record with")
     counts = record.record(argvs, Path(args.out), template_dir=Path(args.templates),
                            profile=args.profile, timeout=args.timeout,
-                           hello_timeout=args.hello_timeout, progress=record.stderr_progress)
+                           hello_timeout=args.hello_timeout, progress=record.stderr_progress,
+                           reuse=[Path(d) for d in args.reuse])
     for area, n in counts.items():
         print(f"{area}: {n} cases")
     print(f"{sum(counts.values())} cases recorded from {len(argvs)} oracles into {args.out}")
@@ -101,6 +104,27 @@ def cmd_site(args: argparse.Namespace) -> int:
           f"{len(built.runs)} implementations' results"
           + (f"; {len(missing)} cases without a diagram: {missing[:3]}" if missing else ""))
     return EXIT_FAILURES if missing else EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    if args.jobs < 1:
+        raise HarnessError("--jobs must be at least 1")
+    suite = casesmod.load_suite(Path(args.cases))
+    try:
+        shards = {}
+        for text in args.shard:
+            family, _, shard = text.partition("=")
+            shards[family] = select.parse_shard(shard)
+        series = history.build(suite, Path(args.cases), Path(args.results), args.jobs,
+                               tuple(args.family or ("micropython", "brython")), shards)
+    except (impls.ImplError, runner.AdapterError, select.SelectionError) as e:
+        raise HarnessError(f"history: {e}") from None
+    for s in series:
+        print(history.terminal_table(s))
+        print()
+    history.write(series, Path(args.out))
+    print(f"history: {Path(args.out) / 'index.html'} ({len(series)} charts)")
+    return EXIT_OK
 
 
 def cmd_oracles(args: argparse.Namespace) -> int:
@@ -392,17 +416,30 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 MATRIX_DEFAULT = ["reference", "mvref", "cpython", "pypy", "pyodide", "micropython", "brython"]
+NEWEST_REFERENCE = "reference:3.15:32"
+HISTORY_ONLY = ("brython",)      # older releases charted (make history), not columns
 
 
 def matrix_columns() -> list[str]:
-    """The matrix's default columns: the reference (driver and mvref),
-    Debian's CPython, each other CPython >= 3.9 here by minor version (named
-    cpython-3.X, so its expectations file does not depend on the patch
-    release), then the other implementations."""
+    """The matrix's default columns: the reference (driver and mvref, and
+    the driver modelling the newest CPython recorded, the 3.15 pre-release on
+    wasm32), Debian's CPython, each other CPython >= 3.9 here by minor
+    version (named cpython-3.X, so its expectations file does not depend on
+    the patch release), then the other implementations, each family with
+    every other release package.json pins (pyodide-3.12, micropython-1.25.0,
+    ...: the releases `make history` charts) but Brython's, whose releases
+    take 7 to 20 minutes each on the whole suite (`make history` judges
+    them on a shard)."""
     debian = os.path.realpath(impls.DEBIAN_PYTHON)
     others = [f"cpython-{a}.{b}" for (a, b), path in impls.cpythons().items()
               if (a, b) >= impls.OLDEST_ORACLE and os.path.realpath(path) != debian]
-    return MATRIX_DEFAULT[:3] + others + MATRIX_DEFAULT[3:]
+    columns = MATRIX_DEFAULT[:2] + [NEWEST_REFERENCE] + [MATRIX_DEFAULT[2]] + others
+    for name in MATRIX_DEFAULT[3:]:
+        columns.append(name)
+        if name not in HISTORY_ONLY:
+            columns += [alias for alias in impls.node_packages()
+                        if impls.family(alias) == name and alias != name]
+    return columns
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
@@ -571,6 +608,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--timeout", type=float, default=30.0)
     r.add_argument("--hello-timeout", type=float, default=60.0,
                    help="seconds to wait for an oracle's hello line (default 60)")
+    r.add_argument("--reuse", action="append", default=[], metavar="DIR",
+                   help="a suite recorded before (repeatable): each oracle it names runs only "
+                   "the cases not in it to the byte (after a merge: the suites of both sides)")
     r.set_defaults(func=cmd_record)
 
     c = sub.add_parser("changes", help="rewrite the spec's table of version changes")
@@ -586,6 +626,18 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--results", default="build/results",
                    help="the implementations' results to show (make matrix writes them)")
     w.set_defaults(func=cmd_site)
+    h = sub.add_parser("history", help="each implementation over its releases, by area and rule")
+    h.add_argument("--cases", default=str(casesmod.CONFORMANCE_DIR))
+    h.add_argument("--results", default="build/results",
+                   help="where results are read from (when of this suite) and written")
+    h.add_argument("--out", default="build/history")
+    h.add_argument("--family", action="append", default=None,
+                   help="an implementation with releases pinned (default: micropython, brython)")
+    h.add_argument("--shard", action="append", default=[], metavar="FAMILY=I/N",
+                   help="judge a family's releases on that slice of the suite only "
+                   "(e.g. brython=1/4: a slow runtime's releases in minutes)")
+    h.add_argument("-j", "--jobs", type=int, default=2)
+    h.set_defaults(func=cmd_history)
 
     o = sub.add_parser("oracles", help="list the CPythons that record would use")
     o.set_defaults(func=cmd_oracles)

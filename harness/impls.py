@@ -12,8 +12,11 @@ command line resolve here:
     cpython-3.X          the CPython 3.X here: pyenv's when it has one, else Debian's
     pypy                 pypy3, through the Python adapter
     pyodide              CPython 3.14 on wasm32, in Node    } the Python adapter,
-    micropython          MicroPython's WebAssembly port     } loaded by a wrapper
-    brython              Brython (Python in JavaScript)     } in harness/adapters/node/
+    pyodide-3.X          CPython 3.X (3.11-3.15) on wasm32  } loaded by a wrapper
+    micropython          MicroPython's WebAssembly port     } in harness/adapters/
+    brython              Brython (Python in JavaScript)     } node/, each release
+    micropython-1.X.Y    an older release of either, for    } an npm package that
+    brython-3.X.Y        `make history`                     } package.json pins
     NAME=COMMAND ...     anyone's adapter: the command line is split as a POSIX
                          shell splits words (shlex: quotes and backslashes), and
                          run directly, never by a shell (no $VAR, globs or pipes).
@@ -23,13 +26,14 @@ command line resolve here:
                          `cpython-*`, `reference-3.12`, ...), so it never
                          replaces their results.
 
-`make impls` installs pypy3 (apt) and the three Node runtimes (npm, pinned in
+`make impls` installs pypy3 (apt) and the Node runtimes (npm, pinned in
 harness/adapters/node/package-lock.json).
 """
 
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
 import shlex
@@ -41,12 +45,16 @@ ROOT = Path(__file__).resolve().parent.parent
 ADAPTER = ROOT / "harness" / "adapters" / "mvadapter.py"
 DRIVER = ROOT / "build" / "bin" / "mvref-driver"
 MVREF_DIR = ROOT / "build" / "python"     # mvref.cpython-*.so: `make mvref`
+EXPORTER_DIR = ROOT / "build" / "exporter"  # <impl>-<version>/mvspec_exporter*.so
 DEBIAN_PYTHON = "/usr/bin/python3"
 OLDEST_ORACLE = (3, 9)
 OLDEST_ADAPTER = (3, 6)     # the oldest CPython mvadapter.py runs on
 NODE_DIR = ROOT / "harness" / "adapters" / "node"
 
-# The Python implementations that run on Node: wrapper script, npm package.
+# The Python implementations that run on Node: wrapper script, npm package
+# of the release the name stands for. Other releases are npm aliases in
+# package.json named FAMILY-VERSION (pyodide-3.12, brython-3.12.5), run by
+# their family's wrapper (node_packages()).
 NODE_IMPLS = {
     "pyodide": ("pyodide.mjs", "pyodide"),
     "micropython": ("micropython.mjs", "@micropython/micropython-webassembly-pyscript"),
@@ -63,7 +71,7 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,99}")
 # cpython-<its directory>, reference:3.12 reference-3.12, reference:all
 # reference-<version>-<platform>.
 BUILT_IN = re.compile(r"reference|cpython|mvref|pypy|pyodide|micropython|brython|"
-                      r"cpython-.*|reference-[0-9].*")
+                      r"(cpython|pyodide|micropython|brython)-.*|reference-[0-9].*")
 
 
 def check_name(name: str, text: str) -> str:
@@ -120,21 +128,56 @@ def python_adapter(python: str) -> list[str]:
     return [python, "-I", str(ADAPTER)]
 
 
+def python_impl(name: str, python: str) -> Impl:
+    """The Python adapter under `python`, told where `make exporter-modules`
+    put mvspec_exporter: its ndarray where the interpreter has no _testbuffer."""
+    return Impl(name, python_adapter(python),
+                env=dict(os.environ, MVSPEC_EXPORTER_DIR=str(EXPORTER_DIR)))
+
+
+def node_packages() -> dict[str, str]:
+    """Every Node runtime package.json pins, name -> npm package: the three
+    above, and each alias FAMILY-VERSION of another release, in the order of
+    their versions within each family."""
+    try:
+        pinned = json.loads((NODE_DIR / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pinned = {}
+    out = {name: package for name, (_, package) in NODE_IMPLS.items()}
+    aliases = [a for a in pinned.get("dependencies", {}) if family(a) != a]
+    for alias in sorted(aliases, key=lambda a: (family(a), release_key(a))):
+        out[alias] = alias
+    return out
+
+
+def family(name: str) -> str:
+    """pyodide-3.12 -> pyodide; a name of no family is itself."""
+    head = name.split("-", 1)[0]
+    return head if head in NODE_IMPLS else name
+
+
+def release_key(name: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", name))
+
+
 def node_impl(name: str) -> Impl:
     """A runtime on Node, started through its wrapper; says how to install it."""
-    wrapper, package = NODE_IMPLS[name]
+    package = node_packages()[name]
+    wrapper = NODE_IMPLS[family(name)][0]
     if not shutil.which("node"):
         raise ImplError(f"{name} runs on Node.js, which is not installed: run `make impls`")
     if not (NODE_DIR / "node_modules" / package / "package.json").exists():
         raise ImplError(f"{name} is not installed (no npm package {package} in "
                         f"{NODE_DIR / 'node_modules'}): run `make impls`")
-    return Impl(name, ["node", str(NODE_DIR / wrapper)])
+    return Impl(name, ["node", str(NODE_DIR / wrapper), package])
 
 
-def node_impls_installed() -> list[str]:
-    """The Node runtimes that `make impls` has installed here."""
+def node_impls_installed(of: str | None = None) -> list[str]:
+    """The Node runtimes that `make impls` has installed here (of one family)."""
     found = []
-    for name in NODE_IMPLS:
+    for name in node_packages():
+        if of is not None and family(name) != of:
+            continue
         try:
             node_impl(name)
         except ImplError:
@@ -192,8 +235,8 @@ def resolve(text: str, default_language: str = "3.11") -> Impl:
         python = arg or DEBIAN_PYTHON
         if not shutil.which(python):
             raise ImplError(f"no CPython at {python!r}")
-        return Impl("cpython" if not arg else safe_name(f"cpython-{Path(python).parent.parent.name}"),
-                    python_adapter(python))
+        return python_impl("cpython" if not arg else safe_name(f"cpython-{Path(python).parent.parent.name}"),
+                           python)
     m = re.fullmatch(r"cpython-(\d+)\.(\d+)", kind)
     if m and not arg:
         here = cpythons()
@@ -201,13 +244,16 @@ def resolve(text: str, default_language: str = "3.11") -> Impl:
         if python is None:
             have = ", ".join(f"cpython-{a}.{b}" for a, b in here) or "none"
             raise ImplError(f"no CPython {m[1]}.{m[2]} here (have: {have})")
-        return Impl(kind, python_adapter(python))
+        return python_impl(kind, python)
     if kind == "pypy":
         python = arg or "pypy3"
         if not shutil.which(python):
             raise ImplError("pypy3 is not installed: run `make impls`")
-        return Impl("pypy", python_adapter(python))
-    if kind in NODE_IMPLS and not arg:
+        if not list(EXPORTER_DIR.glob("pypy-*/mvspec_exporter*")):
+            raise ImplError(f"mvspec_exporter, PyPy's ndarray, is not built (nothing in "
+                            f"{EXPORTER_DIR}/pypy-*): run `make exporter-modules`")
+        return python_impl("pypy", python)
+    if kind in node_packages() and not arg:
         return node_impl(kind)
     raise ImplError(f"unknown implementation {text!r}: try reference, mvref, cpython, "
                     "cpython:PATH, cpython-3.X, pypy, pyodide, micropython, brython, "

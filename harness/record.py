@@ -28,20 +28,60 @@ def oracle_of(hello: runner.Hello) -> Oracle:
     if hello.implementation not in ("cpython", "pyodide"):
         raise runner.AdapterError(f"{hello.implementation} is not CPython: it cannot be an oracle")
     return Oracle(f"cpython-{hello.version}-{hello.platform}", hello.implementation,
-                  hello.version, hello.language, hello.platform, tuple(hello.exporters))
+                  hello.version, hello.language, hello.platform, tuple(hello.exporters),
+                  str(hello.raw.get("ndarray", "")))
+
+
+def case_key(case: dict) -> str:
+    """A case as its oracles see it: everything but what they answered."""
+    return json.dumps({k: v for k, v in case.items() if k != "expect"}, sort_keys=True)
+
+
+# oracle name -> case_key -> its outcomes, or None for a case it could not run
+Recorded = dict[str, dict[str, list | None]]
+
+
+def recorded_in(directories: list[Path]) -> Recorded:
+    """What each oracle answered in suites recorded before (--reuse): an
+    oracle listed in a suite's oracles.json that has no outcome for one of its
+    cases could not run it."""
+    known: Recorded = {}
+    for directory in directories:
+        suite = casesmod.load_suite(directory)
+        names = [o.name for o in suite.oracles]
+        for case in suite.cases:
+            key = case_key(case)
+            got = {n: g["outcomes"] for g in case.get("expect") or [] for n in g["oracles"]}
+            for name in names:
+                known.setdefault(name, {}).setdefault(key, got.get(name))
+    return known
 
 
 def answer_all(argv: list[str], all_cases: list[dict], timeout: float,
-               progress: Progress, hello_timeout: float = 60.0) -> tuple[Oracle, dict[str, list]]:
-    """Run every case on one oracle; outcomes by case id (absent: unsupported)."""
+               progress: Progress, hello_timeout: float = 60.0,
+               known: Recorded | None = None) -> tuple[Oracle, dict[str, list]]:
+    """Run every case on one oracle; outcomes by case id (absent: unsupported).
+    A case this oracle answered in a suite recorded before (`known`), the
+    same case to the byte, keeps that answer and is not run again."""
     adapter = runner.Adapter(argv, timeout=timeout, start_timeout=hello_timeout, max_failures=0)
     hello = adapter.start()
     oracle = oracle_of(hello)
-    progress(f"recording {oracle.name} ({len(all_cases)} cases) with {' '.join(argv)}")
     todo = [c for c in all_cases
             if casesmod.satisfies(c.get("requires"), hello.language)
             and casesmod.needed_exporters(c) <= set(hello.exporters)]
     answers: dict[str, list] = {}
+    before = (known or {}).get(oracle.name, {})
+    if before:
+        run = []
+        for case in todo:
+            key = case_key(case)
+            if key not in before:
+                run.append(case)
+            elif before[key] is not None:
+                answers[case["id"]] = before[key]
+        progress(f"{oracle.name}: {len(todo) - len(run)} cases answered before, reused")
+        todo = run
+    progress(f"recording {oracle.name} ({len(todo)} cases) with {' '.join(argv)}")
     try:
         for reply in adapter.run(todo):
             if reply.status == runner.ANSWERED:
@@ -75,8 +115,10 @@ def oracle_order(o: Oracle) -> tuple:
 
 def record(argvs: list[list[str]], out_dir: Path, *, template_dir: Path = generate.TEMPLATE_DIR,
            profile: str = "default", timeout: float = 30.0, hello_timeout: float = 60.0,
-           progress: Progress = lambda s: None) -> dict[str, int]:
+           progress: Progress = lambda s: None, reuse: list[Path] = ()) -> dict[str, int]:
     """Generate, run on each oracle, write <area>.jsonl and oracles.json into out_dir.
+    With `reuse` (suites recorded before), each oracle runs only the cases
+    those suites do not have its answer to.
 
     Returns the number of cases written per area.
     """
@@ -86,8 +128,9 @@ def record(argvs: list[list[str]], out_dir: Path, *, template_dir: Path = genera
         casesmod.check_case(case, f"{template_dir}: generated case")
     oracles: list[Oracle] = []
     answers: dict[str, dict[str, list]] = {}
+    known = recorded_in(list(reuse))
     for argv in argvs:
-        oracle, got = answer_all(argv, all_cases, timeout, progress, hello_timeout)
+        oracle, got = answer_all(argv, all_cases, timeout, progress, hello_timeout, known)
         if oracle.name in answers:
             raise runner.AdapterError(f"two oracles are both {oracle.name}")
         oracles.append(oracle)
@@ -114,11 +157,11 @@ def record(argvs: list[list[str]], out_dir: Path, *, template_dir: Path = genera
 
 
 def default_oracle_argvs() -> list[list[str]]:
-    """Every CPython >= 3.9 here, and Pyodide (CPython 3.14, 32-bit) when
-    `make impls` has installed it: the one 32-bit recording."""
+    """Every CPython >= 3.9 here, and each Pyodide release `make impls` has
+    installed (CPython 3.11 to 3.15 on wasm32): the 32-bit recordings."""
     argvs = [impls.python_adapter(p) for p in impls.oracle_pythons()]
-    if "pyodide" in impls.node_impls_installed():
-        argvs.append(impls.node_impl("pyodide").argv)
+    for name in impls.node_impls_installed("pyodide"):
+        argvs.append(impls.node_impl(name).argv)
     return argvs
 
 

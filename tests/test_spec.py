@@ -81,3 +81,4 @@ def test_the_version_change_table_is_current(suite):
     from harness import changes
     text = spec.SPEC_FILE.read_text(encoding="utf-8")
     assert changes.table(suite) in text, "run `make cases` (python3 -m harness changes)"
+    assert changes.coming(suite) in text, "run `make cases` (python3 -m harness changes)"

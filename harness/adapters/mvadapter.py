@@ -9,18 +9,30 @@ the expected outcomes.
 This file is written in the subset of Python that CPython 3.6+, PyPy,
 MicroPython, Pyodide and Brython all run: no f-strings, no dataclasses, no
 typing, no walrus, no match; only the modules json, struct, sys and array are
-assumed, and _testbuffer, numpy, pickle, copy, builtins, decimal and fractions
-are used when present. Where a runtime lacks part of even that (MicroPython
-cannot call slice(), Brython mishandles an empty **{}), the "portability"
-section below stands in.  Cases are data: nothing in a case is ever evaluated
-as code, every operation below is looked up in a closed table; a class a case
-describes is made with type() from fixed methods that read the description.
+assumed, and _testbuffer, mvspec_exporter, numpy, pickle, copy, builtins,
+decimal and fractions are used when present. Where a runtime lacks part of
+even that (MicroPython cannot call slice(), Brython mishandles an empty **{}),
+the "portability" section below stands in.  Cases are data: nothing in a case
+is ever evaluated as code, every operation below is looked up in a closed
+table; a class a case describes is made with type() from fixed methods that
+read the description.
 
 Under CPython it can also run the suite through the C reference instead of the
 builtin memoryview: with MVSPEC_MEMORYVIEW=mvref in the environment (and the
 directory of the extension module in MVSPEC_MVREF_PATH), every `memoryview`
 step makes an mvref.memoryview, and the hello line names the implementation
 "mvref" (`python3 -m harness run mvref` sets both).
+
+An `ndarray` setup is built by the first of these the runtime has (the hello
+line's "ndarray" field says which; the "exporters" section below explains):
+_testbuffer.ndarray (CPython's own); mvspec_exporter.ndarray (harness/exporter/,
+for a runtime with a C API and no _testbuffer, such as PyPy; found in the
+directory MVSPEC_EXPORTER_DIR names); or a stand-in made of the runtime's own
+exporters, a bytes or bytearray object whose views are cast to the ndarray's
+format and shape, for a C-contiguous layout in a case whose steps cannot tell
+it from an ndarray. MVSPEC_NDARRAY=mvspec_exporter, =stand-in or
+=stand-in-without-cast in the environment skips the ones before it (the tests
+run CPython so, to show that every way gives CPython's outcomes).
 """
 
 import sys
@@ -31,10 +43,6 @@ try:
     import array
 except ImportError:  # some minimal builds have no array module
     array = None
-try:
-    import _testbuffer
-except ImportError:
-    _testbuffer = None
 try:
     import numpy
 except ImportError:
@@ -345,7 +353,9 @@ def _method(name, spec, env, calls):
 
 def build_object(spec, env):
     calls = {}
-    namespace = {"_mvspec_calls": calls}
+    # one module name wherever the adapter runs (as __main__ or imported):
+    # 3.15's messages quote it (mvadapter.Idx.__index__() must return ...)
+    namespace = {"_mvspec_calls": calls, "__module__": "mvadapter"}
     methods = spec.get("methods", {})
     for name in methods:
         if name not in DUNDERS:
@@ -360,8 +370,7 @@ def exporters():
     kinds = ["bytes", "bytearray", "value", "object"]
     if array is not None:
         kinds.append("array")
-    if _testbuffer is not None:
-        kinds.append("ndarray")
+    kinds.append("ndarray")     # at worst as a stand-in, for some layouts
     if numpy is not None:
         kinds.append("numpy")
     return kinds
@@ -381,21 +390,234 @@ def build_array(spec, env):
     return array.array(spec["typecode"], decode(spec["items"], env))
 
 
+# An `ndarray` setup is made by the first of these the runtime has:
+#
+#   _testbuffer       CPython's test exporter: every layout. The oracles
+#                     record with it.
+#   mvspec_exporter   the project's exporter of any layout (harness/exporter/,
+#                     public C API only), built for each interpreter into
+#                     $MVSPEC_EXPORTER_DIR/<implementation>-<version>/ by
+#                     `make exporter-modules`: every layout, where _testbuffer
+#                     is missing (PyPy, a CPython built without tests).
+#   stand-in          the runtime's own exporters, where neither exists
+#                     (MicroPython, Brython, Pyodide before 3.14): see below.
+
+def _ndarray_module():
+    """(how an ndarray is made, the module that makes it, or None)."""
+    force = _environment().get("MVSPEC_NDARRAY", "")
+    if not force:
+        try:
+            import _testbuffer
+            return "_testbuffer", _testbuffer
+        except ImportError:
+            pass
+    if force in ("", "mvspec_exporter") and _environment().get("MVSPEC_EXPORTER_DIR"):
+        v = sys.implementation.version
+        sys.path.insert(0, "%s/%s-%d.%d.%d" % (_environment()["MVSPEC_EXPORTER_DIR"],
+                                               sys.implementation.name, v[0], v[1], v[2]))
+        try:
+            import mvspec_exporter
+            return "mvspec_exporter", mvspec_exporter
+        except ImportError:
+            if force:
+                raise
+    return "stand-in", None
+
+
+NDARRAY, ndarray_module = _ndarray_module()
+
+
 def build_ndarray(spec, env):
-    if _testbuffer is None:
-        raise Unsupported("no _testbuffer module")
+    if ndarray_module is None:
+        return stand_in(spec, env)
     flags = 0
     if not spec.get("readonly", True):
-        flags |= _testbuffer.ND_WRITABLE
+        flags |= ndarray_module.ND_WRITABLE
     if spec.get("fortran", False):
-        flags |= _testbuffer.ND_FORTRAN
+        flags |= ndarray_module.ND_FORTRAN
     if spec.get("pil", False):
-        flags |= _testbuffer.ND_PIL
+        flags |= ndarray_module.ND_PIL
     kwargs = {"shape": spec["shape"], "offset": spec.get("offset", 0),
               "format": spec["format"], "flags": flags}
     if spec.get("strides") is not None:
         kwargs["strides"] = spec["strides"]
-    return _testbuffer.ndarray(decode(spec["items"], env), **kwargs)
+    return ndarray_module.ndarray(decode(spec["items"], env), **kwargs)
+
+
+# The stand-in. An ndarray whose layout is C order from its first byte (no
+# suboffsets, no offset, strides those of C order) has in its buffer the
+# same bytes, in the same order, as a bytes object (read-only) or a bytearray
+# (writable) holding its items packed by struct, as _testbuffer packs them.
+# So the exporter `x` is bound to that bytes or bytearray, and a step
+# `memoryview(x)` makes
+#
+#   memoryview(x)                         1 dimension, format exactly 'B'
+#   memoryview(x).cast(format[, shape])   any other, where views have cast()
+#   memoryview(array.array(format, items))  1 dimension, writable, where
+#                                         views have no cast() (MicroPython)
+#
+# (x is then that array), a view with the ndarray's format, itemsize, shape,
+# strides, readonly and bytes, whose obj is x. The view is made once at
+# setup and its layout checked, so a runtime whose cast() cannot give the
+# layout (or that refuses it: CPython casts to no shape with a 0 in it) leaves
+# the case unsupported rather than measuring its cast() instead.
+#
+# What differs is the exporter itself: its type, its own methods, its
+# comparisons and its hash (a read-only view hashes only if its exporter
+# does: a writable ndarray refuses with ValueError, a bytearray with
+# TypeError; bytes hash by their bytes, as a read-only ndarray does), and
+# that a view's obj, when x is bytes, is written as a bytes value, not as x.
+# So a case with a stand-in runs only when its steps use `x` just as
+# `memoryview(x)`, `contents` of x (the ndarray's tolist(), answered by
+# unpacking x with struct as the ndarray's tolist() does) and `drop` of x,
+# hash no view of a writable one and read no view's obj of a read-only one;
+# any other case is unsupported, saying why. tests/test_ndarray_exporters.py runs every ndarray case on every
+# CPython here both ways, and finds the same outcomes wherever a stand-in
+# runs.
+
+STAND_INS = {}      # name -> (readonly, cast arguments or None), this case's
+CAST = hasattr(memoryview, "cast") and \
+    _environment().get("MVSPEC_NDARRAY") != "stand-in-without-cast"
+
+
+def stand_in(spec, env):
+    shape = spec["shape"]
+    fmt = spec["format"]
+    if spec.get("pil", False):
+        raise Unsupported("no ndarray exporter here, and suboffsets have no stand-in")
+    size = struct.calcsize(fmt)
+    if spec.get("offset", 0) != 0 or layout_strides(spec, size) != c_strides(shape, size):
+        raise Unsupported("no ndarray exporter here, and only C order has a stand-in")
+    items = decode(spec["items"], env)
+    if len(shape) == 0:
+        items = [items]
+    else:           # the items a view of the layout reaches: those before the rest
+        items = items[:product(shape)]
+    readonly = spec.get("readonly", True)
+    cast = None
+    if len(shape) == 1 and fmt == "B":
+        x = bytes(items) if readonly else bytearray(items)
+    elif CAST:
+        packed = b"".join([struct.pack(fmt, item) for item in items])
+        x = bytes(packed) if readonly else bytearray(packed)
+        cast = [fmt] if len(shape) == 1 else [fmt, shape]
+    elif len(shape) == 1 and not readonly and array is not None:
+        x = array.array(fmt, items)
+    else:
+        raise Unsupported("no ndarray exporter here, and views have no cast()"
+                          " to stand in for this one")
+    check_stand_in(stand_in_view(memoryview, x, cast), shape, fmt, size, readonly)
+    STAND_INS[spec["name"]] = (readonly, cast)
+    return x
+
+
+def stand_in_view(make, x, cast):
+    if cast is None:
+        return make(x)
+    return make(x).cast(*cast)
+
+
+def check_stand_in(view, shape, fmt, size, readonly):
+    """The layout the stand-in's view has is the ndarray's, as far as this
+    runtime's views tell (MicroPython's tell nothing)."""
+    if not isinstance(view, memoryview):
+        raise Unsupported("no ndarray exporter here, and the stand-in's cast() gives"
+                          " a %s, not a view" % type(view).__name__)
+    want = [("format", fmt), ("itemsize", size), ("shape", tuple(shape)),
+            ("strides", tuple(c_strides(shape, size))), ("suboffsets", ()),
+            ("readonly", readonly)]
+    for name, value in want:
+        if hasattr(view, name) and getattr(view, name) != value:
+            raise Unsupported("no ndarray exporter here, and the stand-in's view has"
+                              " %s %r, not %r" % (name, getattr(view, name), value))
+    if hasattr(view, "release"):
+        view.release()
+
+
+def stand_in_items(name, x):
+    """What the ndarray's tolist() would give: x's items, unpacked."""
+    cast = STAND_INS[name][1]
+    if cast is None:
+        return list(x)
+    fmt = cast[0]
+    size = struct.calcsize(fmt)
+    flat = [struct.unpack(fmt, x[i:i + size])[0] for i in range(0, len(x), size)]
+    if len(cast) == 1:
+        return flat
+    return nested(flat, cast[1])
+
+
+def nested(flat, shape):
+    if len(shape) == 0:
+        return flat[0]
+    if len(shape) == 1:
+        return flat
+    n = len(flat) // shape[0]
+    return [nested(flat[i * n:(i + 1) * n], shape[1:]) for i in range(shape[0])]
+
+
+def layout_strides(spec, itemsize):
+    if spec.get("strides") is not None:
+        return list(spec["strides"])
+    if spec.get("fortran", False):
+        return list(reversed(c_strides(list(reversed(spec["shape"])), itemsize)))
+    return c_strides(spec["shape"], itemsize)
+
+
+def product(shape):
+    n = 1
+    for k in shape:
+        n *= k
+    return n
+
+
+def c_strides(shape, itemsize):
+    strides = []
+    step = itemsize
+    for n in reversed(shape):
+        strides.insert(0, step)
+        step *= n
+    return strides
+
+
+def stand_in_seen(steps):
+    """Why these steps could tell a stand-in from an ndarray, or None."""
+    for step in steps:
+        op = step.get("op")
+        read_only = [ro for ro, _ in STAND_INS.values()]
+        if op == "hash" and False in read_only:
+            return "it hashes a view, which hashes a writable exporter"
+        if op == "getattr" and step.get("name") == "obj" and True in read_only:
+            return "a view's obj would be bytes, a value, not x"
+        named = refs_in(step, [])
+        if step.get("obj") is not None:
+            named.append(step["obj"])
+        if op == "drop":
+            named.append(step["name"])
+        for name in named:
+            if name in STAND_INS and not (op in ("contents", "drop")
+                                          or stand_in_made(step, name)):
+                return "step %s uses %s itself" % (op, name)
+    return None
+
+
+def stand_in_made(step, name):
+    """This step is memoryview(name), which makes the stand-in's view."""
+    return step.get("op") == "memoryview" and step.get("args") == [{"ref": name}] \
+        and not step.get("kwargs")
+
+
+def refs_in(j, found):
+    """Every name a {"ref": name} anywhere in j refers to, added to found."""
+    if type(j) is dict:
+        if "ref" in j and len(j) == 1:
+            found.append(j["ref"])
+        for k in j:
+            refs_in(j[k], found)
+    elif type(j) is list:
+        for x in j:
+            refs_in(x, found)
+    return found
 
 
 def build_numpy(spec, env):
@@ -454,6 +676,9 @@ def args_of(step, env):
 
 def op_memoryview(step, env):
     args, kwargs = args_of(step, env)
+    for name in STAND_INS:
+        if stand_in_made(step, name):
+            return stand_in_view(MEMORYVIEW, args[0], STAND_INS[name][1])
     return call(MEMORYVIEW, args, kwargs)
 
 
@@ -540,6 +765,8 @@ def op_is(step, env):
 
 def op_contents(step, env):
     obj = lookup(env, step["obj"])
+    if step["obj"] in STAND_INS:
+        return stand_in_items(step["obj"], obj)
     if isinstance(obj, (bytes, bytearray)):
         return bytes(obj)
     if array is not None and isinstance(obj, array.array) \
@@ -657,6 +884,7 @@ def run_case(case, watch=None):
     setup(spec, obj) for each object built, step(index, step, result) for
     each step's result, end(env) once (the layout probe, harness/layout/)."""
     env = {}
+    STAND_INS.clear()
     for spec in case.get("setup", []):
         builder = BUILDERS.get(spec.get("kind"))
         if builder is None:
@@ -673,6 +901,10 @@ def run_case(case, watch=None):
                               % (spec.get("name"), type(e).__name__, e))
         if watch is not None:
             watch.setup(spec, env[spec["name"]])
+    seen = STAND_INS and stand_in_seen(case["steps"])
+    if seen:
+        raise Unsupported("no ndarray exporter here, and a stand-in would show: %s"
+                          % seen)
     outcomes = []
     for i, step in enumerate(case["steps"]):
         seen = None
@@ -746,6 +978,7 @@ def hello():
         "platform": {"word_size": word_size(),
                      "byteorder": "big" if big else "little"},
         "exporters": exporters(),
+        "ndarray": NDARRAY,
     }
     if fields["implementation"] == "pyodide":
         fields["pyodide"] = pyodide_version()

@@ -478,9 +478,15 @@ static int typed_result(pyobject *o, int d, mv_kind want, mv_value *r,
 
     if (status != 0 || r->kind == want || (want == MV_INT && r->kind == MV_BOOL))
         return status;
-    if (d == D_FLOAT)
+    if (d == D_INDEX && o->env->cfg->behaviour.index_result_named)
+        raise_host(err, "TypeError", "mvadapter.%.50s.__index__() must "     /* CONVERT-002 */
+                   "return an int, not %.200s", o->name, mv_type_qualname(r));
+    else if (d == D_FLOAT)
         raise_host(err, "TypeError", "%.50s.__float__ returned non-float "
                    "(type %.50s)", o->name, mv_type_qualname(r));
+    else if (d == D_BOOL && o->env->cfg->behaviour.index_result_named)
+        raise_host(err, "TypeError", "mvadapter.%.50s.__bool__() must "
+                   "return a bool, not %.200s", o->name, mv_type_qualname(r));
     else if (d == D_BOOL)
         raise_host(err, "TypeError", "__bool__ should return bool, returned "
                    "%.200s", mv_type_qualname(r));

@@ -214,6 +214,20 @@ typedef struct mv_behaviour {
                                    (3.13+) */
     bool named_wrappers;        /* OBJECT-009: "__buffer__ expected 1
                                    argument" (3.14+) */
+    bool complex_formats;       /* CAST-008, FORMAT-001: 'Zd' and 'Zf' are
+                                   native formats, and the message says "a
+                                   native format" (3.15 pre-release) */
+    bool slice_message_no_none; /* SLICE-007: "slice indices must be integers
+                                   or have an __index__ method", in slices
+                                   too (3.15 pre-release) */
+    bool bytes_per_sep_ssize;   /* HEX-005: bytes_per_sep is a Py_ssize_t,
+                                   not an int (3.15 pre-release) */
+    bool index_result_named;    /* CONVERT-002, CONVERT-007: "M.C.__index__()
+                                   must return an int, not str", and so
+                                   __bool__ (3.15 pre-release) */
+    bool hex_exports;           /* CONVERT-014: hex() holds an export of the
+                                   view while it reads the separator
+                                   (3.15 pre-release) */
 } mv_behaviour;
 
 typedef struct mv_config {
@@ -221,7 +235,7 @@ typedef struct mv_config {
     mv_behaviour behaviour;
 } mv_config;
 
-/* Fill cfg for Python "3.minor" (3.9 to 3.14) on a platform of word_size
+/* Fill cfg for Python "3.minor" (3.9 to 3.15) on a platform of word_size
    bits (64 or 32).  Fails (MV_UNSUPPORTED) for anything else.  Objects
    keep a pointer to the config they were made with: it must outlive
    them. */

@@ -26,7 +26,7 @@
 
 #define MVREF_VERSION "0.1.0"
 #define OLDEST_MINOR 9
-#define NEWEST_MINOR 14
+#define NEWEST_MINOR 15
 
 PyObject *mvpy_Unsupported;
 static PyObject *builtins;
@@ -42,7 +42,7 @@ const mv_config *mvpy_config(void)
     return &configs[current_minor];
 }
 
-/* Choose the version new views model: "3.X", X in 9..14.  -1 (ValueError)
+/* Choose the version new views model: "3.X", X in 9..15.  -1 (ValueError)
    for any other. */
 static int choose(const char *version)
 {
@@ -248,7 +248,7 @@ static PyMethodDef functions[] = {
      "a builtin memoryview too, and for any object that lends a buffer."},
     {"set_python", set_python, METH_O,
      "set_python(version)\n--\n\n"
-     "Model CPython `version` (\"3.9\" .. \"3.14\") in views made from now on,\n"
+     "Model CPython `version` (\"3.9\" .. \"3.15\") in views made from now on,\n"
      "and give the type that version's attributes (memoryview.count is 3.14's).\n"
      "Views already made keep the version they were made with, and its\n"
      "attributes."},
@@ -292,7 +292,7 @@ PyDoc_STRVAR(module_doc,
 "    >>> m[1], bytes(m[::-1])\n"
 "    (98, b'cba')\n"
 "\n"
-"mvref.set_python('3.12') models another CPython version (3.9 to 3.14) in\n"
+"mvref.set_python('3.12') models another CPython version (3.9 to 3.15) in\n"
 "views made afterwards; so does MVREF_PYTHON=3.12 in the environment.\n"
 "What the library does not model raises mvref.Unsupported.");
 

@@ -32,9 +32,6 @@
 
 PyTypeObject *mvpy_ViewType;
 
-/* Whether any view has been made yet (see view_getattro's note). */
-static bool views_made;
-
 bool mvpy_is_view(PyObject *o)
 {
     return Py_TYPE(o) == mvpy_ViewType;
@@ -57,7 +54,6 @@ PyObject *mvpy_view_wrap(mv_value *v)
     } else {
         self = (mvpy_view *)mvpy_ViewType->tp_alloc(mvpy_ViewType, 0);
         if (self != NULL) {
-            views_made = true;
             self->view = *v;
             *v = mv_none();
             self->lease = mvpy_lease_of_view(&self->view);
@@ -515,12 +511,13 @@ static PyMethodDef view_methods[] = {
    - a view answers for the version it models, which it keeps when
      set_python() changes the type: getattr(m, name) and dir(m) follow the
      view's version, whatever the type's dict has now (view_getattro).
-   - until then, while every view models the version the dict follows,
-     the type looks its attributes up as CPython's types do
-     (PyObject_GenericGetAttr), which answers the same: CPython calls a
-     method of such a type as the builtin's, with no bound method made
-     for each m.cast(...).  The first set_python() that changes the
-     version after a view was made puts view_getattro in for good.
+   - view_getattro is always the type's lookup, though CPython's own
+     (PyObject_GenericGetAttr) would answer the same while every view
+     models the version the dict follows, and would call m.cast(...)
+     without making a bound method (about 30 ns of 150).  With it, a name
+     the view's version lacks would raise CPython's AttributeError, not
+     the library's, which carries its rule (SEQ-010, OBJECT-004) as a
+     note (teach.c): every exception a view raises names its rule.
 
    Only __getstate__ (object's, 3.11+) follows the running interpreter:
    it is not memoryview's. */
@@ -566,19 +563,10 @@ static const mv_behaviour *behaviour_of(PyObject *self)
     return &mvpy_lease_config(VIEW(self)->lease)->behaviour;
 }
 
-static PyObject *view_getattro(PyObject *self, PyObject *name);
-
 int mvpy_view_follow_version(void)
 {
-    static int followed = -1;   /* the minor version the dict follows */
     const mv_behaviour *b = &mvpy_config()->behaviour;
     PyObject *dict = mvpy_ViewType->tp_dict;
-
-    if (followed < 0)
-        mvpy_ViewType->tp_getattro = PyObject_GenericGetAttr;
-    else if (b->minor != followed && views_made)
-        mvpy_ViewType->tp_getattro = view_getattro;   /* for good */
-    followed = b->minor;
 
     for (size_t i = 0; i < NVERSIONED; i++) {
         const char *name = versioned_names[i].name;

@@ -167,7 +167,7 @@ static int setitem(const mv_value *obj, const mv_value *key,
     if (NEVER(v == NULL))
         return mv_unsupported(err, "%s[...] = ...", mv_type_name(obj));
     if (mv_view_check_released(v, err) < 0
-        || mv_adjust_format(v->view.format, &code, err) < 0
+        || mv_adjust_format(v->base.cfg, v->view.format, &code, err) < 0
         || mv_check_writable(v, err) < 0)
         return -1;
     if (value == NULL)

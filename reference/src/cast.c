@@ -54,9 +54,10 @@ static bool zero_in_shape(const mv_buffer *b)
 }
 
 /* CAST-008: the format as C text, cut at an embedded NUL as CPython's C
-   string is; *native is false when it is too long to be a native format.
-   A format that is not ASCII cannot be encoded to one. */
-static int ascii_format(const mv_value *format, char out[3], bool *native,
+   string is; *native is false when it is too long to be a native format
+   ('@Zd' is the longest). A format that is not ASCII cannot be encoded to
+   one. */
+static int ascii_format(const mv_value *format, char out[4], bool *native,
                         mv_error *err)
 {
     uint32_t cp;
@@ -69,7 +70,7 @@ static int ascii_format(const mv_value *format, char out[3], bool *native,
                         cp <= 0xff ? "\\x" : cp <= 0xffff ? "\\u" : "\\U",
                         cp <= 0xff ? 2 : cp <= 0xffff ? 4 : 8,
                         (unsigned long)cp, at);
-    *native = strlen(format->as.str.data) <= 2;
+    *native = strlen(format->as.str.data) <= 3;
     if (*native)
         strcpy(out, format->as.str.data);
     return 0;
@@ -81,7 +82,7 @@ static int cast_to_1d(mv_view *v, const mv_value *format, mv_error *err)
 {
     const mv_config *cfg = v->base.cfg;
     mv_buffer *b = &v->view;
-    char text[3] = "", dest = 0, src;
+    char text[4] = "", dest = 0, src;
     mv_ssize itemsize = -1;
     bool native = false;
 
@@ -91,8 +92,9 @@ static int cast_to_1d(mv_view *v, const mv_value *format, mv_error *err)
         itemsize = mv_native_itemsize(cfg, text, &dest);
     if (itemsize < 0)                                    /* CAST-008 */
         return mv_raise(err, "CAST-008", "ValueError", "memoryview: destination format "
-                        "must be a native single character format prefixed "
-                        "with an optional '@'");
+                        "must be a native %sformat prefixed with an optional "
+                        "'@'", cfg->behaviour.complex_formats
+                        ? "" : "single character ");
     /* CAST-009, CAST-016: one side of the cast is a byte format */
     if ((mv_native_itemsize(cfg, b->format, &src) < 0
          || !MV_IS_BYTE_FORMAT(src)) && !MV_IS_BYTE_FORMAT(dest))

@@ -187,6 +187,11 @@ static int items_equal(const reader *rv, const unsigned char *pv,
     mv_value x, y;
     int status;
 
+    if (MV_IS_COMPLEX_CODE(rv->code)) {  /* no value for a complex: its parts */
+        assert(rv->code == rw->code);
+        *out = mv_complex_equal(rv->code, pv, pw);
+        return 0;
+    }
     if (read_item(rv, pv, &x, err) < 0)
         return -1;
     if (read_item(rw, pw, &y, err) < 0) {
@@ -325,7 +330,7 @@ static int buffers_equal(mv_view *v, const mv_buffer *w, bool *out,
     const mv_config *cfg = v->base.cfg;
     reader rv = { cfg, 0, v->view.format }, rw = { cfg, 0, w->format };
     mv_ssize size;
-    char cv, cw;
+    char cv = 0, cw = 0;
 
     *out = false;
     if (!same_shape(&v->view, w))
@@ -339,6 +344,8 @@ static int buffers_equal(mv_view *v, const mv_buffer *w, bool *out,
                                     w->buf, 0);
             return 0;
         }
+    } else if (MV_IS_COMPLEX_CODE(cv) || MV_IS_COMPLEX_CODE(cw)) {
+        return mv_unsupported(err, "== between a complex format and another");
     } else if (!mv_struct_known(cfg, v->view.format)
                || !mv_struct_known(cfg, w->format)) {
         return 0;   /* a format the struct module refuses: unequal */

@@ -196,15 +196,16 @@ int mv_host_compare(const mv_value *v, const mv_value *other,
     return status < 0 ? -1 : 0;
 }
 
-/* HEX-005, CONVERT-012: the 'int' converter of Argument Clinic, a C int
-   from an argument: operator.index() of it -- in 3.9 also int() of it by
-   __int__, and a float refused in words of its own. */
-int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
-               const char *rule, mv_error *err)
+/* HEX-005, CONVERT-012: an argument as Argument Clinic converts one to a
+   C integer type, named `ctype` in its overflow message, of range [lo, hi]:
+   operator.index() of it -- in 3.9 also int() of it by __int__, and a float
+   refused in words of its own; an exception names `rule`. */
+static int arg_integer(const mv_config *cfg, const mv_value *v, int64_t lo,
+                       int64_t hi, const char *ctype, int64_t *out,
+                       const char *rule, mv_error *err)
 {
     bool legacy = cfg->behaviour.legacy_int_message;
     mv_value i = mv_none();
-    int64_t n;
     int status;
 
     if (legacy && v->kind == MV_FLOAT)
@@ -226,11 +227,36 @@ int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
     } else if (mv_index(v, &i, err) < 0) {
         return -1;
     }
-    status = mv_int_to_i64(&i, &n) && n <= INT32_MAX && n >= INT32_MIN;
+    status = mv_int_to_i64(&i, out) && *out <= hi && *out >= lo;
     mv_value_clear(&i);
     if (!status)
         return mv_raise(err, rule, "OverflowError",
-                        "Python int too large to convert to C int");
+                        "Python int too large to convert to C %s", ctype);
+    return 0;
+}
+
+/* The 'int' converter: a C int. */
+int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
+               const char *rule, mv_error *err)
+{
+    int64_t n;
+
+    if (arg_integer(cfg, v, INT32_MIN, INT32_MAX, "int", &n, rule, err) < 0)
+        return -1;
     *out = (int)n;
+    return 0;
+}
+
+/* The 'Py_ssize_t' converter: the platform's Py_ssize_t (HEX-005 from
+   3.15). */
+int mv_arg_ssize(const mv_config *cfg, const mv_value *v, mv_ssize *out,
+                 const char *rule, mv_error *err)
+{
+    int64_t n;
+    mv_ssize max = cfg->platform.ssize_max;
+
+    if (arg_integer(cfg, v, -max - 1, max, "ssize_t", &n, rule, err) < 0)
+        return -1;
+    *out = (mv_ssize)n;
     return 0;
 }

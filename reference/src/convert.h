@@ -19,6 +19,8 @@ int mv_index_ssize(const mv_config *cfg, const mv_value *v,
 int mv_float_of(const mv_value *v, double *out, mv_error *err);
 int mv_arg_int(const mv_config *cfg, const mv_value *v, int *out,
                const char *rule, mv_error *err);
+int mv_arg_ssize(const mv_config *cfg, const mv_value *v, mv_ssize *out,
+                 const char *rule, mv_error *err);
 /* A host's object (MV_HOST, or an exporter over its memory, which then
    stands for it), and what it says to len(v), v == other, v < other... */
 bool mv_is_host(const mv_value *v);

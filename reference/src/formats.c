@@ -16,6 +16,7 @@
  *     f  float          d  double
  *     e  half float (3.12+)
  *     P  void *         (platform: 8 or 4 bytes)
+ *     Zd double complex, Zf float complex (3.15, two characters)
  *
  * Every other format ('<i', 'hh', '3s', 'w'...) can be viewed, sliced,
  * cast to bytes and compared, but not indexed (FORMAT-020); the two
@@ -47,8 +48,17 @@
 #include "formats.h"
 #include "value.h"
 
-/* FORMAT-001, FORMAT-002: the item size of a native single-character
-   format, or -1. */
+/* FORMAT-001: 3.15's complex formats, by their code; 0 for another. */
+static char complex_code(const mv_config *cfg, const char *format)
+{
+    if (!cfg->behaviour.complex_formats)
+        return 0;
+    if (strcmp(format, "Zd") == 0)
+        return MV_CODE_ZD;
+    return strcmp(format, "Zf") == 0 ? MV_CODE_ZF : 0;
+}
+
+/* FORMAT-001, FORMAT-002: the item size of a native format, or -1. */
 mv_ssize mv_native_itemsize(const mv_config *cfg, const char *format,
                             char *code)
 {
@@ -57,6 +67,9 @@ mv_ssize mv_native_itemsize(const mv_config *cfg, const char *format,
 
     if (format[0] == '@')
         format++;
+    *code = complex_code(cfg, format);
+    if (*code)
+        return *code == MV_CODE_ZD ? 16 : 8;
     switch (format[0]) {
     case 'c': case 'b': case 'B': case '?': size = 1; break;
     case 'h': case 'H': size = 2; break;
@@ -89,16 +102,34 @@ const char *mv_native_format(char code, bool with_at)
     };
     const char *p = strchr(codes, code);
 
+    if (MV_IS_COMPLEX_CODE(code))
+        return code == MV_CODE_ZD ? (with_at ? "@Zd" : "Zd")
+                                  : (with_at ? "@Zf" : "Zf");
     assert(p != NULL && code != '\0');
     return with_at ? at[p - codes] : plain[p - codes];
 }
 
-/* FORMAT-019: items can be read only under a one-character format. */
-int mv_adjust_format(const char *format, char *code, mv_error *err)
+/* A format's name in a message: the complex codes stand for two letters. */
+static const char *code_name(char code, char one[2])
+{
+    if (MV_IS_COMPLEX_CODE(code))
+        return mv_native_format(code, false);
+    one[0] = code;
+    one[1] = '\0';
+    return one;
+}
+
+/* FORMAT-019: items can be read only under a one-character format (or,
+   from 3.15, a complex one). */
+int mv_adjust_format(const mv_config *cfg, const char *format, char *code,
+                     mv_error *err)
 {
     const char *f = format[0] == '@' ? format + 1 : format;
 
     assert(f[0] != '\0');   /* a format of no item has no itemsize either */
+    *code = complex_code(cfg, f);
+    if (*code)
+        return 0;
     if (f[1] == '\0') {
         *code = f[0];
         return 0;
@@ -137,14 +168,18 @@ static const char *value_rule(char code)
 
 static int invalid_type(char code, mv_error *err)
 {
-    return mv_raise(err, type_rule(code), "TypeError",
-                    "memoryview: invalid type for format '%c'", code);
+    char one[2];
+
+    return mv_raise(err, type_rule(code), "TypeError", "memoryview: invalid type for format "
+                    "'%s'", code_name(code, one));
 }
 
 static int invalid_value(char code, mv_error *err)
 {
-    return mv_raise(err, value_rule(code), "ValueError",
-                    "memoryview: invalid value for format '%c'", code);
+    char one[2];
+
+    return mv_raise(err, value_rule(code), "ValueError", "memoryview: invalid value for format "
+                    "'%s'", code_name(code, one));
 }
 
 /* ---- raw integers of 1, 2, 4 or 8 bytes, in host order ------------ */
@@ -307,15 +342,22 @@ static float narrow_to_float(double d)
 int mv_unpack_native(const mv_config *cfg, char code,
                      const unsigned char *ptr, mv_value *out, mv_error *err)
 {
-    char fmt[2] = { code, '\0' };
+    char one[2];
     char c;
-    mv_ssize size = mv_native_itemsize(cfg, fmt, &c);
+    mv_ssize size = mv_native_itemsize(cfg, code_name(code, one), &c);
     float f;
     double d;
 
     if (size < 0)
         return format_not_supported(code, err);
     switch (code) {
+    case MV_CODE_ZD: case MV_CODE_ZF:
+        /* FORMAT-001: a complex number, which the library has no value
+           for: reported by its type's name */
+        if (mv_str_new(out, "complex", 7, err) < 0)
+            return -1;
+        out->kind = MV_OPAQUE;
+        return 0;
     case 'b': case 'h': case 'i': case 'l': case 'q': case 'n':
         *out = mv_int_from_i64(read_signed(ptr, size));
         return 0;
@@ -454,15 +496,25 @@ static int convert_pointer(const mv_config *cfg, const mv_value *item,
 int mv_convert_item(const mv_config *cfg, char code, const mv_value *item,
                     mv_item *out, mv_error *err)
 {
-    char fmt[2] = { code, '\0' };
+    char one[2];
     char c;
     const unsigned char *bytes;
     size_t len;
 
-    if (mv_native_itemsize(cfg, fmt, &c) < 0)
+    if (mv_native_itemsize(cfg, code_name(code, one), &c) < 0)
         return format_not_supported(code, err);
     out->code = code;
     switch (code) {
+    case MV_CODE_ZD: case MV_CODE_ZF:
+        /* FORMAT-001: a complex item from a complex, which the library
+           has no value for, or from what float() takes (the real part) */
+        if (item->kind == MV_OBJECT || item->kind == MV_OPAQUE
+            || item->kind == MV_HOST)
+            return mv_unsupported(err, "a %s item from a %s",
+                                  code_name(code, one), mv_type_name(item));
+        if (mv_float_of(item, &out->as.d, err) < 0)
+            return fix_error(code, err);
+        return 0;
     case 'P':
         return convert_pointer(cfg, item, out, err);
     case 'f': case 'd': case 'e':   /* FORMAT-014, CONVERT-006 */
@@ -489,14 +541,25 @@ int mv_convert_item(const mv_config *cfg, char code, const mv_value *item,
 int mv_store_item(const mv_config *cfg, const mv_item *item,
                   unsigned char *ptr, mv_error *err)
 {
-    char fmt[2] = { item->code, '\0' };
+    char one[2];
     char c;
-    mv_ssize size = mv_native_itemsize(cfg, fmt, &c);
+    mv_ssize size = mv_native_itemsize(cfg, code_name(item->code, one), &c);
+    const double zero = 0.0;
     float f;
     int32_t h;
 
     assert(size > 0);
     switch (item->code) {
+    case MV_CODE_ZD:        /* FORMAT-001: real part, then imaginary */
+        memcpy(ptr, &item->as.d, 8);
+        memcpy(ptr + 8, &zero, 8);
+        return 0;
+    case MV_CODE_ZF:
+        f = narrow_to_float(item->as.d);
+        memcpy(ptr, &f, 4);
+        f = 0.0f;
+        memcpy(ptr + 4, &f, 4);
+        return 0;
     case 'c': *ptr = item->as.c; return 0;
     case '?': *ptr = item->as.b; return 0;
     case 'P': write_unsigned(ptr, size, item->as.u); return 0;
@@ -546,4 +609,29 @@ int mv_pack_native(const mv_config *cfg, char code, unsigned char *ptr,
     if (mv_convert_item(cfg, code, item, &converted, err) < 0)
         return -1;
     return mv_store_item(cfg, &converted, ptr, err);
+}
+
+/* COMPARE-001: two items of one complex code, equal as Python's complex
+   numbers are (part by part, as doubles). */
+bool mv_complex_equal(char code, const unsigned char *a,
+                      const unsigned char *b)
+{
+    double x, y;
+    float f, g;
+
+    assert(MV_IS_COMPLEX_CODE(code));
+    for (int i = 0; i < 2; i++) {
+        if (code == MV_CODE_ZD) {
+            memcpy(&x, a + 8 * i, 8);
+            memcpy(&y, b + 8 * i, 8);
+        } else {
+            memcpy(&f, a + 4 * i, 4);
+            memcpy(&g, b + 4 * i, 4);
+            x = f;
+            y = g;
+        }
+        if (!(x == y))
+            return false;
+    }
+    return true;
 }

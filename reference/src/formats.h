@@ -8,14 +8,27 @@
 
 #include "mvint.h"
 
-/* The size of a native single-character format ("B", "@l"), setting
+/* The codes of 3.15's two-character native formats, the complex 'Zd' and
+   'Zf' (FORMAT-001): bytes that no one-character format (UTF-8 text) can
+   be, so that a code always names the one format it came from. */
+#define MV_CODE_ZD '\x91'
+#define MV_CODE_ZF '\x92'
+#define MV_IS_COMPLEX_CODE(c) ((c) == MV_CODE_ZD || (c) == MV_CODE_ZF)
+
+/* The size of a native format ("B", "@l", and in 3.15 "Zd"), setting
    *code; -1 for any other format. */
 mv_ssize mv_native_itemsize(const mv_config *cfg, const char *format,
                             char *code);
 const char *mv_native_format(char code, bool with_at);
 #define MV_IS_BYTE_FORMAT(c) ((c) == 'b' || (c) == 'B' || (c) == 'c')
-/* FORMAT-019: the format minus a leading '@', if it is one character. */
-int mv_adjust_format(const char *format, char *code, mv_error *err);
+/* FORMAT-019: the code of the format minus a leading '@', if it is one
+   character (or, in 3.15, "Zd" or "Zf"). */
+int mv_adjust_format(const mv_config *cfg, const char *format, char *code,
+                     mv_error *err);
+/* COMPARE-001: two items of one complex code, equal as Python's complex
+   numbers are (part by part, as doubles). */
+bool mv_complex_equal(char code, const unsigned char *a,
+                      const unsigned char *b);
 int mv_unpack_native(const mv_config *cfg, char code,
                      const unsigned char *ptr, mv_value *out, mv_error *err);
 int mv_pack_native(const mv_config *cfg, char code, unsigned char *ptr,
@@ -28,7 +41,7 @@ typedef struct mv_item {
     union {
         int64_t i;           /* signed codes */
         uint64_t u;          /* unsigned codes, 'P' */
-        double d;            /* 'f' 'd' 'e' */
+        double d;            /* 'f' 'd' 'e'; the real part of 'Zd' 'Zf' */
         bool b;              /* '?' */
         unsigned char c;     /* 'c' */
     } as;

@@ -145,7 +145,7 @@ static int scalar_getitem(mv_view *v, const mv_value *key, mv_value *result,
     char code;
 
     if (key->kind == MV_TUPLE && key->as.seq.len == 0) {
-        if (mv_adjust_format(v->view.format, &code, err) < 0)
+        if (mv_adjust_format(v->base.cfg, v->view.format, &code, err) < 0)
             return -1;
         return mv_unpack_native(v->base.cfg, code, v->view.buf, result, err);
     }
@@ -167,7 +167,7 @@ static int tuple_getitem(mv_view *v, const mv_value *key, mv_value *result,
     char code;
     int status;
 
-    if (mv_adjust_format(v->view.format, &code, err) < 0)
+    if (mv_adjust_format(v->base.cfg, v->view.format, &code, err) < 0)
         return -1;
     mv_view_pin(v);
     status = mv_tuple_address(v, key, &ptr, err);
@@ -195,7 +195,7 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
            in every version), then the format */
         if (mv_key_index(v->base.cfg, key, &index, err) < 0
             || mv_view_check_released(v, err) < 0
-            || mv_adjust_format(b->format, &code, err) < 0)
+            || mv_adjust_format(v->base.cfg, b->format, &code, err) < 0)
             return -1;
         if (b->ndim > 1)
             return mv_raise(err, "INDEX-012", "NotImplementedError",

@@ -93,7 +93,7 @@ static int iter_checks(mv_view *v, char *code, bool *released, mv_error *err)
     if (b->ndim > 1)    /* SEQ-006 */
         return mv_raise(err, "SEQ-006", "NotImplementedError",
                         "multi-dimensional sub-views are not implemented");
-    return mv_adjust_format(b->format, code, err);   /* SEQ-007 */
+    return mv_adjust_format(v->base.cfg, b->format, code, err);   /* SEQ-007 */
 }
 
 /* iter(m), as the iteration of `what` needs it: "iter" for iter(m) alone,
@@ -156,7 +156,7 @@ static int legacy_next(mv_iterator *it, mv_value *result, mv_error *err)
     char code;
 
     if (mv_view_check_released(v, err) < 0
-        || mv_adjust_format(b->format, &code, err) < 0)
+        || mv_adjust_format(v->base.cfg, b->format, &code, err) < 0)
         return -1;
     if (b->ndim == 0)
         return mv_raise(err, "SEQ-005", "TypeError", "invalid indexing of 0-dim memory");
@@ -388,7 +388,7 @@ int mv_view_index(mv_view *v, const mv_value *x, const mv_value *start_arg,
         /* CONVERT-016: each item is read as m[i] reads it, the release
            checked first: x's __eq__ may have released m */
         if (mv_view_check_released(v, err) < 0
-            || mv_adjust_format(b->format, &code, err) < 0)
+            || mv_adjust_format(v->base.cfg, b->format, &code, err) < 0)
             return -1;
         p = mv_adjust_ptr(b, b->buf + i * b->strides[0], 0);
         if (mv_unpack_native(cfg, code, p, &item, err) < 0)

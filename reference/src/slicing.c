@@ -29,7 +29,8 @@
 /* SLICE-005, SLICE-007, CONVERT-004: an int, or what an object's
    __index__ makes, as a slice bound, with ints beyond Py_ssize_t clamped;
    anything else is a TypeError whose message says whether None would have
-   done (it does in a slice, not in index()). */
+   done (it does in a slice, not in index()), until 3.15, which says it
+   nowhere. */
 int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
                      mv_ssize *out, mv_error *err)
 {
@@ -39,7 +40,9 @@ int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
 
     if (!mv_index_check(v))
         return mv_raise(err, "SLICE-007", "TypeError", "slice indices must be integers or "
-                        "%shave an __index__ method", none_ok ? "None or " : "");
+                        "%shave an __index__ method",
+                        none_ok && !cfg->behaviour.slice_message_no_none
+                        ? "None or " : "");
     if (mv_index(v, &n, err) < 0)
         return -1;
     if (!mv_int_to_i64(&n, &i))

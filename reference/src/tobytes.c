@@ -159,11 +159,21 @@ static int hex_separator(const mv_value *sep, char *out, mv_error *err)
 
 static const char hex_digits[] = "0123456789abcdef";
 
+/* HEX-005: the size of a group of bytes between separators, |per_sep|,
+   but no more than one group of len + 1 (from 3.15 per_sep is a Py_ssize_t,
+   whose most negative value has no absolute value); 0 for none. */
+static mv_ssize hex_group(mv_ssize len, mv_ssize per_sep)
+{
+    if (per_sep > len || per_sep < -len)
+        return len + 1;
+    return per_sep < 0 ? -per_sep : per_sep;
+}
+
 /* HEX-001: how long m.hex() is: two digits per byte, and a separator
    between every two groups of |per_sep| bytes (none when per_sep is 0). */
-static mv_ssize hex_length(mv_ssize len, int per_sep)
+static mv_ssize hex_length(mv_ssize len, mv_ssize per_sep)
 {
-    mv_ssize group = per_sep < 0 ? -(mv_ssize)per_sep : per_sep;
+    mv_ssize group = hex_group(len, per_sep);
 
     return 2 * len + ((group && len) ? (len - 1) / group : 0);
 }
@@ -173,9 +183,9 @@ static mv_ssize hex_length(mv_ssize len, int per_sep)
    counted from the right when per_sep > 0 and from the left when it is
    negative.  s has room for hex_length(len, per_sep) characters. */
 static void hex_write(char *s, const unsigned char *bytes, mv_ssize len,
-                      char sep, int per_sep)
+                      char sep, mv_ssize per_sep)
 {
-    mv_ssize group = per_sep < 0 ? -(mv_ssize)per_sep : per_sep;
+    mv_ssize group = hex_group(len, per_sep);
     mv_ssize n = 0;
 
     if (group == 0)   /* no separator anywhere */
@@ -203,7 +213,7 @@ static void hex_plain(char *s, const unsigned char *bytes, mv_ssize len)
 /* HEX-001 to HEX-003, fast: the digits written straight into the str the
    host hands its program (mv_text_new), read from the view's memory where
    it is C-contiguous, with no copy of its bytes first. */
-static int hex_fast(const mv_buffer *b, char sep, int per_sep,
+static int hex_fast(const mv_buffer *b, char sep, mv_ssize per_sep,
                     mv_value *result, mv_error *err)
 {
     mv_value copy = mv_none();
@@ -229,7 +239,7 @@ static int hex_fast(const mv_buffer *b, char sep, int per_sep,
 
 /* The same, as the definition has it: the view's bytes copied out, the
    digits written, then made a str. */
-static int hex_string(const mv_buffer *b, char sep, int per_sep,
+static int hex_string(const mv_buffer *b, char sep, mv_ssize per_sep,
                       mv_value *out, mv_error *err)
 {
     mv_value bytes;
@@ -251,19 +261,41 @@ static int hex_string(const mv_buffer *b, char sep, int per_sep,
     return status;
 }
 
+/* HEX-005: bytes_per_sep is a C int, from 3.15 a Py_ssize_t. */
+static int bytes_per_sep(const mv_config *cfg, const mv_value *per_sep,
+                         mv_ssize *out, mv_error *err)
+{
+    int i;
+
+    if (cfg->behaviour.bytes_per_sep_ssize)
+        return mv_arg_ssize(cfg, per_sep, out, "HEX-005", err);
+    if (mv_arg_int(cfg, per_sep, &i, "HEX-005", err) < 0)
+        return -1;
+    *out = i;
+    return 0;
+}
+
 /* m.hex(sep, bytes_per_sep): bytes_per_sep is converted with the call
    (HEX-005), the separator examined after the view (HEX-006). */
 int mv_view_hex(mv_view *v, const mv_value *sep, const mv_value *per_sep,
                 mv_value *result, mv_error *err)
 {
-    int group = 1;
+    mv_ssize group = 1;
     char sepc = 0;
+    int status;
 
-    if (per_sep != NULL && mv_arg_int(v->base.cfg, per_sep, &group, "HEX-005", err) < 0)
+    if (per_sep != NULL && bytes_per_sep(v->base.cfg, per_sep, &group, err) < 0)
         return -1;
     if (mv_view_check_released(v, err) < 0)
         return -1;
-    if (sep != NULL && hex_separator(sep, &sepc, err) < 0)
+    /* CONVERT-014: from 3.15 the view is lent while the separator is read, so
+       that code it runs (its __len__) cannot release the view */
+    if (v->base.cfg->behaviour.hex_exports)
+        v->exports++;
+    status = sep != NULL ? hex_separator(sep, &sepc, err) : 0;
+    if (v->base.cfg->behaviour.hex_exports)
+        v->exports--;
+    if (status < 0)
         return -1;
     if (sep == NULL)
         group = 0;

@@ -80,7 +80,7 @@ int mv_view_tolist(mv_view *v, mv_value *result, mv_error *err)
     char code;
 
     if (mv_view_check_released(v, err) < 0
-        || mv_adjust_format(b->format, &code, err) < 0)
+        || mv_adjust_format(v->base.cfg, b->format, &code, err) < 0)
         return -1;
     if (b->ndim == 0)                                    /* TOLIST-002 */
         return mv_unpack_native(v->base.cfg, code, b->buf, result, err);
@@ -150,7 +150,7 @@ int mv_view_tolist_to(mv_view *v, const mv_list_sink *sink, mv_error *err)
         return status;
     }
     if (mv_view_check_released(v, err) < 0
-        || mv_adjust_format(b->format, &code, err) < 0)
+        || mv_adjust_format(v->base.cfg, b->format, &code, err) < 0)
         return -1;
     if (b->ndim == 0)                                    /* TOLIST-002 */
         return mv_unpack_native(v->base.cfg, code, b->buf, &item, err) < 0

@@ -4,9 +4,11 @@
  * memoryview has changed little since its PEP 3118 rewrite in 3.3, but it
  * has changed: 3.10 gave it a real iterator, 3.12 taught it the half float
  * 'e' and made len() of a 0-dim view an error, 3.14 added count() and
- * index().  Rather than scatter `if (minor >= 12)` through the code, each
- * difference is one field of mv_behaviour, set below from the version that
- * introduced it and named after the rule it decides (the spec's
+ * index(), and 3.15 (modelled from its pre-release, 3.15.0rc1 on wasm32)
+ * the complex formats 'Zd' and 'Zf'.  Rather than scatter
+ * `if (minor >= 12)` through the code, each difference is one field of
+ * mv_behaviour, set below from the version that introduced it and named
+ * after the rule it decides (the spec's
  * **Versions.** notes).  Code elsewhere asks the question ("does len() of
  * a 0-dim view raise?"), never the version.
  *
@@ -48,6 +50,12 @@ static void init_behaviour(mv_behaviour *b, int minor)
     b->named_wrappers = minor >= 14;       /* OBJECT-009 */
     b->half_nan_payload = minor >= 14;     /* FORMAT-007 */
     b->not_a_container = minor >= 14;      /* SEQ-009 */
+    /* 3.15 (the pre-release) */
+    b->complex_formats = minor >= 15;      /* CAST-008, FORMAT-001 */
+    b->slice_message_no_none = minor >= 15; /* SLICE-007 */
+    b->bytes_per_sep_ssize = minor >= 15;  /* HEX-005 */
+    b->index_result_named = minor >= 15;   /* CONVERT-002, CONVERT-007 */
+    b->hex_exports = minor >= 15;          /* CONVERT-014 */
 }
 
 static int init_platform(mv_platform *p, int word_size, mv_error *err)
@@ -76,7 +84,7 @@ int mv_config_init(mv_config *cfg, const char *python_version, int word_size,
     char tail;
 
     if (sscanf(python_version, "%d.%d%c", &major, &minor, &tail) != 2
-        || major != 3 || minor < 9 || minor > 14)
+        || major != 3 || minor < 9 || minor > 15)
         return mv_unsupported(err, "Python version '%s'", python_version);
     init_behaviour(&cfg->behaviour, minor);
     return init_platform(&cfg->platform, word_size, err);

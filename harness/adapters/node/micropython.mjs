@@ -1,15 +1,20 @@
 // micropython.mjs — mvspec's Python adapter inside MicroPython (wasm port).
 //
-//   node harness/adapters/node/micropython.mjs
+//   node harness/adapters/node/micropython.mjs [PACKAGE]
 //
+// PACKAGE is the npm package (or alias) of the release to load: by default
+// @micropython/micropython-webassembly-pyscript, or an older release such as
+// `micropython-1.23.0` (package.json pins each; `make history` runs them).
 // Loads MicroPython's WebAssembly build once from node_modules, writes
 // mvadapter.py into its file system and imports it as a module, then
 // serve.mjs feeds it one case a line. Node reads stdin, not MicroPython: its
 // sys.stdin.readline() raises OSError 29 whenever the pipe is momentarily
 // empty. Anything MicroPython prints goes to stderr.
 
-import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
 import { adapterSource, quietConsole, serve } from "./serve.mjs";
+
+const PACKAGE = process.argv[2] || "@micropython/micropython-webassembly-pyscript";
+const { loadMicroPython } = await import(PACKAGE);
 
 // The heap holds every object of a case; 64 MiB leaves room for the largest
 // exporters the templates build, and the GC returns it between cases.
@@ -25,4 +30,4 @@ const adapter = mp.pyimport("mvadapter");
 const hello = adapter.hello;
 const handleLine = adapter.handle_line;
 
-await serve("micropython", { hello: () => hello(), handle: (line) => handleLine(line) });
+await serve(PACKAGE, { hello: () => hello(), handle: (line) => handleLine(line) });
