@@ -100,11 +100,12 @@ const char *mv_native_format(char code, bool with_at)
         "@c", "@b", "@B", "@?", "@h", "@H", "@i", "@I", "@l", "@L", "@q",
         "@Q", "@n", "@N", "@f", "@d", "@e", "@P"
     };
-    const char *p = strchr(codes, code);
+    const char *p;
 
     if (MV_IS_COMPLEX_CODE(code))
         return code == MV_CODE_ZD ? (with_at ? "@Zd" : "Zd")
                                   : (with_at ? "@Zf" : "Zf");
+    p = strchr(codes, code);
     assert(p != NULL && code != '\0');
     return with_at ? at[p - codes] : plain[p - codes];
 }
