@@ -168,7 +168,8 @@ bool mv_layout_extent(int ndim, const mv_ssize *shape, const mv_ssize *strides,
    its caller, the driver, refuses layouts that are not, and tighter ones
    besides), and every view derived from one is: a slice only shrinks a
    dimension's reach, and moves buf only to an item it selects
-   (slicing.c), and a cast lays out product(shape) * itemsize == len
+   (slicing.c) -- or, in a view with no items, where CPython moves it,
+   possibly past the memory, from where nothing is read -- and a cast lays out product(shape) * itemsize == len
    anew (CAST-012). */
 bool mv_layout_bounded(int ndim, const mv_ssize *shape, const mv_ssize *strides,
                        mv_ssize itemsize, mv_ssize offset)

@@ -179,12 +179,24 @@ static bool view_in_bounds(const mv_view *v)
     if (e->host.kind != MV_NONE || e->data == NULL || b->buf == NULL)
         return true;
     offset = (mv_ssize)((const unsigned char *)b->buf - e->data);
-    if (b->itemsize <= 0 || offset < 0 || offset > e->size
+    if (b->itemsize <= 0)
+        return false;
+    if (mv_nitems(b->ndim, b->shape) == 0) {
+        /* No item to lie anywhere.  A slice of a view with no items moves
+           buf as CPython's does, even past the memory (m[::-1] of an
+           ndarray of shape [4, 0] starts at its fourth, empty row:
+           SLICE-001), and nothing is read there; only the addresses of
+           its rows must not overflow. */
+        mv_ssize sum;
+        return mv_layout_extent(b->ndim, b->shape, b->strides, &lo, &hi)
+               && !mv_ckd_add(&sum, offset, lo) && !mv_ckd_add(&sum, offset, hi);
+    }
+    if (offset < 0 || offset > e->size
         || !mv_layout_bounded(b->ndim, b->shape, b->strides, b->itemsize,
                               offset))
         return false;
-    if (b->suboffsets != NULL || mv_nitems(b->ndim, b->shape) == 0)
-        return true;   /* rows elsewhere; or no item to lie anywhere */
+    if (b->suboffsets != NULL)
+        return true;   /* its items lie in rows elsewhere */
     (void)mv_layout_extent(b->ndim, b->shape, b->strides, &lo, &hi);
     return offset + lo >= 0 && offset + hi + b->itemsize <= e->size;
 }
