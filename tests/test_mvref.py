@@ -580,7 +580,7 @@ def test_set_python_models_another_version_in_views_made_afterwards():
 
 
 def test_set_python_refuses_a_version_it_does_not_model():
-    with pytest.raises(ValueError, match="mvref models Python 3.9 to 3.14, not '3.8'"):
+    with pytest.raises(ValueError, match="mvref models Python 3.9 to 3.15, not '3.8'"):
         mvref.set_python("3.8")
     assert mvref.python() == RUNNING
 
