@@ -348,8 +348,8 @@ def spec_page(site: Site) -> None:
 
 
 def guide_page(site: Site) -> None:
-    from .guide import GUIDE
-    body = render(GUIDE.read_text(encoding="utf-8"), markdown_link(site, "guide.html", GUIDE.parent))
+    guide = ROOT / "spec" / "guide.md"
+    body = render(guide.read_text(encoding="utf-8"), markdown_link(site, "guide.html", guide.parent))
     site.write("guide.html", "A guided path", link_rules(site, "guide.html", body))
 
 

@@ -2,7 +2,7 @@
 CPython's memoryview and on mvref.memoryview (the C reference), and every
 rule and C function it sends the reader to exists.
 
-The guide is one REPL session (harness/guide.py): each `>>> ` statement is
+The guide is one REPL session (tests/guide_session.py): each `>>> ` statement is
 run as typed and what it prints is compared with the lines under it. The two
 runs are compared with the same text, so the builtin and the reference print
 the same, diagrams included.
@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import citations, guide, impls, spec
+import guide_session as guide
+from harness import citations, impls, spec
 
 ROOT = Path(__file__).resolve().parent.parent
 if not list(impls.MVREF_DIR.glob("mvref.cpython-*.so")):

@@ -13,6 +13,11 @@ prints as
 with its type and str() only: mvref's exceptions carry their rule as a
 note (PEP 678), which a REPL prints below and this leaves out, so the same
 text holds for the builtin memoryview and for mvref.memoryview.
+
+It lives with the tests, not in harness/: the guide's examples are code,
+and they are run (exec) only here, where the project's own text is tested;
+the harness never executes anything it reads.  To rewrite the guide's
+outputs from CPython: python3 tests/guide_session.py spec/guide.md
 """
 
 from __future__ import annotations
