@@ -15,10 +15,8 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import chromium
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 
 from harness import site as sitemod
 
@@ -56,15 +54,8 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    options = Options()
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1300,1000",
-                f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(arg)
-    options.binary_location = "/usr/bin/chromium"
-    options.page_load_strategy = "eager"      # the pages load nothing: the DOM is the page
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    # the pages load nothing: the DOM is the page
+    driver = chromium.start(tmp_path_factory.mktemp("chromium"), eager=True)
     yield driver
     driver.quit()
 
