@@ -878,30 +878,29 @@ static checker *run(PyObject *obj)
     return c;
 }
 
-PyObject *mvx_examine(PyObject *module, PyObject *obj)
+/* The rounds run on obj, told by tell (report() or lines()). */
+static PyObject *checked(PyObject *obj, PyObject *(*tell)(const checker *))
 {
     checker *c = run(obj);
     PyObject *out;
 
-    (void)module;
     if (c == NULL)
         return NULL;
-    out = report(c);
+    out = tell(c);
     free_checker(c);
     return out;
 }
 
+PyObject *mvx_examine(PyObject *module, PyObject *obj)
+{
+    (void)module;
+    return checked(obj, report);
+}
+
 PyObject *mvx_check(PyObject *module, PyObject *obj)
 {
-    checker *c = run(obj);
-    PyObject *out;
-
     (void)module;
-    if (c == NULL)
-        return NULL;
-    out = lines(c);
-    free_checker(c);
-    return out;
+    return checked(obj, lines);
 }
 
 PyObject *mvx_rules(void)
