@@ -60,7 +60,7 @@ def differences(theirs, ours, names):
 _WITH_TESTBUFFER: dict = {}
 
 
-def testbuffer_answers(python, cases):
+def answers_with_testbuffer(python, cases):
     """answers(python, cases), once per interpreter for every test here."""
     if python not in _WITH_TESTBUFFER:
         _WITH_TESTBUFFER[python] = answers(python, cases)
@@ -74,7 +74,7 @@ def cases(suite):
 
 @pytest.fixture(scope="module")
 def with_testbuffer(cases):
-    return testbuffer_answers(impls.DEBIAN_PYTHON, cases)
+    return answers_with_testbuffer(impls.DEBIAN_PYTHON, cases)
 
 
 def test_cpython_builds_ndarrays_with_testbuffer_by_default(with_testbuffer):
@@ -101,7 +101,7 @@ CTYPES_REFUSED = "the ctypes ndarray refused a buffer request"
 def ctypes_differences(python, cases):
     """(hello, cases the ctypes ndarray leaves unsupported for a refusal it
     cannot raise, the cases whose answers differ from _testbuffer's)."""
-    _, theirs = testbuffer_answers(python, cases)
+    _, theirs = answers_with_testbuffer(python, cases)
     hello, ours = answers(python, cases, "ctypes")
     refused = [i for i, o in ours.items()
                if isinstance(o, str) and CTYPES_REFUSED in o and o != theirs[i]]
@@ -160,7 +160,7 @@ def test_the_stand_in_gives_cpython_the_outcomes_of_testbuffer_wherever_it_runs(
     for the ndarray with bytes or a bytearray whose views are cast to its
     format and shape, each step has the outcome it has with _testbuffer;
     elsewhere the case is unsupported."""
-    _, theirs = testbuffer_answers(python, cases)
+    _, theirs = answers_with_testbuffer(python, cases)
     hello, ours = answers(python, cases, "stand-in")
     assert hello.raw["ndarray"] == "stand-in"
     realised = {i: o for i, o in ours.items() if not isinstance(o, str)}
