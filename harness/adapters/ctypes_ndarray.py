@@ -88,7 +88,7 @@ class _Spec(Structure):
                 ("flags", c_uint), ("slots", POINTER(_Slot))]
 
 
-_Py_bf_getbuffer = 1          # typeslots.h
+_Py_bf_getbuffer = 1          # the slot numbers of CPython's C API
 _Py_tp_new = 65
 _Py_TPFLAGS_BASETYPE = 1 << 10
 _Py_TPFLAGS_DEFAULT = 1 << 18   # Py_TPFLAGS_HAVE_VERSION_TAG (a no-op from 3.12)
