@@ -137,7 +137,12 @@ def test_pyodide_3_11_builds_ndarrays_with_ctypes_and_answers_a_pil_case(suite):
     """Pyodide 0.23 (CPython 3.11 on wasm32, no _testbuffer) makes an
     ndarray with suboffsets (4-byte pointers) through ctypes and answers
     the case as the 64-bit oracle recorded it."""
-    impl = impls.resolve("pyodide-3.11")
+    try:
+        impl = impls.resolve("pyodide-3.11")
+    except impls.ImplError as e:      # as tests/test_impls.py: `make test` requires it
+        if os.environ.get("MVSPEC_REQUIRE_IMPLS") == "1" or os.environ.get("CI") == "true":
+            pytest.fail(f"pyodide-3.11 is required here but: {e}")
+        pytest.skip(str(e))
     case = next(c for c in suite.cases
                 if any(s["kind"] == "ndarray" and s.get("pil") for s in c["setup"])
                 and any(s.get("op") == "contents" for s in c["steps"]))
