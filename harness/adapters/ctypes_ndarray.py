@@ -14,7 +14,18 @@ into a block, shape, strides (default C order, or Fortran with ND_FORTRAN)
 and offset describe what it shows; ND_WRITABLE makes it writable, ND_PIL
 stores the first dimension as a table of pointers (each a C pointer of this
 platform: 4 bytes on wasm32) with suboffsets[0] the bytes a pointer points
-before its row.
+before its row:
+
+    items 0..5, format 'B', shape [2, 3], strides [-3, 1], offset 3, ND_PIL
+
+    table   │ p1 │ p0 │        buf = &p0: strides (-P, 1), suboffsets (0, -1)
+              │    │
+              │    └──────┐
+              ▼           ▼
+    block   │ 0 │ 1 │ 2 │ 3 │ 4 │ 5 │    tolist() == [[3, 4, 5], [0, 1, 2]]
+             row 1       row 0
+
+(the pointers in the order of their rows' addresses, as ndarray.c has them).
 
 How the buffer protocol is served: a heap type made with PyType_FromSpec
 whose Py_bf_getbuffer slot is a ctypes callback filling a Py_buffer (a
