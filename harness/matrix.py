@@ -79,7 +79,7 @@ def area_kinds(changes: list[changesmod.Change]) -> dict[str, Counter]:
     return out
 
 
-KIND_LETTER = {changesmod.LANGUAGE: "L", changesmod.PLATFORM: "P", changesmod.UNDETERMINED: "U"}
+KIND_LETTER = {changesmod.LANGUAGE: "L", changesmod.PLATFORM: "P", changesmod.UNDETERMINED: "?"}
 
 
 def kinds_text(c: Counter) -> str:
@@ -123,7 +123,7 @@ def area_table(runs: list[RunResult], changes: list[changesmod.Change] | None = 
     if changes is not None:
         out.append("CPython parts: cases whose recorded CPythons disagree, by kind: L language "
                    "(two versions, one word size), P platform (one version, 32 vs 64 bit), "
-                   "U undetermined; the matrix page and spec/memoryview.md (Version changes) "
+                   "? undetermined; the matrix page and spec/memoryview.md (Version changes) "
                    "name the builds that show each")
     return "\n".join(out)
 
