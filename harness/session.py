@@ -17,6 +17,7 @@ from .cases import Suite, area_of, needed_exporters, satisfies
 from .impls import Impl
 
 UNSUPPORTED = "unsupported"
+NOT_RECORDED = "not recorded for this oracle"   # why an exact run does not judge a case
 STATUSES = ("pass", "message", "fail", "unsupported", "crash", "timeout", "protocol-error")
 FAILING = ("fail", "crash", "timeout", "protocol-error")
 
@@ -103,7 +104,7 @@ def not_recorded(case: dict, ranking, here: list[str]) -> str:
         side = "newer" if newer else "older"
         why = (f"recorded on {best.platform} only by {side} versions ({', '.join(here)}), "
                f"so nothing on the other side of {best.language} confirms it")
-    return (f"not recorded for this oracle: no CPython {best.language} ({best.platform}) "
+    return (f"{NOT_RECORDED}: no CPython {best.language} ({best.platform}) "
             f"recorded this case, and {why}")
 
 

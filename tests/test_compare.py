@@ -194,3 +194,5 @@ def test_the_reference_on_32_bit_3_11_judges_only_what_3_11_recorded_on_32_bit(s
     assert by["newer"].detail.startswith(
         "not recorded for this oracle: no CPython 3.11 (32le) recorded this case")
     assert by["wide"].detail == "no oracle of platform 32le recorded this case"
+    from harness import report
+    assert "2 unsupported (1 not recorded for this oracle)" in report.headline(run)
