@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import changes as changesmod, markdown, reproduce, spec
+from . import changes as changesmod, compare, markdown, reproduce, spec
 from .cases import Oracle
 from .report import outcome_text
 from .values import printable
@@ -147,6 +147,7 @@ tr.area th { background: #f3f3f3; text-align: left; }
 pre { background: #f6f6f6; padding: 0.5em; margin: 0.2em 0; white-space: pre-wrap; }
 .expected pre { background: #eef6ee; } .actual pre { background: #f8ecec; }
 .legend span { padding: 1px 6px; margin-right: 6px; }
+.muted { color: #777; font-size: 0.9em; }
 td.parts { font-size: 0.85em; white-space: nowrap; }
 td.parts a { display: inline; text-decoration: underline dotted; }
 #changes-table td { text-align: left; vertical-align: top; }
@@ -250,6 +251,17 @@ def chart_html(svg: bytes) -> str:
             f"src='data:image/svg+xml;base64,{data}'></p>")
 
 
+def whose(run: RunResult, oracles: list[Oracle] | None) -> str:
+    """Whether a column's oracle is of its own version and word size (then
+    it alone judges, compare.is_exact) or the closest recorded."""
+    o = next((o for o in oracles or [] if o.name == run.oracle), None)
+    if o is None:
+        return ""
+    own = compare.is_exact(run.hello, [o])
+    return (" <span class='muted'>(its own version and word size)</span>" if own
+            else " <span class='muted'>(the closest recorded)</span>")
+
+
 def page_changes(runs: list[RunResult], cases: dict[str, dict],
                  oracles: list[Oracle]) -> list[changesmod.Change]:
     """The version changes among the cases the runs ran (in the suite's
@@ -284,7 +296,7 @@ def page(runs: list[RunResult], cases: dict[str, dict], rules: list[spec.Rule],
         h = run.hello
         parts.append(f"<tr><td>{escaped(run.impl.name)}</td><td>{escaped(h.implementation)}</td>"
                      f"<td>{escaped(h.version)}</td><td>{escaped(h.language)}</td>"
-                     f"<td>{h.platform}</td><td>{escaped(run.oracle)}</td>"
+                     f"<td>{h.platform}</td><td>{escaped(run.oracle)}{whose(run, oracles)}</td>"
                      + "".join(f"<td>{c[s]}</td>" for s in STATUSES) + "</tr>")
     parts.append("</table><h2>Rules</h2><table id='matrix'><tr><th class='rule'>rule</th>"
                  + ("<th title='the kinds of difference among the recorded CPythons, on the "

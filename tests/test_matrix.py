@@ -139,6 +139,8 @@ def test_each_rule_says_whether_its_cpythons_part_by_language_or_platform(
                 assert a.get_attribute("data-kind") in target.get_attribute("data-kinds").split()
     assert shown == want
     assert {k for kinds in shown.values() for k in kinds} == {"language", "platform", "undetermined"}
+    impl = browser.find_elements(By.CSS_SELECTOR, "#impls tr")[1].text
+    assert "cpython-3.11.2-64le (its own version and word size)" in impl
 
 
 def parted_by(case, a, b, oracles):
@@ -178,3 +180,16 @@ def test_the_terminal_table_counts_each_areas_cases_by_kind(labelled, area_chang
     line = next(x for x in labelled[1].splitlines() if x.startswith(LABELLED_AREA + " "))
     assert line.split()[-3:] == matrix.kinds_text(matrix.area_kinds(area_changes)[LABELLED_AREA]).split()
     assert "CPython parts: cases whose recorded CPythons disagree" in labelled[1]
+
+
+def test_a_column_says_whether_its_oracle_is_its_own_or_the_closest(suite):
+    """MicroPython claims 3.4, which no oracle is: it is judged by the
+    closest recorded; Pyodide's 3.12 by its own (compare.is_exact)."""
+    from harness import impls, matrix, runner, session
+
+    def column(language, oracle):
+        hello = runner.Hello("x", "1", language, 32, "little", [], {})
+        return session.RunResult(impls.Impl("x", ["x"]), hello, oracle, [], 0.0, 0)
+    assert "(the closest recorded)" in matrix.whose(column("3.4", "cpython-3.11.2-32le"), suite.oracles)
+    assert "(its own version and word size)" in matrix.whose(column("3.12", "cpython-3.12.1-32le"),
+                                                            suite.oracles)
