@@ -97,7 +97,7 @@ def test_the_slicing_chart_of_make_bench_is_drawn_on_the_page(tmp_path, browser)
 
 # ------------------------------------------- language or platform (issue 18) ---
 
-LABELLED_AREA = "object"     # its recordings part by language, by platform, and undetermined
+LABELLED_AREA = "object"     # its recordings part by language and by platform
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +138,11 @@ def test_each_rule_says_whether_its_cpythons_part_by_language_or_platform(
                 target = browser.find_element(By.ID, a.get_attribute("href").split("#")[1])
                 assert a.get_attribute("data-kind") in target.get_attribute("data-kinds").split()
     assert shown == want
-    assert {k for kinds in shown.values() for k in kinds} == {"language", "platform", "undetermined"}
+    # No difference is undetermined any more (the Pyodide oracles before 3.14
+    # record the ndarray cases too, with the ctypes exporter); were one, it
+    # would be shown as the other kinds are (shown == want).
+    kinds = {k for kinds in shown.values() for k in kinds}
+    assert {"language", "platform"} <= kinds <= {"language", "platform", "undetermined"}
     impl = browser.find_elements(By.CSS_SELECTOR, "#impls tr")[1].text
     assert "cpython-3.11.2-64le (its own version and word size)" in impl
 
@@ -178,7 +182,8 @@ def test_the_page_lists_each_change_labelled_as_the_version_table_labels_it(
 def test_the_terminal_table_counts_each_areas_cases_by_kind(labelled, area_changes):
     from harness import matrix
     line = next(x for x in labelled[1].splitlines() if x.startswith(LABELLED_AREA + " "))
-    assert line.split()[-3:] == matrix.kinds_text(matrix.area_kinds(area_changes)[LABELLED_AREA]).split()
+    kinds = matrix.kinds_text(matrix.area_kinds(area_changes)[LABELLED_AREA]).split()
+    assert len(kinds) >= 2 and line.split()[-len(kinds):] == kinds
     assert "CPython parts: cases whose recorded CPythons disagree" in labelled[1]
 
 

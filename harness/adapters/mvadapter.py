@@ -27,10 +27,12 @@ An `ndarray` setup is built by the first of these the runtime has (the hello
 line's "ndarray" field says which; the "exporters" section below explains):
 _testbuffer.ndarray (CPython's own); mvspec_exporter.ndarray (harness/exporter/,
 for a runtime with a C API and no _testbuffer, such as PyPy; found in the
-directory MVSPEC_EXPORTER_DIR names); or a stand-in made of the runtime's own
+directory MVSPEC_EXPORTER_DIR names); ctypes_ndarray.ndarray (beside this
+file: a CPython whose ctypes reaches its C API, such as Pyodide before 3.14);
+or a stand-in made of the runtime's own
 exporters, a bytes or bytearray object whose views are cast to the ndarray's
 format and shape, for a C-contiguous layout in a case whose steps cannot tell
-it from an ndarray. MVSPEC_NDARRAY=mvspec_exporter, =stand-in or
+it from an ndarray. MVSPEC_NDARRAY=mvspec_exporter, =ctypes, =stand-in or
 =stand-in-without-cast in the environment skips the ones before it (the tests
 run CPython so, to show that every way gives CPython's outcomes).
 """
@@ -399,8 +401,14 @@ def build_array(spec, env):
 #                     $MVSPEC_EXPORTER_DIR/<implementation>-<version>/ by
 #                     `make exporter-modules`: every layout, where _testbuffer
 #                     is missing (PyPy, a CPython built without tests).
-#   stand-in          the runtime's own exporters, where neither exists
-#                     (MicroPython, Brython, Pyodide before 3.14): see below.
+#   ctypes            ctypes_ndarray.py (beside this file): every layout,
+#                     exported through ctypes.pythonapi where the runtime
+#                     has a C API but neither of the above (Pyodide before
+#                     3.14). Its getbuffer cannot raise (a ctypes callback
+#                     cannot leave an exception set), so a case in which it
+#                     refuses a request is unsupported, saying so.
+#   stand-in          the runtime's own exporters, where none of these exists
+#                     (MicroPython, Brython): see below.
 
 def _ndarray_module():
     """(how an ndarray is made, the module that makes it, or None)."""
@@ -421,7 +429,29 @@ def _ndarray_module():
         except ImportError:
             if force:
                 raise
+    if force in ("", "ctypes"):
+        module = _ctypes_ndarray()
+        if module is not None:
+            return "ctypes", module
+        if force:
+            raise ImportError("MVSPEC_NDARRAY=ctypes, and ctypes_ndarray does not work here")
     return "stand-in", None
+
+
+def _ctypes_ndarray():
+    """ctypes_ndarray (beside this file), where ctypes reaches the C API
+    and an ndarray made with it works; else None."""
+    if sys.implementation.name != "cpython":
+        return None     # id() is not an address, pythonapi is not CPython's
+    path = globals().get("__file__", "")
+    here = path.rsplit("/", 1)[0] if "/" in path else "."
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    try:
+        import ctypes_ndarray
+    except Exception:
+        return None     # no ctypes, no pythonapi, not CPython: not here
+    return ctypes_ndarray if ctypes_ndarray.works() else None
 
 
 NDARRAY, ndarray_module = _ndarray_module()
@@ -914,6 +944,11 @@ def run_case(case, watch=None):
             outcomes.append(run_step(step, env, seen))
         except Unbound as e:
             outcomes.append({"unbound": e.args[0]})
+        refused = NDARRAY == "ctypes" and ndarray_module.refusals()
+        if refused:
+            raise Unsupported("the ctypes ndarray refused a buffer request (%s) at step %d,"
+                              " and a ctypes callback cannot raise the BufferError"
+                              % (refused[0], i))
     if watch is not None:
         watch.end(env)
     return outcomes

@@ -26,6 +26,7 @@ const pyodide = await loadPyodide({
 });
 pyodide.FS.mkdirTree("/mvspec");
 pyodide.FS.writeFile("/mvspec/mvadapter.py", adapterSource());
+pyodide.FS.writeFile("/mvspec/ctypes_ndarray.py", adapterSource("ctypes_ndarray.py"));
 pyodide.runPython("import sys; sys.path.insert(0, '/mvspec')");
 const adapter = pyodide.pyimport("mvadapter");
 const hello = adapter.hello;

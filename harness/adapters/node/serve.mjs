@@ -30,9 +30,9 @@ export const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ADAPTER = path.join(HERE, "..", "mvadapter.py");
 export const CRASH_STATUS = 3;
 
-/** The adapter's Python source, read once. */
-export function adapterSource() {
-  return fs.readFileSync(ADAPTER, "utf8");
+/** The adapter's Python source, or that of a module beside it (name). */
+export function adapterSource(name) {
+  return fs.readFileSync(name ? path.join(HERE, "..", name) : ADAPTER, "utf8");
 }
 
 /** Send console output to stderr: stdout is for protocol lines only. */
