@@ -53,6 +53,10 @@ static inline int PyModule_AddObjectRef(PyObject *module, const char *name,
 
 /* ---- module.c ---------------------------------------------------------- */
 
+/* The versions mvref models: 3.9 to 3.15. */
+#define MVPY_OLDEST_MINOR 9
+#define MVPY_NEWEST_MINOR 15
+
 /* The version new views model ("3.11" by default: the running one). */
 const mv_config *mvpy_config(void);
 /* Raise err as a Python exception: the builtin exception of the library's
@@ -169,6 +173,8 @@ void mvpy_host_forget(const mv_error *err);
 
 /* ---- view.c ---------------------------------------------------------------- */
 
+/* Each view is an instance of its version's type, a subtype of
+   mvref.memoryview (mvpy_ViewType) that only mvref makes: see view.c. */
 typedef struct mvpy_view {
     PyObject_HEAD
     mv_value view;           /* MV_OBJECT: the library's view, one reference */
@@ -179,6 +185,7 @@ typedef struct mvpy_view {
 } mvpy_view;
 
 extern PyTypeObject *mvpy_ViewType;
+/* The type mvref.memoryview and its versions' types. */
 int mvpy_view_init_type(PyObject *module);
 /* Make the type's attributes those of the version mvpy_config() models
    (at import, and after each mvref.set_python()). */
