@@ -58,29 +58,40 @@ static char complex_code(const mv_config *cfg, const char *format)
     return strcmp(format, "Zf") == 0 ? MV_CODE_ZF : 0;
 }
 
+/* FORMAT-001, FORMAT-002: the item size of a native code, or -1 for a
+   character that is none (a code is what mv_native_itemsize sets). */
+static mv_ssize code_itemsize(const mv_config *cfg, char code)
+{
+    const mv_platform *p = &cfg->platform;
+
+    switch (code) {
+    case MV_CODE_ZD: return cfg->behaviour.complex_formats ? 16 : -1;
+    case MV_CODE_ZF: return cfg->behaviour.complex_formats ? 8 : -1;
+    case 'c': case 'b': case 'B': case '?': return 1;
+    case 'h': case 'H': return 2;
+    case 'i': case 'I': case 'f': return 4;
+    case 'q': case 'Q': case 'd': return 8;
+    case 'l': case 'L': return p->sizeof_long;
+    case 'n': case 'N': return p->sizeof_ssize;
+    case 'P': return p->sizeof_ptr;
+    case 'e': return cfg->behaviour.half_float ? 2 : -1;
+    default: return -1;
+    }
+}
+
 /* FORMAT-001, FORMAT-002: the item size of a native format, or -1. */
 mv_ssize mv_native_itemsize(const mv_config *cfg, const char *format,
                             char *code)
 {
-    const mv_platform *p = &cfg->platform;
-    mv_ssize size = -1;
+    mv_ssize size;
 
     if (format[0] == '@')
         format++;
     *code = complex_code(cfg, format);
     if (*code)
-        return *code == MV_CODE_ZD ? 16 : 8;
-    switch (format[0]) {
-    case 'c': case 'b': case 'B': case '?': size = 1; break;
-    case 'h': case 'H': size = 2; break;
-    case 'i': case 'I': case 'f': size = 4; break;
-    case 'q': case 'Q': case 'd': size = 8; break;
-    case 'l': case 'L': size = p->sizeof_long; break;
-    case 'n': case 'N': size = p->sizeof_ssize; break;
-    case 'P': size = p->sizeof_ptr; break;
-    case 'e': size = cfg->behaviour.half_float ? 2 : -1; break;
-    default: break;
-    }
+        return code_itemsize(cfg, *code);
+    /* a complex code is no character of a format's text */
+    size = MV_IS_COMPLEX_CODE(format[0]) ? -1 : code_itemsize(cfg, format[0]);
     if (size < 0 || format[1] != '\0')
         return -1;
     *code = format[0];
@@ -343,9 +354,7 @@ static float narrow_to_float(double d)
 int mv_unpack_native(const mv_config *cfg, char code,
                      const unsigned char *ptr, mv_value *out, mv_error *err)
 {
-    char one[2];
-    char c;
-    mv_ssize size = mv_native_itemsize(cfg, code_name(code, one), &c);
+    mv_ssize size = code_itemsize(cfg, code);
     float f;
     double d;
 
@@ -440,7 +449,10 @@ static mv_ssize conversion_size(const mv_config *cfg, char code)
 
 static bool is_signed(char code)
 {
-    return strchr("bhilqn", code) != NULL;
+    switch (code) {
+    case 'b': case 'h': case 'i': case 'l': case 'q': case 'n': return true;
+    default: return false;
+    }
 }
 
 /* FORMAT-009, FORMAT-010, CONVERT-005: operator.index(item) as the C type
@@ -498,11 +510,10 @@ int mv_convert_item(const mv_config *cfg, char code, const mv_value *item,
                     mv_item *out, mv_error *err)
 {
     char one[2];
-    char c;
     const unsigned char *bytes;
     size_t len;
 
-    if (mv_native_itemsize(cfg, code_name(code, one), &c) < 0)
+    if (code_itemsize(cfg, code) < 0)
         return format_not_supported(code, err);
     out->code = code;
     switch (code) {
@@ -542,9 +553,7 @@ int mv_convert_item(const mv_config *cfg, char code, const mv_value *item,
 int mv_store_item(const mv_config *cfg, const mv_item *item,
                   unsigned char *ptr, mv_error *err)
 {
-    char one[2];
-    char c;
-    mv_ssize size = mv_native_itemsize(cfg, code_name(item->code, one), &c);
+    mv_ssize size = code_itemsize(cfg, item->code);
     const double zero = 0.0;
     float f;
     int32_t h;

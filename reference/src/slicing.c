@@ -26,6 +26,17 @@
 #include "value.h"
 #include "view.h"
 
+/* SLICE-005: an int as a slice bound, clamped to Py_ssize_t. */
+static mv_ssize clamped(const mv_config *cfg, const mv_value *n)
+{
+    int64_t i;
+    mv_ssize max = cfg->platform.ssize_max;
+
+    if (!mv_int_to_i64(n, &i))
+        i = n->as.integer.negative ? INT64_MIN : INT64_MAX;
+    return i > max ? max : i < -max - 1 ? -max - 1 : i;
+}
+
 /* SLICE-005, SLICE-007, CONVERT-004: an int, or what an object's
    __index__ makes, as a slice bound, with ints beyond Py_ssize_t clamped;
    anything else is a TypeError whose message says whether None would have
@@ -34,10 +45,12 @@
 int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
                      mv_ssize *out, mv_error *err)
 {
-    int64_t i;
-    mv_ssize max = cfg->platform.ssize_max;
     mv_value n;
 
+    if (MV_FAST() && mv_is_index(v)) {   /* an int: read where it is */
+        *out = clamped(cfg, v);
+        return 0;
+    }
     if (!mv_index_check(v))
         return mv_raise(err, "SLICE-007", "TypeError", "slice indices must be integers or "
                         "%shave an __index__ method",
@@ -45,10 +58,8 @@ int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
                         ? "None or " : "");
     if (mv_index(v, &n, err) < 0)
         return -1;
-    if (!mv_int_to_i64(&n, &i))
-        i = n.as.integer.negative ? INT64_MIN : INT64_MAX;
+    *out = clamped(cfg, &n);
     mv_value_clear(&n);
-    *out = i > max ? max : i < -max - 1 ? -max - 1 : i;
     return 0;
 }
 
