@@ -134,8 +134,11 @@ PyObject *mvpy_from_value(const mv_value *v);
 void mvpy_values_init(void);
 
 /* Positional and keyword arguments as library arguments.  A call of a
-   few arguments (most calls) keeps them here, with no allocation. */
+   few arguments (most calls) keeps them here, with no allocation; and
+   one short list of ints among them (a shape: m.cast('B', shape=[4, 256]))
+   keeps its items here too. */
 #define MVPY_ARGS_HERE 4
+#define MVPY_ITEMS_HERE 8
 
 typedef struct mvpy_args {
     mv_value *args;
@@ -144,6 +147,8 @@ typedef struct mvpy_args {
     size_t nkwargs;
     mv_value args_here[MVPY_ARGS_HERE];
     mv_kwarg kwargs_here[MVPY_ARGS_HERE];
+    mv_value items_here[MVPY_ITEMS_HERE];
+    const mv_value *list_here;   /* the argument whose items those are */
 } mvpy_args;
 
 /* From a tuple and a dict (either NULL), as tp_new and METH_KEYWORDS get

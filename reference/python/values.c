@@ -266,6 +266,7 @@ void mvpy_key_clear(mv_value parts[3], mv_value *key)
 static int args_room(mvpy_args *out, size_t n, size_t nk)
 {
     out->nargs = out->nkwargs = 0;
+    out->list_here = NULL;
     out->args = n <= MVPY_ARGS_HERE ? out->args_here
                                     : PyMem_Calloc(n, sizeof *out->args);
     out->kwargs = nk <= MVPY_ARGS_HERE ? out->kwargs_here
@@ -277,6 +278,45 @@ static int args_room(mvpy_args *out, size_t n, size_t nk)
     return 0;
 }
 
+/* One argument as a library value, in *v, one of a's: a short list of
+   ints (a shape), the first of the call, keeps its items in a, not on the
+   heap (mvpy_args_clear knows it); any other argument as mvpy_to_value()
+   makes it. */
+static int arg_value(mvpy_args *a, PyObject *o, mvpy_mode mode,
+                     mvpy_scratch *s, mv_value *v)
+{
+    Py_ssize_t n = PyList_CheckExact(o) ? PyList_GET_SIZE(o) : -1;
+
+    if (a->list_here != NULL || n < 0 || n > MVPY_ITEMS_HERE || !all_ints(o))
+        return mvpy_to_value(o, mode, s, v);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (int_value(PyList_GET_ITEM(o, i), &a->items_here[i]) < 0) {
+            while (i-- > 0)
+                mv_value_clear(&a->items_here[i]);
+            return -1;
+        }
+    }
+    *v = mv_none();
+    v->kind = MV_LIST;
+    v->as.seq.items = a->items_here;
+    v->as.seq.len = (size_t)n;
+    a->list_here = v;
+    return 0;
+}
+
+/* Clear an argument a made: a list whose items a keeps, item by item. */
+static void arg_clear(mvpy_args *a, mv_value *v)
+{
+    if (v != a->list_here) {
+        mv_value_clear(v);
+        return;
+    }
+    for (size_t i = 0; i < v->as.seq.len; i++)
+        mv_value_clear(&v->as.seq.items[i]);
+    *v = mv_none();
+    a->list_here = NULL;
+}
+
 /* The next keyword argument: name (whose UTF-8 lives as long as the str,
    which the caller's arguments hold) = value. */
 static int add_keyword(mvpy_args *out, PyObject *name, PyObject *value,
@@ -285,7 +325,7 @@ static int add_keyword(mvpy_args *out, PyObject *name, PyObject *value,
     mv_kwarg *kw = &out->kwargs[out->nkwargs];
 
     kw->name = PyUnicode_AsUTF8(name);
-    if (kw->name == NULL || mvpy_to_value(value, mode, s, &kw->value) < 0)
+    if (kw->name == NULL || arg_value(out, value, mode, s, &kw->value) < 0)
         return -1;
     out->nkwargs++;
     return 0;
@@ -302,8 +342,8 @@ int mvpy_args_from(PyObject *args, PyObject *kwargs, mvpy_mode mode,
     if (args_room(out, (size_t)n, (size_t)nk) < 0)
         return -1;
     for (; out->nargs < (size_t)n; out->nargs++)
-        if (mvpy_to_value(PyTuple_GET_ITEM(args, (Py_ssize_t)out->nargs), mode,
-                          s, &out->args[out->nargs]) < 0)
+        if (arg_value(out, PyTuple_GET_ITEM(args, (Py_ssize_t)out->nargs), mode,
+                      s, &out->args[out->nargs]) < 0)
             goto error;
     while (kwargs && PyDict_Next(kwargs, &pos, &key, &value))
         if (add_keyword(out, key, value, mode, s) < 0)
@@ -323,8 +363,8 @@ int mvpy_args_vector(PyObject *const *args, size_t nargsf, PyObject *kwnames,
     if (args_room(out, n, nk) < 0)
         return -1;
     for (; out->nargs < n; out->nargs++)
-        if (mvpy_to_value(args[out->nargs], mode, s,
-                          &out->args[out->nargs]) < 0)
+        if (arg_value(out, args[out->nargs], mode, s,
+                      &out->args[out->nargs]) < 0)
             goto error;
     for (size_t k = 0; k < nk; k++)
         if (add_keyword(out, PyTuple_GET_ITEM(kwnames, (Py_ssize_t)k),
@@ -339,9 +379,9 @@ error:
 void mvpy_args_clear(mvpy_args *a)
 {
     for (size_t i = 0; a->args && i < a->nargs; i++)
-        mv_value_clear(&a->args[i]);
+        arg_clear(a, &a->args[i]);
     for (size_t i = 0; a->kwargs && i < a->nkwargs; i++)
-        mv_value_clear(&a->kwargs[i].value);
+        arg_clear(a, &a->kwargs[i].value);
     if (a->args != a->args_here)
         PyMem_Free(a->args);
     if (a->kwargs != a->kwargs_here)

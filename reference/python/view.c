@@ -53,12 +53,16 @@ PyObject *mvpy_view_wrap(mv_value *v)
     } else {
         lease = mvpy_lease_of_view(v);
         type = type_of_version(mvpy_lease_config(lease));
-        self = (mvpy_view *)type->tp_alloc(type, 0);
+        /* GC_New, not tp_alloc: every field is set here, none zeroed */
+        self = PyObject_GC_New(mvpy_view, type);
         if (self != NULL) {
             self->view = *v;
             *v = mv_none();
             self->lease = lease;
+            self->lender = NULL;
+            self->weakreflist = NULL;
             mv_host_object_set(self->view.as.object, self);
+            PyObject_GC_Track(self);
         } else {
             mvpy_lease_drop(lease);
         }
