@@ -129,6 +129,8 @@ int mvpy_key(PyObject *o, mvpy_scratch *s, mv_value parts[3], mv_value *out);
 void mvpy_key_clear(mv_value parts[3], mv_value *key);
 /* A library value as a Python object. */
 PyObject *mvpy_from_value(const mv_value *v);
+/* The same, taking the value over (it is left MV_NONE). */
+PyObject *mvpy_take_value(mv_value *v);
 /* At import: the library's bytes and str results are made as CPython's
    (mv_host_allocator_set). */
 void mvpy_values_init(void);

@@ -505,6 +505,21 @@ PyObject *mvpy_from_value(const mv_value *v)
     return NULL;
 }
 
+/* The same, taking v's reference (v is left MV_NONE): a view the library
+   made for the program is wrapped as it is, its reference the wrapper's,
+   with none made and dropped on the way. */
+PyObject *mvpy_take_value(mv_value *v)
+{
+    PyObject *out;
+
+    if (v->kind == MV_OBJECT
+        && mv_object_type(v->as.object) == MV_TYPE_MEMORYVIEW)
+        return mvpy_view_wrap(v);
+    out = mvpy_from_value(v);
+    mv_value_clear(v);
+    return out;
+}
+
 /* ---- the host allocates -------------------------------------------------- */
 
 /* The bytes and str results the library makes are made here, as CPython

@@ -136,8 +136,8 @@ static PyObject *finish(int status, mv_value *result, const mv_error *err,
 
     if (status == 0)
         mvpy_host_forget(err);
-    out = status < 0 ? mvpy_raise(err) : mvpy_from_value(result);
-    mv_value_clear(result);
+    out = status < 0 ? mvpy_raise(err) : mvpy_take_value(result);
+    mv_value_clear(result);   /* after an error, what the call left */
     mvpy_scratch_end(s);
     if (self != NULL)
         mvpy_lease_settle(self->lease);

@@ -154,7 +154,7 @@ static int bind(mv_view *v, const char *name, const mv_args *a,
 {
     const mv_behaviour *vb = &v->base.cfg->behaviour;
     const method *m = NULL;
-    mv_signature sig;
+    mv_signature legacy;
 
     for (size_t i = 0; i < sizeof methods / sizeof methods[0] && !m; i++)
         if (methods[i].sig.name[0] == name[0]   /* most differ there */
@@ -164,17 +164,18 @@ static int bind(mv_view *v, const char *name, const mv_args *a,
     if (m == NULL)
         return mv_raise(err, missing_rule(name), "AttributeError", "'memoryview' object has no "
                         "attribute '%.400s'", name);
-    sig = m->sig;
+    *out = m;
     /* 3.9's tobytes() and cast() checked the view before binding their
        arguments (TOBYTES-007, CAST-014), and their parser called them
        "function" (a NULL name) */
     if (vb->legacy_parse && (m->fn == m_tobytes || m->fn == m_cast)) {
         if (mv_view_check_released(v, err) < 0)
             return -1;
-        sig.name = NULL;
+        legacy = m->sig;
+        legacy.name = NULL;
+        return mv_parse_args(v->base.cfg, &legacy, a, bound, err);
     }
-    *out = m;
-    return mv_parse_args(v->base.cfg, &sig, a, bound, err);
+    return mv_parse_args(v->base.cfg, &m->sig, a, bound, err);
 }
 
 static int view_call(mv_view *v, const char *name, const mv_args *a,
