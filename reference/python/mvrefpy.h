@@ -156,6 +156,12 @@ typedef struct mvpy_args {
 /* From a tuple and a dict (either NULL), as tp_new and METH_KEYWORDS get
    them; or from a vector, as METH_FASTCALL | METH_KEYWORDS does: nargsf
    positional arguments, then one for each name of kwnames (NULL: none). */
+/* A list or tuple of at most `room` ints (a shape) as a library value
+   whose items are items[], not the heap's: 0; 1 if o is no such
+   sequence (nothing done); -1 on error.  mvpy_ints_clear() clears it. */
+int mvpy_ints_here(PyObject *o, mv_value items[], size_t room, mv_value *out);
+void mvpy_ints_clear(mv_value *v);
+
 int mvpy_args_from(PyObject *args, PyObject *kwargs, mvpy_mode mode,
                    mvpy_scratch *s, mvpy_args *out);
 int mvpy_args_vector(PyObject *const *args, size_t nargsf, PyObject *kwnames,

@@ -278,30 +278,54 @@ static int args_room(mvpy_args *out, size_t n, size_t nk)
     return 0;
 }
 
-/* One argument as a library value, in *v, one of a's: a short list of
-   ints (a shape), the first of the call, keeps its items in a, not on the
-   heap (mvpy_args_clear knows it); any other argument as mvpy_to_value()
-   makes it. */
-static int arg_value(mvpy_args *a, PyObject *o, mvpy_mode mode,
-                     mvpy_scratch *s, mv_value *v)
+int mvpy_ints_here(PyObject *o, mv_value items[], size_t room, mv_value *out)
 {
-    Py_ssize_t n = PyList_CheckExact(o) ? PyList_GET_SIZE(o) : -1;
+    bool list = PyList_CheckExact(o);
+    Py_ssize_t n = list ? PyList_GET_SIZE(o)
+                        : PyTuple_CheckExact(o) ? PyTuple_GET_SIZE(o) : -1;
+    PyObject *const *given = n >= 0 ? PySequence_Fast_ITEMS(o) : NULL;
 
-    if (a->list_here != NULL || n < 0 || n > MVPY_ITEMS_HERE || !all_ints(o))
-        return mvpy_to_value(o, mode, s, v);
+    if (n < 0 || (size_t)n > room)
+        return 1;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!PyLong_CheckExact(given[i]))
+            return 1;
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (int_value(PyList_GET_ITEM(o, i), &a->items_here[i]) < 0) {
+        if (int_value(given[i], &items[i]) < 0) {
             while (i-- > 0)
-                mv_value_clear(&a->items_here[i]);
+                mv_value_clear(&items[i]);
             return -1;
         }
     }
-    *v = mv_none();
-    v->kind = MV_LIST;
-    v->as.seq.items = a->items_here;
-    v->as.seq.len = (size_t)n;
-    a->list_here = v;
+    *out = mv_none();
+    out->kind = list ? MV_LIST : MV_TUPLE;
+    out->as.seq.items = items;
+    out->as.seq.len = (size_t)n;
     return 0;
+}
+
+void mvpy_ints_clear(mv_value *v)
+{
+    for (size_t i = 0; i < v->as.seq.len; i++)
+        mv_value_clear(&v->as.seq.items[i]);
+    *v = mv_none();
+}
+
+/* One argument as a library value, in *v, one of a's: a short list or
+   tuple of ints (a shape), the first of the call, keeps its items in a,
+   not on the heap (mvpy_args_clear knows it); any other argument as
+   mvpy_to_value() makes it. */
+static int arg_value(mvpy_args *a, PyObject *o, mvpy_mode mode,
+                     mvpy_scratch *s, mv_value *v)
+{
+    int status = a->list_here != NULL
+                 ? 1 : mvpy_ints_here(o, a->items_here, MVPY_ITEMS_HERE, v);
+
+    if (status > 0)
+        return mvpy_to_value(o, mode, s, v);
+    if (status == 0)
+        a->list_here = v;
+    return status;
 }
 
 /* Clear an argument a made: a list whose items a keeps, item by item. */
@@ -311,9 +335,7 @@ static void arg_clear(mvpy_args *a, mv_value *v)
         mv_value_clear(v);
         return;
     }
-    for (size_t i = 0; i < v->as.seq.len; i++)
-        mv_value_clear(&v->as.seq.items[i]);
-    *v = mv_none();
+    mvpy_ints_clear(v);
     a->list_here = NULL;
 }
 

@@ -238,13 +238,69 @@ static PyObject *call_vector(PyObject *op, const char *name,
 
 LIBRARY_METHOD(m_tobytes, "tobytes")
 LIBRARY_METHOD(m_hex, "hex")
-LIBRARY_METHOD(m_cast, "cast")
 LIBRARY_METHOD(m_release, "release")
 LIBRARY_METHOD(m_toreadonly, "toreadonly")
 LIBRARY_METHOD(m_enter, "__enter__")
 LIBRARY_METHOD(m_count, "count")
 LIBRARY_METHOD(m_index, "index")
 LIBRARY_METHOD(m_release_buffer, "__release_buffer__")
+
+/* ---- cast, bound here ------------------------------------------------------ */
+
+/* m.cast(format), m.cast(format, shape), m.cast(format, shape=shape): the
+   calls almost every program makes, bound here, to mv_cast() (a fast
+   path: no list of arguments made, nor parsed).  The format is read
+   where the str keeps its UTF-8, borrowed for the call (never cleared:
+   no reference was taken), and the shape's ints are kept here. */
+static bool cast_by_position(PyObject *const *args, Py_ssize_t n,
+                             PyObject *kwnames, PyObject **format,
+                             PyObject **shape)
+{
+    Py_ssize_t nk = kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0;
+
+    if (n < 1 || n + nk > 2 || !PyUnicode_CheckExact(args[0])
+        || (nk == 1 && !PyUnicode_Check(PyTuple_GET_ITEM(kwnames, 0)))
+        || (nk == 1 && PyUnicode_CompareWithASCIIString(
+                           PyTuple_GET_ITEM(kwnames, 0), "shape") != 0))
+        return false;
+    *format = args[0];
+    *shape = n + nk == 2 ? args[1] : NULL;
+    return true;
+}
+
+static PyObject *m_cast(PyObject *self, PyObject *const *args,
+                        Py_ssize_t nargsf, PyObject *kwnames)
+{
+    mvpy_scratch s = MVPY_SCRATCH_INIT;
+    mv_value f = mv_none(), shape = mv_none(), result = mv_none();
+    mv_value items[MVPY_ITEMS_HERE];
+    PyObject *format_obj, *shape_obj;
+    Py_ssize_t len;
+    mv_error err;
+    int status;
+
+    if (!mv_fast_paths()
+        || !cast_by_position(args, PyVectorcall_NARGS(nargsf), kwnames,
+                             &format_obj, &shape_obj))
+        return call_vector(self, "cast", args, nargsf, kwnames);
+    f.kind = MV_STR;
+    f.as.str.data = (char *)PyUnicode_AsUTF8AndSize(format_obj, &len);
+    f.as.str.len = (size_t)len;
+    if (f.as.str.data == NULL) {   /* a lone surrogate: the general way */
+        PyErr_Clear();
+        return call_vector(self, "cast", args, nargsf, kwnames);
+    }
+    status = shape_obj != NULL
+             ? mvpy_ints_here(shape_obj, items, MVPY_ITEMS_HERE, &shape) : 0;
+    if (status != 0)   /* an error, or no shape of ints */
+        return status < 0 ? NULL
+                          : call_vector(self, "cast", args, nargsf, kwnames);
+    status = mv_cast(&VIEW(self)->view, &f, shape_obj != NULL ? &shape : NULL,
+                     &result, &err);
+    if (shape_obj != NULL)
+        mvpy_ints_clear(&shape);
+    return finish(status, &result, &err, &s, VIEW(self));
+}
 
 /* ---- tolist, streamed ---------------------------------------------------- */
 

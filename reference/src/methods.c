@@ -217,3 +217,18 @@ int mv_call_to(const mv_value *obj, const char *name, const mv_args *a,
         return mv_unsupported(err, "%s() streamed", name);
     return mv_view_tolist_to(v, sink, err);
 }
+
+/* m.cast(format[, shape]) with its arguments bound already (CAST-001): as
+   bind() takes them, 3.9 checking the view first (CAST-014). */
+int mv_cast(const mv_value *obj, const mv_value *format,
+            const mv_value *shape, mv_value *result, mv_error *err)
+{
+    mv_view *v = mv_as_view(obj);
+
+    if (NEVER(v == NULL))
+        return mv_unsupported(err, "%s.cast()", mv_type_name(obj));
+    if (v->base.cfg->behaviour.legacy_parse
+        && mv_view_check_released(v, err) < 0)
+        return -1;
+    return mv_view_cast(v, format, shape, result, err);
+}
