@@ -182,6 +182,8 @@ static int slice_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s,
 
 int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out)
 {
+    if (PyLong_CheckExact(o))   /* the most common: a key, an item */
+        return int_value(o, out);
     *out = mv_none();
     if (o == Py_None)
         return 0;

@@ -75,10 +75,14 @@ static void view_dealloc(PyObject *op)
 {
     mvpy_view *self = VIEW(op);
     PyTypeObject *type = Py_TYPE(op);
-    PyObject *type_, *value, *tb;
+    PyObject *type_ = NULL, *value = NULL, *tb = NULL;
+    bool raised = PyErr_Occurred() != NULL;
 
     PyObject_GC_UnTrack(op);
-    PyErr_Fetch(&type_, &value, &tb);
+    /* an exception on its way out is kept from what the exporter's
+       release may do (most views go with none) */
+    if (raised)
+        PyErr_Fetch(&type_, &value, &tb);
     if (self->weakreflist != NULL)
         PyObject_ClearWeakRefs(op);
     if (self->view.kind == MV_OBJECT)   /* the library's view may live on */
@@ -91,7 +95,10 @@ static void view_dealloc(PyObject *op)
         mvpy_lease_drop(self->lease);
     type->tp_free(op);
     Py_DECREF(type);
-    PyErr_Restore(type_, value, tb);
+    if (raised)
+        PyErr_Restore(type_, value, tb);
+    else
+        PyErr_Clear();   /* nothing raised here outlives the view */
 }
 
 /* The collector's view of a view: its lease (which holds the exporter)

@@ -455,29 +455,42 @@ static bool is_signed(char code)
     }
 }
 
+/* FORMAT-009, FORMAT-010: an int i in the range of the C type an integer
+   code is converted to first. */
+static int integer_in_range(const mv_config *cfg, char code,
+                            const mv_value *i, mv_item *out, mv_error *err)
+{
+    mv_ssize size = conversion_size(cfg, code);
+    bool fits;
+
+    if (is_signed(code)) {
+        int64_t lim = size == 8 ? INT64_MAX
+                                : (INT64_C(1) << (size * 8 - 1)) - 1;
+        fits = mv_int_to_i64(i, &out->as.i) && out->as.i <= lim
+               && out->as.i >= -lim - 1;
+    } else {
+        uint64_t lim = size == 8 ? UINT64_MAX
+                                 : (UINT64_C(1) << (size * 8)) - 1;
+        fits = mv_int_to_u64(i, &out->as.u) && out->as.u <= lim;
+    }
+    return fits ? 0 : invalid_value(code, err);
+}
+
 /* FORMAT-009, FORMAT-010, CONVERT-005: operator.index(item) as the C type
    of an integer code. */
 static int convert_integer(const mv_config *cfg, char code,
                            const mv_value *item, mv_item *out, mv_error *err)
 {
-    mv_ssize size = conversion_size(cfg, code);
     mv_value i;
-    bool fits;
+    int status;
 
+    if (MV_FAST() && mv_is_index(item))   /* an int: read where it is */
+        return integer_in_range(cfg, code, item, out, err);
     if (mv_index(item, &i, err) < 0)
         return fix_error(code, err);
-    if (is_signed(code)) {
-        int64_t lim = size == 8 ? INT64_MAX
-                                : (INT64_C(1) << (size * 8 - 1)) - 1;
-        fits = mv_int_to_i64(&i, &out->as.i) && out->as.i <= lim
-               && out->as.i >= -lim - 1;
-    } else {
-        uint64_t lim = size == 8 ? UINT64_MAX
-                                 : (UINT64_C(1) << (size * 8)) - 1;
-        fits = mv_int_to_u64(&i, &out->as.u) && out->as.u <= lim;
-    }
+    status = integer_in_range(cfg, code, &i, out, err);
     mv_value_clear(&i);
-    return fits ? 0 : invalid_value(code, err);
+    return status;
 }
 
 /* FORMAT-011: PyLong_AsVoidPtr takes negative ints as signed, others as
