@@ -231,7 +231,7 @@ int mvpy_key(PyObject *o, mvpy_scratch *s, mv_value parts[3], mv_value *out)
     PySliceObject *sl = (PySliceObject *)o;
     PyObject *given[3];
 
-    if (!PySlice_Check(o))
+    if (!PySlice_Check(o))   /* an int, mostly */
         return mvpy_to_value(o, MVPY_VALUE, s, out);
     given[0] = sl->start;
     given[1] = sl->stop;

@@ -938,7 +938,10 @@ static PyObject *view_subscript(PyObject *self, PyObject *key)
     }
     status = mv_getitem(&VIEW(self)->view, &k, &result, &err);
     mvpy_key_clear(parts, &k);
-    return finish(status, &result, &err, &s, VIEW(self));
+    /* m[i], i an int, runs no code of the program's, which might end a
+       loan: no lease to settle (most keys are ints) */
+    return finish(status, &result, &err, &s,
+                  PyLong_CheckExact(key) ? NULL : VIEW(self));
 }
 
 /* m[i] as the sequence protocol asks it (reversed(m), old iteration) */
@@ -972,7 +975,11 @@ static int view_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
                            : mv_delitem(&VIEW(self)->view, &k, &err);
     mvpy_key_clear(parts, &k);
     mv_value_clear(&v);
-    return finish_int(status, &err, &s, VIEW(self));
+    /* m[i] = x, i and x ints, runs no code of the program's: no lease
+       to settle */
+    return finish_int(status, &err, &s,
+                      PyLong_CheckExact(key) && value != NULL
+                      && PyLong_CheckExact(value) ? NULL : VIEW(self));
 }
 
 /* SEQ-009: value in m */

@@ -132,6 +132,14 @@ static int view_setitem(mv_view *v, char code, const mv_value *key,
     unsigned char *ptr;
     mv_ssize index;
 
+    if (MV_FAST() && key->kind == MV_INT && b->ndim == 1) {
+        /* a fast path: an int key, read where it is (no __index__ to
+           ask), in the generic path's order */
+        if (mv_as_ssize(cfg, key, "IndexError", "INDEX-005", &index, err) < 0
+            || mv_lookup_dimension(b, b->buf, 0, index, &ptr, err) < 0)
+            return -1;
+        return write_item(v, code, ptr, value, err);
+    }
     if (mv_has_index(key)) {
         if (b->ndim > 1)   /* ASSIGN-007: before the key is converted */
             return mv_raise(err, "ASSIGN-007", "NotImplementedError",
