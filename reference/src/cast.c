@@ -61,8 +61,17 @@ static int ascii_format(const mv_value *format, char out[4], bool *native,
                         mv_error *err)
 {
     uint32_t cp;
-    long at = mv_str_non_ascii(format, &cp);
+    long at;
 
+    /* a fast path: one byte of UTF-8 is one ASCII character, as most
+       formats are */
+    if (MV_FAST() && format->as.str.len == 1 && format->as.str.data[0] != '\0') {
+        out[0] = format->as.str.data[0];
+        out[1] = '\0';
+        *native = true;
+        return 0;
+    }
+    at = mv_str_non_ascii(format, &cp);
     if (at >= 0)
         return mv_raise(err, "CAST-008", "UnicodeEncodeError", "'ascii' codec can't "
                         "encode character '%s%0*lx' in position %ld: ordinal "

@@ -210,6 +210,8 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
 
     if (MV_FAST() && key->kind == MV_INT && b->ndim == 1)
         return int_getitem(v, key, result, err);
+    if (key->kind == MV_SLICE)   /* no slice has __index__ */
+        return mv_view_slice(v, key, result, err);
     if (mv_has_index(key)) {
         /* INDEX-005, FORMAT-019, INDEX-012, INDEX-001, INDEX-002,
            INDEX-003: the key is converted first, then the view is
@@ -226,8 +228,6 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
             return -1;
         return mv_unpack_native(v->base.cfg, code, ptr, result, err);
     }
-    if (key->kind == MV_SLICE)
-        return mv_view_slice(v, key, result, err);
     if (mv_is_multi_index(key))
         return tuple_getitem(v, key, result, err);
     if (mv_is_multi_slice(key))   /* SLICE-010 */

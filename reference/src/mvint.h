@@ -53,8 +53,9 @@
  *  │ values     │ value.c      │    │ Python values                        │
  *  │ objects    │ refcount.c   │    │ kinds of object, reference counts    │
  *  │ config     │ version.c    │    │ CPython versions and platforms       │
- *  │ foundation │ alloc.c      │    │ the one allocator                    │
- *  │            │ error.c      │    │ exceptions                           │
+ *  │ memory     │ alloc.c      │    │ the one allocator (its spare block   │
+ *  │            │              │    │ is a fast path)                      │
+ *  │ foundation │ error.c      │    │ exceptions                           │
  *  │            │ fast.c       │    │ the fast paths' switch               │
  *  └────────────┴──────────────┴────┴──────────────────────────────────────┘
  *
@@ -230,6 +231,9 @@ void *mv_alloc_zeroed_at(size_t count, size_t size, const char *file,
 void *mv_realloc_at(void *ptr, size_t size, const char *file, int line);
 char *mv_strdup_at(const char *s, const char *file, int line);
 void mv_free(void *ptr);
+/* mv_free() of a block of size bytes, which the next mv_alloc() of that
+   size may be given again (a fast path: alloc.c's spare block). */
+void mv_free_sized(void *ptr, size_t size);
 
 /* The host's allocator (mvref.h, section 9), when it set one: a new object
    of the host's for a bytes or str of len bytes, which go at *data; NULL
@@ -250,10 +254,14 @@ void mv_free_host(void *object);
    the definition, and the suite must give the same outcomes with the
    fast paths off (fast.c).  A build with -DMV_GENERIC has them off for
    good; the code stays, so that it is still compiled and checked. */
+/* The switch as fast.c keeps it: -1 until first asked, then 0 or 1; read
+   here, so that asking costs a load (mv_fast_paths() asks the
+   environment the first time). */
+extern int mv_fast_state;
 #if defined(MV_GENERIC)
 # define MV_FAST() (0 && mv_fast_paths())
 #else
-# define MV_FAST() mv_fast_paths()
+# define MV_FAST() (mv_fast_state > 0 || (mv_fast_state < 0 && mv_fast_paths()))
 #endif
 
 #endif /* MVINT_H */

@@ -134,6 +134,12 @@ void mv_view_unpin(mv_view *v)
         managed_release(mb);
 }
 
+/* The bytes of a view with room for `room` dimensions. */
+static size_t view_bytes(int room)
+{
+    return sizeof(mv_view) + 3 * (size_t)room * sizeof(mv_ssize);
+}
+
 /* EXPORT-009: a view freed is a view released.
    Assumes no loan of v is outstanding: each holds a reference to v. */
 static void view_destructor(mv_object *obj)
@@ -145,7 +151,7 @@ static void view_destructor(mv_object *obj)
         mv_view_give_back(v);
     managed_decref(v->mbuf);
     mv_value_clear(&v->hash_key);
-    mv_free(v);
+    mv_free_sized(v, view_bytes(v->room));
 }
 
 /* ---- making views ----------------------------------------------------------- */
@@ -265,7 +271,7 @@ static int view_new(mv_managed *mb, const mv_buffer *src, int room,
         return mv_raise(err, "CONSTRUCT-009", "ValueError", "memoryview: number of dimensions "
                         "must not exceed %d", MV_MAX_NDIM);
     room = room > src->ndim ? room : src->ndim > 1 ? src->ndim : 1;
-    v = mv_alloc(sizeof *v + 3 * (size_t)room * sizeof v->layout[0]);
+    v = mv_alloc(view_bytes(room));
     if (v == NULL)
         return mv_no_memory(err);
     /* every field is set below; the arrays up to ndim (init_layout) */
