@@ -96,7 +96,13 @@ int mvpy_lease_init_type(void);
    flags (PyBUF_FULL_RO, as memoryview(obj) asks). */
 int mvpy_lease_new(PyObject *obj, int flags, mvpy_scratch *s, mv_value *out);
 int mvpy_scratch_add(mvpy_scratch *s, mvpy_lease *l);
-void mvpy_scratch_end(mvpy_scratch *s);
+void mvpy_scratch_end_leases(mvpy_scratch *s);
+/* (inline: most calls lease nothing, and have nothing to end) */
+static inline void mvpy_scratch_end(mvpy_scratch *s)
+{
+    if (s->leases != NULL)
+        mvpy_scratch_end_leases(s);
+}
 /* The lease under a library view (its root exporter's), a new reference
    (an mvref view's); mvpy_lease_drop gives it back. */
 mvpy_lease *mvpy_lease_of_view(const mv_value *view);

@@ -257,7 +257,8 @@ void mvpy_key_clear(mv_value parts[3], mv_value *key)
         return;
     }
     for (int i = 0; i < 3; i++)
-        mv_value_clear(&parts[i]);
+        if (parts[i].kind != MV_NONE)   /* an omitted part holds nothing */
+            mv_value_clear(&parts[i]);
     *key = mv_none();
 }
 

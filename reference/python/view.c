@@ -56,16 +56,16 @@ PyObject *mvpy_view_wrap(mv_value *v)
         /* GC_New, not tp_alloc: every field is set here, none zeroed */
         self = PyObject_GC_New(mvpy_view, type);
         if (self != NULL) {
-            self->view = *v;
+            self->view = *v;   /* the reference is the new view's */
             *v = mv_none();
             self->lease = lease;
             self->lender = NULL;
             self->weakreflist = NULL;
             mv_host_object_set(self->view.as.object, self);
             PyObject_GC_Track(self);
-        } else {
-            mvpy_lease_drop(lease);
+            return (PyObject *)self;
         }
+        mvpy_lease_drop(lease);
     }
     mv_value_clear(v);
     return (PyObject *)self;

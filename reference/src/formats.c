@@ -526,7 +526,8 @@ int mv_convert_item(const mv_config *cfg, char code, const mv_value *item,
     const unsigned char *bytes;
     size_t len;
 
-    if (code_itemsize(cfg, code) < 0)
+    out->size = code_itemsize(cfg, code);
+    if (out->size < 0)
         return format_not_supported(code, err);
     out->code = code;
     switch (code) {
@@ -566,7 +567,7 @@ int mv_convert_item(const mv_config *cfg, char code, const mv_value *item,
 int mv_store_item(const mv_config *cfg, const mv_item *item,
                   unsigned char *ptr, mv_error *err)
 {
-    mv_ssize size = code_itemsize(cfg, item->code);
+    mv_ssize size = item->size;
     const double zero = 0.0;
     float f;
     int32_t h;

@@ -63,6 +63,18 @@ int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
     return 0;
 }
 
+/* A bound of a slice with no step, an int or None (its default, dflt),
+   as mv_clamped_index reads an int; false for anything else. */
+static bool plain_bound(const mv_config *cfg, const mv_value *part,
+                        mv_ssize dflt, mv_ssize *out)
+{
+    if (part->kind == MV_NONE)
+        *out = dflt;
+    else if (part->kind == MV_INT)
+        *out = clamped(cfg, part);
+    return part->kind == MV_NONE || part->kind == MV_INT;
+}
+
 /* SLICE-004, SLICE-014: PySlice_Unpack.  The step is read first, so
    slice(x, y, 0) is a ValueError whatever x and y are. */
 int mv_slice_unpack(const mv_config *cfg, const mv_value *slice,
@@ -74,6 +86,10 @@ int mv_slice_unpack(const mv_config *cfg, const mv_value *slice,
 
     assert(slice->kind == MV_SLICE);
     *step = 1;
+    /* a fast path: m[a:b], no step, a and b ints or None (most slices) */
+    if (MV_FAST() && s[2].kind == MV_NONE && plain_bound(cfg, &s[0], 0, start)
+        && plain_bound(cfg, &s[1], max, stop))
+        return 0;
     if (s[2].kind != MV_NONE) {
         if (mv_clamped_index(cfg, &s[2], true, step, err) < 0)
             return -1;
