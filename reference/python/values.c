@@ -250,15 +250,25 @@ int mvpy_key(PyObject *o, mvpy_scratch *s, mv_value parts[3], mv_value *out)
     return 0;
 }
 
+void mvpy_value_clear(mv_value *v)
+{
+    /* an int below 2**64 (the commonest key and item) and None own
+       nothing (mvref.h, section 5): no call to make */
+    if (v->kind == MV_NONE || (v->kind == MV_INT && !v->as.integer.huge)) {
+        v->kind = MV_NONE;
+        return;
+    }
+    mv_value_clear(v);
+}
+
 void mvpy_key_clear(mv_value parts[3], mv_value *key)
 {
     if (key->kind != MV_SLICE || key->as.seq.items != parts) {
-        mv_value_clear(key);
+        mvpy_value_clear(key);
         return;
     }
     for (int i = 0; i < 3; i++)
-        if (parts[i].kind != MV_NONE)   /* an omitted part holds nothing */
-            mv_value_clear(&parts[i]);
+        mvpy_value_clear(&parts[i]);
     *key = mv_none();
 }
 

@@ -977,7 +977,7 @@ static int view_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
     status = value != NULL ? mv_setitem(&VIEW(self)->view, &k, &v, &err)
                            : mv_delitem(&VIEW(self)->view, &k, &err);
     mvpy_key_clear(parts, &k);
-    mv_value_clear(&v);
+    mvpy_value_clear(&v);
     /* m[i] = x, i and x ints, runs no code of the program's: no lease
        to settle */
     return finish_int(status, &err, &s,
