@@ -350,7 +350,8 @@ void mv_free(void *ptr)
 
 void mv_free_sized(void *ptr, size_t size)
 {
-    if (!MV_FAST() || ptr == NULL || alloc_state.live == 1) {
+    assert(ptr != NULL);
+    if (!MV_FAST() || alloc_state.live == 1) {
         mv_free(ptr);
         return;
     }

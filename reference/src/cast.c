@@ -64,8 +64,8 @@ static int ascii_format(const mv_value *format, char out[4], bool *native,
     long at;
 
     /* a fast path: one byte of UTF-8 is one ASCII character, as most
-       formats are */
-    if (MV_FAST() && format->as.str.len == 1 && format->as.str.data[0] != '\0') {
+       formats are (a NUL among them: the empty text, as strcpy makes it) */
+    if (MV_FAST() && format->as.str.len == 1) {
         out[0] = format->as.str.data[0];
         out[1] = '\0';
         *native = true;

@@ -48,18 +48,18 @@
 
 #include "mvint.h"
 
-int mv_fast_state = -1;   /* -1: not asked yet; else 0 or 1 (mvint.h) */
+static int fast_state = -1;   /* -1: not asked yet; else 0 or 1 */
 
 bool mv_fast_paths(void)
 {
-    if (mv_fast_state < 0) {
+    if (fast_state < 0) {
         const char *generic = getenv("MVREF_GENERIC");
         mv_fast_paths_set(!(generic != NULL && strcmp(generic, "1") == 0));
     }
-    return mv_fast_state != 0;
+    return fast_state != 0;
 }
 
 void mv_fast_paths_set(bool on)
 {
-    mv_fast_state = on;
+    fast_state = on;
 }

@@ -58,15 +58,13 @@ static char complex_code(const mv_config *cfg, const char *format)
     return strcmp(format, "Zf") == 0 ? MV_CODE_ZF : 0;
 }
 
-/* FORMAT-001, FORMAT-002: the item size of a native code, or -1 for a
-   character that is none (a code is what mv_native_itemsize sets). */
-static mv_ssize code_itemsize(const mv_config *cfg, char code)
+/* FORMAT-002: the item size of a one-character native format c, or -1
+   for a character that is none. */
+static mv_ssize char_itemsize(const mv_config *cfg, char c)
 {
     const mv_platform *p = &cfg->platform;
 
-    switch (code) {
-    case MV_CODE_ZD: return cfg->behaviour.complex_formats ? 16 : -1;
-    case MV_CODE_ZF: return cfg->behaviour.complex_formats ? 8 : -1;
+    switch (c) {
     case 'c': case 'b': case 'B': case '?': return 1;
     case 'h': case 'H': return 2;
     case 'i': case 'I': case 'f': return 4;
@@ -77,6 +75,16 @@ static mv_ssize code_itemsize(const mv_config *cfg, char code)
     case 'e': return cfg->behaviour.half_float ? 2 : -1;
     default: return -1;
     }
+}
+
+/* FORMAT-001, FORMAT-002: the item size of a native code (as
+   mv_native_itemsize sets it), or -1 for a character that is none. */
+static mv_ssize code_itemsize(const mv_config *cfg, char code)
+{
+    if (!MV_IS_COMPLEX_CODE(code))
+        return char_itemsize(cfg, code);
+    assert(cfg->behaviour.complex_formats);   /* where the codes come from */
+    return code == MV_CODE_ZD ? 16 : 8;
 }
 
 /* FORMAT-001, FORMAT-002: the item size of a native format, or -1. */
@@ -90,8 +98,7 @@ mv_ssize mv_native_itemsize(const mv_config *cfg, const char *format,
     *code = complex_code(cfg, format);
     if (*code)
         return code_itemsize(cfg, *code);
-    /* a complex code is no character of a format's text */
-    size = MV_IS_COMPLEX_CODE(format[0]) ? -1 : code_itemsize(cfg, format[0]);
+    size = char_itemsize(cfg, format[0]);
     if (size < 0 || format[1] != '\0')
         return -1;
     *code = format[0];

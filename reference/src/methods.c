@@ -218,17 +218,19 @@ int mv_call_to(const mv_value *obj, const char *name, const mv_args *a,
     return mv_view_tolist_to(v, sink, err);
 }
 
-/* m.cast(format[, shape]) with its arguments bound already (CAST-001): as
-   bind() takes them, 3.9 checking the view first (CAST-014). */
+/* m.cast(format[, shape]) with its arguments bound already (CAST-001).
+   The format is a str, so the view is checked first, as 3.9 checked it
+   before binding (CAST-014) and later versions after the format's type
+   (CAST-015): the same outcome. */
 int mv_cast(const mv_value *obj, const mv_value *format,
             const mv_value *shape, mv_value *result, mv_error *err)
 {
     mv_view *v = mv_as_view(obj);
 
+    assert(format->kind == MV_STR);
     if (NEVER(v == NULL))
         return mv_unsupported(err, "%s.cast()", mv_type_name(obj));
-    if (v->base.cfg->behaviour.legacy_parse
-        && mv_view_check_released(v, err) < 0)
+    if (mv_view_check_released(v, err) < 0)
         return -1;
     return mv_view_cast(v, format, shape, result, err);
 }

@@ -254,14 +254,10 @@ void mv_free_host(void *object);
    the definition, and the suite must give the same outcomes with the
    fast paths off (fast.c).  A build with -DMV_GENERIC has them off for
    good; the code stays, so that it is still compiled and checked. */
-/* The switch as fast.c keeps it: -1 until first asked, then 0 or 1; read
-   here, so that asking costs a load (mv_fast_paths() asks the
-   environment the first time). */
-extern int mv_fast_state;
 #if defined(MV_GENERIC)
 # define MV_FAST() (0 && mv_fast_paths())
 #else
-# define MV_FAST() (mv_fast_state > 0 || (mv_fast_state < 0 && mv_fast_paths()))
+# define MV_FAST() mv_fast_paths()
 #endif
 
 #endif /* MVINT_H */
