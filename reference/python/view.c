@@ -306,7 +306,8 @@ static PyObject *m_cast(PyObject *self, PyObject *const *args,
                      &result, &err);
     if (shape_obj != NULL)
         mvpy_ints_clear(&shape);
-    return finish(status, &result, &err, &s, VIEW(self));
+    /* a str and ints run no code of the program's: no lease to settle */
+    return finish(status, &result, &err, &s, NULL);
 }
 
 /* ---- tolist, streamed ---------------------------------------------------- */
