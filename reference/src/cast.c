@@ -85,6 +85,14 @@ static int ascii_format(const mv_value *format, char out[4], bool *native,
     return 0;
 }
 
+/* CAST-009: whether a format is 'b', 'B' or 'c', after an optional '@'. */
+static bool is_byte_format(const char *format)
+{
+    const char *f = format[0] == '@' ? format + 1 : format;
+
+    return MV_IS_BYTE_FORMAT(f[0]) && f[1] == '\0';
+}
+
 /* n / size, and n % size in *rest, for n >= 0 and a native item size,
    which is a power of two: a shift and a mask (two divisions were a
    tenth of m.cast('i')). */
@@ -105,7 +113,7 @@ static int cast_to_1d(mv_view *v, const mv_value *format, mv_error *err)
 {
     const mv_config *cfg = v->base.cfg;
     mv_buffer *b = &v->view;
-    char text[4] = "", dest = 0, src;
+    char text[4] = "", dest = 0;
     mv_ssize itemsize = -1, nitems, rest;
     bool native = false;
 
@@ -119,8 +127,7 @@ static int cast_to_1d(mv_view *v, const mv_value *format, mv_error *err)
                         "'@'", cfg->behaviour.complex_formats
                         ? "" : "single character ");
     /* CAST-009, CAST-016: one side of the cast is a byte format */
-    if ((mv_native_itemsize(cfg, b->format, &src) < 0
-         || !MV_IS_BYTE_FORMAT(src)) && !MV_IS_BYTE_FORMAT(dest))
+    if (!is_byte_format(b->format) && !MV_IS_BYTE_FORMAT(dest))
         return mv_raise(err, "CAST-009", "TypeError", "memoryview: cannot cast between "
                         "two non-byte formats");
     nitems = items_in(b->len, itemsize, &rest);

@@ -106,26 +106,35 @@ mv_ssize mv_native_itemsize(const mv_config *cfg, const char *format,
 }
 
 /* A static copy of a native format, for views whose format is not their
-   exporter's (casts); with_at keeps a leading '@' as the caller wrote it. */
+   exporter's (casts); with_at keeps a leading '@' as the caller wrote it.
+   Each literal is the format with its '@': one character on, without. */
 const char *mv_native_format(char code, bool with_at)
 {
-    static const char codes[] = "cbB?hHiIlLqQnNfdeP";
-    static const char *const plain[] = {
-        "c", "b", "B", "?", "h", "H", "i", "I", "l", "L", "q", "Q", "n", "N",
-        "f", "d", "e", "P"
-    };
-    static const char *const at[] = {
-        "@c", "@b", "@B", "@?", "@h", "@H", "@i", "@I", "@l", "@L", "@q",
-        "@Q", "@n", "@N", "@f", "@d", "@e", "@P"
-    };
-    const char *p;
+    const char *at;
 
-    if (MV_IS_COMPLEX_CODE(code))
-        return code == MV_CODE_ZD ? (with_at ? "@Zd" : "Zd")
-                                  : (with_at ? "@Zf" : "Zf");
-    p = strchr(codes, code);
-    assert(p != NULL && code != '\0');
-    return with_at ? at[p - codes] : plain[p - codes];
+    switch (code) {
+    case 'c': at = "@c"; break;
+    case 'b': at = "@b"; break;
+    case 'B': at = "@B"; break;
+    case '?': at = "@?"; break;
+    case 'h': at = "@h"; break;
+    case 'H': at = "@H"; break;
+    case 'i': at = "@i"; break;
+    case 'I': at = "@I"; break;
+    case 'l': at = "@l"; break;
+    case 'L': at = "@L"; break;
+    case 'q': at = "@q"; break;
+    case 'Q': at = "@Q"; break;
+    case 'n': at = "@n"; break;
+    case 'N': at = "@N"; break;
+    case 'f': at = "@f"; break;
+    case 'd': at = "@d"; break;
+    case 'e': at = "@e"; break;
+    case MV_CODE_ZD: at = "@Zd"; break;
+    case MV_CODE_ZF: at = "@Zf"; break;
+    default: assert(code == 'P'); at = "@P"; break;
+    }
+    return with_at ? at : at + 1;
 }
 
 /* A format's name in a message: the complex codes stand for two letters. */
