@@ -56,8 +56,13 @@ PyObject *mvpy_view_wrap(mv_value *v)
         /* GC_New, not tp_alloc: every field is set here, none zeroed */
         self = PyObject_GC_New(mvpy_view, type);
         if (self != NULL) {
-            self->view = *v;   /* the reference is the new view's */
-            *v = mv_none();
+            /* the reference is the new view's: the object alone is read
+               (the value was just written field by field, and reading it
+               back whole would wait on those writes) */
+            self->view = mv_none();
+            self->view.kind = MV_OBJECT;
+            self->view.as.object = v->as.object;
+            v->kind = MV_NONE;
             self->lease = lease;
             self->lender = NULL;
             self->weakreflist = NULL;
