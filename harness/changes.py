@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from .cases import Oracle, Suite, version_tuple
@@ -105,31 +106,90 @@ def _ordered(a: Oracle, b: Oracle) -> tuple[Oracle, Oracle]:
     return tuple(sorted((a, b), key=lambda o: (version_tuple(o.version), o.platform)))
 
 
+UNDETERMINED = "undetermined"
+
+
+@dataclass(frozen=True)
+class Label:
+    """What kind of difference a case shows: each kind with the pair of
+    builds that shows it (kinds() is ('undetermined',) when neither does)."""
+    evidence: tuple[tuple[str, Oracle, Oracle], ...]     # (kind, a, b), kinds sorted
+
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(k for k, _, _ in self.evidence) or (UNDETERMINED,)
+
+    def text(self) -> str:
+        """'language: 3.12.1 (32le) ≠ 3.13.2 (32le)', 'platform: …', both
+        joined by '; ', or 'undetermined'."""
+        if not self.evidence:
+            return UNDETERMINED
+        return "; ".join(f"{kind}: {oracle_label(a)} ≠ {oracle_label(b)}"
+                         for kind, a, b in self.evidence)
+
+
+def label_of(case: dict, oracles: dict[str, Oracle]) -> Label:
+    """The kind of difference a case whose oracles disagree shows."""
+    return Label(tuple((kind, a, b) for kind, (a, b) in sorted(evidence(case, oracles).items())))
+
+
 def kind_cell(case: dict, oracles: dict[str, Oracle]) -> str:
-    """'language: 3.12.1 (32le) ≠ 3.13.2 (32le)', 'platform: …', both, or
-    'undetermined' when no two builds on its sides share a version or a
-    platform."""
-    found = evidence(case, oracles)
-    if not found:
-        return "undetermined"
-    return "; ".join(f"{kind}: {oracle_label(a)} ≠ {oracle_label(b)}"
-                     for kind, (a, b) in sorted(found.items()))
+    """The version table's "kind (evidence)" cell: label_of(case).text()."""
+    return label_of(case, oracles).text()
 
 
 def _labels_of(group: dict) -> set[str]:
     return {oracle_label(_ORACLES[n]) for n in group["oracles"]}
 
 
+@dataclass
+class Change:
+    """One row of the version table: the builds on each side with what they
+    do where they part (`sides`), the cases that show it, and its label."""
+    sides: tuple[tuple[tuple[str, ...], str], ...]
+    cases: list[dict]
+    label: Label
+
+    def sides_text(self) -> str:
+        return "<br>".join(f"{', '.join(who)}: `{what}`" + example_value(self.cases[0], who, what)
+                           for who, what in self.sides)
+
+    def rules(self) -> set[str]:
+        return {r for c in self.cases for r in c["rules"]}
+
+
+def differing(cases: list[dict]) -> list[dict]:
+    """The cases whose oracles disagree."""
+    return [c for c in cases if len(c.get("expect") or []) > 1]
+
+
+def rows(cases: list[dict], oracles: list[Oracle]) -> list[Change]:
+    """The distinct changes the cases show, most cases first: the rows of
+    the spec's version table, and of the matrix page's."""
+    by_name = {o.name: o for o in oracles}
+    _ORACLES.clear()
+    _ORACLES.update(by_name)
+    found: dict[tuple, list[dict]] = defaultdict(list)
+    for case in differing(cases):
+        found[change_key(case, by_name)].append(case)
+    return [Change(key, group, label_of(group[0], by_name))
+            for key, group in sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+
+
+def rule_labels(changes: list[Change]) -> dict[str, dict[str, Change]]:
+    """For each rule its cases cite, each kind of change among them, with
+    the largest change of that kind (whose label is the evidence)."""
+    out: dict[str, dict[str, Change]] = defaultdict(dict)
+    for change in changes:                      # most cases first
+        for rule in change.rules():
+            for kind in change.label.kinds():
+                out[rule].setdefault(kind, change)
+    return dict(out)
+
+
 def table(suite: Suite) -> str:
     """One row per distinct change: which versions behave how, in how many
     cases, under which rules, with one case to look at."""
-    oracles = {o.name: o for o in suite.oracles}
-    _ORACLES.clear()
-    _ORACLES.update(oracles)
-    changes: dict[tuple, list[dict]] = defaultdict(list)
-    for case in suite.cases:
-        if len(case.get("expect") or []) > 1:
-            changes[change_key(case, oracles)].append(case)
+    changes = rows(suite.cases, suite.oracles)
     lines = [BEGIN, "",
              f"Recorded from: {', '.join(oracle_label(o) for o in suite.oracles)}. "
              "Each row is one change: the versions on each side, what they do at the "
@@ -140,21 +200,15 @@ def table(suite: Suite) -> str:
         return "\n".join(lines)
     lines += ["| versions: outcome | kind (evidence) | cases | rules | for example |",
               "|---|---|---|---|---|"]
-    for key, cases in sorted(changes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        sides = "<br>".join(f"{', '.join(who)}: `{what}`" + example_value(cases[0], who, what)
-                            for who, what in key)
-        cited = Counter(r for c in cases for r in c["rules"])
-        rules = ", ".join(r for r, _ in sorted(cited.items(), key=lambda kv: (-kv[1], _rule_order(kv[0])))[:6])
-        if len(cited) > 6:
-            rules += ", …"
-        sides = sides.replace("|", "\\|")
-        lines.append(f"| {sides} | {kind_cell(cases[0], oracles)} | {len(cases)} | {rules} "
-                     f"| `{cases[0]['id']}` |")
+    for change in changes:
+        sides = change.sides_text().replace("|", "\\|")
+        lines.append(f"| {sides} | {change.label.text()} | {len(change.cases)} "
+                     f"| {cited_rules(change.cases)} | `{change.cases[0]['id']}` |")
     lines += ["", END]
     return "\n".join(lines)
 
 
-def _cited(cases: list[dict]) -> str:
+def cited_rules(cases: list[dict]) -> str:
     cited = Counter(r for c in cases for r in c["rules"])
     rules = ", ".join(r for r, _ in sorted(cited.items(),
                                            key=lambda kv: (-kv[1], _rule_order(kv[0])))[:6])
@@ -213,7 +267,7 @@ def coming(suite: Suite) -> str:
         for (was, now), cases in sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             cells = [f"`{was}`", f"`{now}`"]
             cells = [c.replace("|", "\\|") for c in cells]
-            lines.append(f"| {cells[0]} | {cells[1]} | {len(cases)} | {_cited(cases)} "
+            lines.append(f"| {cells[0]} | {cells[1]} | {len(cases)} | {cited_rules(cases)} "
                          f"| `{cases[0]['id']}` |")
         lines.append("")
     lines.append(COMING_END)

@@ -153,10 +153,10 @@ def modelled(tree: Tree) -> list[tuple[str, str, str]]:
     """(language, word size, oracle) for each CPython the suite records, one
     per language and platform (the oracle that ran the most exporters).
     Left out: an oracle whose ndarrays were the adapter's stand-in (Pyodide
-    before 3.14), which recorded a part of the suite only, so that a strict
-    run against it would meet, for the rest, the answers of another version
-    (`harness run` falls back to those); the same language is checked on its
-    other platform, and its word size with 3.14 and 3.15."""
+    before 3.14), which recorded a part of the suite only: a run against it
+    sends only that part (the rest is not recorded for it, and `harness run`
+    judges no case by another version's answer), and the same language is
+    checked on its other platform, and its word size with 3.14 and 3.15."""
     best: dict[tuple[str, str], Oracle] = {}
     for o in read_oracles(tree.root / "conformance"):
         if tree.pythons and o.language not in tree.pythons:

@@ -518,9 +518,10 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
 def write_matrix(runs: list[session.RunResult], suite: casesmod.Suite,
                  args: argparse.Namespace) -> int:
-    print(matrix.area_table(runs))
+    by_id = suite.by_id()
+    print(matrix.area_table(runs, matrix.page_changes(runs, by_id, suite.oracles)))
     out = Path(args.out)
-    matrix.write_page(out, runs, suite.by_id())
+    matrix.write_page(out, runs, by_id, suite.oracles)
     print(f"matrix: {out} ({len(runs)} implementations, "
           f"{len({r.id for run in runs for r in run.results})} cases); results in {args.results}/")
     return EXIT_OK

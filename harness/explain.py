@@ -206,7 +206,10 @@ def explain(cases: list[dict], results: Results | None = None) -> list[Explanati
 
 
 def oracle_label(name: str) -> str:
-    """cpython-3.11.2-64le -> 3.11.2; the 32-bit ones keep their platform."""
+    """cpython-3.11.2-64le -> 3.11.2; the 32-bit ones keep their platform;
+    an outcome derived from two oracles (compare.Expected.label) names both."""
+    if " = " in name:
+        return " = ".join(oracle_label(n) for n in name.split(" = "))
     m = re.fullmatch(r"cpython-([\d.]+)-(\w+)", name)
     if not m:
         return name

@@ -17,7 +17,7 @@ from typing import TextIO
 
 from . import compare, reproduce, runner, values
 from .impls import Impl
-from .session import FAILING, STATUSES, CaseResult, RunResult
+from .session import FAILING, NOT_RECORDED, STATUSES, CaseResult, RunResult
 
 
 class Progress:
@@ -97,9 +97,13 @@ def headline(run: RunResult) -> str:
     c = run.counts()
     h = run.hello
     p = values.printable
+    # cases its own oracle did not record (compare.exact_expected), among the unsupported
+    unrecorded = sum(r.status == "unsupported" and r.detail.startswith(NOT_RECORDED)
+                     for r in run.results)
     line = (f"{run.impl.name}: {p(h.implementation)} {p(h.version)} (Python {p(h.language)}, "
             f"{h.platform}) against {run.oracle}: {len(run.results)} cases, {c['pass']} pass, "
-            f"{c['message']} message-only, {c['fail']} fail, {c['unsupported']} unsupported, "
+            f"{c['message']} message-only, {c['fail']} fail, {c['unsupported']} unsupported"
+            + (f" ({unrecorded} not recorded for this oracle)" if unrecorded else "") + ", "
             f"{c['crash']} crash, {c['timeout']} timeout, {c['protocol-error']} protocol-error "
             f"in {run.seconds:.1f} s")
     return "\n".join(warning_lines(run) + [line])

@@ -17,6 +17,7 @@ from .cases import Suite, area_of, needed_exporters, satisfies
 from .impls import Impl
 
 UNSUPPORTED = "unsupported"
+NOT_RECORDED = "not recorded for this oracle"   # why an exact run does not judge a case
 STATUSES = ("pass", "message", "fail", "unsupported", "crash", "timeout", "protocol-error")
 FAILING = ("fail", "crash", "timeout", "protocol-error")
 
@@ -67,35 +68,59 @@ def why_unsupported(case: dict, hello: runner.Hello) -> str | None:
     return None
 
 
-def unrecorded(case: dict, ranking) -> str | None:
+def unrecorded(case: dict, ranking, exact: bool = False) -> str | None:
     """Why no recorded outcome can judge this case here, or None.
 
     No oracle of the implementation's platform recorded it (CPython could
-    not build its setup there, say), or the only ones that did are of
+    not build its setup there, say); or, the implementation's own version
+    being recorded (`exact`), no oracle of that version did and none can be
+    derived (compare.exact_expected); or the only oracles that did are of
     another language version and the case's rules changed between
     versions. Such a case is not sent: nothing could judge the answer.
     """
-    if compare.expected_for(case, ranking, spec.changing_rules()) is not None:
+    changing = spec.changing_rules()
+    if compare.expected_for(case, ranking, changing, exact) is not None:
         return None
     best = ranking[0]
-    if compare.expected_for(case, ranking) is not None:
-        return (f"no oracle of language {best.language} ({best.platform}) recorded "
-                f"this case, whose rules changed between versions")
-    return f"no oracle of platform {best.platform} recorded this case"
+    got = compare.recorded(case)
+    here = [o.name for o in ranking if o.platform == best.platform and o.name in got]
+    if not here:
+        return f"no oracle of platform {best.platform} recorded this case"
+    if exact:
+        return not_recorded(case, ranking, here)
+    return (f"no oracle of language {best.language} ({best.platform}) recorded "
+            f"this case, whose rules changed between versions")
 
 
-def judge(case: dict, reply: runner.Reply, ranking, strict: bool) -> CaseResult:
+def not_recorded(case: dict, ranking, here: list[str]) -> str:
+    """The reason a case is not judged on an exact run: what was recorded
+    on the platform, and why it does not tell this version's outcome."""
+    best = ranking[0]
+    older, newer = compare.bracket(case, ranking)
+    if older and newer:
+        why = (f"the nearest oracles on both sides, {older.name} and {newer.name}, "
+               "recorded different outcomes")
+    else:
+        side = "newer" if newer else "older"
+        why = (f"recorded on {best.platform} only by {side} versions ({', '.join(here)}), "
+               f"so nothing on the other side of {best.language} confirms it")
+    return (f"{NOT_RECORDED}: no CPython {best.language} ({best.platform}) "
+            f"recorded this case, and {why}")
+
+
+def judge(case: dict, reply: runner.Reply, ranking, strict: bool,
+          exact: bool = False) -> CaseResult:
     result = CaseResult(case["id"], reply.status, case["rules"], detail=reply.detail,
                         seconds=reply.seconds)
     if reply.status != runner.ANSWERED:
         return result
-    expected = compare.expected_for(case, ranking, spec.changing_rules())
+    expected = compare.expected_for(case, ranking, spec.changing_rules(), exact)
     if expected is None:
         result.status = UNSUPPORTED
-        result.detail = unrecorded(case, ranking) or "no recorded outcome"
+        result.detail = unrecorded(case, ranking, exact) or "no recorded outcome"
         return result
-    result.oracle, outcomes = expected
-    verdict = compare.compare(outcomes, reply.outcomes, strict)
+    result.oracle = expected.label
+    verdict = compare.compare(expected.outcomes, reply.outcomes, strict)
     result.status = verdict.status
     result.diffs = verdict.diffs
     if verdict.diffs:
@@ -156,6 +181,7 @@ def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
     first = new_adapter(0)
     hello = first.start()
     ranking = compare.oracle_ranking(hello, suite.oracles, prefer_oracle)
+    exact = compare.is_exact(hello, ranking)
     if not ranking:
         first.close()
         raise runner.AdapterError("the suite records no oracle")
@@ -174,7 +200,7 @@ def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
 
     to_run = []
     for case in cases:
-        why = why_unsupported(case, hello) or unrecorded(case, ranking)
+        why = why_unsupported(case, hello) or unrecorded(case, ranking, exact)
         if why:
             add(CaseResult(case["id"], UNSUPPORTED, case["rules"], detail=why))
         else:
@@ -202,7 +228,7 @@ def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
                     return
                 try:
                     for reply in adapter.run(block):
-                        add(judge(by_id[reply.case_id], reply, ranking, strict))
+                        add(judge(by_id[reply.case_id], reply, ranking, strict, exact))
                 except runner.AdapterError as e:
                     # This adapter will not come back: what it answered stays,
                     # the rest of its block are crashes that say why.
@@ -214,7 +240,7 @@ def run(impl: Impl, suite: Suite, cases: list[dict], *, timeout: float = 10.0,
         finally:
             adapter.close()
             for reply in adapter.trailing:
-                add(judge(by_id[reply.case_id], reply, ranking, strict))
+                add(judge(by_id[reply.case_id], reply, ranking, strict, exact))
             restarts.append(adapter.restarts)
             if adapter.exit_problem:
                 exit_problems.append(adapter.exit_problem)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cases as casesmod
-from . import citations, differences, explain, matrix, report, reproduce, spec
+from . import changes, citations, differences, explain, matrix, report, reproduce, spec
 from .markdown import inline, render
 from .session import FAILING, RunResult
 
@@ -78,6 +78,8 @@ class Site:
     explained: dict[str, explain.Explanation] = field(default_factory=dict)
     pages: list[Path] = field(default_factory=list)
     cells: dict[str, dict[str, matrix.Cell]] = field(default_factory=dict)
+    # rule -> kind of version change among its cases -> the largest such change
+    parts: dict[str, dict[str, changes.Change]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.cells = {run.impl.name: matrix.cells_by_rule(run) for run in self.runs}
@@ -152,6 +154,7 @@ def build(out: Path, results_dir: Path) -> Site:
     order = {n: i for i, n in enumerate(explain.Results.ORDER)}
     runs.sort(key=lambda r: (order.get(r.impl.name, len(order)), r.impl.name))
     site = Site(out, spec.parse(), suite.by_id(), by_rule, runs)
+    site.parts = changes.rule_labels(changes.rows(suite.cases, suite.oracles))
     chosen = sorted({example_case(site, r.id) for r in site.rules if site.by_rule.get(r.id)}
                     | {n.case for i in differences.implementations() for n in differences.load(i)})
     found = explain.Results(results_dir)
@@ -271,6 +274,7 @@ def rule_page(site: Site, r: spec.Rule) -> None:
     for _, tag, code in r.examples:
         parts.append(f"<h2>Example{' (' + tag + ')' if tag else ''}</h2><pre>{html.escape(code)}</pre>")
     parts.append("<h2>Status in every implementation</h2>" + site.status_row(page, r.id))
+    parts.append(parts_paragraph(site, page, r.id))
     ids = site.by_rule.get(r.id, [])
     if ids:
         case = example_case(site, r.id)
@@ -299,6 +303,22 @@ def rule_page(site: Site, r: spec.Rule) -> None:
         parts.append(f"<ul>{items}</ul>{more}<p class='muted'>Any of them explained: "
                      "<code>python3 -m harness explain CASE_ID</code>.</p>")
     site.write(page, r.id, "".join(parts))
+
+
+def parts_paragraph(site: Site, page: str, rule_id: str) -> str:
+    """Whether CPython's recorded builds part on the rule's cases, and how:
+    the version table's labels (harness/changes.py), each with its evidence."""
+    found = site.parts.get(rule_id)
+    table = f"<a href='{site.href(page, 'spec.html')}#version-changes'>Version changes</a>"
+    if not found:
+        return f"<p class='muted parts'>CPython's recorded builds agree on every case of this rule ({table}).</p>"
+    items = "".join(f"<li data-kind='{kind}'><b>{kind}</b>: {html.escape(change.label.text())} "
+                    f"({len(change.cases)} cases, e.g. <code>{html.escape(change.cases[0]['id'])}</code>)</li>"
+                    for kind, change in sorted(found.items()))
+    return (f"<p class='parts'>CPython's recorded builds part on cases of this rule ({table}: "
+            "a language change when two versions for one word size part, a platform difference "
+            "when one version for 32 and 64 bit parts):</p>"
+            f"<ul class='parts'>{items}</ul>")
 
 
 def rules_index(site: Site) -> None:

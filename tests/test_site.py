@@ -134,3 +134,25 @@ def test_a_rule_page_joins_text_diagram_code_cases_and_status(built, browser):
 def test_without_results_the_status_says_how_to_get_them():
     site = sitemod.Site(Path("unused"), [], {}, {}, [])
     assert "make matrix" in site.status_row("rules/X.html", "SLICE-001")
+
+
+def test_a_rule_page_says_how_cpythons_builds_part_on_its_cases(built, browser, suite):
+    """Every rule page lists the kinds of version change among its cases
+    (language, platform, undetermined) with the version table's evidence,
+    as harness/changes.py labels them; a rule whose cases no two builds
+    record differently says so."""
+    from harness import changes, spec
+    labels = changes.rule_labels(changes.rows(suite.cases, suite.oracles))
+    for r in spec.parse():
+        text = (built / "rules" / f"{r.id}.html").read_text(encoding="utf-8")
+        shown = dict(re.findall(r"<li data-kind='(\w+)'><b>\w+</b>: (.+?) \(\d+ cases", text))
+        want = {kind: change.label.text() for kind, change in labels.get(r.id, {}).items()}
+        assert shown == want, r.id
+        if not want:
+            assert "agree on every case of this rule" in text, r.id
+    both = next(r for r, kinds in sorted(labels.items()) if {"language", "platform"} <= set(kinds))
+    browser.get((built / "rules" / f"{both}.html").as_uri())
+    items = browser.find_elements("css selector", "ul.parts li")
+    assert {i.get_attribute("data-kind") for i in items} >= {"language", "platform"}
+    link = browser.find_element("css selector", "p.parts a")
+    assert link.get_attribute("href").endswith("spec.html#version-changes")

@@ -104,14 +104,16 @@ def shrink(case: dict, impl: impls.Impl | str, *, oracles: list[casesmod.Oracle]
     oracle_side = None
     try:
         ranking = compare.oracle_ranking(candidate.hello, oracles)
-        expected = compare.expected_for(case, ranking, spec.changing_rules())
+        exact = compare.is_exact(candidate.hello, ranking)
+        expected = compare.expected_for(case, ranking, spec.changing_rules(), exact)
         if expected is None:
             raise ShrinkError(f"no recorded outcome of {case['id']} judges {impl.name}")
-        name = expected[0]
+        # A derived expectation is two oracles' shared answer: either stands for it live.
+        name = expected.oracles[0]
         notes = []
         first_answer = candidate.run(before)
         recorded = judge_recorded(case, _reply(before, first_answer), ranking,
-                                  impl.strict if strict is None else strict)
+                                  impl.strict if strict is None else strict, exact)
         notes.append(f"the suite's verdict: {recorded.status}"
                      + (f" (compared with {recorded.oracle})" if recorded.oracle else ""))
         if strict is None:
