@@ -43,16 +43,15 @@ static PyTypeObject *type_of_version(const mv_config *cfg);
 PyObject *mvpy_view_wrap(mv_value *v)
 {
     mvpy_view *self;
-    mvpy_lease *lease;
-    PyTypeObject *type;
 
     assert(v->kind == MV_OBJECT);
     self = mv_host_object(v->as.object);
     if (self != NULL) {
         Py_INCREF(self);
     } else {
-        lease = mvpy_lease_of_view(v);
-        type = type_of_version(mvpy_lease_config(lease));
+        mvpy_lease *lease = mvpy_lease_of_view(v);
+        PyTypeObject *type = type_of_version(mvpy_lease_config(lease));
+
         /* GC_New, not tp_alloc: every field is set here, none zeroed */
         self = PyObject_GC_New(mvpy_view, type);
         if (self != NULL) {

@@ -538,7 +538,6 @@ static int convert_pointer(const mv_config *cfg, const mv_value *item,
 int mv_convert_item(const mv_config *cfg, char code, const mv_value *item,
                     mv_item *out, mv_error *err)
 {
-    char one[2];
     const unsigned char *bytes;
     size_t len;
 
@@ -553,7 +552,8 @@ int mv_convert_item(const mv_config *cfg, char code, const mv_value *item,
         if (item->kind == MV_OBJECT || item->kind == MV_OPAQUE
             || item->kind == MV_HOST)
             return mv_unsupported(err, "a %s item from a %s",
-                                  code_name(code, one), mv_type_name(item));
+                                  mv_native_format(code, false),
+                                  mv_type_name(item));
         if (mv_float_of(item, &out->as.d, err) < 0)
             return fix_error(code, err);
         return 0;
