@@ -198,7 +198,7 @@ def test_allocfail_fails_on_a_leak_when_an_allocation_fails(tree, capfd):
     assert failure is None, out
     # When the view cannot be made, the new managed buffer is kept, and with
     # it the exporter's loan: the one path the suite itself never takes.
-    keep = r"^    status = view_new\(mb, &mb->master, 0, out, err\);\n"
+    keep = r"^    status = view_new\(mb, &mb->master, 0, NULL, out, err\);\n"
     path = source_with(tree, keep)
     with planted(tree, path, (keep, "    if (status < 0)\n        return status;\n")):
         failure, out = run(checks.check_allocfail, tree, capfd)

@@ -444,6 +444,39 @@ def test_a_view_keeps_the_attributes_of_its_version_when_set_python_changes_the_
     assert new.index(99) == 2 and list(old) == [97, 98, 99, 97]
 
 
+def test_each_view_is_of_its_versions_type_which_no_program_can_derive_from():
+    """A view's type is its version's, a subtype of mvref.memoryview named as
+    it is; CPython's own lookup serves it (no tp_getattro of mvref's), and,
+    as the builtin, neither type is a base a program's class can have."""
+    old = mvref.memoryview(b"ab")
+    mvref.set_python("3.14")
+    new = mvref.memoryview(b"ab")
+    assert isinstance(old, mvref.memoryview) and isinstance(new, mvref.memoryview)
+    assert type(old) is not type(new)
+    for t in (type(old), type(new)):
+        assert t.__bases__ == (mvref.memoryview,) and t.__name__ == "memoryview"
+        assert t.__module__ == "mvref" and t.__getattribute__ is object.__getattribute__
+    assert type(new[:1]) is type(new) and type(old.cast("b")) is type(old)
+    for base in (mvref.memoryview, type(old), memoryview):
+        with pytest.raises(TypeError, match="is not an acceptable base type"):
+            type("Derived", (base,), {})
+
+
+def test_a_name_the_views_version_lacks_raises_with_its_rule_however_it_is_reached():
+    """m.count on a 3.11 view, read by getattr, by hasattr, or called: the
+    library's AttributeError with its rule's note; the type's own lookup
+    (type(m).count) answers as a type's does."""
+    mvref.set_python("3.11")
+    m = mvref.memoryview(b"abca")
+    with pytest.raises(AttributeError) as raised:
+        m.count(97)
+    assert str(raised.value) == "'memoryview' object has no attribute 'count'"
+    assert [n.split(":")[0] for n in raised.value.__notes__] == ["mvspec rule SEQ-010"]
+    assert not hasattr(m, "count") and getattr(m, "index", None) is None
+    assert outcome(lambda: type(m).count) == \
+        ("raises", "AttributeError", "type object 'memoryview' has no attribute 'count'")
+
+
 FRESH_LOOKUP = """
 import json, sys
 import mvref

@@ -642,6 +642,14 @@ typedef struct mv_list_sink {
 int mv_call_to(const mv_value *obj, const char *method, const mv_args *a,
                const mv_list_sink *sink, mv_error *err);
 
+/* obj.cast(format) and obj.cast(format, shape) (shape NULL: not given),
+   format a str, for a host that has the two arguments apart (a fast
+   path): what mv_call(obj, "cast", ...) does for them, with no list of
+   arguments to bind first.  A host takes it only while mv_fast_paths()
+   says so. */
+int mv_cast(const mv_value *obj, const mv_value *format,
+            const mv_value *shape, mv_value *result, mv_error *err);
+
 /* A loan of obj's memory (a view's, usually) to the host, for a request
    with PEP 3118 flags (numbered as CPython's PyBUF_*): what bf_getbuffer
    hands out.  format is NULL when not asked for ("B"), shape and strides

@@ -31,9 +31,18 @@ MVREF_PIC_LIB := $(MVREF_PIC)/lib/libmvref.a
 MVREF_PY_WARN := -std=c11 -Wall -Wextra -Werror
 MVREF_PY_CFLAGS := -fPIC -fvisibility=hidden -I$(MVREF_PY_INCLUDE) -Ireference/include
 
+# Link-time optimisation: the library is written as many small functions,
+# one concept each, across files (mvint.h's layers), and a call from the
+# module into it crosses a dozen of them; -flto lets the compiler inline
+# across files what it inlines within one, which takes about a fifth off
+# m[1:-1] or m.cast('i') (issue 16).  Only for the default flags: a build
+# that asks for its own CFLAGS (the checks' coverage, sanitizer and
+# Valgrind builds) gets exactly what it asks for.
+MVREF_LTO ?= $(if $(filter command line environment,$(origin CFLAGS)),,-flto=auto)
+
 $(MVREF_PIC)/obj/ref/%.o: reference/src/%.c $(REF_HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(REF_WARN) $(CFLAGS) -fPIC -fvisibility=hidden $(REF_CPPFLAGS) \
+	$(CC) $(REF_WARN) $(CFLAGS) $(MVREF_LTO) -fPIC -fvisibility=hidden $(REF_CPPFLAGS) \
 	    -c $< -o $@
 
 $(MVREF_PIC_LIB): $(MVREF_PIC_OBJ)
@@ -51,7 +60,7 @@ $(MVREF_RULES): reference/python/rules.py $(wildcard spec/memoryview.md harness/
 $(MVREF_PY_BUILD)/obj/%.o: reference/python/%.c reference/python/mvrefpy.h reference/include/mvref.h $(MVREF_RULES)
 	@test -n "$(MVREF_PY_INCLUDE)" || { echo "no $(MVREF_PYTHON) to build mvref for" >&2; exit 1; }
 	@mkdir -p $(dir $@)
-	$(CC) $(MVREF_PY_WARN) $(CFLAGS) $(MVREF_PY_CFLAGS) -I$(dir $(MVREF_RULES)) -c $< -o $@
+	$(CC) $(MVREF_PY_WARN) $(CFLAGS) $(MVREF_LTO) $(MVREF_PY_CFLAGS) -I$(dir $(MVREF_RULES)) -c $< -o $@
 
 # mvref.layout(m) draws with the harness's drawing (harness/layout/, the
 # standard library only), shipped beside the module as the package mvlayout.
@@ -63,7 +72,7 @@ $(MVREF_PY_BUILD)/mvlayout/%.py: harness/layout/%.py
 
 $(MVREF_MODULE): $(MVREF_PY_OBJ) $(MVREF_PIC_LIB) $(MVREF_LAYOUT)
 	@mkdir -p $(dir $@)
-	$(CC) -shared $(CFLAGS) $(LDFLAGS) $(MVREF_PY_OBJ) $(MVREF_PIC_LIB) -lm -o $@
+	$(CC) -shared $(CFLAGS) $(MVREF_LTO) $(LDFLAGS) $(MVREF_PY_OBJ) $(MVREF_PIC_LIB) -lm -o $@
 
 # The module alone, without the Debian packages check: what the checks build
 # with their own MVREF_PIC, MVREF_PY_BUILD and CFLAGS.

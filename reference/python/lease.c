@@ -279,7 +279,7 @@ int mvpy_scratch_add(mvpy_scratch *s, mvpy_lease *l)
 
 /* After the call: give back what the call did not keep.  What it kept
    (memoryview(ba) keeps ba's buffer) lives on in the views made on it. */
-void mvpy_scratch_end(mvpy_scratch *s)
+void mvpy_scratch_end_leases(mvpy_scratch *s)
 {
     for (size_t i = 0; i < s->len; i++)
         mvpy_lease_drop(s->leases[i]);

@@ -25,8 +25,8 @@
 #include "mvrefpy.h"
 
 #define MVREF_VERSION "0.1.0"
-#define OLDEST_MINOR 9
-#define NEWEST_MINOR 15
+#define OLDEST_MINOR MVPY_OLDEST_MINOR
+#define NEWEST_MINOR MVPY_NEWEST_MINOR
 
 PyObject *mvpy_Unsupported;
 static PyObject *builtins;

@@ -53,6 +53,10 @@ static inline int PyModule_AddObjectRef(PyObject *module, const char *name,
 
 /* ---- module.c ---------------------------------------------------------- */
 
+/* The versions mvref models: 3.9 to 3.15. */
+#define MVPY_OLDEST_MINOR 9
+#define MVPY_NEWEST_MINOR 15
+
 /* The version new views model ("3.11" by default: the running one). */
 const mv_config *mvpy_config(void);
 /* Raise err as a Python exception: the builtin exception of the library's
@@ -92,7 +96,13 @@ int mvpy_lease_init_type(void);
    flags (PyBUF_FULL_RO, as memoryview(obj) asks). */
 int mvpy_lease_new(PyObject *obj, int flags, mvpy_scratch *s, mv_value *out);
 int mvpy_scratch_add(mvpy_scratch *s, mvpy_lease *l);
-void mvpy_scratch_end(mvpy_scratch *s);
+void mvpy_scratch_end_leases(mvpy_scratch *s);
+/* (inline: most calls lease nothing, and have nothing to end) */
+static inline void mvpy_scratch_end(mvpy_scratch *s)
+{
+    if (s->leases != NULL)
+        mvpy_scratch_end_leases(s);
+}
 /* The lease under a library view (its root exporter's), a new reference
    (an mvref view's); mvpy_lease_drop gives it back. */
 mvpy_lease *mvpy_lease_of_view(const mv_value *view);
@@ -123,15 +133,23 @@ int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out);
    slice's parts go into parts[], not the heap; mvpy_key_clear() after. */
 int mvpy_key(PyObject *o, mvpy_scratch *s, mv_value parts[3], mv_value *out);
 void mvpy_key_clear(mv_value parts[3], mv_value *key);
+/* mv_value_clear() of a value mvpy_to_value() made, with no call where
+   it holds nothing. */
+void mvpy_value_clear(mv_value *v);
 /* A library value as a Python object. */
 PyObject *mvpy_from_value(const mv_value *v);
+/* The same, taking the value over (it is left MV_NONE). */
+PyObject *mvpy_take_value(mv_value *v);
 /* At import: the library's bytes and str results are made as CPython's
    (mv_host_allocator_set). */
 void mvpy_values_init(void);
 
 /* Positional and keyword arguments as library arguments.  A call of a
-   few arguments (most calls) keeps them here, with no allocation. */
+   few arguments (most calls) keeps them here, with no allocation; and
+   one short list of ints among them (a shape: m.cast('B', shape=[4, 256]))
+   keeps its items here too. */
 #define MVPY_ARGS_HERE 4
+#define MVPY_ITEMS_HERE 8
 
 typedef struct mvpy_args {
     mv_value *args;
@@ -140,11 +158,19 @@ typedef struct mvpy_args {
     size_t nkwargs;
     mv_value args_here[MVPY_ARGS_HERE];
     mv_kwarg kwargs_here[MVPY_ARGS_HERE];
+    mv_value items_here[MVPY_ITEMS_HERE];
+    const mv_value *list_here;   /* the argument whose items those are */
 } mvpy_args;
 
 /* From a tuple and a dict (either NULL), as tp_new and METH_KEYWORDS get
    them; or from a vector, as METH_FASTCALL | METH_KEYWORDS does: nargsf
    positional arguments, then one for each name of kwnames (NULL: none). */
+/* A list or tuple of at most `room` ints (a shape) as a library value
+   whose items are items[], not the heap's: 0; 1 if o is no such
+   sequence (nothing done); -1 on error.  mvpy_ints_clear() clears it. */
+int mvpy_ints_here(PyObject *o, mv_value items[], size_t room, mv_value *out);
+void mvpy_ints_clear(mv_value *v);
+
 int mvpy_args_from(PyObject *args, PyObject *kwargs, mvpy_mode mode,
                    mvpy_scratch *s, mvpy_args *out);
 int mvpy_args_vector(PyObject *const *args, size_t nargsf, PyObject *kwnames,
@@ -169,6 +195,8 @@ void mvpy_host_forget(const mv_error *err);
 
 /* ---- view.c ---------------------------------------------------------------- */
 
+/* Each view is an instance of its version's type, a subtype of
+   mvref.memoryview (mvpy_ViewType) that only mvref makes: see view.c. */
 typedef struct mvpy_view {
     PyObject_HEAD
     mv_value view;           /* MV_OBJECT: the library's view, one reference */
@@ -179,6 +207,7 @@ typedef struct mvpy_view {
 } mvpy_view;
 
 extern PyTypeObject *mvpy_ViewType;
+/* The type mvref.memoryview and its versions' types. */
 int mvpy_view_init_type(PyObject *module);
 /* Make the type's attributes those of the version mvpy_config() models
    (at import, and after each mvref.set_python()). */

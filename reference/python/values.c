@@ -182,6 +182,8 @@ static int slice_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s,
 
 int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out)
 {
+    if (PyLong_CheckExact(o))   /* the most common: a key, an item */
+        return int_value(o, out);
     *out = mv_none();
     if (o == Py_None)
         return 0;
@@ -229,7 +231,7 @@ int mvpy_key(PyObject *o, mvpy_scratch *s, mv_value parts[3], mv_value *out)
     PySliceObject *sl = (PySliceObject *)o;
     PyObject *given[3];
 
-    if (!PySlice_Check(o))
+    if (!PySlice_Check(o))   /* an int, mostly */
         return mvpy_to_value(o, MVPY_VALUE, s, out);
     given[0] = sl->start;
     given[1] = sl->stop;
@@ -248,14 +250,25 @@ int mvpy_key(PyObject *o, mvpy_scratch *s, mv_value parts[3], mv_value *out)
     return 0;
 }
 
+void mvpy_value_clear(mv_value *v)
+{
+    /* an int below 2**64 (the commonest key and item) and None own
+       nothing (mvref.h, section 5): no call to make */
+    if (v->kind == MV_NONE || (v->kind == MV_INT && !v->as.integer.huge)) {
+        v->kind = MV_NONE;
+        return;
+    }
+    mv_value_clear(v);
+}
+
 void mvpy_key_clear(mv_value parts[3], mv_value *key)
 {
     if (key->kind != MV_SLICE || key->as.seq.items != parts) {
-        mv_value_clear(key);
+        mvpy_value_clear(key);
         return;
     }
     for (int i = 0; i < 3; i++)
-        mv_value_clear(&parts[i]);
+        mvpy_value_clear(&parts[i]);
     *key = mv_none();
 }
 
@@ -266,6 +279,7 @@ void mvpy_key_clear(mv_value parts[3], mv_value *key)
 static int args_room(mvpy_args *out, size_t n, size_t nk)
 {
     out->nargs = out->nkwargs = 0;
+    out->list_here = NULL;
     out->args = n <= MVPY_ARGS_HERE ? out->args_here
                                     : PyMem_Calloc(n, sizeof *out->args);
     out->kwargs = nk <= MVPY_ARGS_HERE ? out->kwargs_here
@@ -277,6 +291,67 @@ static int args_room(mvpy_args *out, size_t n, size_t nk)
     return 0;
 }
 
+int mvpy_ints_here(PyObject *o, mv_value items[], size_t room, mv_value *out)
+{
+    bool list = PyList_CheckExact(o);
+    Py_ssize_t n = list ? PyList_GET_SIZE(o)
+                        : PyTuple_CheckExact(o) ? PyTuple_GET_SIZE(o) : -1;
+    PyObject *const *given = n >= 0 ? PySequence_Fast_ITEMS(o) : NULL;
+
+    if (n < 0 || (size_t)n > room)
+        return 1;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!PyLong_CheckExact(given[i]))
+            return 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (int_value(given[i], &items[i]) < 0) {
+            while (i-- > 0)
+                mv_value_clear(&items[i]);
+            return -1;
+        }
+    }
+    *out = mv_none();
+    out->kind = list ? MV_LIST : MV_TUPLE;
+    out->as.seq.items = items;
+    out->as.seq.len = (size_t)n;
+    return 0;
+}
+
+void mvpy_ints_clear(mv_value *v)
+{
+    for (size_t i = 0; i < v->as.seq.len; i++)
+        mv_value_clear(&v->as.seq.items[i]);
+    *v = mv_none();
+}
+
+/* One argument as a library value, in *v, one of a's: a short list or
+   tuple of ints (a shape), the first of the call, keeps its items in a,
+   not on the heap (mvpy_args_clear knows it); any other argument as
+   mvpy_to_value() makes it. */
+static int arg_value(mvpy_args *a, PyObject *o, mvpy_mode mode,
+                     mvpy_scratch *s, mv_value *v)
+{
+    int status = a->list_here != NULL
+                 ? 1 : mvpy_ints_here(o, a->items_here, MVPY_ITEMS_HERE, v);
+
+    if (status > 0)
+        return mvpy_to_value(o, mode, s, v);
+    if (status == 0)
+        a->list_here = v;
+    return status;
+}
+
+/* Clear an argument a made: a list whose items a keeps, item by item. */
+static void arg_clear(mvpy_args *a, mv_value *v)
+{
+    if (v != a->list_here) {
+        mv_value_clear(v);
+        return;
+    }
+    mvpy_ints_clear(v);
+    a->list_here = NULL;
+}
+
 /* The next keyword argument: name (whose UTF-8 lives as long as the str,
    which the caller's arguments hold) = value. */
 static int add_keyword(mvpy_args *out, PyObject *name, PyObject *value,
@@ -285,7 +360,7 @@ static int add_keyword(mvpy_args *out, PyObject *name, PyObject *value,
     mv_kwarg *kw = &out->kwargs[out->nkwargs];
 
     kw->name = PyUnicode_AsUTF8(name);
-    if (kw->name == NULL || mvpy_to_value(value, mode, s, &kw->value) < 0)
+    if (kw->name == NULL || arg_value(out, value, mode, s, &kw->value) < 0)
         return -1;
     out->nkwargs++;
     return 0;
@@ -302,8 +377,8 @@ int mvpy_args_from(PyObject *args, PyObject *kwargs, mvpy_mode mode,
     if (args_room(out, (size_t)n, (size_t)nk) < 0)
         return -1;
     for (; out->nargs < (size_t)n; out->nargs++)
-        if (mvpy_to_value(PyTuple_GET_ITEM(args, (Py_ssize_t)out->nargs), mode,
-                          s, &out->args[out->nargs]) < 0)
+        if (arg_value(out, PyTuple_GET_ITEM(args, (Py_ssize_t)out->nargs), mode,
+                      s, &out->args[out->nargs]) < 0)
             goto error;
     while (kwargs && PyDict_Next(kwargs, &pos, &key, &value))
         if (add_keyword(out, key, value, mode, s) < 0)
@@ -323,8 +398,8 @@ int mvpy_args_vector(PyObject *const *args, size_t nargsf, PyObject *kwnames,
     if (args_room(out, n, nk) < 0)
         return -1;
     for (; out->nargs < n; out->nargs++)
-        if (mvpy_to_value(args[out->nargs], mode, s,
-                          &out->args[out->nargs]) < 0)
+        if (arg_value(out, args[out->nargs], mode, s,
+                      &out->args[out->nargs]) < 0)
             goto error;
     for (size_t k = 0; k < nk; k++)
         if (add_keyword(out, PyTuple_GET_ITEM(kwnames, (Py_ssize_t)k),
@@ -339,9 +414,9 @@ error:
 void mvpy_args_clear(mvpy_args *a)
 {
     for (size_t i = 0; a->args && i < a->nargs; i++)
-        mv_value_clear(&a->args[i]);
+        arg_clear(a, &a->args[i]);
     for (size_t i = 0; a->kwargs && i < a->nkwargs; i++)
-        mv_value_clear(&a->kwargs[i].value);
+        arg_clear(a, &a->kwargs[i].value);
     if (a->args != a->args_here)
         PyMem_Free(a->args);
     if (a->kwargs != a->kwargs_here)
@@ -463,6 +538,21 @@ PyObject *mvpy_from_value(const mv_value *v)
     }
     PyErr_SetString(PyExc_SystemError, "mvref: a library value of no kind");
     return NULL;
+}
+
+/* The same, taking v's reference (v is left MV_NONE): a view the library
+   made for the program is wrapped as it is, its reference the wrapper's,
+   with none made and dropped on the way. */
+PyObject *mvpy_take_value(mv_value *v)
+{
+    PyObject *out;
+
+    if (v->kind == MV_OBJECT
+        && mv_object_type(v->as.object) == MV_TYPE_MEMORYVIEW)
+        return mvpy_view_wrap(v);
+    out = mvpy_from_value(v);
+    mv_value_clear(v);
+    return out;
 }
 
 /* ---- the host allocates -------------------------------------------------- */

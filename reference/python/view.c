@@ -32,12 +32,9 @@
 
 PyTypeObject *mvpy_ViewType;
 
-bool mvpy_is_view(PyObject *o)
-{
-    return Py_TYPE(o) == mvpy_ViewType;
-}
-
 #define VIEW(op) ((mvpy_view *)(op))
+
+static PyTypeObject *type_of_version(const mv_config *cfg);
 
 /* ---- identity and lifetime ------------------------------------------------ */
 
@@ -52,13 +49,27 @@ PyObject *mvpy_view_wrap(mv_value *v)
     if (self != NULL) {
         Py_INCREF(self);
     } else {
-        self = (mvpy_view *)mvpy_ViewType->tp_alloc(mvpy_ViewType, 0);
+        mvpy_lease *lease = mvpy_lease_of_view(v);
+        PyTypeObject *type = type_of_version(mvpy_lease_config(lease));
+
+        /* GC_New, not tp_alloc: every field is set here, none zeroed */
+        self = PyObject_GC_New(mvpy_view, type);
         if (self != NULL) {
-            self->view = *v;
-            *v = mv_none();
-            self->lease = mvpy_lease_of_view(&self->view);
+            /* the reference is the new view's: the object alone is read
+               (the value was just written field by field, and reading it
+               back whole would wait on those writes) */
+            self->view = mv_none();
+            self->view.kind = MV_OBJECT;
+            self->view.as.object = v->as.object;
+            v->kind = MV_NONE;
+            self->lease = lease;
+            self->lender = NULL;
+            self->weakreflist = NULL;
             mv_host_object_set(self->view.as.object, self);
+            PyObject_GC_Track(self);
+            return (PyObject *)self;
         }
+        mvpy_lease_drop(lease);
     }
     mv_value_clear(v);
     return (PyObject *)self;
@@ -68,10 +79,14 @@ static void view_dealloc(PyObject *op)
 {
     mvpy_view *self = VIEW(op);
     PyTypeObject *type = Py_TYPE(op);
-    PyObject *type_, *value, *tb;
+    PyObject *type_ = NULL, *value = NULL, *tb = NULL;
+    bool raised = PyErr_Occurred() != NULL;
 
     PyObject_GC_UnTrack(op);
-    PyErr_Fetch(&type_, &value, &tb);
+    /* an exception on its way out is kept from what the exporter's
+       release may do (most views go with none) */
+    if (raised)
+        PyErr_Fetch(&type_, &value, &tb);
     if (self->weakreflist != NULL)
         PyObject_ClearWeakRefs(op);
     if (self->view.kind == MV_OBJECT)   /* the library's view may live on */
@@ -84,7 +99,10 @@ static void view_dealloc(PyObject *op)
         mvpy_lease_drop(self->lease);
     type->tp_free(op);
     Py_DECREF(type);
-    PyErr_Restore(type_, value, tb);
+    if (raised)
+        PyErr_Restore(type_, value, tb);
+    else if (PyErr_Occurred())
+        PyErr_Clear();   /* nothing raised here outlives the view */
 }
 
 /* The collector's view of a view: its lease (which holds the exporter)
@@ -129,8 +147,8 @@ static PyObject *finish(int status, mv_value *result, const mv_error *err,
 
     if (status == 0)
         mvpy_host_forget(err);
-    out = status < 0 ? mvpy_raise(err) : mvpy_from_value(result);
-    mv_value_clear(result);
+    out = status < 0 ? mvpy_raise(err) : mvpy_take_value(result);
+    mv_value_clear(result);   /* after an error, what the call left */
     mvpy_scratch_end(s);
     if (self != NULL)
         mvpy_lease_settle(self->lease);
@@ -231,13 +249,70 @@ static PyObject *call_vector(PyObject *op, const char *name,
 
 LIBRARY_METHOD(m_tobytes, "tobytes")
 LIBRARY_METHOD(m_hex, "hex")
-LIBRARY_METHOD(m_cast, "cast")
 LIBRARY_METHOD(m_release, "release")
 LIBRARY_METHOD(m_toreadonly, "toreadonly")
 LIBRARY_METHOD(m_enter, "__enter__")
 LIBRARY_METHOD(m_count, "count")
 LIBRARY_METHOD(m_index, "index")
 LIBRARY_METHOD(m_release_buffer, "__release_buffer__")
+
+/* ---- cast, bound here ------------------------------------------------------ */
+
+/* m.cast(format), m.cast(format, shape), m.cast(format, shape=shape): the
+   calls almost every program makes, bound here, to mv_cast() (a fast
+   path: no list of arguments made, nor parsed).  The format is read
+   where the str keeps its UTF-8, borrowed for the call (never cleared:
+   no reference was taken), and the shape's ints are kept here. */
+static bool cast_by_position(PyObject *const *args, Py_ssize_t n,
+                             PyObject *kwnames, PyObject **format,
+                             PyObject **shape)
+{
+    Py_ssize_t nk = kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0;
+
+    if (n < 1 || n + nk > 2 || !PyUnicode_CheckExact(args[0])
+        || (nk == 1 && !PyUnicode_Check(PyTuple_GET_ITEM(kwnames, 0)))
+        || (nk == 1 && PyUnicode_CompareWithASCIIString(
+                           PyTuple_GET_ITEM(kwnames, 0), "shape") != 0))
+        return false;
+    *format = args[0];
+    *shape = n + nk == 2 ? args[1] : NULL;
+    return true;
+}
+
+static PyObject *m_cast(PyObject *self, PyObject *const *args,
+                        Py_ssize_t nargsf, PyObject *kwnames)
+{
+    mvpy_scratch s = MVPY_SCRATCH_INIT;
+    mv_value f = mv_none(), shape = mv_none(), result = mv_none();
+    mv_value items[MVPY_ITEMS_HERE];
+    PyObject *format_obj, *shape_obj;
+    Py_ssize_t len;
+    mv_error err;
+    int status;
+
+    if (!mv_fast_paths()
+        || !cast_by_position(args, PyVectorcall_NARGS(nargsf), kwnames,
+                             &format_obj, &shape_obj))
+        return call_vector(self, "cast", args, nargsf, kwnames);
+    f.kind = MV_STR;
+    f.as.str.data = (char *)PyUnicode_AsUTF8AndSize(format_obj, &len);
+    f.as.str.len = (size_t)len;
+    if (f.as.str.data == NULL) {   /* a lone surrogate: the general way */
+        PyErr_Clear();
+        return call_vector(self, "cast", args, nargsf, kwnames);
+    }
+    status = shape_obj != NULL
+             ? mvpy_ints_here(shape_obj, items, MVPY_ITEMS_HERE, &shape) : 0;
+    if (status != 0)   /* an error, or no shape of ints */
+        return status < 0 ? NULL
+                          : call_vector(self, "cast", args, nargsf, kwnames);
+    status = mv_cast(&VIEW(self)->view, &f, shape_obj != NULL ? &shape : NULL,
+                     &result, &err);
+    if (shape_obj != NULL)
+        mvpy_ints_clear(&shape);
+    /* a str and ints run no code of the program's: no lease to settle */
+    return finish(status, &result, &err, &s, NULL);
+}
 
 /* ---- tolist, streamed ---------------------------------------------------- */
 
@@ -500,24 +575,34 @@ static PyMethodDef view_methods[] = {
      __class_getitem__              3.14+   (memoryview[int], a generic)
 
    and have never had __bool__ or __contains__ (bool(m) and `x in m` go
-   through len and iteration), which mvref's slots would show.  So:
+   through len and iteration), which mvref's slots would show.  So there
+   are two kinds of type:
 
-   - the type's dict holds what the version mvref.python() names has:
-     mvpy_view_follow_version() puts each versioned attribute in or takes
-     it out (from `stash`, where the type put them when made), and tells
-     CPython's attribute cache (PyType_Modified) -- at import, and at
-     each mvref.set_python().  __bool__ and __contains__ are taken out
-     once: the slots stay, and serve bool(m) and `in` as before.
-   - a view answers for the version it models, which it keeps when
-     set_python() changes the type: getattr(m, name) and dir(m) follow the
-     view's version, whatever the type's dict has now (view_getattro).
-   - view_getattro is always the type's lookup, though CPython's own
-     (PyObject_GenericGetAttr) would answer the same while every view
-     models the version the dict follows, and would call m.cast(...)
-     without making a bound method (about 30 ns of 150).  With it, a name
-     the view's version lacks would raise CPython's AttributeError, not
-     the library's, which carries its rule (SEQ-010, OBJECT-004) as a
-     note (teach.c): every exception a view raises names its rule.
+     mvref.memoryview          the type a program names: its dict holds
+                               what the version mvref.python() names has
+                               (dir(mvref.memoryview), mvref.memoryview
+                               [int]).  mvpy_view_follow_version() puts
+                               each versioned attribute in or takes it out
+                               (from `stash`, where the type put them when
+                               made) at import and at each set_python().
+       └─ one type per version a view's own type, a subtype of the first
+                               made for each version at import (named
+                               "memoryview" as well: type(m).__name__).
+                               Its dict holds every versioned name: the
+                               attribute, where the version has it; where
+                               it lacks it, a `missing` descriptor, which
+                               raises the library's AttributeError, with
+                               its rule (SEQ-010, OBJECT-004) as a note
+                               (teach.c).  Every other name is found in
+                               mvref.memoryview's dict.
+
+   A view keeps its version's type when set_python() changes the version
+   new views model, so getattr(m, name) and dir(m) follow the view's
+   version.  And every name resolves by CPython's own lookup
+   (PyObject_GenericGetAttr), which calls m.cast(...) without making a
+   bound method, as it calls the builtin's (about 30 ns of 150: issue 16).
+   __bool__ and __contains__ are taken out of mvref.memoryview once: the
+   slots stay, and serve bool(m) and `in` as before.
 
    Only __getstate__ (object's, 3.11+) follows the running interpreter:
    it is not memoryview's. */
@@ -549,6 +634,8 @@ static const char *const never_names[] = { "__bool__", "__contains__" };
 #define NNEVER (sizeof never_names / sizeof never_names[0])
 
 static PyObject *stash;   /* name -> the attribute the type made for it */
+/* each version's type, by minor version */
+static PyTypeObject *version_types[MVPY_NEWEST_MINOR + 1];
 
 static const versioned *versioned_name(const char *name)
 {
@@ -558,9 +645,25 @@ static const versioned *versioned_name(const char *name)
     return NULL;
 }
 
+bool mvpy_is_view(PyObject *o)
+{
+    /* no other type derives from mvref.memoryview: it is no base type,
+       but to its versions' types (mvpy_view_init_type) */
+    return Py_TYPE(o)->tp_base == mvpy_ViewType;
+}
+
 static const mv_behaviour *behaviour_of(PyObject *self)
 {
     return &mvpy_lease_config(VIEW(self)->lease)->behaviour;
+}
+
+/* The type of a new view of the version cfg models. */
+static PyTypeObject *type_of_version(const mv_config *cfg)
+{
+    int minor = cfg->behaviour.minor;
+
+    assert(minor >= MVPY_OLDEST_MINOR && minor <= MVPY_NEWEST_MINOR);
+    return version_types[minor];
 }
 
 int mvpy_view_follow_version(void)
@@ -632,39 +735,140 @@ static PyObject *m_dir(PyObject *self, PyObject *unused)
     return kept;
 }
 
-/* SEQ-010, OBJECT-004: a versioned attribute exists as the view's version
-   says; one it lacks (m.count before 3.14) raises the AttributeError the
-   library raises when asked to call it. */
-static PyObject *view_getattro(PyObject *self, PyObject *name)
+/* ---- names a version lacks ------------------------------------------------ */
+
+/* The `missing` descriptor: in a version's type, a name that version
+   lacks (m.count before 3.14). */
+typedef struct missing {
+    PyObject_HEAD
+    const char *name;   /* static: a versioned_names[] entry's */
+} missing;
+
+static PyTypeObject *missing_type;
+
+/* SEQ-010, OBJECT-004: m.name for a name the view's version lacks raises
+   the AttributeError the library raises when asked to call it, which
+   names its rule; type(m).name raises the type's, as CPython's does. */
+static PyObject *missing_get(PyObject *self, PyObject *obj, PyObject *type)
 {
-    /* most names are none of the versioned ones: one look in the stash,
-       by the name's cached hash, says so */
-    PyObject *attribute = PyUnicode_Check(name)
-                          ? PyDict_GetItemWithError(stash, name) : NULL;
-    const char *text;
-    const versioned *v;
+    const char *name = ((missing *)self)->name;
     PyObject *none;
 
-    if (attribute == NULL)
-        return PyErr_Occurred() ? NULL : PyObject_GenericGetAttr(self, name);
-    text = PyUnicode_AsUTF8(name);
-    v = text != NULL ? versioned_name(text) : NULL;
-    if (v == NULL)
-        return NULL;
-    if (v->has(behaviour_of(self))) {
-        assert(Py_TYPE(attribute)->tp_descr_get != NULL);
-        return Py_TYPE(attribute)->tp_descr_get(attribute, self,
-                                                (PyObject *)Py_TYPE(self));
-    }
+    if (obj == NULL || obj == Py_None)
+        return PyErr_Format(PyExc_AttributeError, "type object '%s' has no "
+                            "attribute '%s'", ((PyTypeObject *)type)->tp_name,
+                            name);
     none = PyTuple_New(0);
     if (none != NULL) {
-        Py_XDECREF(call(self, text, none, NULL));
+        Py_XDECREF(call(obj, name, none, NULL));
         Py_DECREF(none);
     }
     if (!PyErr_Occurred())
         PyErr_Format(mvpy_Unsupported, "the library has a %s() for a "
-                     "version without one", text);
+                     "version without one", name);
     return NULL;
+}
+
+static void missing_dealloc(PyObject *op)
+{
+    PyTypeObject *type = Py_TYPE(op);
+
+    PyObject_Free(op);
+    Py_DECREF(type);
+}
+
+static PyType_Slot missing_slots[] = {
+    {Py_tp_descr_get, (void *)missing_get},
+    {Py_tp_dealloc, (void *)missing_dealloc},
+    {0, NULL}
+};
+
+static PyType_Spec missing_spec = {
+    "mvref._missing", sizeof(missing), 0, Py_TPFLAGS_DEFAULT, missing_slots
+};
+
+static PyObject *missing_new(const char *name)
+{
+    missing *m = PyObject_New(missing, missing_type);
+
+    if (m != NULL)
+        m->name = name;
+    return (PyObject *)m;
+}
+
+/* The versioned names of version `minor` in its type's dict: each
+   attribute the version has, a `missing` for each it lacks. */
+static int fill_version(PyTypeObject *type, int minor)
+{
+    mv_config cfg;
+    mv_error err;
+    char version[8];
+
+    snprintf(version, sizeof version, "3.%d", minor);
+    if (mv_config_init(&cfg, version, (int)(8 * sizeof(void *)), &err) < 0)
+        return mvpy_raise_int(&err);
+    for (size_t i = 0; i < NVERSIONED; i++) {
+        const versioned *v = &versioned_names[i];
+        PyObject *attribute = v->has(&cfg.behaviour)
+                              ? PyDict_GetItemString(stash, v->name) : NULL;
+        PyObject *value = attribute != NULL ? attribute : missing_new(v->name);
+        int status;
+
+        if (attribute != NULL)
+            Py_INCREF(attribute);
+        status = value != NULL
+                     ? PyDict_SetItemString(type->tp_dict, v->name, value) : -1;
+
+        Py_XDECREF(value);
+        if (status < 0)
+            return -1;
+    }
+    PyType_Modified(type);
+    return 0;
+}
+
+/* All else is inherited from mvref.memoryview; a type of the collector's
+   names its own traversal, and a type made from a spec its own dealloc
+   (else CPython's for subclasses, subtype_dealloc, runs first: about a
+   tenth of m[1:-1]). */
+static PyType_Slot version_slots[] = {
+    {Py_tp_dealloc, (void *)view_dealloc},
+    {Py_tp_traverse, (void *)view_traverse},
+    {Py_tp_clear, (void *)view_clear},
+    {0, NULL}
+};
+
+static PyType_Spec version_spec = {
+    "mvref.memoryview", sizeof(mvpy_view), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, version_slots
+};
+
+/* Each version's type, derived from mvref.memoryview.  CPython derives a
+   type only from a base type; mvref.memoryview is one while they are
+   made, and then no more, as the builtin is none ("type 'memoryview' is
+   not an acceptable base type"). */
+static int make_version_types(PyTypeObject *base, PyObject *name)
+{
+    PyObject *bases = PyTuple_Pack(1, (PyObject *)base);
+    int status = bases != NULL ? 0 : -1;
+
+    missing_type = (PyTypeObject *)PyType_FromSpec(&missing_spec);
+    if (missing_type == NULL)
+        status = -1;
+    base->tp_flags |= Py_TPFLAGS_BASETYPE;
+    for (int minor = MVPY_OLDEST_MINOR;
+         status == 0 && minor <= MVPY_NEWEST_MINOR; minor++) {
+        PyObject *type = PyType_FromSpecWithBases(&version_spec, bases);
+        version_types[minor] = (PyTypeObject *)type;
+        if (type == NULL
+            || PyObject_SetAttrString(type, "__name__", name) < 0
+            || fill_version((PyTypeObject *)type, minor) < 0)
+            status = -1;
+    }
+    base->tp_flags &= ~Py_TPFLAGS_BASETYPE;
+    PyType_Modified(base);
+    Py_XDECREF(bases);
+    return status;
 }
 
 /* ---- attributes ------------------------------------------------------------- */
@@ -742,7 +946,10 @@ static PyObject *view_subscript(PyObject *self, PyObject *key)
     }
     status = mv_getitem(&VIEW(self)->view, &k, &result, &err);
     mvpy_key_clear(parts, &k);
-    return finish(status, &result, &err, &s, VIEW(self));
+    /* m[i], i an int, runs no code of the program's, which might end a
+       loan: no lease to settle (most keys are ints) */
+    return finish(status, &result, &err, &s,
+                  PyLong_CheckExact(key) ? NULL : VIEW(self));
 }
 
 /* m[i] as the sequence protocol asks it (reversed(m), old iteration) */
@@ -775,8 +982,12 @@ static int view_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
     status = value != NULL ? mv_setitem(&VIEW(self)->view, &k, &v, &err)
                            : mv_delitem(&VIEW(self)->view, &k, &err);
     mvpy_key_clear(parts, &k);
-    mv_value_clear(&v);
-    return finish_int(status, &err, &s, VIEW(self));
+    mvpy_value_clear(&v);
+    /* m[i] = x, i and x ints, runs no code of the program's: no lease
+       to settle */
+    return finish_int(status, &err, &s,
+                      PyLong_CheckExact(key) && value != NULL
+                      && PyLong_CheckExact(value) ? NULL : VIEW(self));
 }
 
 /* SEQ-009: value in m */
@@ -1002,7 +1213,6 @@ static PyType_Slot view_slots[] = {
     {Py_tp_hash, (void *)view_hash},
     {Py_tp_richcompare, (void *)view_richcompare},
     {Py_tp_iter, (void *)mvpy_iter_new},
-    {Py_tp_getattro, (void *)view_getattro},
     {Py_tp_methods, view_methods},
     {Py_tp_getset, view_getset},
     {Py_tp_members, view_members},
@@ -1048,6 +1258,7 @@ int mvpy_view_init_type(PyObject *module)
     if (type != NULL && name != NULL
         && PyObject_SetAttrString(type, "__name__", name) == 0
         && stash_versioned((PyTypeObject *)type) == 0
+        && make_version_types((PyTypeObject *)type, name) == 0
         && register_sequence(type) == 0
         && PyModule_AddObjectRef(module, "memoryview", type) == 0) {
         mvpy_ViewType = (PyTypeObject *)type;

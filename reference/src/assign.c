@@ -68,14 +68,17 @@ static bool same_structure(const mv_buffer *dst, const mv_buffer *src)
 }
 
 /* CONVERT-009, CONVERT-010: write value at ptr: converted (which may run
-   the value's own code), the view checked again (3.10+), then stored. */
+   the value's own code), the view checked again (3.10+), then stored;
+   unless no code ran (int_key: the key was an int, and so is the value,
+   a fast path), which could have released v. */
 static int write_item(mv_view *v, char code, unsigned char *ptr,
-                      const mv_value *value, mv_error *err)
+                      const mv_value *value, bool int_key, mv_error *err)
 {
     mv_item item;
 
-    if (mv_convert_item(v->base.cfg, code, value, &item, err) < 0
-        || mv_view_check_again(v, err) < 0)
+    if (mv_convert_item(v->base.cfg, code, value, &item, err) < 0)
+        return -1;
+    if (!(int_key && mv_is_index(value)) && mv_view_check_again(v, err) < 0)
         return -1;
     return mv_store_item(v->base.cfg, &item, ptr, err);
 }
@@ -117,7 +120,7 @@ static int scalar_setitem(mv_view *v, char code, const mv_value *key,
 {
     if (key->kind == MV_ELLIPSIS
         || (key->kind == MV_TUPLE && key->as.seq.len == 0))
-        return write_item(v, code, v->view.buf, value, err);
+        return write_item(v, code, v->view.buf, value, false, err);
     return mv_raise(err, "ASSIGN-008", "TypeError", "invalid indexing of 0-dim memory");
 }
 
@@ -132,6 +135,14 @@ static int view_setitem(mv_view *v, char code, const mv_value *key,
     unsigned char *ptr;
     mv_ssize index;
 
+    if (MV_FAST() && key->kind == MV_INT && b->ndim == 1) {
+        /* a fast path: an int key, read where it is (no __index__ to
+           ask), in the generic path's order */
+        if (mv_as_ssize(cfg, key, "IndexError", "INDEX-005", &index, err) < 0
+            || mv_lookup_dimension(b, b->buf, 0, index, &ptr, err) < 0)
+            return -1;
+        return write_item(v, code, ptr, value, true, err);
+    }
     if (mv_has_index(key)) {
         if (b->ndim > 1)   /* ASSIGN-007: before the key is converted */
             return mv_raise(err, "ASSIGN-007", "NotImplementedError",
@@ -139,14 +150,14 @@ static int view_setitem(mv_view *v, char code, const mv_value *key,
         if (mv_key_index(cfg, key, &index, err) < 0
             || mv_lookup_dimension(b, b->buf, 0, index, &ptr, err) < 0)
             return -1;
-        return write_item(v, code, ptr, value, err);
+        return write_item(v, code, ptr, value, false, err);
     }
     if (key->kind == MV_SLICE && b->ndim == 1)
         return assign_slice(v, key, value, err);
     if (mv_is_multi_index(key)) {   /* ASSIGN-006 */
         if (mv_tuple_address(v, key, &ptr, err) < 0)
             return -1;
-        return write_item(v, code, ptr, value, err);
+        return write_item(v, code, ptr, value, false, err);
     }
     if (key->kind == MV_SLICE || mv_is_multi_slice(key))   /* ASSIGN-009 */
         return mv_raise(err, "ASSIGN-009", "NotImplementedError", "memoryview slice "

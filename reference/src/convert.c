@@ -139,6 +139,8 @@ int mv_index_ssize(const mv_config *cfg, const mv_value *v,
     mv_ssize max = cfg->platform.ssize_max;
     bool fits;
 
+    if (MV_FAST() && mv_is_index(v))   /* an int: read where it is */
+        return mv_as_ssize(cfg, v, overflow_type, rule, out, err);
     if (index_of(v, &i, rule, err) < 0)
         return -1;
     fits = mv_int_to_i64(&i, &n) && n <= max && n >= -max - 1;

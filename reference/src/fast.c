@@ -17,6 +17,21 @@
  *   tobytes.c  hex_fast      hex() straight from the memory into the str
  *   tolist.c   stream_rec    tolist() streamed to the host, no tree
  *
+ * and a few that take the per-call work out of the small operations
+ * (m[i], m[i] = v, m[a:b], m.cast(f)), where the cost is the walk's
+ * steps, not the items:
+ *
+ *   indexing.c int_getitem   m[i], an int i of a 1-D view: no __index__
+ *   assign.c   view_setitem  m[i] = v likewise
+ *   convert.c  mv_index_ssize  an int key read where it is, not copied
+ *   formats.c  convert_integer an int item likewise
+ *   slicing.c  mv_clamped_index, mv_slice_unpack  int or None bounds
+ *                            read where they are
+ *   cast.c     ascii_format  a one-character format taken as it is
+ *   methods.c  mv_cast       cast() with no argument list to bind (the
+ *                            host takes it only while the switch is on)
+ *   alloc.c    the spare block  a freed view's block given again
+ *
  * The generic path stays the definition, and the suite proves the two
  * agree by running both ways: this switch turns every fast path off.
  *

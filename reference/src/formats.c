@@ -58,29 +58,47 @@ static char complex_code(const mv_config *cfg, const char *format)
     return strcmp(format, "Zf") == 0 ? MV_CODE_ZF : 0;
 }
 
+/* FORMAT-002: the item size of a one-character native format c, or -1
+   for a character that is none. */
+static mv_ssize char_itemsize(const mv_config *cfg, char c)
+{
+    const mv_platform *p = &cfg->platform;
+
+    switch (c) {
+    case 'c': case 'b': case 'B': case '?': return 1;
+    case 'h': case 'H': return 2;
+    case 'i': case 'I': case 'f': return 4;
+    case 'q': case 'Q': case 'd': return 8;
+    case 'l': case 'L': return p->sizeof_long;
+    case 'n': case 'N': return p->sizeof_ssize;
+    case 'P': return p->sizeof_ptr;
+    case 'e': return cfg->behaviour.half_float ? 2 : -1;
+    default: return -1;
+    }
+}
+
+/* FORMAT-001, FORMAT-002: the item size of a native code (as
+   mv_native_itemsize sets it), or -1 for a character that is none. */
+static mv_ssize code_itemsize(const mv_config *cfg, char code)
+{
+    if (!MV_IS_COMPLEX_CODE(code))
+        return char_itemsize(cfg, code);
+    assert(cfg->behaviour.complex_formats);   /* where the codes come from */
+    return code == MV_CODE_ZD ? 16 : 8;
+}
+
 /* FORMAT-001, FORMAT-002: the item size of a native format, or -1. */
 mv_ssize mv_native_itemsize(const mv_config *cfg, const char *format,
                             char *code)
 {
-    const mv_platform *p = &cfg->platform;
-    mv_ssize size = -1;
+    mv_ssize size;
 
     if (format[0] == '@')
         format++;
     *code = complex_code(cfg, format);
     if (*code)
-        return *code == MV_CODE_ZD ? 16 : 8;
-    switch (format[0]) {
-    case 'c': case 'b': case 'B': case '?': size = 1; break;
-    case 'h': case 'H': size = 2; break;
-    case 'i': case 'I': case 'f': size = 4; break;
-    case 'q': case 'Q': case 'd': size = 8; break;
-    case 'l': case 'L': size = p->sizeof_long; break;
-    case 'n': case 'N': size = p->sizeof_ssize; break;
-    case 'P': size = p->sizeof_ptr; break;
-    case 'e': size = cfg->behaviour.half_float ? 2 : -1; break;
-    default: break;
-    }
+        return code_itemsize(cfg, *code);
+    size = char_itemsize(cfg, format[0]);
     if (size < 0 || format[1] != '\0')
         return -1;
     *code = format[0];
@@ -88,26 +106,35 @@ mv_ssize mv_native_itemsize(const mv_config *cfg, const char *format,
 }
 
 /* A static copy of a native format, for views whose format is not their
-   exporter's (casts); with_at keeps a leading '@' as the caller wrote it. */
+   exporter's (casts); with_at keeps a leading '@' as the caller wrote it.
+   Each literal is the format with its '@': one character on, without. */
 const char *mv_native_format(char code, bool with_at)
 {
-    static const char codes[] = "cbB?hHiIlLqQnNfdeP";
-    static const char *const plain[] = {
-        "c", "b", "B", "?", "h", "H", "i", "I", "l", "L", "q", "Q", "n", "N",
-        "f", "d", "e", "P"
-    };
-    static const char *const at[] = {
-        "@c", "@b", "@B", "@?", "@h", "@H", "@i", "@I", "@l", "@L", "@q",
-        "@Q", "@n", "@N", "@f", "@d", "@e", "@P"
-    };
-    const char *p;
+    const char *at;
 
-    if (MV_IS_COMPLEX_CODE(code))
-        return code == MV_CODE_ZD ? (with_at ? "@Zd" : "Zd")
-                                  : (with_at ? "@Zf" : "Zf");
-    p = strchr(codes, code);
-    assert(p != NULL && code != '\0');
-    return with_at ? at[p - codes] : plain[p - codes];
+    switch (code) {
+    case 'c': at = "@c"; break;
+    case 'b': at = "@b"; break;
+    case 'B': at = "@B"; break;
+    case '?': at = "@?"; break;
+    case 'h': at = "@h"; break;
+    case 'H': at = "@H"; break;
+    case 'i': at = "@i"; break;
+    case 'I': at = "@I"; break;
+    case 'l': at = "@l"; break;
+    case 'L': at = "@L"; break;
+    case 'q': at = "@q"; break;
+    case 'Q': at = "@Q"; break;
+    case 'n': at = "@n"; break;
+    case 'N': at = "@N"; break;
+    case 'f': at = "@f"; break;
+    case 'd': at = "@d"; break;
+    case 'e': at = "@e"; break;
+    case MV_CODE_ZD: at = "@Zd"; break;
+    case MV_CODE_ZF: at = "@Zf"; break;
+    default: assert(code == 'P'); at = "@P"; break;
+    }
+    return with_at ? at : at + 1;
 }
 
 /* A format's name in a message: the complex codes stand for two letters. */
@@ -343,9 +370,7 @@ static float narrow_to_float(double d)
 int mv_unpack_native(const mv_config *cfg, char code,
                      const unsigned char *ptr, mv_value *out, mv_error *err)
 {
-    char one[2];
-    char c;
-    mv_ssize size = mv_native_itemsize(cfg, code_name(code, one), &c);
+    mv_ssize size = code_itemsize(cfg, code);
     float f;
     double d;
 
@@ -440,7 +465,31 @@ static mv_ssize conversion_size(const mv_config *cfg, char code)
 
 static bool is_signed(char code)
 {
-    return strchr("bhilqn", code) != NULL;
+    switch (code) {
+    case 'b': case 'h': case 'i': case 'l': case 'q': case 'n': return true;
+    default: return false;
+    }
+}
+
+/* FORMAT-009, FORMAT-010: an int i in the range of the C type an integer
+   code is converted to first. */
+static int integer_in_range(const mv_config *cfg, char code,
+                            const mv_value *i, mv_item *out, mv_error *err)
+{
+    mv_ssize size = conversion_size(cfg, code);
+    bool fits;
+
+    if (is_signed(code)) {
+        int64_t lim = size == 8 ? INT64_MAX
+                                : (INT64_C(1) << (size * 8 - 1)) - 1;
+        fits = mv_int_to_i64(i, &out->as.i) && out->as.i <= lim
+               && out->as.i >= -lim - 1;
+    } else {
+        uint64_t lim = size == 8 ? UINT64_MAX
+                                 : (UINT64_C(1) << (size * 8)) - 1;
+        fits = mv_int_to_u64(i, &out->as.u) && out->as.u <= lim;
+    }
+    return fits ? 0 : invalid_value(code, err);
 }
 
 /* FORMAT-009, FORMAT-010, CONVERT-005: operator.index(item) as the C type
@@ -448,24 +497,16 @@ static bool is_signed(char code)
 static int convert_integer(const mv_config *cfg, char code,
                            const mv_value *item, mv_item *out, mv_error *err)
 {
-    mv_ssize size = conversion_size(cfg, code);
     mv_value i;
-    bool fits;
+    int status;
 
+    if (MV_FAST() && mv_is_index(item))   /* an int: read where it is */
+        return integer_in_range(cfg, code, item, out, err);
     if (mv_index(item, &i, err) < 0)
         return fix_error(code, err);
-    if (is_signed(code)) {
-        int64_t lim = size == 8 ? INT64_MAX
-                                : (INT64_C(1) << (size * 8 - 1)) - 1;
-        fits = mv_int_to_i64(&i, &out->as.i) && out->as.i <= lim
-               && out->as.i >= -lim - 1;
-    } else {
-        uint64_t lim = size == 8 ? UINT64_MAX
-                                 : (UINT64_C(1) << (size * 8)) - 1;
-        fits = mv_int_to_u64(&i, &out->as.u) && out->as.u <= lim;
-    }
+    status = integer_in_range(cfg, code, &i, out, err);
     mv_value_clear(&i);
-    return fits ? 0 : invalid_value(code, err);
+    return status;
 }
 
 /* FORMAT-011: PyLong_AsVoidPtr takes negative ints as signed, others as
@@ -497,12 +538,11 @@ static int convert_pointer(const mv_config *cfg, const mv_value *item,
 int mv_convert_item(const mv_config *cfg, char code, const mv_value *item,
                     mv_item *out, mv_error *err)
 {
-    char one[2];
-    char c;
     const unsigned char *bytes;
     size_t len;
 
-    if (mv_native_itemsize(cfg, code_name(code, one), &c) < 0)
+    out->size = code_itemsize(cfg, code);
+    if (out->size < 0)
         return format_not_supported(code, err);
     out->code = code;
     switch (code) {
@@ -512,7 +552,8 @@ int mv_convert_item(const mv_config *cfg, char code, const mv_value *item,
         if (item->kind == MV_OBJECT || item->kind == MV_OPAQUE
             || item->kind == MV_HOST)
             return mv_unsupported(err, "a %s item from a %s",
-                                  code_name(code, one), mv_type_name(item));
+                                  mv_native_format(code, false),
+                                  mv_type_name(item));
         if (mv_float_of(item, &out->as.d, err) < 0)
             return fix_error(code, err);
         return 0;
@@ -542,9 +583,7 @@ int mv_convert_item(const mv_config *cfg, char code, const mv_value *item,
 int mv_store_item(const mv_config *cfg, const mv_item *item,
                   unsigned char *ptr, mv_error *err)
 {
-    char one[2];
-    char c;
-    mv_ssize size = mv_native_itemsize(cfg, code_name(item->code, one), &c);
+    mv_ssize size = item->size;
     const double zero = 0.0;
     float f;
     int32_t h;

@@ -38,6 +38,7 @@ int mv_pack_native(const mv_config *cfg, char code, unsigned char *ptr,
    code, then stored. */
 typedef struct mv_item {
     char code;
+    mv_ssize size;           /* the code's item size */
     union {
         int64_t i;           /* signed codes */
         uint64_t u;          /* unsigned codes, 'P' */

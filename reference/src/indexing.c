@@ -179,6 +179,26 @@ static int tuple_getitem(mv_view *v, const mv_value *key, mv_value *result,
     return status;
 }
 
+/* INDEX-001 to INDEX-005, a fast path: m[i] of a one-dimensional view,
+   i an int: no __index__ to ask, so no code of the program's runs and
+   nothing need be checked again; the generic path's steps, in its order. */
+static int int_getitem(mv_view *v, const mv_value *key, mv_value *result,
+                       mv_error *err)
+{
+    const mv_buffer *b = &v->view;
+    unsigned char *ptr = NULL;
+    mv_ssize index;
+    char code;
+
+    assert(key->kind == MV_INT && b->ndim == 1);
+    if (mv_as_ssize(v->base.cfg, key, "IndexError", "INDEX-005", &index,
+                    err) < 0
+        || mv_adjust_format(v->base.cfg, b->format, &code, err) < 0
+        || mv_lookup_dimension(b, b->buf, 0, index, &ptr, err) < 0)
+        return -1;
+    return mv_unpack_native(v->base.cfg, code, ptr, result, err);
+}
+
 /* INDEX-017: m[key] for a view of one or more dimensions. */
 static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
                         mv_error *err)
@@ -188,6 +208,10 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
     mv_ssize index;
     char code;
 
+    if (MV_FAST() && key->kind == MV_INT && b->ndim == 1)
+        return int_getitem(v, key, result, err);
+    if (key->kind == MV_SLICE)   /* no slice has __index__ */
+        return mv_view_slice(v, key, result, err);
     if (mv_has_index(key)) {
         /* INDEX-005, FORMAT-019, INDEX-012, INDEX-001, INDEX-002,
            INDEX-003: the key is converted first, then the view is
@@ -204,8 +228,6 @@ static int view_getitem(mv_view *v, const mv_value *key, mv_value *result,
             return -1;
         return mv_unpack_native(v->base.cfg, code, ptr, result, err);
     }
-    if (key->kind == MV_SLICE)
-        return mv_view_slice(v, key, result, err);
     if (mv_is_multi_index(key))
         return tuple_getitem(v, key, result, err);
     if (mv_is_multi_slice(key))   /* SLICE-010 */

@@ -154,7 +154,7 @@ static int bind(mv_view *v, const char *name, const mv_args *a,
 {
     const mv_behaviour *vb = &v->base.cfg->behaviour;
     const method *m = NULL;
-    mv_signature sig;
+    mv_signature legacy;
 
     for (size_t i = 0; i < sizeof methods / sizeof methods[0] && !m; i++)
         if (methods[i].sig.name[0] == name[0]   /* most differ there */
@@ -164,17 +164,18 @@ static int bind(mv_view *v, const char *name, const mv_args *a,
     if (m == NULL)
         return mv_raise(err, missing_rule(name), "AttributeError", "'memoryview' object has no "
                         "attribute '%.400s'", name);
-    sig = m->sig;
+    *out = m;
     /* 3.9's tobytes() and cast() checked the view before binding their
        arguments (TOBYTES-007, CAST-014), and their parser called them
        "function" (a NULL name) */
     if (vb->legacy_parse && (m->fn == m_tobytes || m->fn == m_cast)) {
         if (mv_view_check_released(v, err) < 0)
             return -1;
-        sig.name = NULL;
+        legacy = m->sig;
+        legacy.name = NULL;
+        return mv_parse_args(v->base.cfg, &legacy, a, bound, err);
     }
-    *out = m;
-    return mv_parse_args(v->base.cfg, &sig, a, bound, err);
+    return mv_parse_args(v->base.cfg, &m->sig, a, bound, err);
 }
 
 static int view_call(mv_view *v, const char *name, const mv_args *a,
@@ -215,4 +216,21 @@ int mv_call_to(const mv_value *obj, const char *name, const mv_args *a,
     if (NEVER(m->fn != m_tolist))
         return mv_unsupported(err, "%s() streamed", name);
     return mv_view_tolist_to(v, sink, err);
+}
+
+/* m.cast(format[, shape]) with its arguments bound already (CAST-001).
+   The format is a str, so the view is checked first, as 3.9 checked it
+   before binding (CAST-014) and later versions after the format's type
+   (CAST-015): the same outcome. */
+int mv_cast(const mv_value *obj, const mv_value *format,
+            const mv_value *shape, mv_value *result, mv_error *err)
+{
+    mv_view *v = mv_as_view(obj);
+
+    assert(format->kind == MV_STR);
+    if (NEVER(v == NULL))
+        return mv_unsupported(err, "%s.cast()", mv_type_name(obj));
+    if (mv_view_check_released(v, err) < 0)
+        return -1;
+    return mv_view_cast(v, format, shape, result, err);
 }

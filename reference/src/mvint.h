@@ -53,8 +53,9 @@
  *  │ values     │ value.c      │    │ Python values                        │
  *  │ objects    │ refcount.c   │    │ kinds of object, reference counts    │
  *  │ config     │ version.c    │    │ CPython versions and platforms       │
- *  │ foundation │ alloc.c      │    │ the one allocator                    │
- *  │            │ error.c      │    │ exceptions                           │
+ *  │ memory     │ alloc.c      │    │ the one allocator (its spare block   │
+ *  │            │              │    │ is a fast path)                      │
+ *  │ foundation │ error.c      │    │ exceptions                           │
  *  │            │ fast.c       │    │ the fast paths' switch               │
  *  └────────────┴──────────────┴────┴──────────────────────────────────────┘
  *
@@ -230,6 +231,9 @@ void *mv_alloc_zeroed_at(size_t count, size_t size, const char *file,
 void *mv_realloc_at(void *ptr, size_t size, const char *file, int line);
 char *mv_strdup_at(const char *s, const char *file, int line);
 void mv_free(void *ptr);
+/* mv_free() of a block of size bytes, which the next mv_alloc() of that
+   size may be given again (a fast path: alloc.c's spare block). */
+void mv_free_sized(void *ptr, size_t size);
 
 /* The host's allocator (mvref.h, section 9), when it set one: a new object
    of the host's for a bytes or str of len bytes, which go at *data; NULL

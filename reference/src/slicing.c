@@ -26,6 +26,17 @@
 #include "value.h"
 #include "view.h"
 
+/* SLICE-005: an int as a slice bound, clamped to Py_ssize_t. */
+static mv_ssize clamped(const mv_config *cfg, const mv_value *n)
+{
+    int64_t i;
+    mv_ssize max = cfg->platform.ssize_max;
+
+    if (!mv_int_to_i64(n, &i))
+        i = n->as.integer.negative ? INT64_MIN : INT64_MAX;
+    return i > max ? max : i < -max - 1 ? -max - 1 : i;
+}
+
 /* SLICE-005, SLICE-007, CONVERT-004: an int, or what an object's
    __index__ makes, as a slice bound, with ints beyond Py_ssize_t clamped;
    anything else is a TypeError whose message says whether None would have
@@ -34,10 +45,12 @@
 int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
                      mv_ssize *out, mv_error *err)
 {
-    int64_t i;
-    mv_ssize max = cfg->platform.ssize_max;
     mv_value n;
 
+    if (MV_FAST() && mv_is_index(v)) {   /* an int: read where it is */
+        *out = clamped(cfg, v);
+        return 0;
+    }
     if (!mv_index_check(v))
         return mv_raise(err, "SLICE-007", "TypeError", "slice indices must be integers or "
                         "%shave an __index__ method",
@@ -45,11 +58,21 @@ int mv_clamped_index(const mv_config *cfg, const mv_value *v, bool none_ok,
                         ? "None or " : "");
     if (mv_index(v, &n, err) < 0)
         return -1;
-    if (!mv_int_to_i64(&n, &i))
-        i = n.as.integer.negative ? INT64_MIN : INT64_MAX;
+    *out = clamped(cfg, &n);
     mv_value_clear(&n);
-    *out = i > max ? max : i < -max - 1 ? -max - 1 : i;
     return 0;
+}
+
+/* A bound of a slice with no step, an int or None (its default, dflt),
+   as mv_clamped_index reads an int; false for anything else. */
+static bool plain_bound(const mv_config *cfg, const mv_value *part,
+                        mv_ssize dflt, mv_ssize *out)
+{
+    if (part->kind == MV_NONE)
+        *out = dflt;
+    else if (part->kind == MV_INT)
+        *out = clamped(cfg, part);
+    return part->kind == MV_NONE || part->kind == MV_INT;
 }
 
 /* SLICE-004, SLICE-014: PySlice_Unpack.  The step is read first, so
@@ -63,6 +86,10 @@ int mv_slice_unpack(const mv_config *cfg, const mv_value *slice,
 
     assert(slice->kind == MV_SLICE);
     *step = 1;
+    /* a fast path: m[a:b], no step, a and b ints or None (most slices) */
+    if (MV_FAST() && s[2].kind == MV_NONE && plain_bound(cfg, &s[0], 0, start)
+        && plain_bound(cfg, &s[1], max, stop))
+        return 0;
     if (s[2].kind != MV_NONE) {
         if (mv_clamped_index(cfg, &s[2], true, step, err) < 0)
             return -1;

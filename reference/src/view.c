@@ -134,6 +134,12 @@ void mv_view_unpin(mv_view *v)
         managed_release(mb);
 }
 
+/* The bytes of a view with room for `room` dimensions. */
+static size_t view_bytes(int room)
+{
+    return sizeof(mv_view) + 3 * (size_t)room * sizeof(mv_ssize);
+}
+
 /* EXPORT-009: a view freed is a view released.
    Assumes no loan of v is outstanding: each holds a reference to v. */
 static void view_destructor(mv_object *obj)
@@ -145,7 +151,7 @@ static void view_destructor(mv_object *obj)
         mv_view_give_back(v);
     managed_decref(v->mbuf);
     mv_value_clear(&v->hash_key);
-    mv_free(v);
+    mv_free_sized(v, view_bytes(v->room));
 }
 
 /* ---- making views ----------------------------------------------------------- */
@@ -250,10 +256,12 @@ static void init_layout(mv_view *v, const mv_buffer *src)
 /* A new view registered with mb, laid out as src says, with room for
    `room` dimensions (src's at least, and one: a cast of a 0-dim view has
    one).  Its arrays are sized so, not for MV_MAX_NDIM: a view of one
-   dimension is a small block, which the heap is quick to give.
+   dimension is a small block, which the heap is quick to give.  Its
+   contiguity flags are those of `like`, a view of the same layout, or
+   (like NULL) computed.
    Assumes mb holds its loan (a released managed buffer makes no views). */
 static int view_new(mv_managed *mb, const mv_buffer *src, int room,
-                    mv_view **out, mv_error *err)
+                    const mv_view *like, mv_view **out, mv_error *err)
 {
     mv_view *v;
 
@@ -263,7 +271,7 @@ static int view_new(mv_managed *mb, const mv_buffer *src, int room,
         return mv_raise(err, "CONSTRUCT-009", "ValueError", "memoryview: number of dimensions "
                         "must not exceed %d", MV_MAX_NDIM);
     room = room > src->ndim ? room : src->ndim > 1 ? src->ndim : 1;
-    v = mv_alloc(sizeof *v + 3 * (size_t)room * sizeof v->layout[0]);
+    v = mv_alloc(view_bytes(room));
     if (v == NULL)
         return mv_no_memory(err);
     /* every field is set below; the arrays up to ndim (init_layout) */
@@ -289,7 +297,10 @@ static int view_new(mv_managed *mb, const mv_buffer *src, int room,
     v->hash_key = mv_none();
     v->host_hash = 0;
     v->flags = 0;
-    mv_view_init_flags(v);
+    if (like != NULL)
+        v->flags = like->flags;
+    else
+        mv_view_init_flags(v);
     *out = v;
     return 0;
 }
@@ -298,7 +309,8 @@ static int view_new(mv_managed *mb, const mv_buffer *src, int room,
    base's layout; the caller changes what it derives. */
 int mv_view_derive(mv_view *base, int room, mv_view **out, mv_error *err)
 {
-    return view_new(base->mbuf, &base->view, room, out, err);
+    assert(!(base->flags & MV_FLAG_RELEASED));
+    return view_new(base->mbuf, &base->view, room, base, out, err);
 }
 
 /* A new managed buffer and its first view, for a buffer just lent.  The
@@ -316,7 +328,7 @@ int mv_view_from_buffer(const mv_buffer *b, mv_view **out, mv_error *err)
     }
     mb->master = *b;
     mb->refcount = 1;              /* ours, until the view takes one */
-    status = view_new(mb, &mb->master, 0, out, err);
+    status = view_new(mb, &mb->master, 0, NULL, out, err);
     managed_decref(mb);
     return status;
 }
