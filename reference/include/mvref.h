@@ -278,8 +278,9 @@ struct mv_value {
                                        /* MV_STR, UTF-8; MV_OPAQUE */
         struct { unsigned char *data; size_t len; void *host; } bytes;
                                        /* MV_BYTES */
-        struct { mv_value *items; size_t len; } seq;       /* LIST, TUPLE,
-                                                              SLICE (3) */
+        struct { mv_value *items; size_t len; size_t room; } seq;
+                                       /* LIST, TUPLE, SLICE (3); room: the
+                                          items allocated, if known (else 0) */
         mv_object *object;                                 /* MV_OBJECT */
         struct { const mv_host *host; void *obj; } host;   /* MV_HOST: one
                                                               reference */
