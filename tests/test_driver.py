@@ -208,6 +208,14 @@ def test_a_value_the_32_bit_platform_cannot_hold_is_cpythons_overflow_error():
     ({"kind": "array", "typecode": "q", "items": [1, 2]},
      [{"op": "call", "obj": "x", "method": "__imul__", "args": [2**61]},
       {"op": "contents", "obj": "x"}]),
+    # an empty exporter repeated 2**62 times is empty at once (a copy a
+    # repetition once hung the driver, as it hangs CPython 3.10 and older)
+    ({"kind": "bytearray", "data": {"bytes": ""}},
+     [{"op": "call", "obj": "x", "method": "__imul__", "args": [2**62]},
+      {"op": "contents", "obj": "x"}]),
+    ({"kind": "array", "typecode": "d", "items": []},
+     [{"op": "call", "obj": "x", "method": "__imul__", "args": [2**62]},
+      {"op": "contents", "obj": "x"}]),
     # a huge step wraps the stride (SLICE-008); slicing that view again
     # selects nothing, whose buf is never computed
     ({"kind": "bytes", "data": {"bytes": "616263"}},
@@ -236,6 +244,51 @@ def test_the_limit_leaves_a_case_within_it_alone():
                       {"op": "memoryview", "args": [{"ref": "x"}], "as": "m"},
                       {"op": "getattr", "obj": "m", "name": "nbytes"}])
     assert a["outcomes"][2] == {"value": LIMIT // 4}
+
+
+def test_room_to_grow_is_never_asked_beyond_the_limit():
+    # 40 MiB and one byte fit the limit; twice 40 MiB, the room a growing
+    # exporter takes when it can, does not, and is not asked for
+    size = LIMIT * 5 // 8
+    a = answer({"kind": "bytearray", "data": {"bytes": "61"}},
+               steps=[{"op": "call", "obj": "x", "method": "__imul__", "args": [size]},
+                      {"op": "call", "obj": "x", "method": "append", "args": [98]},
+                      {"op": "memoryview", "args": [{"ref": "x"}], "as": "m"},
+                      {"op": "getattr", "obj": "m", "name": "nbytes"}])
+    assert a["outcomes"][3] == {"value": size + 1}
+
+
+def copies(setup, steps):
+    """How many times the steps of a case moved an exporter's memory to a
+    bigger block: the allocations the driver traces at exporter.c."""
+    line = case_line([dict(name="x", **setup)], steps) + "\n"
+    r = subprocess.run([str(DRIVER), "--trace-alloc"], input=line.encode(),
+                       capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr.decode(errors="replace")
+    a = json.loads(r.stdout.decode().splitlines()[-1])
+    assert "outcomes" in a, a
+    return sum(site.startswith("reference/src/exporter.c:") for site in a["alloc_sites"])
+
+
+N = 4096
+
+
+@pytest.mark.parametrize("setup, steps", [
+    # array.extend converts and appends item by item (CPython's ins1)
+    ({"kind": "array", "typecode": "q", "items": []},
+     [{"op": "call", "obj": "x", "method": "extend", "args": [list(range(N))]}]),
+    ({"kind": "array", "typecode": "b", "items": []},
+     [{"op": "call", "obj": "x", "method": "extend", "args": [{"bytes": "00" * N}]}]),
+    ({"kind": "bytearray", "data": {"bytes": ""}},
+     [{"op": "call", "obj": "x", "method": "append", "args": [1]}] * N),
+    ({"kind": "array", "typecode": "i", "items": [1]},
+     [{"op": "call", "obj": "x", "method": "insert", "args": [0, 2]}] * N),
+], ids=["array-extend-list", "array-extend-bytes", "bytearray-append", "array-insert"])
+def test_an_exporter_grown_item_by_item_moves_its_memory_a_logarithmic_number_of_times(
+        setup, steps):
+    # each move a copy of all of it: once an item, n items cost n**2 / 2
+    # bytes copied, which under ASan held a fuzz run for minutes
+    assert copies(setup, steps) <= 2 * N.bit_length()
 
 
 @pytest.mark.parametrize("setup, steps", [

@@ -205,6 +205,19 @@ bool mv_alloc_over_budget(void)
     return budget.refused;
 }
 
+bool mv_alloc_fits(const void *ptr, size_t size)
+{
+    size_t old = 0;   /* what ptr holds comes back when it is replaced */
+
+    if (budget.limit == 0)
+        return true;
+    if (ptr != NULL && budget.nslots > 0) {
+        size_t i = find(ptr);
+        old = budget.slots[i].block != NULL ? budget.slots[i].size : 0;
+    }
+    return cost(size) <= budget.limit - (budget.held - old);
+}
+
 /* ---- the allocator --------------------------------------------------------- */
 
 void mv_alloc_fail_at(long n)

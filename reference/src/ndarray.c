@@ -54,6 +54,7 @@ static int make_pil(mv_exporter *e, mv_error *err)
     mv_free(e->data);
     e->data = data;
     e->size += addsize;
+    e->capacity = e->size;
     /* lo: the lowest item offset; sub0 undoes the part of it that the
        dimensions after the first contribute */
     for (int d = 0; d < e->ndim && e->shape[d] > 0; d++) {
