@@ -520,12 +520,12 @@ void mv_alloc_budget(size_t bytes);
 /* Whether a request went beyond the budget since it was set: the
    MemoryError it made is the budget's, not the program's. */
 bool mv_alloc_over_budget(void);
-/* Whether growing the library's block ptr (NULL: none) to size bytes
-   would fit the budget, asked without counting as a request beyond it:
-   a caller that grows a block by more than it needs, so that growing it
-   item by item costs no copy per item, asks first and needs no more than
-   it must when the room is not there. */
-bool mv_alloc_fits(const void *ptr, size_t size);
+/* The bytes to grow the library's block ptr to when it must hold `need`
+   and the caller would take `want` (more: room, so that growing it item
+   by item costs no copy per item): want if the budget has it, else need
+   and an eighth if that fits, else need.  Asking is no request: it never
+   counts as going beyond the budget. */
+size_t mv_alloc_room(const void *ptr, size_t need, size_t want);
 
 /* The fast paths (reference/src/fast.c): short routes to the outcomes of
    the generic walks beside them, which stay the definition.  On unless

@@ -205,17 +205,29 @@ bool mv_alloc_over_budget(void)
     return budget.refused;
 }
 
-bool mv_alloc_fits(const void *ptr, size_t size)
+/* Whether mv_realloc(ptr, size) would fit the budget, asked without
+   being a refusal. */
+static bool fits(const void *ptr, size_t size)
 {
     size_t old = 0;   /* what ptr holds comes back when it is replaced */
 
     if (budget.limit == 0)
         return true;
-    if (ptr != NULL && budget.nslots > 0) {
+    if (budget.nslots > 0) {
         size_t i = find(ptr);
         old = budget.slots[i].block != NULL ? budget.slots[i].size : 0;
     }
     return cost(size) <= budget.limit - (budget.held - old);
+}
+
+size_t mv_alloc_room(const void *ptr, size_t need, size_t want)
+{
+    size_t less = need + need / 8;
+
+    assert(ptr != NULL && want >= need);
+    if (fits(ptr, want))
+        return want;
+    return less > need && less < want && fits(ptr, less) ? less : need;
 }
 
 /* ---- the allocator --------------------------------------------------------- */

@@ -170,21 +170,21 @@ void mv_exporter_releasebuffer(mv_exporter *e)
 }
 
 /* The room a block of capacity bytes that must hold size bytes grows to:
-   twice what it had, when that is more than size and fits the budget,
-   so that an exporter grown one item at a time (array.extend(list)
-   converts and appends item by item; append in a loop) is copied
-   O(log n) times, not once per item -- each copy a whole new block under
-   ASan, whose quarantine then held gigabytes.  Else exactly size: a
-   case is never refused for room it did not ask for.  How much an
+   twice what it had, when that is more than size and the budget has it
+   (else less: mv_alloc_room), so that an exporter grown one item at a
+   time (array.extend(list) converts and appends item by item; append in
+   a loop) is copied O(log n) times, not once per item -- each copy a
+   whole new block under ASan, whose quarantine then held gigabytes.  A
+   case is never refused for room it did not ask for, and how much an
    exporter has in reserve is not observable from Python. */
 static mv_ssize room_for(const mv_exporter *e, mv_ssize size)
 {
     mv_ssize twice;
 
-    if (e->capacity > 0 && !mv_ckd_mul(&twice, e->capacity, 2)
-        && twice > size && mv_alloc_fits(e->data, (size_t)twice))
-        return twice;
-    return size;
+    if (NEVER(mv_ckd_mul(&twice, e->capacity, 2))   /* it is held */
+        || twice <= size)
+        return size;
+    return (mv_ssize)mv_alloc_room(e->data, (size_t)size, (size_t)twice);
 }
 
 /* Change the size of the memory, keeping its first bytes; new bytes are
