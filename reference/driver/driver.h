@@ -32,7 +32,7 @@ typedef struct binding {
 
 typedef struct env {
     binding *items;
-    size_t len;
+    size_t len, room;   /* room: items has space for so many */
     const mv_config *cfg;
     int methods;        /* described methods running now, one inside
                            another (pyobject.c: at most MAX_METHODS) */

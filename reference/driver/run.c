@@ -607,7 +607,7 @@ void run_case(const mv_config *cfg, const json_t *c, const run_options *o,
     const char *id = string_field(c, "id");
     const json_t *setup = json_object_get(c, "setup");
     const json_t *steps = json_object_get(c, "steps");
-    env e = { NULL, 0, cfg, 0 };
+    env e = { NULL, 0, 0, cfg, 0 };
     problem p;
     text sites = TEXT_EMPTY, setup_sites = TEXT_EMPTY;
     size_t i, mark;
