@@ -246,6 +246,20 @@ def test_the_limit_leaves_a_case_within_it_alone():
     assert a["outcomes"][2] == {"value": LIMIT // 4}
 
 
+def test_an_answer_longer_than_the_limit_is_unsupported_saying_so():
+    # each step's value fits the case's memory, 16 MiB of bytes, 32 MiB of
+    # hex; seven of them are longer than an answer may be (reference/driver/
+    # driver.h: TEXT_BYTES), which the driver once held whole, however long
+    steps = [{"op": "call", "obj": "x", "method": "__imul__", "args": [LIMIT // 4]}]
+    a = answer({"kind": "bytearray", "data": {"bytes": "61"}},
+               steps=steps + [{"op": "contents", "obj": "x"}] * 7)
+    assert a == {"id": "t/setup", "unsupported": "an answer longer than the driver's "
+                 f"limit of {3 * LIMIT} bytes a case"}
+    a = answer({"kind": "bytearray", "data": {"bytes": "61"}},
+               steps=steps + [{"op": "contents", "obj": "x"}] * 5)
+    assert len(a["outcomes"]) == 6
+
+
 def test_room_to_grow_is_never_asked_beyond_the_limit():
     # 40 MiB and one byte fit the limit; twice 40 MiB, the room a growing
     # exporter takes when it can, does not, and is not asked for

@@ -593,7 +593,14 @@ static int run_steps(const json_t *steps, env *e, text *out, problem *p)
             mv_value_clear(&r.value);
         }
         if (out->failed) {
+            bool too_long = out->too_long;
             text_rewind(out, mark);
+            if (too_long) {
+                char limit[32];
+                snprintf(limit, sizeof limit, "%zu", TEXT_BYTES);
+                return fail(p, STEP_UNSUPPORTED, "an answer longer than the "
+                            "driver's limit of %s bytes a case", limit);
+            }
             return fail(p, STEP_UNSUPPORTED, "%s",
                         "a result the driver cannot encode");
         }
