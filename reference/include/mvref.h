@@ -523,8 +523,9 @@ bool mv_alloc_over_budget(void);
 /* The bytes to grow the library's block ptr to when it must hold `need`
    and the caller would take `want` (more: room, so that growing it item
    by item costs no copy per item): want if the budget has it, else need
-   and an eighth if that fits, else need.  Asking is no request: it never
-   counts as going beyond the budget. */
+   and an eighth (which the budget may refuse in turn: never less, or
+   growth near the limit would be a copy per item).  Asking is no
+   request: it never counts as going beyond the budget. */
 size_t mv_alloc_room(const void *ptr, size_t need, size_t want);
 
 /* The fast paths (reference/src/fast.c): short routes to the outcomes of

@@ -225,9 +225,11 @@ size_t mv_alloc_room(const void *ptr, size_t need, size_t want)
     size_t less = need + need / 8;
 
     assert(ptr != NULL && want >= need);
-    if (fits(ptr, want))
-        return want;
-    return less > need && less < want && fits(ptr, less) ? less : need;
+    /* never just need: grown by one item at a time near the limit, a
+       block was copied once an item again (a list of 1.7 million items,
+       61 s under ASan); an eighth more is still O(n) copies in all, and
+       what does not fit is the budget's refusal */
+    return fits(ptr, want) || less > want ? want : less;
 }
 
 /* ---- the allocator --------------------------------------------------------- */

@@ -175,8 +175,9 @@ void mv_exporter_releasebuffer(mv_exporter *e)
    time (array.extend(list) converts and appends item by item; append in
    a loop) is copied O(log n) times, not once per item -- each copy a
    whole new block under ASan, whose quarantine then held gigabytes.  A
-   case is never refused for room it did not ask for, and how much an
-   exporter has in reserve is not observable from Python. */
+   case is refused for room it did not ask for only within an eighth of
+   the limit, and how much an exporter has in reserve is not observable
+   from Python. */
 static mv_ssize room_for(const mv_exporter *e, mv_ssize size)
 {
     mv_ssize twice;

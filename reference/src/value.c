@@ -154,8 +154,9 @@ int mv_list_append(mv_value *list, mv_value *item, mv_error *err)
     /* Room doubles when full, so that a list of n items costs n moves at
        most (list(m) of a long view; the fuzzer found one of millions of
        items growing one by one, each realloc a copy under ASan) -- or
-       grows by less where the budget has no more (mv_alloc_room), so
-       that no list is refused for room it did not need. */
+       by an eighth where the budget has no more (mv_alloc_room), so
+       that a list is refused for room it did not need only within an
+       eighth of the limit. */
     size_t n = list->as.seq.len;
     size_t room = list->as.seq.room;
     mv_value *items = list->as.seq.items;
