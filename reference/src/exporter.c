@@ -181,9 +181,9 @@ void mv_exporter_releasebuffer(mv_exporter *e)
 static mv_ssize room_for(const mv_exporter *e, mv_ssize size)
 {
     mv_ssize twice;
+    bool overflow = mv_ckd_mul(&twice, e->capacity, 2);
 
-    if (NEVER(mv_ckd_mul(&twice, e->capacity, 2))   /* it is held */
-        || twice <= size)
+    if (NEVER(overflow) || twice <= size)   /* (capacity is held) */
         return size;
     return (mv_ssize)mv_alloc_room(e->data, (size_t)size, (size_t)twice);
 }
