@@ -462,6 +462,42 @@ def test_each_view_is_of_its_versions_type_which_no_program_can_derive_from():
             type("Derived", (base,), {})
 
 
+def test_cast_is_the_versions_own_and_the_base_types_takes_every_view():
+    """type(m).cast is defined by the view's own type (so that CPython's
+    interpreter calls it straight, as the builtin's), and takes views of
+    that version; mvref.memoryview.cast, as memoryview.cast, takes any."""
+    old = mvref.memoryview(b"abcd")
+    mvref.set_python("3.14")
+    new = mvref.memoryview(b"abcd")
+    assert "cast" in vars(type(old)) and "cast" in vars(type(new))
+    assert type(old).cast(old, "i").tolist() == memoryview(b"abcd").cast("i").tolist()
+    for m in (old, new):
+        assert mvref.memoryview.cast(m, "B", [2, 2]).tolist() == [[97, 98], [99, 100]]
+    with pytest.raises(TypeError, match="doesn't apply to a 'memoryview' object"):
+        type(old).cast(new, "B")
+
+
+def test_a_view_made_after_one_is_freed_is_a_new_view_in_every_field():
+    """Freed views' objects may be given again (a fast path); what a program
+    sees of the new view is its own: its fields, no weak reference of the
+    old one, its lender, its release."""
+    ba = bytearray(b"abcdefgh")
+    for _ in range(3):
+        m = mvref.memoryview(ba)
+        w = weakref.ref(m[2:])               # made and freed at once
+        assert w() is None
+        s = m[1:-1]
+        assert weakref.ref(s)() is s and s.obj is ba and s.tolist() == list(b"bcdefg")
+        c = s.cast("B", [2, 3])
+        assert (c.shape, c.strides, c.format) == ((2, 3), (3, 1), "B")
+        del s, c
+        with pytest.raises(BufferError):
+            ba.append(0)                     # m still holds ba
+        m.release()
+        ba.append(0)
+        del ba[-1]
+
+
 def test_a_name_the_views_version_lacks_raises_with_its_rule_however_it_is_reached():
     """m.count on a 3.11 view, read by getattr, by hasattr, or called: the
     library's AttributeError with its rule's note; the type's own lookup

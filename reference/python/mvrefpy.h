@@ -133,9 +133,17 @@ int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out);
    slice's parts go into parts[], not the heap; mvpy_key_clear() after. */
 int mvpy_key(PyObject *o, mvpy_scratch *s, mv_value parts[3], mv_value *out);
 void mvpy_key_clear(mv_value parts[3], mv_value *key);
-/* mv_value_clear() of a value mvpy_to_value() made, with no call where
-   it holds nothing. */
-void mvpy_value_clear(mv_value *v);
+/* mv_value_clear(), with no call where the value holds nothing: an int
+   below 2**64 (the commonest key, item and result) and None own nothing
+   (mvref.h, section 5). */
+static inline void mvpy_value_clear(mv_value *v)
+{
+    if (v->kind == MV_NONE || (v->kind == MV_INT && !v->as.integer.huge)) {
+        v->kind = MV_NONE;
+        return;
+    }
+    mv_value_clear(v);
+}
 /* A library value as a Python object. */
 PyObject *mvpy_from_value(const mv_value *v);
 /* The same, taking the value over (it is left MV_NONE). */

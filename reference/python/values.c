@@ -223,6 +223,27 @@ int mvpy_to_value(PyObject *o, mvpy_mode mode, mvpy_scratch *s, mv_value *out)
 
 /* ---- keys ---------------------------------------------------------------- */
 
+/* A key or a slice's part made as mvpy_to_value makes it, where it is
+   None or an int of 64 bits (m[i], m[1:-1]): nothing to dispatch on, no
+   call to fail.  False for anything else. */
+static bool plain_part(PyObject *o, mv_value *out)
+{
+    int overflow;
+    long long i;
+
+    if (o == Py_None) {
+        *out = mv_none();
+        return true;
+    }
+    if (!PyLong_CheckExact(o))
+        return false;
+    i = PyLong_AsLongLongAndOverflow(o, &overflow);   /* cannot fail: an int */
+    if (overflow != 0)
+        return false;
+    *out = mv_int_from_i64(i);
+    return true;
+}
+
 /* m[a:b:c]: the library borrows a key and never clears it (mvref.h,
    section 2), so a slice's three parts can live in the caller's `parts`
    rather than on the heap; mvpy_key_clear() clears what mvpy_key() made. */
@@ -232,11 +253,13 @@ int mvpy_key(PyObject *o, mvpy_scratch *s, mv_value parts[3], mv_value *out)
     PyObject *given[3];
 
     if (!PySlice_Check(o))   /* an int, mostly */
-        return mvpy_to_value(o, MVPY_VALUE, s, out);
+        return plain_part(o, out) ? 0 : mvpy_to_value(o, MVPY_VALUE, s, out);
     given[0] = sl->start;
     given[1] = sl->stop;
     given[2] = sl->step;
     for (int i = 0; i < 3; i++) {
+        if (plain_part(given[i], &parts[i]))   /* most parts */
+            continue;
         if (mvpy_to_value(given[i], MVPY_VALUE, s, &parts[i]) < 0) {
             while (i-- > 0)
                 mv_value_clear(&parts[i]);
@@ -248,17 +271,6 @@ int mvpy_key(PyObject *o, mvpy_scratch *s, mv_value parts[3], mv_value *out)
     out->as.seq.items = parts;
     out->as.seq.len = 3;
     return 0;
-}
-
-void mvpy_value_clear(mv_value *v)
-{
-    /* an int below 2**64 (the commonest key and item) and None own
-       nothing (mvref.h, section 5): no call to make */
-    if (v->kind == MV_NONE || (v->kind == MV_INT && !v->as.integer.huge)) {
-        v->kind = MV_NONE;
-        return;
-    }
-    mv_value_clear(v);
 }
 
 void mvpy_key_clear(mv_value parts[3], mv_value *key)
@@ -551,7 +563,7 @@ PyObject *mvpy_take_value(mv_value *v)
         && mv_object_type(v->as.object) == MV_TYPE_MEMORYVIEW)
         return mvpy_view_wrap(v);
     out = mvpy_from_value(v);
-    mv_value_clear(v);
+    mvpy_value_clear(v);
     return out;
 }
 

@@ -38,6 +38,35 @@ static PyTypeObject *type_of_version(const mv_config *cfg);
 
 /* ---- identity and lifetime ------------------------------------------------ */
 
+/* The object of the view freed last, kept for the next view of its type
+   (a fast path, fast.c): a loop that makes a view and drops it each turn
+   (m[1:-1], m.cast('i')) would otherwise ask CPython's allocator for the
+   same block again at once -- a tenth of the turn.  As CPython's own free
+   lists do, the object is given its identity anew (PyObject_Init); the
+   spare holds its type's reference meanwhile. */
+static mvpy_view *spare_object;
+
+static mvpy_view *take_spare(PyTypeObject *type)
+{
+    mvpy_view *self = spare_object;
+
+    if (self == NULL || Py_TYPE(self) != type)
+        return NULL;
+    spare_object = NULL;
+    (void)PyObject_Init((PyObject *)self, type);   /* a new reference */
+    Py_DECREF(type);                               /* the spare's */
+    return self;
+}
+
+/* True when op (being deallocated, its fields cleared) is kept. */
+static bool keep_spare(PyObject *op)
+{
+    if (spare_object != NULL || !mv_fast_paths())
+        return false;
+    spare_object = VIEW(op);   /* with the reference to its type */
+    return true;
+}
+
 /* A library view knows the mvref view that stands for it, while that one
    lives (mv_host_object): wrapping it again gives the same object. */
 PyObject *mvpy_view_wrap(mv_value *v)
@@ -53,7 +82,9 @@ PyObject *mvpy_view_wrap(mv_value *v)
         PyTypeObject *type = type_of_version(mvpy_lease_config(lease));
 
         /* GC_New, not tp_alloc: every field is set here, none zeroed */
-        self = PyObject_GC_New(mvpy_view, type);
+        self = take_spare(type);
+        if (self == NULL)
+            self = PyObject_GC_New(mvpy_view, type);
         if (self != NULL) {
             /* the reference is the new view's: the object alone is read
                (the value was just written field by field, and reading it
@@ -97,8 +128,10 @@ static void view_dealloc(PyObject *op)
     Py_CLEAR(self->lender);
     if (self->lease != NULL)
         mvpy_lease_drop(self->lease);
-    type->tp_free(op);
-    Py_DECREF(type);
+    if (!keep_spare(op)) {
+        type->tp_free(op);
+        Py_DECREF(type);
+    }
     if (raised)
         PyErr_Restore(type_, value, tb);
     else if (PyErr_Occurred())
@@ -148,7 +181,7 @@ static PyObject *finish(int status, mv_value *result, const mv_error *err,
     if (status == 0)
         mvpy_host_forget(err);
     out = status < 0 ? mvpy_raise(err) : mvpy_take_value(result);
-    mv_value_clear(result);   /* after an error, what the call left */
+    mvpy_value_clear(result);   /* after an error, what the call left */
     mvpy_scratch_end(s);
     if (self != NULL)
         mvpy_lease_settle(self->lease);
@@ -527,6 +560,17 @@ static PyObject *m_from_flags(PyObject *cls, PyObject *args, PyObject *kwargs);
 #define FAST (METH_FASTCALL | METH_KEYWORDS)
 #define FN(f) (PyCFunction)(void (*)(void))(f)
 
+/* cast is in each version's type as well (version_methods): CPython 3.11
+   and later call a method of C straight from the interpreter's loop only
+   when the object's type is the one that defines it, not a subtype of it
+   -- a tenth of m.cast('i') otherwise.  So type(m).cast is the view's
+   version's own, and like all of that type's, takes views of its version;
+   mvref.memoryview.cast takes every view. */
+#define CAST_METHOD \
+    {"cast", FN(m_cast), FAST, \
+     "cast(format, shape=<unrepresentable>)\n--\n\n" \
+     "Cast a memoryview to a new format or shape."}
+
 static PyMethodDef view_methods[] = {
     {"tolist", FN(m_tolist), FAST,
      "Return the data in the buffer as a list of elements."},
@@ -535,9 +579,7 @@ static PyMethodDef view_methods[] = {
     {"hex", FN(m_hex), FAST,
      "hex(sep=<unrepresentable>, bytes_per_sep=1)\n--\n\n"
      "Return the data in the buffer as a str of hexadecimal numbers."},
-    {"cast", FN(m_cast), FAST,
-     "cast(format, shape=<unrepresentable>)\n--\n\n"
-     "Cast a memoryview to a new format or shape."},
+    CAST_METHOD,
     {"release", FN(m_release), FAST,
      "Release the underlying buffer exposed by the memoryview object."},
     {"toreadonly", FN(m_toreadonly), FAST,
@@ -831,7 +873,13 @@ static int fill_version(PyTypeObject *type, int minor)
    names its own traversal, and a type made from a spec its own dealloc
    (else CPython's for subclasses, subtype_dealloc, runs first: about a
    tenth of m[1:-1]). */
+static PyMethodDef version_methods[] = {
+    CAST_METHOD,
+    {NULL, NULL, 0, NULL}
+};
+
 static PyType_Slot version_slots[] = {
+    {Py_tp_methods, version_methods},
     {Py_tp_dealloc, (void *)view_dealloc},
     {Py_tp_traverse, (void *)view_traverse},
     {Py_tp_clear, (void *)view_clear},

@@ -32,6 +32,14 @@
  *                            host takes it only while the switch is on)
  *   alloc.c    the spare block  a freed view's block given again
  *
+ * and in the Python binding (reference/python/), beside the conversions:
+ *
+ *   values.c   plain_part    an int or None key, or slice part, made
+ *                            without the general conversion's dispatch
+ *   view.c     take_spare    a freed view's object given again
+ *              m_cast        bound in each version's own type, which the
+ *                            interpreter calls straight
+ *
  * The generic path stays the definition, and the suite proves the two
  * agree by running both ways: this switch turns every fast path off.
  *
@@ -48,18 +56,18 @@
 
 #include "mvint.h"
 
-static int fast_state = -1;   /* -1: not asked yet; else 0 or 1 */
+signed char mv_fast_state = -1;   /* -1: not asked yet; else 0 or 1 */
 
 bool mv_fast_paths(void)
 {
-    if (fast_state < 0) {
+    if (mv_fast_state < 0) {
         const char *generic = getenv("MVREF_GENERIC");
         mv_fast_paths_set(!(generic != NULL && strcmp(generic, "1") == 0));
     }
-    return fast_state != 0;
+    return mv_fast_state != 0;
 }
 
 void mv_fast_paths_set(bool on)
 {
-    fast_state = on;
+    mv_fast_state = on;
 }

@@ -109,23 +109,28 @@ int mv_slice_unpack(const mv_config *cfg, const mv_value *slice,
     return 0;
 }
 
+/* SLICE-002, SLICE-003: one bound clamped to a sequence of `length`
+   items: from the end when negative, then to the first or last place the
+   direction of the step can start from. */
+static mv_ssize adjusted(mv_ssize bound, mv_ssize length, mv_ssize step)
+{
+    if (bound < 0) {
+        bound += length;
+        if (bound < 0)
+            bound = step < 0 ? -1 : 0;
+    } else if (bound >= length) {
+        bound = step < 0 ? length - 1 : length;
+    }
+    return bound;
+}
+
 /* SLICE-002, SLICE-003: clamp start and stop to a sequence of `length`
    items, and return how many items the slice selects. */
 mv_ssize mv_slice_adjust(mv_ssize length, mv_ssize *start, mv_ssize *stop,
                          mv_ssize step)
 {
-    mv_ssize *bound[2] = { start, stop };
-
-    for (int i = 0; i < 2; i++) {
-        mv_ssize *b = bound[i];
-        if (*b < 0) {
-            *b += length;
-            if (*b < 0)
-                *b = step < 0 ? -1 : 0;
-        } else if (*b >= length) {
-            *b = step < 0 ? length - 1 : length;
-        }
-    }
+    *start = adjusted(*start, length, step);
+    *stop = adjusted(*stop, length, step);
     if (step == 1)   /* m[a:b]: no division (its idiv was a tenth of m[1:-1]) */
         return *start < *stop ? *stop - *start : 0;
     if (step < 0)
