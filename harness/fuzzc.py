@@ -28,7 +28,9 @@ coverage libFuzzer measures (cov: edges, ft: features) and its crashes.
                   built by gcc with --coverage and without libFuzzer
                   (reference/fuzz/replay.c), into build/fuzz-lcov/
 
-Exit status 1 when a target crashed (or a replayed input failed), else 0.
+Exit status 1 when a target crashed (or a replayed input failed); 2 when
+a run was stopped by a signal from outside (killed, interrupted: no input
+made it end, so none is written), else 0.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import argparse
 import hashlib
 import json
 import re
+import signal
 import struct
 import subprocess
 import sys
@@ -154,12 +157,30 @@ class Progress:
     per_second: int = 0
     crashes: int = 0
     slow: int = 0          # inputs that took more than 10 s, kept too
+    stopped: str = ""      # the signal from outside that ended the run
     done: bool = False
+    process: subprocess.Popen | None = None
 
     def line(self) -> str:
         slow = f" (and {self.slow} slow inputs)" if self.slow else ""
+        stopped = f", stopped by {self.stopped}" if self.stopped else ""
         return (f"{self.target} {self.execs} execs ({self.per_second}/s) cov {self.cov} "
-                f"ft {self.ft} crashes {self.crashes}{slow}")
+                f"ft {self.ft} crashes {self.crashes}{slow}{stopped}")
+
+    def ended(self, returncode: int) -> None:
+        """What the fuzzer's exit status says, beyond the reports it wrote
+        a file for.  A signal it did not raise itself (its own crashes
+        are reported and written as a file: ASan and libFuzzer catch
+        SIGSEGV, SIGABRT, ...) stopped it from outside -- a kill, ^C, the
+        kernel's OOM killer: a run cut short, not a crash.  Any other
+        failure without a file is a report libFuzzer wrote none for."""
+        if returncode < 0 and self.crashes == 0:
+            try:
+                self.stopped = signal.Signals(-returncode).name
+            except ValueError:
+                self.stopped = f"signal {-returncode}"
+        elif returncode != 0 and self.crashes == 0:
+            self.crashes = 1
 
 
 # An input that runs longer than this is a finding (libFuzzer writes it as
@@ -172,8 +193,12 @@ UNIT_TIMEOUT = 60
 
 
 def fuzzer_argv(target: str, extra: list[str]) -> list[str]:
+    # -handle_int=0, -handle_term=0: a fuzzer interrupted or terminated
+    # dies of that signal, so that its exit status names it (libFuzzer's
+    # own handler exits 72 for either, "run interrupted")
     return [str(FUZZ / f"{target}-fuzzer"), f"-dict={ROOT / 'reference' / 'fuzz' / f'{target}.dict'}",
-            "-print_final_stats=1", f"-timeout={UNIT_TIMEOUT}", *extra]
+            "-print_final_stats=1", f"-timeout={UNIT_TIMEOUT}", "-handle_int=0",
+            "-handle_term=0", *extra]
 
 
 def run_target(target: str, extra: list[str], progress: Progress) -> None:
@@ -187,8 +212,8 @@ def run_target(target: str, extra: list[str], progress: Progress) -> None:
                                 str(corpus), str(FUZZ / "seeds" / target),
                                 str(ROOT / "reference" / "fuzz" / "regressions" / target)])
     with (FUZZ / f"{target}.log").open("w") as log:
-        p = subprocess.Popen(argv, cwd=ROOT, stderr=subprocess.PIPE, stdout=log, text=True,
-                             errors="replace")
+        p = progress.process = subprocess.Popen(argv, cwd=ROOT, stderr=subprocess.PIPE,
+                                                stdout=log, text=True, errors="replace")
         for line in p.stderr:
             log.write(line)
             m = STATUS.search(line)
@@ -204,8 +229,7 @@ def run_target(target: str, extra: list[str], progress: Progress) -> None:
             if line.startswith("stat::number_of_executed_units:"):
                 progress.execs = int(line.split()[-1])
         p.wait()
-        if p.returncode != 0 and progress.crashes == 0:
-            progress.crashes = 1   # it ended on a report it wrote no file for
+        progress.ended(p.returncode)
     progress.done = True
 
 
@@ -218,17 +242,27 @@ def fuzz(extra: list[str]) -> int:
         t.start()
     started = time.monotonic()
     while any(t.is_alive() for t in threads):
-        for t in threads:
-            t.join(timeout=10 / len(threads))
+        try:
+            for t in threads:
+                t.join(timeout=10 / len(threads))
+        except KeyboardInterrupt:   # ^C: each fuzzer still running is told too
+            for p in progress.values():
+                if p.process is not None and p.process.poll() is None:
+                    p.process.send_signal(signal.SIGINT)
+            continue
         if any(t.is_alive() for t in threads):
             print(f"fuzz-c: {time.monotonic() - started:.0f} s: "
                   + "; ".join(p.line() for p in progress.values()), flush=True)
     for p in progress.values():
         print(f"fuzz-c: {p.line()} (log: build/fuzz/{p.target}.log)")
     crashed = [p.target for p in progress.values() if p.crashes]
+    stopped = [f"{p.target} by {p.stopped}" for p in progress.values() if p.stopped]
     if crashed:
         print(f"fuzz-c: crashes in {', '.join(crashed)}: inputs in {FUZZ / 'crashes'}")
-    return 1 if crashed else 0
+    if stopped:
+        print(f"fuzz-c: stopped before its time (no crash, no input written): "
+              f"{', '.join(stopped)}")
+    return 1 if crashed else 2 if stopped else 0
 
 
 def replay() -> int:

@@ -208,6 +208,14 @@ def test_a_value_the_32_bit_platform_cannot_hold_is_cpythons_overflow_error():
     ({"kind": "array", "typecode": "q", "items": [1, 2]},
      [{"op": "call", "obj": "x", "method": "__imul__", "args": [2**61]},
       {"op": "contents", "obj": "x"}]),
+    # an empty exporter repeated 2**62 times is empty at once (a copy a
+    # repetition once hung the driver, as it hangs CPython 3.10 and older)
+    ({"kind": "bytearray", "data": {"bytes": ""}},
+     [{"op": "call", "obj": "x", "method": "__imul__", "args": [2**62]},
+      {"op": "contents", "obj": "x"}]),
+    ({"kind": "array", "typecode": "d", "items": []},
+     [{"op": "call", "obj": "x", "method": "__imul__", "args": [2**62]},
+      {"op": "contents", "obj": "x"}]),
     # a huge step wraps the stride (SLICE-008); slicing that view again
     # selects nothing, whose buf is never computed
     ({"kind": "bytes", "data": {"bytes": "616263"}},
@@ -236,6 +244,130 @@ def test_the_limit_leaves_a_case_within_it_alone():
                       {"op": "memoryview", "args": [{"ref": "x"}], "as": "m"},
                       {"op": "getattr", "obj": "m", "name": "nbytes"}])
     assert a["outcomes"][2] == {"value": LIMIT // 4}
+
+
+def test_an_answer_longer_than_the_limit_is_unsupported_saying_so():
+    # each step's value fits the case's memory, 16 MiB of bytes, 32 MiB of
+    # hex; seven of them are longer than an answer may be (reference/driver/
+    # driver.h: TEXT_BYTES), which the driver once held whole, however long
+    steps = [{"op": "call", "obj": "x", "method": "__imul__", "args": [LIMIT // 4]}]
+    a = answer({"kind": "bytearray", "data": {"bytes": "61"}},
+               steps=steps + [{"op": "contents", "obj": "x"}] * 7)
+    assert a == {"id": "t/setup", "unsupported": "an answer longer than the driver's "
+                 f"limit of {3 * LIMIT} bytes a case"}
+    a = answer({"kind": "bytearray", "data": {"bytes": "61"}},
+               steps=steps + [{"op": "contents", "obj": "x"}] * 5)
+    assert len(a["outcomes"]) == 6
+
+
+def test_room_to_grow_is_never_asked_beyond_the_limit():
+    # 40 MiB and one byte fit the limit; twice 40 MiB, the room a growing
+    # exporter takes when it can, does not, and is not asked for
+    size = LIMIT * 5 // 8
+    a = answer({"kind": "bytearray", "data": {"bytes": "61"}},
+               steps=[{"op": "call", "obj": "x", "method": "__imul__", "args": [size]},
+                      {"op": "call", "obj": "x", "method": "append", "args": [98]},
+                      {"op": "memoryview", "args": [{"ref": "x"}], "as": "m"},
+                      {"op": "getattr", "obj": "m", "name": "nbytes"}])
+    assert a["outcomes"][3] == {"value": size + 1}
+
+
+def copies(setup, steps):
+    """How many times the steps of a case moved an exporter's memory to a
+    bigger block: the allocations the driver traces at exporter.c."""
+    line = case_line([dict(name="x", **setup)], steps) + "\n"
+    r = subprocess.run([str(DRIVER), "--trace-alloc"], input=line.encode(),
+                       capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr.decode(errors="replace")
+    a = json.loads(r.stdout.decode().splitlines()[-1])
+    assert "outcomes" in a, a
+    return sum(site.startswith("reference/src/exporter.c:") for site in a["alloc_sites"])
+
+
+N = 4096
+
+
+def test_a_struct_format_is_parsed_once_for_all_its_items():
+    # COMPARE-007: == of formats memoryview cannot read goes through the
+    # struct module; a format of 100000 spaces and a 'B', parsed again for
+    # each item packed and compared, took 47 s (CPython: 0.01 s)
+    n = 100000
+    spec = {"kind": "ndarray", "items": [1] * n, "shape": [n], "format": " " * n + "B"}
+    line = json.dumps({"id": "t/format", "rules": [], "setup": [
+        dict(name="x", **spec), dict(name="y", **spec)], "steps": [
+        {"op": "memoryview", "args": [{"ref": "x"}], "as": "m"},
+        {"op": "memoryview", "args": [{"ref": "y"}], "as": "w"},
+        {"op": "eq", "a": {"ref": "m"}, "b": {"ref": "w"}}]})
+    r = subprocess.run([str(DRIVER)], input=(line + "\n").encode(), capture_output=True,
+                       timeout=20)
+    assert json.loads(r.stdout.decode().splitlines()[-1])["outcomes"][2] == {"value": True}
+
+
+# A described dict or set counts its keys as CPython does, equal ones once
+# (m.hex(sep) asks its len: 1 is "must be str or bytes", else "length 1")
+@pytest.mark.parametrize("value", [
+    {"set": [1, {"float": "1.0"}, True]},
+    {"set": [{"float": "-0.0"}, 0, False]},
+    {"dict": [[1, "a"], [{"float": "1.0"}, "b"], [True, "c"]]},
+    {"set": ["a", {"bytes": "61"}]},
+    {"set": [{"float": "nan"}, {"float": "nan"}]},
+    {"set": [{"int": str(2**70)}, {"float": str(float(2**70))}]},
+    {"set": [{"int": "1" + "0" * 400}, {"int": "1" + "0" * 400}]},
+    {"set": [{"tuple": [1, 2]}, {"tuple": [{"float": "1.0"}, 2]}]},
+], ids=lambda v: json.dumps(v)[:40])
+def test_a_dict_or_set_counts_equal_keys_once_as_cpython(value):
+    setup = {"kind": "bytearray", "data": {"bytes": "6162"}}
+    steps = [{"op": "memoryview", "args": [{"ref": "x"}], "as": "m"},
+             {"op": "call", "obj": "m", "method": "hex", "args": [value]}]
+    assert answer(setup, steps=steps)["outcomes"] == cpython_outcomes(setup, steps)
+
+
+def test_a_set_of_100000_keys_is_counted_by_hash_not_pair_by_pair():
+    # n**2 / 2 comparisons: 20000 keys took 5 s, 100000 would take minutes
+    setup = {"kind": "bytearray", "data": {"bytes": "6162"}}
+    steps = [{"op": "memoryview", "args": [{"ref": "x"}], "as": "m"},
+             {"op": "call", "obj": "m", "method": "hex",
+              "args": [{"set": list(range(100000))}]}]
+    r = subprocess.run([str(DRIVER)], input=(case_line([dict(name="x", **setup)], steps)
+                                             + "\n").encode(),
+                       capture_output=True, timeout=20)
+    assert json.loads(r.stdout.decode().splitlines()[-1])["outcomes"][1] == {
+        "raises": {"type": "ValueError", "message": "sep must be length 1."}}
+
+
+def test_a_list_grown_near_the_limit_takes_an_eighth_more_room_not_one_item_more():
+    # doubling a list of 2**20 + 1 items does not fit the limit; growing it
+    # by one item at a time from there was 51000 copies of 32 MiB (61 s
+    # under ASan, from libFuzzer); by an eighth it is one or two
+    n = 1_100_000
+    setup = {"kind": "array", "typecode": "q", "items": [7]}
+    steps = [{"op": "call", "obj": "x", "method": "__imul__", "args": [n]},
+             {"op": "contents", "obj": "x"}]
+    line = case_line([dict(name="x", **setup)], steps) + "\n"
+    r = subprocess.run([str(DRIVER), "--trace-alloc"], input=line.encode(),
+                       capture_output=True, timeout=60)
+    a = json.loads(r.stdout.decode().splitlines()[-1])
+    assert len(a["outcomes"][1]["value"]) == n
+    grown = sum(site.startswith("reference/src/value.c:") for site in a["alloc_sites"])
+    assert grown <= 2 * n.bit_length()
+
+
+@pytest.mark.parametrize("setup, steps", [
+    # array.extend converts and appends item by item (CPython's ins1)
+    ({"kind": "array", "typecode": "q", "items": []},
+     [{"op": "call", "obj": "x", "method": "extend", "args": [list(range(N))]}]),
+    ({"kind": "array", "typecode": "b", "items": []},
+     [{"op": "call", "obj": "x", "method": "extend", "args": [{"bytes": "00" * N}]}]),
+    ({"kind": "bytearray", "data": {"bytes": ""}},
+     [{"op": "call", "obj": "x", "method": "append", "args": [1]}] * N),
+    ({"kind": "array", "typecode": "i", "items": [1]},
+     [{"op": "call", "obj": "x", "method": "insert", "args": [0, 2]}] * N),
+], ids=["array-extend-list", "array-extend-bytes", "bytearray-append", "array-insert"])
+def test_an_exporter_grown_item_by_item_moves_its_memory_a_logarithmic_number_of_times(
+        setup, steps):
+    # each move a copy of all of it: once an item, n items cost n**2 / 2
+    # bytes copied, which under ASan held a fuzz run for minutes
+    assert copies(setup, steps) <= 2 * N.bit_length()
 
 
 @pytest.mark.parametrize("setup, steps", [

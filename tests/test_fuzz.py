@@ -10,8 +10,11 @@ lines as well (harness/checks.py).
 """
 
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -63,6 +66,37 @@ def test_a_fixed_seed_slice_of_each_fuzz_target_runs_clean(targets, tmp_path, ta
                                                   f"-artifact_prefix={tmp_path}/", str(corpus)]),
                        cwd=ROOT, capture_output=True, text=True, errors="replace", timeout=600)
     assert r.returncode == 0, r.stderr[-4000:]
+
+
+# A fuzzer ended by a signal it did not raise itself (a kill, ^C) found
+# nothing: the run was stopped, and the summary says by which signal.
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL],
+                         ids=lambda s: s.name)
+def test_a_fuzzer_stopped_from_outside_is_reported_stopped_by_that_signal_not_a_crash(
+        targets, tmp_path, monkeypatch, sig):
+    (tmp_path / "case-fuzzer").symlink_to(fuzzc.FUZZ / "case-fuzzer")
+    (tmp_path / "seeds" / "case").mkdir(parents=True)
+    monkeypatch.setattr(fuzzc, "FUZZ", tmp_path)
+    progress = fuzzc.Progress("case")
+    run = threading.Thread(target=fuzzc.run_target,
+                           args=("case", ["-seed=1", "-max_total_time=120"], progress))
+    run.start()
+    deadline = time.monotonic() + 60
+    while progress.execs == 0 and run.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.2)   # fuzzing: past the regression inputs
+    progress.process.send_signal(sig)
+    run.join(timeout=60)
+    assert not run.is_alive()
+    assert (progress.crashes, progress.stopped) == (0, sig.name)
+    assert progress.line().endswith(f"crashes 0, stopped by {sig.name}")
+    assert not list((tmp_path / "crashes").iterdir())
+
+
+def test_a_fuzzer_that_fails_without_writing_an_input_still_counts_a_crash():
+    failed, fine = fuzzc.Progress("case"), fuzzc.Progress("case")
+    failed.ended(1)
+    fine.ended(0)
+    assert (failed.crashes, failed.stopped, fine.crashes, fine.stopped) == (1, "", 0, "")
 
 
 def test_a_sanitizer_report_is_named_by_its_kind_and_where_it_was_made():

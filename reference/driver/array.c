@@ -296,8 +296,7 @@ static int array_call(mv_exporter *e, const char *m, const mv_value **arg,
             return mv_no_memory(err);
         if (n > 0 && resize_to(e, n * i, err) < 0)
             return -1;
-        for (mv_ssize k = 1; k < i; k++)
-            memcpy(e->data + k * n * size, e->data, (size_t)(n * size));
+        repeat_in_place(e, n * size);
         *result = mv_object_value(&e->base);
         return 0;
     }

@@ -154,8 +154,7 @@ static int bytearray_call(mv_exporter *e, const char *m,
             return mv_no_memory(err);
         if (resize_to(e, n * i, err) < 0)
             return -1;
-        for (mv_ssize k = 1; k < i; k++)
-            memcpy(e->data + k * n, e->data, (size_t)n);
+        repeat_in_place(e, n);
         *result = mv_object_value(&e->base);
         return 0;
     }

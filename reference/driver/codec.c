@@ -44,17 +44,23 @@ int env_bind(env *e, const char *name, mv_value *value)
         }
     }
     copy = malloc(strlen(name) + 1);
-    if (copy != NULL)
-        strcpy(copy, name);
-    items = realloc(e->items, (e->len + 1) * sizeof *items);
-    if (copy == NULL || items == NULL) {
-        free(copy);
-        if (items != NULL)
-            e->items = items;
+    if (copy == NULL) {
         mv_value_clear(value);
         return -1;
     }
-    e->items = items;
+    strcpy(copy, name);
+    if (e->len == e->room) {   /* doubling: a case of n names is n moves */
+        size_t room = e->room ? 2 * e->room : 8;
+        items = room <= SIZE_MAX / sizeof *items
+                ? realloc(e->items, room * sizeof *items) : NULL;
+        if (items == NULL) {
+            free(copy);
+            mv_value_clear(value);
+            return -1;
+        }
+        e->items = items;
+        e->room = room;
+    }
     e->items[e->len].name = copy;
     e->items[e->len].value = *value;
     *value = mv_none();
@@ -87,6 +93,7 @@ void env_clear(env *e)
     }
     free(e->items);
     e->items = NULL;
+    e->room = 0;
 }
 
 /* ---- decoding ----------------------------------------------------------- */

@@ -32,7 +32,7 @@ typedef struct binding {
 
 typedef struct env {
     binding *items;
-    size_t len;
+    size_t len, room;   /* room: items has space for so many */
     const mv_config *cfg;
     int methods;        /* described methods running now, one inside
                            another (pyobject.c: at most MAX_METHODS) */
@@ -59,10 +59,17 @@ typedef struct problem {
 typedef struct text {
     char *data;         /* not '\0'-terminated */
     size_t len, cap;
-    bool failed;        /* out of memory, or a string was not UTF-8 */
+    bool failed;        /* out of memory, or a string was not UTF-8, or */
+    bool too_long;      /* ... longer than TEXT_BYTES */
 } text;
 
-#define TEXT_EMPTY { NULL, 0, 0, false }
+#define TEXT_EMPTY { NULL, 0, 0, false, false }
+/* The longest text, and so the longest answer: each step's value is held
+   to the case's memory limit (CASE_BYTES) while it is made, but a case's
+   answer gathers every step's, and the bytes of 64 MiB are 128 MiB of
+   hex: 20 such steps were once 670 MB held at once, for a line the
+   harness refuses beyond 256 MiB (spec/protocol.md). */
+#define TEXT_BYTES ((size_t)192 << 20)
 
 void text_put(text *t, const char *s);          /* JSON syntax, as is */
 void text_putn(text *t, const char *s, size_t n);

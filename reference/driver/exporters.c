@@ -53,6 +53,22 @@ int resize_to(mv_exporter *e, mv_ssize count, mv_error *err)
                      : resize_at(e, n, count - n, err);
 }
 
+/* The copies double what is filled each time: log2(k) calls, however
+   large k is.  (A call per copy once ran 2**62 times over an empty
+   bytearray, ba *= 2**62, as CPython 3.10 and older do too: a hang.) */
+void repeat_in_place(mv_exporter *e, mv_ssize unit)
+{
+    mv_ssize filled = unit;
+
+    if (unit == 0)
+        return;
+    while (filled < e->size) {
+        mv_ssize n = filled < e->size - filled ? filled : e->size - filled;
+        memcpy(e->data + filled, e->data, (size_t)n);
+        filled += n;
+    }
+}
+
 mv_ssize clamp_index(mv_ssize i, mv_ssize n)
 {
     if (i < 0)

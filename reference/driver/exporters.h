@@ -68,6 +68,9 @@ mv_ssize nitems(const mv_exporter *e);
 int resize_at(mv_exporter *e, mv_ssize i, mv_ssize n, mv_error *err);
 /* Grow or shrink to `count` items at the end. */
 int resize_to(mv_exporter *e, mv_ssize count, mv_error *err);
+/* x *= k, once x has grown to k times its `unit` first bytes: those bytes
+   copied over the rest of its memory. */
+void repeat_in_place(mv_exporter *e, mv_ssize unit);
 /* A normalised index for insert(): clamped, never an error. */
 mv_ssize clamp_index(mv_ssize i, mv_ssize n);
 int index_arg(const mv_config *cfg, const mv_value *v, mv_ssize *out,

@@ -593,7 +593,14 @@ static int run_steps(const json_t *steps, env *e, text *out, problem *p)
             mv_value_clear(&r.value);
         }
         if (out->failed) {
+            bool too_long = out->too_long;
             text_rewind(out, mark);
+            if (too_long) {
+                char limit[32];
+                snprintf(limit, sizeof limit, "%zu", TEXT_BYTES);
+                return fail(p, STEP_UNSUPPORTED, "an answer longer than the "
+                            "driver's limit of %s bytes a case", limit);
+            }
             return fail(p, STEP_UNSUPPORTED, "%s",
                         "a result the driver cannot encode");
         }
@@ -607,7 +614,7 @@ void run_case(const mv_config *cfg, const json_t *c, const run_options *o,
     const char *id = string_field(c, "id");
     const json_t *setup = json_object_get(c, "setup");
     const json_t *steps = json_object_get(c, "steps");
-    env e = { NULL, 0, cfg, 0 };
+    env e = { NULL, 0, 0, cfg, 0 };
     problem p;
     text sites = TEXT_EMPTY, setup_sites = TEXT_EMPTY;
     size_t i, mark;

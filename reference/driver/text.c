@@ -38,6 +38,10 @@ static bool reserve(text *t, size_t n)
 
     if (t->failed)
         return false;
+    if (n > TEXT_BYTES - t->len) {
+        t->failed = t->too_long = true;
+        return false;
+    }
     if (n <= t->cap - t->len)
         return true;
     while (cap - t->len < n) {
@@ -185,7 +189,7 @@ void text_rewind(text *t, size_t mark)
 {
     assert(mark <= t->len);   /* a failed write leaves len as it was */
     t->len = mark;
-    t->failed = false;
+    t->failed = t->too_long = false;
 }
 
 void text_free(text *t)

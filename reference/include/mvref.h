@@ -520,6 +520,13 @@ void mv_alloc_budget(size_t bytes);
 /* Whether a request went beyond the budget since it was set: the
    MemoryError it made is the budget's, not the program's. */
 bool mv_alloc_over_budget(void);
+/* The bytes to grow the library's block ptr to when it must hold `need`
+   and the caller would take `want` (more: room, so that growing it item
+   by item costs no copy per item): want if the budget has it, else need
+   and an eighth (which the budget may refuse in turn: never less, or
+   growth near the limit would be a copy per item).  Asking is no
+   request: it never counts as going beyond the budget. */
+size_t mv_alloc_room(const void *ptr, size_t need, size_t want);
 
 /* The fast paths (reference/src/fast.c): short routes to the outcomes of
    the generic walks beside them, which stay the definition.  On unless

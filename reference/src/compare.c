@@ -167,7 +167,7 @@ static bool same_shape(const mv_buffer *a, const mv_buffer *b)
 typedef struct reader {
     const mv_config *cfg;
     char code;           /* native code, or 0 for the struct module */
-    const char *format;
+    mv_struct st;        /* code 0: the format, parsed once for all items */
 } reader;
 
 static int read_item(const reader *r, const unsigned char *ptr, mv_value *out,
@@ -175,7 +175,7 @@ static int read_item(const reader *r, const unsigned char *ptr, mv_value *out,
 {
     if (r->code)
         return mv_unpack_native(r->cfg, r->code, ptr, out, err);
-    return mv_struct_unpack(r->cfg, r->format, ptr, out, err);
+    return mv_struct_unpack_parsed(r->cfg, &r->st, ptr, out, err);
 }
 
 /* COMPARE-001, COMPARE-002, COMPARE-003: one pair of items, compared as
@@ -328,7 +328,7 @@ static int buffers_equal(mv_view *v, const mv_buffer *w, bool *out,
                          mv_error *err)
 {
     const mv_config *cfg = v->base.cfg;
-    reader rv = { cfg, 0, v->view.format }, rw = { cfg, 0, w->format };
+    reader rv = { .cfg = cfg }, rw = { .cfg = cfg };
     mv_ssize size;
     char cv = 0, cw = 0;
 
@@ -346,8 +346,8 @@ static int buffers_equal(mv_view *v, const mv_buffer *w, bool *out,
         }
     } else if (MV_IS_COMPLEX_CODE(cv) || MV_IS_COMPLEX_CODE(cw)) {
         return mv_unsupported(err, "== between a complex format and another");
-    } else if (!mv_struct_known(cfg, v->view.format)
-               || !mv_struct_known(cfg, w->format)) {
+    } else if (!mv_struct_parse(cfg, v->view.format, &rv.st)
+               || !mv_struct_parse(cfg, w->format, &rw.st)) {
         return 0;   /* a format the struct module refuses: unequal */
     }
     return compare_rec(&rv, &v->view, v->view.buf, &rw, w, w->buf, 0, out,

@@ -55,7 +55,7 @@ mv_exporter *mv_exporter_new(const mv_config *cfg, mv_type type,
         return NULL;
     }
     mv_exporter_init(e, cfg, type);
-    e->size = size;
+    e->size = e->capacity = size;
     e->ndim = ndim;
     e->data = mv_alloc_zeroed((size_t)size, 1);
     /* room for one more dimension than asked: a 0-dim exporter too gets
@@ -169,23 +169,41 @@ void mv_exporter_releasebuffer(mv_exporter *e)
     e->exports--;
 }
 
+/* The room a block of capacity bytes that must hold size bytes grows to:
+   twice what it had, when that is more than size and the budget has it
+   (else less: mv_alloc_room), so that an exporter grown one item at a
+   time (array.extend(list) converts and appends item by item; append in
+   a loop) is copied O(log n) times, not once per item -- each copy a
+   whole new block under ASan, whose quarantine then held gigabytes.  A
+   case is refused for room it did not ask for only within an eighth of
+   the limit, and how much an exporter has in reserve is not observable
+   from Python. */
+static mv_ssize room_for(const mv_exporter *e, mv_ssize size)
+{
+    mv_ssize twice;
+    bool overflow = mv_ckd_mul(&twice, e->capacity, 2);
+
+    if (NEVER(overflow) || twice <= size)   /* (capacity is held) */
+        return size;
+    return (mv_ssize)mv_alloc_room(e->data, (size_t)size, (size_t)twice);
+}
+
 /* Change the size of the memory, keeping its first bytes; new bytes are
    zero.  Only after mv_exporter_can_resize() said yes, or while the
    exporter is being made.  On failure nothing changed. */
 int mv_exporter_resize(mv_exporter *e, mv_ssize size, mv_error *err)
 {
-    unsigned char *data;
-
-    assert(e->exports == 0);
-    if (size <= e->size) {   /* shrinking keeps the block: it cannot fail */
-        e->size = size;
-        return 0;
+    assert(e->exports == 0 && e->size <= e->capacity);
+    if (size > e->capacity) {   /* else shrinking, or growing into room */
+        mv_ssize room = room_for(e, size);
+        unsigned char *data = mv_realloc(e->data, (size_t)room);
+        if (data == NULL)
+            return mv_no_memory(err);
+        e->data = data;
+        e->capacity = room;
     }
-    data = mv_realloc(e->data, (size_t)size);
-    if (data == NULL)
-        return mv_no_memory(err);
-    memset(data + e->size, 0, (size_t)(size - e->size));
-    e->data = data;
+    if (size > e->size)   /* a shrink may have left old bytes there */
+        memset(e->data + e->size, 0, (size_t)(size - e->size));
     e->size = size;
     return 0;
 }

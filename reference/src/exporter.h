@@ -13,6 +13,8 @@ struct mv_exporter {
     mv_object base;          /* type: BYTES .. NUMPY */
     unsigned char *data;     /* owned: the whole allocation */
     mv_ssize size;           /* bytes in data */
+    mv_ssize capacity;       /* bytes data has room for (>= size): what
+                                a resize may grow into without a copy */
     mv_ssize exports;        /* buffers lent and not yet given back */
     /* What a buffer request is answered with.  bytes, bytearray and
        array are one-dimensional: their shape and strides are derived

@@ -54,6 +54,7 @@ static int make_pil(mv_exporter *e, mv_error *err)
     mv_free(e->data);
     e->data = data;
     e->size += addsize;
+    e->capacity = e->size;
     /* lo: the lowest item offset; sub0 undoes the part of it that the
        dimensions after the first contribute */
     for (int d = 0; d < e->ndim && e->shape[d] > 0; d++) {
@@ -92,12 +93,24 @@ typedef int (*item_packer)(const mv_config *cfg, const char *format,
 static int fill_items(mv_exporter *e, const mv_value *items, mv_ssize n,
                       item_packer pack, mv_error *err)
 {
+    mv_struct st;   /* struct.pack_into's format, parsed once for all */
+    bool parsed = pack == mv_struct_pack;
     int status = 0;
 
-    for (mv_ssize i = 0; i < n && status == 0; i++)
-        status = pack(e->base.cfg, e->format, e->data + i * e->itemsize,
-                      items->kind == MV_LIST ? &items->as.seq.items[i] : items,
-                      err);
+    if (parsed) {
+        bool known = mv_struct_parse(e->base.cfg, e->format, &st);
+        if (NEVER(!known))   /* _testbuffer refused it: no exporter */
+            return mv_unsupported(err, "ndarray format '%s'", e->format);
+    }
+
+    for (mv_ssize i = 0; i < n && status == 0; i++) {
+        unsigned char *ptr = e->data + i * e->itemsize;
+        const mv_value *item = items->kind == MV_LIST ? &items->as.seq.items[i]
+                                                      : items;
+        status = parsed ? mv_struct_pack_parsed(e->base.cfg, &st, e->format,
+                                                ptr, item, err)
+                        : pack(e->base.cfg, e->format, ptr, item, err);
+    }
     return status;
 }
 

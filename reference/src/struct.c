@@ -26,21 +26,8 @@
 #include "formats.h"
 #include "value.h"
 
-typedef struct field {
-    char code;
-    mv_ssize count;     /* repeat count; for 's' and 'p' the string length */
-    mv_ssize size;      /* bytes of one item */
-    mv_ssize offset;    /* of the first item */
-} field;
-
-typedef struct layout {
-    bool native;        /* '@': native sizes and alignment */
-    bool big_endian;
-    int nfields;
-    field fields[32];
-    mv_ssize size;
-    int nitems;         /* values unpacked */
-} layout;
+typedef mv_struct_field field;   /* formats.h */
+typedef mv_struct layout;
 
 static mv_ssize standard_size(char c)
 {
@@ -119,6 +106,12 @@ static bool parse(const mv_config *cfg, const char *f, layout *out)
     return true;
 }
 
+bool mv_struct_parse(const mv_config *cfg, const char *format,
+                     mv_struct *out)
+{
+    return parse(cfg, format, out);
+}
+
 bool mv_struct_known(const mv_config *cfg, const char *format)
 {
     layout l;
@@ -195,16 +188,24 @@ int mv_struct_unpack(const mv_config *cfg, const char *format,
                      const unsigned char *ptr, mv_value *out, mv_error *err)
 {
     layout l;
-    mv_value tuple;
-    size_t k = 0;
     bool known = parse(cfg, format, &l);
 
     if (NEVER(!known))
         return mv_unsupported(err, "struct format '%s'", format);
-    if (mv_seq_new(&tuple, MV_TUPLE, (size_t)l.nitems, err) < 0)
+    return mv_struct_unpack_parsed(cfg, &l, ptr, out, err);
+}
+
+int mv_struct_unpack_parsed(const mv_config *cfg, const mv_struct *st,
+                            const unsigned char *ptr, mv_value *out,
+                            mv_error *err)
+{
+    mv_value tuple;
+    size_t k = 0;
+
+    if (mv_seq_new(&tuple, MV_TUPLE, (size_t)st->nitems, err) < 0)
         return -1;
-    for (int f = 0; f < l.nfields; f++) {
-        const field *fd = &l.fields[f];
+    for (int f = 0; f < st->nfields; f++) {
+        const field *fd = &st->fields[f];
         const unsigned char *p = ptr + fd->offset;
         int status = 0;
 
@@ -220,7 +221,7 @@ int mv_struct_unpack(const mv_config *cfg, const char *format,
             status = mv_bytes_new(&tuple.as.seq.items[k++], p, (size_t)n, err);
         } else {
             for (mv_ssize i = 0; i < fd->count && status == 0; i++)
-                status = unpack_one(cfg, &l, fd->code, fd->size,
+                status = unpack_one(cfg, st, fd->code, fd->size,
                                     p + i * fd->size,
                                     &tuple.as.seq.items[k++], err);
         }
@@ -229,7 +230,7 @@ int mv_struct_unpack(const mv_config *cfg, const char *format,
             return -1;
         }
     }
-    if (l.nitems == 1) {
+    if (st->nitems == 1) {
         *out = tuple.as.seq.items[0];
         tuple.as.seq.items[0] = mv_none();
         mv_value_clear(&tuple);
@@ -258,21 +259,29 @@ int mv_struct_pack(const mv_config *cfg, const char *format,
                    unsigned char *ptr, const mv_value *item, mv_error *err)
 {
     layout l;
-    const mv_value *values = item;
-    size_t k = 0;
 
     if (!parse(cfg, format, &l))
         return mv_unsupported(err, "struct format '%.100s'", format);
-    if (l.nitems != 1) {   /* several values: a tuple or list of as many */
+    return mv_struct_pack_parsed(cfg, &l, format, ptr, item, err);
+}
+
+int mv_struct_pack_parsed(const mv_config *cfg, const mv_struct *st,
+                          const char *format, unsigned char *ptr,
+                          const mv_value *item, mv_error *err)
+{
+    const mv_value *values = item;
+    size_t k = 0;
+
+    if (st->nitems != 1) {   /* several values: a tuple or list of as many */
         if ((item->kind != MV_TUPLE && item->kind != MV_LIST)
-            || item->as.seq.len != (size_t)l.nitems)
+            || item->as.seq.len != (size_t)st->nitems)
             return mv_unsupported(err, "an item of the wrong shape for "
                                   "format '%.100s'", format);
         values = item->as.seq.items;
     }
-    memset(ptr, 0, (size_t)l.size);
-    for (int f = 0; f < l.nfields; f++) {
-        const field *fd = &l.fields[f];
+    memset(ptr, 0, (size_t)st->size);
+    for (int f = 0; f < st->nfields; f++) {
+        const field *fd = &st->fields[f];
         unsigned char *p = ptr + fd->offset;
 
         if (fd->code == 's' || fd->code == 'p') {
@@ -290,7 +299,7 @@ int mv_struct_pack(const mv_config *cfg, const char *format,
             continue;
         }
         for (mv_ssize i = 0; fd->code != 'x' && i < fd->count; i++)
-            if (pack_one(cfg, &l, fd->code, fd->size, p + i * fd->size,
+            if (pack_one(cfg, st, fd->code, fd->size, p + i * fd->size,
                          &values[k++], err) < 0)
                 return unpackable(format, err);
     }

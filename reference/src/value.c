@@ -153,16 +153,24 @@ int mv_list_append(mv_value *list, mv_value *item, mv_error *err)
 {
     /* Room doubles when full, so that a list of n items costs n moves at
        most (list(m) of a long view; the fuzzer found one of millions of
-       items growing one by one, each realloc a copy under ASan). */
+       items growing one by one, each realloc a copy under ASan) -- or
+       by an eighth where the budget has no more (mv_alloc_room), so
+       that a list is refused for room it did not need only within an
+       eighth of the limit. */
     size_t n = list->as.seq.len;
     size_t room = list->as.seq.room;
     mv_value *items = list->as.seq.items;
 
     assert(list->kind == MV_LIST);
     if (n >= room) {
-        room = n < 2 ? 4 : 2 * n;
-        items = n <= SIZE_MAX / (4 * sizeof *items)
-                ? mv_realloc(items, room * sizeof *items) : NULL;
+        if (NEVER(n > SIZE_MAX / (4 * sizeof *items))) {   /* held */
+            mv_value_clear(item);
+            return mv_no_memory(err);
+        }
+        room = mv_alloc_room(items, (n + 1) * sizeof *items,
+                             (n < 2 ? 4 : 2 * n) * sizeof *items)
+               / sizeof *items;
+        items = mv_realloc(items, room * sizeof *items);
         if (items == NULL) {
             mv_value_clear(item);
             return mv_no_memory(err);
