@@ -80,7 +80,19 @@ def test_a_fuzzer_stopped_from_outside_is_reported_stopped_by_that_signal_not_a_
     progress = fuzzc.Progress("case")
     run = threading.Thread(target=fuzzc.run_target,
                            args=("case", ["-seed=1", "-max_total_time=120"], progress))
-    run.start()
+    # A job a shell starts in the background (CI's may be one) has SIGINT
+    # ignored, and so has every process it starts: no ^C reaches them.  The
+    # fuzzer is given the disposition a terminal's ^C finds (a handler here
+    # is the default after exec), so that the test is of fuzzc, not of how
+    # it was started.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        run.start()
+        deadline = time.monotonic() + 60
+        while progress.process is None and time.monotonic() < deadline:
+            time.sleep(0.05)   # until the fuzzer is started with it
+    finally:
+        signal.signal(signal.SIGINT, previous)
     deadline = time.monotonic() + 60
     while progress.execs == 0 and run.is_alive() and time.monotonic() < deadline:
         time.sleep(0.2)   # fuzzing: past the regression inputs
