@@ -869,7 +869,8 @@ static int fill_version(PyTypeObject *type, int minor)
     return 0;
 }
 
-/* All else is inherited from mvref.memoryview; a type of the collector's
+/* All else is inherited from mvref.memoryview, but cast (CAST_METHOD says
+   why); a type of the collector's
    names its own traversal, and a type made from a spec its own dealloc
    (else CPython's for subclasses, subtype_dealloc, runs first: about a
    tenth of m[1:-1]). */
