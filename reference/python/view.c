@@ -870,10 +870,9 @@ static int fill_version(PyTypeObject *type, int minor)
 }
 
 /* All else is inherited from mvref.memoryview, but cast (CAST_METHOD says
-   why); a type of the collector's
-   names its own traversal, and a type made from a spec its own dealloc
-   (else CPython's for subclasses, subtype_dealloc, runs first: about a
-   tenth of m[1:-1]). */
+   why); a type of the collector's names its own traversal, and a type made
+   from a spec its own dealloc (else CPython's for subclasses,
+   subtype_dealloc, runs first: about a tenth of m[1:-1]). */
 static PyMethodDef version_methods[] = {
     CAST_METHOD,
     {NULL, NULL, 0, NULL}
